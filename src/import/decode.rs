@@ -1,0 +1,139 @@
+//! Turns the bytes of a text file into clean text: detects UTF-8, UTF-16 and legacy Windows-1252/Latin-1,
+//! then normalises to LF line endings with no BOM.
+
+/// Why bytes could not become text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("this looks like a binary file, not text (it contains NUL bytes); import the original document instead")]
+    Binary,
+    #[error("the text encoding could not be recognised; save the file as UTF-8 and import it again")]
+    Unrecognised,
+}
+
+/// Decodes bytes to a normalised string and names the encoding that was found.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let (text, encoding) = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(DecodeError::Unrecognised);
+        }
+        (text.into_owned(), encoding.name())
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        if text.contains('\0') {
+            return Err(DecodeError::Binary);
+        }
+        (text.to_string(), "UTF-8")
+    } else {
+        if looks_binary(bytes) {
+            return Err(DecodeError::Binary);
+        }
+        let mut detector = chardetng::EncodingDetector::new();
+        detector.feed(bytes, true);
+        let encoding = detector.guess(Some(b"no"), false);
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        if had_errors {
+            return Err(DecodeError::Unrecognised);
+        }
+        (text.into_owned(), encoding.name())
+    };
+    let text = normalise(&text);
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if control_share(&text) > 0.01 {
+        return Err(DecodeError::Binary);
+    }
+    Ok((text, encoding))
+}
+
+/// NUL bytes in a file that is not UTF-16 mean binary data.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(64 * 1024).any(|b| *b == 0)
+}
+
+/// Share of characters that are control characters other than tab and newline.
+fn control_share(text: &str) -> f64 {
+    let sample: Vec<char> = text.chars().take(64 * 1024).collect();
+    if sample.is_empty() {
+        return 0.0;
+    }
+    let controls = sample.iter().filter(|c| c.is_control() && **c != '\n' && **c != '\t').count();
+    controls as f64 / sample.len() as f64
+}
+
+/// LF line endings, no BOM, no stray control characters (form feeds become line breaks).
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\u{feff}' => {}
+            '\u{0c}' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Rektor: Vi mangler ressurser, særlig på småtrinnet.\nLærer: Ja, og sykefraværet øker.";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let (text, enc) = decode(TEXT.as_bytes()).expect("utf8");
+        assert_eq!((text.as_str(), enc), (TEXT, "UTF-8"));
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(TEXT.as_bytes());
+        assert_eq!(decode(&with_bom).expect("bom").0, TEXT);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(TEXT.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le).expect("utf16le").0, TEXT);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(TEXT.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(&be).expect("utf16be").0, TEXT);
+    }
+
+    #[test]
+    fn windows_1252_keeps_norwegian_letters() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(TEXT);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let (text, enc) = decode(&bytes).expect("cp1252");
+        assert_eq!(text, TEXT);
+        assert_eq!(enc, "windows-1252");
+    }
+
+    #[test]
+    fn crlf_and_cr_become_lf() {
+        let (text, _) = decode("a\r\nb\rc\n".as_bytes()).expect("text");
+        assert_eq!(text, "a\nb\nc\n");
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_refused() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b"  \n \r\n"), Err(DecodeError::Empty));
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0xFF, 0];
+        assert_eq!(decode(&png), Err(DecodeError::Binary));
+        assert_eq!(decode(b"text\0with nul"), Err(DecodeError::Binary));
+    }
+}

@@ -1,0 +1,201 @@
+//! Import: reads source files (plain text, Markdown) into documents with paragraphs and speaker turns.
+
+pub mod decode;
+pub mod markdown;
+pub mod structure;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::edit::{DocumentEntry, Edit, Entity};
+use crate::error::{Error, Result};
+use crate::ids::DocumentId;
+use crate::model::{Document, DocumentKind, Project, text_hash};
+use crate::offsets::char_len;
+
+/// File extensions this build imports.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+
+/// Builds a document from already-decoded text (normalised here once more, to be safe).
+pub fn document_from_text(name: &str, original_file: &str, text: &str, kind: Option<DocumentKind>) -> DocumentEntry {
+    let text = decode::normalise(text);
+    let paragraphs = structure::paragraphs(&text);
+    let turns = structure::turns(&text, &paragraphs);
+    let kind = kind.unwrap_or_else(|| guess_kind(name, !turns.is_empty()));
+    let document = Document {
+        id: DocumentId::new(),
+        name: name.to_string(),
+        original_file: original_file.to_string(),
+        imported: crate::now(),
+        kind,
+        char_len: char_len(&text),
+        text_hash: text_hash(&text),
+        paragraphs,
+        turns,
+    };
+    DocumentEntry { document, text: Arc::from(text) }
+}
+
+/// Interviews have speaker turns; file names often say "observasjon" or "feltnotat".
+fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
+    let lower = name.to_lowercase();
+    if ["observ", "feltnotat", "field note", "fieldnote"].iter().any(|w| lower.contains(w)) {
+        DocumentKind::Observation
+    } else if has_turns || lower.contains("intervju") || lower.contains("interview") {
+        DocumentKind::Interview
+    } else {
+        DocumentKind::Document
+    }
+}
+
+/// Reads one file into a document, or explains in one sentence why it can't.
+pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntry> {
+    let fail = |message: String| Error::Import { path: path.to_path_buf(), message };
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(fail(format!(
+            "unsupported file type '.{extension}'; this version imports {}",
+            SUPPORTED_EXTENSIONS.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (text, _encoding) = decode::decode(&bytes).map_err(|e| fail(e.to_string()))?;
+    let text = if matches!(extension.as_str(), "md" | "markdown") { markdown::to_text(&text) } else { text };
+    if text.trim().is_empty() {
+        return Err(fail("the file has no text".into()));
+    }
+    let original = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| original.clone());
+    Ok(document_from_text(&stem, &original, &text, kind))
+}
+
+/// Expands folders (recursively, sorted) into the supported files inside them.
+pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(dir) => dir.flatten().map(|e| e.path()).collect(),
+                Err(_) => {
+                    out.push(path.clone());
+                    continue;
+                }
+            };
+            entries.sort();
+            let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(|p| p.is_dir());
+            out.extend(files.into_iter().filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_lowercase().as_str()))
+            }));
+            out.extend(expand_paths(&dirs));
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
+/// A name not yet used by a document in the project (`Name`, `Name (2)`, …).
+pub fn unique_name(taken: &HashSet<String>, base: &str) -> String {
+    if !taken.contains(base) {
+        return base.to_string();
+    }
+    (2..).map(|n| format!("{base} ({n})")).find(|name| !taken.contains(name)).unwrap_or_else(|| base.to_string())
+}
+
+/// What happened to each file of an import.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct ImportReport {
+    pub imported: Vec<ImportedFile>,
+    pub skipped: Vec<FileProblem>,
+    pub failed: Vec<FileProblem>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportedFile {
+    pub path: PathBuf,
+    pub document: DocumentId,
+    pub name: String,
+    pub kind: DocumentKind,
+    pub turns: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Options for [`import_files`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub kind: Option<DocumentKind>,
+    /// Import a file even when a document with the same text exists.
+    pub allow_duplicates: bool,
+}
+
+/// Reads many files; returns one edit adding all good ones, and a per-file report. Failed files change nothing.
+pub fn import_files(
+    project: &Project,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    mut progress: impl FnMut(usize, usize, &Path),
+) -> (Option<Edit>, ImportReport) {
+    let files = expand_paths(paths);
+    let mut report = ImportReport::default();
+    let mut names: HashSet<String> = project.documents.values().map(|d| d.name.clone()).collect();
+    let mut hashes: HashSet<String> = project.documents.values().map(|d| d.text_hash.clone()).collect();
+    let mut edits = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        progress(i, files.len(), path);
+        match read_file(path, options.kind) {
+            Ok(mut entry) => {
+                if !options.allow_duplicates && hashes.contains(&entry.document.text_hash) {
+                    let existing = project
+                        .documents
+                        .values()
+                        .find(|d| d.text_hash == entry.document.text_hash)
+                        .map(|d| format!("'{}'", d.name))
+                        .unwrap_or_else(|| "another file in this import".into());
+                    report.skipped.push(FileProblem {
+                        path: path.clone(),
+                        reason: format!("same text as {existing} (already imported); use --allow-duplicates to import it again"),
+                    });
+                    continue;
+                }
+                entry.document.name = unique_name(&names, &entry.document.name);
+                names.insert(entry.document.name.clone());
+                hashes.insert(entry.document.text_hash.clone());
+                report.imported.push(ImportedFile {
+                    path: path.clone(),
+                    document: entry.document.id,
+                    name: entry.document.name.clone(),
+                    kind: entry.document.kind,
+                    turns: entry.document.turns.len(),
+                });
+                edits.push(Edit::Put(Entity::Document(Box::new(entry))));
+            }
+            Err(error) => {
+                let reason = match error {
+                    Error::Import { message, .. } => message,
+                    Error::Io { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                };
+                report.failed.push(FileProblem { path: path.clone(), reason });
+            }
+        }
+    }
+    progress(files.len(), files.len(), Path::new(""));
+    let count = edits.len();
+    let edit = (count > 0).then(|| {
+        let label = if count == 1 {
+            format!("import '{}'", report.imported[0].name)
+        } else {
+            format!("import {count} documents")
+        };
+        Edit::batch(label, edits)
+    });
+    (edit, report)
+}

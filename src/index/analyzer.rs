@@ -1,0 +1,218 @@
+//! Text analysis for search: tokenise, lower-case, and stem Norwegian (bokmål, nynorsk) or English words.
+//!
+//! The Snowball Norwegian stemmer is not idempotent (`ressurs` → `ressur`, but `ressursene` → `ressurs`), so a
+//! word family would not find itself. Stemming to a fixed point (stem the stem until it stops changing) puts
+//! `ressurs`, `ressursen`, `ressursene`, `ressursar` and `ressursane` on one term.
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+use crate::model::Language;
+
+/// Name of the stemmed analyzer registered with the index.
+pub const STEMMED: &str = "marginalia_stemmed";
+/// Name of the lower-cased, unstemmed analyzer (prefix, fuzzy and exact matching).
+pub const RAW: &str = "marginalia_raw";
+
+/// Tokens longer than this (in bytes) are dropped: they are noise (URLs, base64), not words.
+const MAX_TOKEN_BYTES: usize = 60;
+
+fn algorithm(language: Language) -> frostem::Algorithm {
+    match language {
+        Language::Nb | Language::Nn => frostem::Algorithm::Norwegian,
+        Language::En => frostem::Algorithm::English,
+    }
+}
+
+/// A stemmer that applies Snowball until the word stops changing.
+#[derive(Clone)]
+pub struct WordStemmer {
+    stemmer: frostem::Stemmer,
+    norwegian: bool,
+}
+
+impl std::fmt::Debug for WordStemmer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WordStemmer")
+    }
+}
+
+impl WordStemmer {
+    pub fn new(language: Language) -> Self {
+        Self { stemmer: frostem::Stemmer::new(algorithm(language)), norwegian: language != Language::En }
+    }
+
+    /// The fixed-point stem of a lower-cased word.
+    pub fn stem(&self, word: &str) -> String {
+        let mut current = word.to_string();
+        // Definite plurals of -er nouns (lærerne, lederne, brukerne) are not in the Snowball suffix list.
+        if self.norwegian && current.ends_with("erne") && current.chars().count() >= 7 {
+            current.truncate(current.len() - 2);
+        }
+        for _ in 0..4 {
+            let next = match self.stemmer.stem(&current) {
+                Cow::Borrowed(s) if s == current => return current,
+                other => other.into_owned(),
+            };
+            if next == current || next.is_empty() {
+                return current;
+            }
+            current = next;
+        }
+        current
+    }
+}
+
+/// Token filter form of [`WordStemmer`].
+#[derive(Clone)]
+pub struct FixpointStemmer {
+    language: Language,
+}
+
+impl TokenFilter for FixpointStemmer {
+    type Tokenizer<T: Tokenizer> = FixpointStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        FixpointStemmerFilter { stemmer: WordStemmer::new(self.language), inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct FixpointStemmerFilter<T> {
+    stemmer: WordStemmer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for FixpointStemmerFilter<T> {
+    type TokenStream<'a> = FixpointStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FixpointStemmerStream { tail: self.inner.token_stream(text), stemmer: &self.stemmer }
+    }
+}
+
+pub struct FixpointStemmerStream<'a, T> {
+    tail: T,
+    stemmer: &'a WordStemmer,
+}
+
+impl<T: TokenStream> TokenStream for FixpointStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        token.text = self.stemmer.stem(&token.text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The stemmed analyzer for a project language.
+pub fn stemmed(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(FixpointStemmer { language })
+        .build()
+}
+
+/// The unstemmed analyzer.
+pub fn raw() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// A word of a text with its byte range and lower-cased form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub lower: String,
+}
+
+/// Splits text into words the way the index does.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut analyzer = raw();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(Word { byte_start: token.offset_from, byte_end: token.offset_to, lower: token.text.clone() });
+    }
+    out
+}
+
+/// The terms the stemmed analyzer makes of a text.
+pub fn stems(language: Language, text: &str) -> Vec<String> {
+    let mut analyzer = stemmed(language);
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn family(language: Language, words: &[&str]) {
+        let stemmer = WordStemmer::new(language);
+        let first = stemmer.stem(words[0]);
+        for word in words {
+            assert_eq!(stemmer.stem(word), first, "{word} should stem like {} in {language:?}", words[0]);
+        }
+    }
+
+    #[test]
+    fn bokmal_word_families_meet() {
+        family(Language::Nb, &["ressurs", "ressursen", "ressurser", "ressursene"]);
+        family(Language::Nb, &["skole", "skolen", "skoler", "skolene"]);
+        family(Language::Nb, &["møte", "møtet", "møter", "møtene"]);
+        family(Language::Nb, &["lærer", "læreren", "lærere", "lærerne"]);
+        family(Language::Nb, &["leder", "lederen", "ledere", "lederne"]);
+        family(Language::Nb, &["kommune", "kommunen", "kommuner", "kommunene"]);
+        family(Language::Nb, &["samarbeid", "samarbeidet"]);
+    }
+
+    #[test]
+    fn nynorsk_word_families_meet() {
+        family(Language::Nn, &["ressurs", "ressursar", "ressursane", "ressursen"]);
+        family(Language::Nn, &["skule", "skulen", "skular", "skulane"]);
+        family(Language::Nn, &["møte", "møta", "møtet"]);
+        family(Language::Nn, &["lærar", "læraren", "lærarar", "lærarane"]);
+        family(Language::Nn, &["kommune", "kommunar", "kommunane"]);
+    }
+
+    #[test]
+    fn bokmal_and_nynorsk_forms_meet_in_one_project() {
+        family(Language::Nb, &["ressursene", "ressursar", "ressursane"]);
+    }
+
+    #[test]
+    fn english_families_meet() {
+        family(Language::En, &["resource", "resources"]);
+        family(Language::En, &["meeting", "meetings"]);
+    }
+
+    #[test]
+    fn norwegian_letters_survive_tokenising() {
+        let words = words("Æsj, økonomien på Bjørkeli skole – særlig i år!");
+        let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        assert_eq!(lower, ["æsj", "økonomien", "på", "bjørkeli", "skole", "særlig", "i", "år"]);
+        assert_eq!(&"Æsj, økonomien"[words[1].byte_start..words[1].byte_end], "økonomien");
+    }
+}

@@ -1,0 +1,131 @@
+//! Imported source documents: metadata and the structure (paragraphs, speaker turns) found at import.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::DocumentId;
+use crate::offsets::CharRange;
+
+/// What a document is, as researchers classify their sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Interview,
+    Observation,
+    #[default]
+    Document,
+    Survey,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 4] = [Self::Interview, Self::Observation, Self::Document, Self::Survey];
+
+    /// The lower-case keyword used in queries (`kind:interview`) and on the command line.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Interview => "interview",
+            Self::Observation => "observation",
+            Self::Document => "document",
+            Self::Survey => "survey",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let lower = text.trim().to_lowercase();
+        Self::ALL.into_iter().find(|k| {
+            k.keyword() == lower
+                || match k {
+                    Self::Interview => lower == "transcript" || lower == "intervju",
+                    Self::Observation => lower == "observasjon" || lower == "notes",
+                    Self::Document => lower == "dokument",
+                    Self::Survey => lower == "spørreundersøkelse",
+                }
+        })
+    }
+}
+
+/// One speaker turn in a transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    pub speaker: String,
+    /// The timestamp as written in the transcript (`00:05:15`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The whole turn, label included.
+    pub range: CharRange,
+    /// Where the spoken words start (after the label).
+    pub content_start: usize,
+}
+
+/// An imported source. Its text is immutable and lives in `sources/<id>.txt`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: DocumentId,
+    /// Display name, unique in the project (file stem by default).
+    pub name: String,
+    /// The file name it was imported from.
+    pub original_file: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub imported: time::OffsetDateTime,
+    pub kind: DocumentKind,
+    /// Length of the text in code points.
+    pub char_len: usize,
+    /// 64-bit FNV-1a hash of the text, to notice the same file imported twice.
+    pub text_hash: String,
+    pub paragraphs: Vec<CharRange>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turns: Vec<Turn>,
+}
+
+impl Document {
+    /// The units search indexes and excerpts cite: speaker turns, plus paragraphs outside any turn (a header),
+    /// in text order.
+    pub fn units(&self) -> Vec<Unit<'_>> {
+        let mut units: Vec<Unit<'_>> = self
+            .turns
+            .iter()
+            .map(|t| Unit { range: t.range, speaker: Some(&t.speaker), timestamp: t.timestamp.as_deref() })
+            .collect();
+        for paragraph in &self.paragraphs {
+            if self.turn_at(paragraph.start).is_none() {
+                units.push(Unit { range: *paragraph, speaker: None, timestamp: None });
+            }
+        }
+        units.sort_by_key(|u| u.range.start);
+        units
+    }
+
+    /// The turn containing a code-point offset.
+    pub fn turn_at(&self, offset: usize) -> Option<&Turn> {
+        let index = self.turns.partition_point(|t| t.range.end <= offset);
+        self.turns.get(index).filter(|t| t.range.start <= offset)
+    }
+
+    /// The paragraph containing a code-point offset.
+    pub fn paragraph_at(&self, offset: usize) -> Option<CharRange> {
+        let index = self.paragraphs.partition_point(|p| p.end <= offset);
+        self.paragraphs.get(index).copied().filter(|p| p.start <= offset)
+    }
+}
+
+/// A paragraph or turn: the unit of search hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit<'a> {
+    pub range: CharRange,
+    pub speaker: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The text hash as stored on a [`Document`].
+pub fn text_hash(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}

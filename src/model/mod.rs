@@ -1,0 +1,292 @@
+//! The project model: everything a researcher creates, held in memory, with read-only queries over it.
+
+mod case;
+mod codebook;
+mod coding;
+mod document;
+mod memo;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use case::{AttributeDef, AttributeType, AttributeValue, Case, DocumentSet};
+pub use codebook::{Code, PALETTE, PATH_SEPARATOR, colour_rgb, is_valid_colour};
+pub use coding::{Coder, Coding};
+pub use document::{Document, DocumentKind, Turn, Unit, fnv1a, text_hash};
+pub use memo::{Memo, MemoTarget};
+
+use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId, SetId};
+
+/// The on-disk format version this build writes. Every older version must still open.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The language of a project's texts: it picks the search stemmer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Norwegian bokmål.
+    #[default]
+    Nb,
+    /// Norwegian nynorsk.
+    Nn,
+    /// English.
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Nb => "nb",
+            Self::Nn => "nn",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_lowercase().as_str() {
+            "nb" | "no" | "bokmål" | "bokmal" | "norwegian" => Some(Self::Nb),
+            "nn" | "nynorsk" => Some(Self::Nn),
+            "en" | "english" => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+/// Project-wide metadata (`marginalia.ron`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectMeta {
+    pub format_version: u32,
+    pub name: String,
+    pub language: Language,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: time::OffsetDateTime,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A whole project in memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    pub meta: ProjectMeta,
+    pub documents: BTreeMap<DocumentId, Document>,
+    pub texts: HashMap<DocumentId, Arc<str>>,
+    pub codes: BTreeMap<CodeId, Code>,
+    pub codings: BTreeMap<CodingId, Coding>,
+    pub coders: BTreeMap<CoderId, Coder>,
+    pub memos: BTreeMap<MemoId, Memo>,
+    pub attributes: BTreeMap<String, AttributeDef>,
+    pub cases: BTreeMap<CaseId, Case>,
+    pub sets: BTreeMap<SetId, DocumentSet>,
+}
+
+impl Project {
+    /// An empty project.
+    pub fn new(name: &str, language: Language) -> Self {
+        Self {
+            meta: ProjectMeta {
+                format_version: FORMAT_VERSION,
+                name: name.to_string(),
+                language,
+                created: crate::now(),
+                description: String::new(),
+            },
+            documents: BTreeMap::new(),
+            texts: HashMap::new(),
+            codes: BTreeMap::new(),
+            codings: BTreeMap::new(),
+            coders: BTreeMap::new(),
+            memos: BTreeMap::new(),
+            attributes: BTreeMap::new(),
+            cases: BTreeMap::new(),
+            sets: BTreeMap::new(),
+        }
+    }
+
+    /// The text of a document ("" if it is unknown).
+    pub fn text(&self, id: DocumentId) -> &str {
+        self.texts.get(&id).map(|t| &**t).unwrap_or("")
+    }
+
+    /// Documents sorted by name (Norwegian-aware).
+    pub fn documents_sorted(&self) -> Vec<&Document> {
+        let mut docs: Vec<&Document> = self.documents.values().collect();
+        docs.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+        docs
+    }
+
+    /// Finds a document by id, exact name, or unique case-insensitive name prefix.
+    pub fn find_document(&self, key: &str) -> Option<&Document> {
+        if let Ok(id) = key.parse::<DocumentId>() {
+            return self.documents.get(&id);
+        }
+        if let Some(doc) = self.documents.values().find(|d| d.name == key || d.original_file == key) {
+            return Some(doc);
+        }
+        let lower = key.to_lowercase();
+        let mut matches = self.documents.values().filter(|d| d.name.to_lowercase() == lower);
+        match (matches.next(), matches.next()) {
+            (Some(doc), None) => Some(doc),
+            _ => None,
+        }
+    }
+
+    /// A code's children sorted by order, then name.
+    pub fn children(&self, parent: Option<CodeId>) -> Vec<&Code> {
+        let mut children: Vec<&Code> = self.codes.values().filter(|c| c.parent == parent).collect();
+        children.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| crate::collate::compare(&a.name, &b.name)));
+        children
+    }
+
+    /// All codes in tree order (depth-first, siblings by order) with their depth.
+    pub fn code_tree(&self) -> Vec<(usize, &Code)> {
+        let mut by_parent: HashMap<Option<CodeId>, Vec<&Code>> = HashMap::new();
+        for code in self.codes.values() {
+            by_parent.entry(code.parent).or_default().push(code);
+        }
+        for list in by_parent.values_mut() {
+            list.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| crate::collate::compare(&a.name, &b.name)));
+        }
+        let mut out = Vec::with_capacity(self.codes.len());
+        let mut stack: Vec<(usize, &Code)> =
+            by_parent.get(&None).map(|l| l.iter().rev().map(|c| (0, *c)).collect()).unwrap_or_default();
+        while let Some((depth, code)) = stack.pop() {
+            out.push((depth, code));
+            if let Some(children) = by_parent.get(&Some(code.id)) {
+                stack.extend(children.iter().rev().map(|c| (depth + 1, *c)));
+            }
+        }
+        out
+    }
+
+    /// The code itself and every code below it.
+    pub fn descendants(&self, id: CodeId) -> BTreeSet<CodeId> {
+        let mut out = BTreeSet::from([id]);
+        let mut frontier = vec![id];
+        while let Some(parent) = frontier.pop() {
+            for code in self.codes.values().filter(|c| c.parent == Some(parent)) {
+                if out.insert(code.id) {
+                    frontier.push(code.id);
+                }
+            }
+        }
+        out
+    }
+
+    /// True when `ancestor` is `code` or one of its ancestors.
+    pub fn is_ancestor_or_self(&self, ancestor: CodeId, code: CodeId) -> bool {
+        let mut current = Some(code);
+        let mut steps = 0;
+        while let Some(id) = current {
+            if id == ancestor {
+                return true;
+            }
+            steps += 1;
+            if steps > self.codes.len() {
+                return false;
+            }
+            current = self.codes.get(&id).and_then(|c| c.parent);
+        }
+        false
+    }
+
+    /// `Parent/Child` path of a code.
+    pub fn code_path(&self, id: CodeId) -> String {
+        let mut names = Vec::new();
+        let mut current = Some(id);
+        while let Some(code) = current.and_then(|id| self.codes.get(&id)) {
+            names.push(code.name.as_str());
+            if names.len() > self.codes.len() {
+                break;
+            }
+            current = code.parent;
+        }
+        names.reverse();
+        names.join("/")
+    }
+
+    /// Finds a code by id, full path (`Barriers/Resource shortage`), or unique name (case-insensitive).
+    pub fn find_code(&self, key: &str) -> Option<&Code> {
+        if let Ok(id) = key.parse::<CodeId>() {
+            return self.codes.get(&id);
+        }
+        let key = key.trim().trim_matches(PATH_SEPARATOR);
+        let lower = key.to_lowercase();
+        if key.contains(PATH_SEPARATOR) {
+            return self.codes.values().find(|c| self.code_path(c.id).to_lowercase() == lower);
+        }
+        let mut matches = self.codes.values().filter(|c| c.name.to_lowercase() == lower);
+        match (matches.next(), matches.next()) {
+            (Some(code), None) => Some(code),
+            (Some(_), Some(_)) => self.codes.values().find(|c| c.parent.is_none() && c.name.to_lowercase() == lower),
+            _ => None,
+        }
+    }
+
+    /// Finds a case by id or name (case-insensitive).
+    pub fn find_case(&self, key: &str) -> Option<&Case> {
+        if let Ok(id) = key.parse::<CaseId>() {
+            return self.cases.get(&id);
+        }
+        let lower = key.trim().to_lowercase();
+        self.cases.values().find(|c| c.name.to_lowercase() == lower)
+    }
+
+    /// Finds a document set by id or name (case-insensitive).
+    pub fn find_set(&self, key: &str) -> Option<&DocumentSet> {
+        if let Ok(id) = key.parse::<SetId>() {
+            return self.sets.get(&id);
+        }
+        let lower = key.trim().to_lowercase();
+        self.sets.values().find(|s| s.name.to_lowercase() == lower)
+    }
+
+    /// Finds a coder by id or name (case-insensitive).
+    pub fn find_coder(&self, key: &str) -> Option<&Coder> {
+        if let Ok(id) = key.parse::<CoderId>() {
+            return self.coders.get(&id);
+        }
+        let lower = key.trim().to_lowercase();
+        self.coders.values().find(|c| c.name.to_lowercase() == lower)
+    }
+
+    /// Cases a document belongs to, sorted by name.
+    pub fn cases_of(&self, document: DocumentId) -> Vec<&Case> {
+        let mut cases: Vec<&Case> = self.cases.values().filter(|c| c.documents.contains(&document)).collect();
+        cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+        cases
+    }
+
+    /// Codings of one document sorted by start, then end.
+    pub fn codings_in(&self, document: DocumentId) -> Vec<&Coding> {
+        let mut list: Vec<&Coding> = self.codings.values().filter(|c| c.document == document).collect();
+        list.sort_by_key(|c| (c.range.start, c.range.end, c.id));
+        list
+    }
+
+    /// Number of codings per code (not rolled up).
+    pub fn coding_counts(&self) -> HashMap<CodeId, usize> {
+        let mut counts = HashMap::new();
+        for coding in self.codings.values() {
+            *counts.entry(coding.code).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Memos attached to a target.
+    pub fn memos_on(&self, target: MemoTarget) -> Vec<&Memo> {
+        self.memos.values().filter(|m| m.target == target).collect()
+    }
+
+    /// A fresh colour for a new code: the palette entry used least.
+    pub fn next_colour(&self) -> String {
+        let mut counts: HashMap<&str, usize> = PALETTE.iter().map(|c| (*c, 0)).collect();
+        for code in self.codes.values() {
+            if let Some(n) = counts.get_mut(code.colour.as_str()) {
+                *n += 1;
+            }
+        }
+        PALETTE.iter().min_by_key(|c| counts.get(*c).copied().unwrap_or(0)).unwrap_or(&PALETTE[0]).to_string()
+    }
+}

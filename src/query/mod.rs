@@ -1,0 +1,330 @@
+//! Search: turns a parsed query into a tantivy query over the index (filters resolved against the project),
+//! runs it, and returns passages with code-point match ranges and snippets. Also a regex mode.
+
+pub mod highlight;
+pub mod parse;
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::ids::DocumentId;
+use crate::index::{SearchIndex, analyzer, speaker_keys, unit_key};
+use crate::model::{AttributeValue, DocumentKind, Project};
+use crate::offsets::{CharRange, OffsetMap, slice};
+pub use highlight::Snippet;
+use highlight::{Highlighter, snippet};
+use parse::{Comparison, Expr, Filter};
+
+/// Characters of context in a snippet.
+pub const SNIPPET_WIDTH: usize = 120;
+
+/// One passage that matched.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    pub document: DocumentId,
+    pub document_name: String,
+    /// The turn or paragraph, in code points.
+    pub passage: CharRange,
+    pub speaker: Option<String>,
+    pub timestamp: Option<String>,
+    pub score: f32,
+    /// Where the query's words matched, in code points of the document.
+    pub matches: Vec<CharRange>,
+    pub snippet: Snippet,
+}
+
+/// Hits plus the total count (which may exceed the hits returned).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+impl SearchResults {
+    /// Number of hits per document, most first.
+    pub fn per_document(&self) -> Vec<(DocumentId, String, usize)> {
+        let mut counts: HashMap<DocumentId, (String, usize)> = HashMap::new();
+        for hit in &self.hits {
+            counts.entry(hit.document).or_insert_with(|| (hit.document_name.clone(), 0)).1 += 1;
+        }
+        let mut list: Vec<_> = counts.into_iter().map(|(id, (name, n))| (id, name, n)).collect();
+        list.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| crate::collate::compare(&a.1, &b.1)));
+        list
+    }
+}
+
+/// Runs a query; `limit` None returns every hit.
+pub fn search(index: &SearchIndex, project: &Project, query: &str, limit: Option<usize>) -> Result<SearchResults> {
+    let expr = parse::parse(query).map_err(Error::Query)?;
+    let planner = Planner { index, project };
+    let tantivy_query = planner.plan(&expr)?;
+    let searcher = index.reader.searcher();
+    let limit = limit.unwrap_or(usize::MAX).min(searcher.num_docs() as usize).max(1);
+    let (top, total) = searcher.search(&tantivy_query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+    let highlighter = Highlighter::new(&expr, project.meta.language);
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let Some((document, passage)) = locate(&searcher, address)? else { continue };
+        if let Some(hit) = make_hit(project, document, passage, score, &highlighter) {
+            hits.push(hit);
+        }
+    }
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| crate::collate::compare(&a.document_name, &b.document_name))
+            .then_with(|| a.passage.start.cmp(&b.passage.start))
+    });
+    Ok(SearchResults { total, hits })
+}
+
+/// Document id and passage range of an index hit, read from fast fields.
+fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<(DocumentId, CharRange)>> {
+    let segment = searcher.segment_reader(address.segment_ord);
+    let fast = segment.fast_fields();
+    let read = |name: &str| -> Result<Option<u64>> { Ok(fast.u64(name)?.first(address.doc_id)) };
+    let (Some(hi), Some(lo), Some(start), Some(end)) = (read("doc_hi")?, read("doc_lo")?, read("start")?, read("end")?)
+    else {
+        return Ok(None);
+    };
+    let id = DocumentId(Uuid::from_u64_pair(hi, lo));
+    Ok(Some((id, CharRange::new(start as usize, end as usize))))
+}
+
+fn make_hit(project: &Project, document: DocumentId, passage: CharRange, score: f32, highlighter: &Highlighter) -> Option<Hit> {
+    let doc = project.documents.get(&document)?;
+    let text = slice(project.text(document), passage)?;
+    let relative = highlighter.matches(text);
+    let snippet = snippet(text, &relative, SNIPPET_WIDTH);
+    let turn = doc.turn_at(passage.start).filter(|t| t.range.start == passage.start);
+    Some(Hit {
+        document,
+        document_name: doc.name.clone(),
+        passage,
+        speaker: turn.map(|t| t.speaker.clone()),
+        timestamp: turn.and_then(|t| t.timestamp.clone()),
+        score,
+        matches: relative.iter().map(|r| CharRange::new(r.start + passage.start, r.end + passage.start)).collect(),
+        snippet,
+    })
+}
+
+struct Planner<'a> {
+    index: &'a SearchIndex,
+    project: &'a Project,
+}
+
+impl Planner<'_> {
+    fn plan(&self, expr: &Expr) -> Result<Box<dyn Query>> {
+        Ok(match expr {
+            Expr::And(items) => {
+                let mut clauses = Vec::new();
+                for item in items {
+                    match item {
+                        Expr::Not(inner) => clauses.push((Occur::MustNot, self.plan(inner)?)),
+                        other => clauses.push((Occur::Must, self.plan(other)?)),
+                    }
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Or(items) => {
+                let clauses = items.iter().map(|i| Ok((Occur::Should, self.plan(i)?))).collect::<Result<Vec<_>>>()?;
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                (Occur::MustNot, self.plan(inner)?),
+            ])),
+            Expr::Word(text) | Expr::Phrase(text) => self.text_query(text),
+            Expr::Prefix(text) => {
+                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+                Box::new(FuzzyTermQuery::new_prefix(term, 0, true))
+            }
+            Expr::Fuzzy(text, distance) => {
+                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+                Box::new(FuzzyTermQuery::new(term, *distance, true))
+            }
+            Expr::Filter(filter) => self.filter(filter)?,
+        })
+    }
+
+    fn text_query(&self, text: &str) -> Box<dyn Query> {
+        let field = self.index.fields.text;
+        let terms: Vec<Term> = analyzer::stems(self.index.language, text)
+            .into_iter()
+            .map(|s| Term::from_field_text(field, &s))
+            .collect();
+        match terms.len() {
+            0 => Box::new(EmptyQuery),
+            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+            _ => Box::new(PhraseQuery::new(terms)),
+        }
+    }
+
+    fn doc_set(&self, docs: impl IntoIterator<Item = DocumentId>) -> Box<dyn Query> {
+        let field = self.index.fields.doc;
+        let terms: Vec<Term> = docs.into_iter().map(|d| Term::from_field_text(field, &d.to_string())).collect();
+        if terms.is_empty() { Box::new(EmptyQuery) } else { Box::new(TermSetQuery::new(terms)) }
+    }
+
+    fn filter(&self, filter: &Filter) -> Result<Box<dyn Query>> {
+        let f = &self.index.fields;
+        let p = self.project;
+        Ok(match filter {
+            Filter::Speaker(name) => {
+                let key = speaker_keys(name).into_iter().next().unwrap_or_default();
+                Box::new(TermQuery::new(Term::from_field_text(f.speaker, &key), IndexRecordOption::Basic))
+            }
+            Filter::Kind(kind) => {
+                let kind = DocumentKind::parse(kind).ok_or_else(|| {
+                    Error::Query(format!("unknown kind '{kind}' (use interview, observation, document or survey)"))
+                })?;
+                Box::new(TermQuery::new(Term::from_field_text(f.kind, kind.keyword()), IndexRecordOption::Basic))
+            }
+            Filter::Case(name) => {
+                let case = p.find_case(name).ok_or_else(|| Error::Query(format!("no case named '{name}'")))?;
+                Box::new(TermQuery::new(Term::from_field_text(f.cases, &case.id.to_string()), IndexRecordOption::Basic))
+            }
+            Filter::Doc(name) => {
+                let doc = p.find_document(name).ok_or_else(|| Error::Query(format!("no document named '{name}'")))?;
+                self.doc_set([doc.id])
+            }
+            Filter::Set(name) => {
+                let set = p.find_set(name).ok_or_else(|| Error::Query(format!("no document set named '{name}'")))?;
+                self.doc_set(set.documents.iter().copied())
+            }
+            Filter::Attr { key, op, value } => {
+                let def = p
+                    .attributes
+                    .values()
+                    .find(|a| a.name.to_lowercase() == key.to_lowercase())
+                    .ok_or_else(|| Error::Query(format!("no attribute named '{key}'")))?;
+                let wanted = def.kind.parse_value(value).map_err(|e| Error::Query(format!("attr:{key}: {e}")))?;
+                let docs: BTreeSet<DocumentId> = p
+                    .cases
+                    .values()
+                    .filter(|c| c.attributes.get(&def.name).is_some_and(|v| compare(v, *op, &wanted)))
+                    .flat_map(|c| c.documents.iter().copied())
+                    .collect();
+                self.doc_set(docs)
+            }
+            Filter::Code(name) => {
+                let code = p.find_code(name).ok_or_else(|| Error::Query(format!("no code named '{name}'")))?;
+                let codes = p.descendants(code.id);
+                let mut keys = BTreeSet::new();
+                let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
+                for coding in p.codings.values().filter(|c| codes.contains(&c.code)) {
+                    let Some(doc) = p.documents.get(&coding.document) else { continue };
+                    let units = units_cache
+                        .entry(doc.id)
+                        .or_insert_with(|| doc.units().iter().map(|u| u.range).collect());
+                    let first = units.partition_point(|u| u.end <= coding.range.start);
+                    for unit in units[first..].iter().take_while(|u| u.start < coding.range.end) {
+                        keys.insert(unit_key(doc.id, unit.start));
+                    }
+                }
+                let terms: Vec<Term> = keys.iter().map(|k| Term::from_field_text(f.unit, k)).collect();
+                if terms.is_empty() { Box::new(EmptyQuery) } else { Box::new(TermSetQuery::new(terms)) }
+            }
+        })
+    }
+}
+
+/// Compares an attribute value with a wanted value (text case-insensitively; numbers and dates by order).
+fn compare(value: &AttributeValue, op: Comparison, wanted: &AttributeValue) -> bool {
+    use std::cmp::Ordering;
+    let order = match (value, wanted) {
+        (AttributeValue::Integer(a), AttributeValue::Integer(b)) => Some(a.cmp(b)),
+        (AttributeValue::Number(a), AttributeValue::Number(b)) => a.partial_cmp(b),
+        (AttributeValue::Boolean(a), AttributeValue::Boolean(b)) => Some(a.cmp(b)),
+        (AttributeValue::Date(a), AttributeValue::Date(b)) => Some(a.cmp(b)),
+        (AttributeValue::Text(a), AttributeValue::Text(b)) => Some(crate::collate::compare(a, b)),
+        _ => None,
+    };
+    let Some(order) = order else { return false };
+    match op {
+        Comparison::Eq => order == Ordering::Equal,
+        Comparison::Ne => order != Ordering::Equal,
+        Comparison::Lt => order == Ordering::Less,
+        Comparison::Le => order != Ordering::Greater,
+        Comparison::Gt => order == Ordering::Greater,
+        Comparison::Ge => order != Ordering::Less,
+    }
+}
+
+/// Scans the texts with a regular expression (case-insensitive unless `case_sensitive`), optionally restricted
+/// to the passages a filter query (`code:…`, `case:…`, words) matches. One hit per passage, in document order.
+pub fn regex_search(
+    index: &SearchIndex,
+    project: &Project,
+    pattern: &str,
+    within: Option<&str>,
+    case_sensitive: bool,
+    limit: Option<usize>,
+) -> Result<SearchResults> {
+    let regex = regex::RegexBuilder::new(pattern)
+        .case_insensitive(!case_sensitive)
+        .size_limit(50 * 1024 * 1024)
+        .build()
+        .map_err(|e| Error::Query(format!("invalid regular expression: {e}")))?;
+    let allowed: Option<BTreeSet<(DocumentId, usize)>> = match within {
+        Some(q) if !q.trim().is_empty() => Some(
+            search(index, project, q, None)?.hits.iter().map(|h| (h.document, h.passage.start)).collect(),
+        ),
+        _ => None,
+    };
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut results = SearchResults::default();
+    for doc in project.documents_sorted() {
+        let text = project.text(doc.id);
+        let map = OffsetMap::new(text);
+        let units: Vec<CharRange> = doc.units().iter().map(|u| u.range).collect();
+        let mut per_unit: Vec<(CharRange, Vec<CharRange>)> = Vec::new();
+        for m in regex.find_iter(text) {
+            if m.start() == m.end() {
+                continue;
+            }
+            let Some(range) = map.char_range(text, m.start()..m.end()) else { continue };
+            let index = units.partition_point(|u| u.end <= range.start);
+            let unit = units.get(index).copied().filter(|u| u.start <= range.start).unwrap_or(range);
+            if allowed.as_ref().is_some_and(|a| !a.contains(&(doc.id, unit.start))) {
+                continue;
+            }
+            match per_unit.last_mut() {
+                Some((u, ms)) if *u == unit => ms.push(range),
+                _ => per_unit.push((unit, vec![range])),
+            }
+        }
+        for (unit, matches) in per_unit {
+            results.total += 1;
+            if results.hits.len() >= limit {
+                continue;
+            }
+            let Some(passage_text) = slice(text, unit) else { continue };
+            let relative: Vec<CharRange> =
+                matches.iter().map(|m| CharRange::new(m.start - unit.start, m.end.min(unit.end) - unit.start)).collect();
+            let turn = doc.turn_at(unit.start).filter(|t| t.range.start == unit.start);
+            results.hits.push(Hit {
+                document: doc.id,
+                document_name: doc.name.clone(),
+                passage: unit,
+                speaker: turn.map(|t| t.speaker.clone()),
+                timestamp: turn.and_then(|t| t.timestamp.clone()),
+                score: 1.0,
+                matches,
+                snippet: snippet(passage_text, &relative, SNIPPET_WIDTH),
+            });
+        }
+    }
+    Ok(results)
+}

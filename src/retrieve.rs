@@ -1,0 +1,104 @@
+//! Retrieval: the coded passages (excerpts) behind a code, filtered by case, coder or document, with citations.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId};
+use crate::model::Project;
+use crate::offsets::{CharRange, slice};
+
+/// Which codings to retrieve. Empty lists mean "all".
+#[derive(Clone, Debug, Default)]
+pub struct ExcerptFilter {
+    pub codes: Vec<CodeId>,
+    /// Include codings of sub-codes.
+    pub include_subcodes: bool,
+    pub cases: Vec<CaseId>,
+    pub coders: Vec<CoderId>,
+    pub documents: Vec<DocumentId>,
+}
+
+/// One coded passage with everything a citation needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Excerpt {
+    pub coding: CodingId,
+    pub code: CodeId,
+    pub code_path: String,
+    pub document: DocumentId,
+    pub document_name: String,
+    pub cases: Vec<String>,
+    pub range: CharRange,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub timestamp: Option<String>,
+    pub coder: String,
+    pub memo: Option<String>,
+}
+
+impl Excerpt {
+    /// "Rektor, Furulund rektor-intervju, 1204–1388" style citation.
+    pub fn citation(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(speaker) = &self.speaker {
+            parts.push(speaker.clone());
+        }
+        parts.push(self.document_name.clone());
+        if let Some(ts) = &self.timestamp {
+            parts.push(ts.clone());
+        }
+        parts.push(format!("{}–{}", self.range.start, self.range.end));
+        parts.join(", ")
+    }
+}
+
+/// The excerpts matching a filter, ordered by code (tree order), then document name, then position.
+pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
+    let codes: Option<BTreeSet<CodeId>> = (!filter.codes.is_empty()).then(|| {
+        filter
+            .codes
+            .iter()
+            .flat_map(|c| if filter.include_subcodes { project.descendants(*c) } else { BTreeSet::from([*c]) })
+            .collect()
+    });
+    let case_docs: Option<BTreeSet<DocumentId>> = (!filter.cases.is_empty()).then(|| {
+        filter.cases.iter().filter_map(|c| project.cases.get(c)).flat_map(|c| c.documents.iter().copied()).collect()
+    });
+    let tree_order: std::collections::HashMap<CodeId, usize> =
+        project.code_tree().iter().enumerate().map(|(i, (_, c))| (c.id, i)).collect();
+    let mut out: Vec<Excerpt> = project
+        .codings
+        .values()
+        .filter(|c| codes.as_ref().is_none_or(|set| set.contains(&c.code)))
+        .filter(|c| case_docs.as_ref().is_none_or(|set| set.contains(&c.document)))
+        .filter(|c| filter.coders.is_empty() || filter.coders.contains(&c.coder))
+        .filter(|c| filter.documents.is_empty() || filter.documents.contains(&c.document))
+        .filter_map(|c| {
+            let doc = project.documents.get(&c.document)?;
+            let turn = doc.turn_at(c.range.start);
+            Some(Excerpt {
+                coding: c.id,
+                code: c.code,
+                code_path: project.code_path(c.code),
+                document: doc.id,
+                document_name: doc.name.clone(),
+                cases: project.cases_of(doc.id).iter().map(|k| k.name.clone()).collect(),
+                range: c.range,
+                text: slice(project.text(doc.id), c.range).unwrap_or("").to_string(),
+                speaker: turn.map(|t| t.speaker.clone()),
+                timestamp: turn.and_then(|t| t.timestamp.clone()),
+                coder: project.coders.get(&c.coder).map(|k| k.name.clone()).unwrap_or_default(),
+                memo: c.memo.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        tree_order
+            .get(&a.code)
+            .cmp(&tree_order.get(&b.code))
+            .then_with(|| crate::collate::compare(&a.document_name, &b.document_name))
+            .then_with(|| a.range.start.cmp(&b.range.start))
+            .then_with(|| a.coding.cmp(&b.coding))
+    });
+    out
+}
