@@ -63,9 +63,26 @@ mod tests {
 
     #[test]
     fn norwegian_letters_sort_after_z() {
-        let mut names = vec!["Øvre skole", "Åsen skole", "Zeta", "ærlig", "Bakkebø", "aker"];
+        let mut names = vec![
+            "Øvre skole",
+            "Åsen skole",
+            "Zeta",
+            "ærlig",
+            "Bakkebø",
+            "aker",
+        ];
         names.sort_by(|a, b| compare(a, b));
-        assert_eq!(names, ["aker", "Bakkebø", "Zeta", "ærlig", "Øvre skole", "Åsen skole"]);
+        assert_eq!(
+            names,
+            [
+                "aker",
+                "Bakkebø",
+                "Zeta",
+                "ærlig",
+                "Øvre skole",
+                "Åsen skole"
+            ]
+        );
     }
 
     #[test]

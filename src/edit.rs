@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId, SetId};
 use crate::model::{
-    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, Memo, MemoTarget, Project, ProjectMeta,
-    is_valid_colour, text_hash,
+    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, Memo, MemoTarget, Project,
+    ProjectMeta, is_valid_colour, text_hash,
 };
 use crate::offsets::char_len;
 
@@ -104,7 +104,10 @@ impl Edit {
                 return edit;
             }
         }
-        Edit::Batch { label: label.into(), edits }
+        Edit::Batch {
+            label: label.into(),
+            edits,
+        }
     }
 
     /// A short description for menus ("Undo: code 'Resource shortage'").
@@ -119,7 +122,11 @@ impl Edit {
                     None => format!("add code '{}'", c.name),
                 },
                 Entity::Coding(c) => {
-                    let name = project.codes.get(&c.code).map(|c| c.name.as_str()).unwrap_or("?");
+                    let name = project
+                        .codes
+                        .get(&c.code)
+                        .map(|c| c.name.as_str())
+                        .unwrap_or("?");
                     format!("code '{name}'")
                 }
                 Entity::Coder(c) => format!("add coder '{}'", c.name),
@@ -130,17 +137,38 @@ impl Edit {
             },
             Edit::Delete(key) => match key {
                 EntityKey::Document(id) => {
-                    format!("remove document '{}'", project.documents.get(id).map(|d| d.name.as_str()).unwrap_or("?"))
+                    format!(
+                        "remove document '{}'",
+                        project
+                            .documents
+                            .get(id)
+                            .map(|d| d.name.as_str())
+                            .unwrap_or("?")
+                    )
                 }
                 EntityKey::Code(id) => {
-                    format!("delete code '{}'", project.codes.get(id).map(|c| c.name.as_str()).unwrap_or("?"))
+                    format!(
+                        "delete code '{}'",
+                        project
+                            .codes
+                            .get(id)
+                            .map(|c| c.name.as_str())
+                            .unwrap_or("?")
+                    )
                 }
                 EntityKey::Coding(_) => "remove coding".into(),
                 EntityKey::Coder(_) => "remove coder".into(),
                 EntityKey::Memo(_) => "delete memo".into(),
                 EntityKey::Attribute(name) => format!("remove attribute '{name}'"),
                 EntityKey::Case(id) => {
-                    format!("delete case '{}'", project.cases.get(id).map(|c| c.name.as_str()).unwrap_or("?"))
+                    format!(
+                        "delete case '{}'",
+                        project
+                            .cases
+                            .get(id)
+                            .map(|c| c.name.as_str())
+                            .unwrap_or("?")
+                    )
                 }
                 EntityKey::Set(_) => "delete set".into(),
             },
@@ -156,7 +184,11 @@ impl Project {
     }
 
     /// Like [`Project::apply`], also recording which files the edit touched.
-    pub fn apply_tracked(&mut self, edit: Edit, touched: &mut Vec<Touched>) -> Result<Edit, EditError> {
+    pub fn apply_tracked(
+        &mut self,
+        edit: Edit,
+        touched: &mut Vec<Touched>,
+    ) -> Result<Edit, EditError> {
         match edit {
             Edit::Put(entity) => self.put(entity, touched),
             Edit::Delete(key) => self.delete(key, touched),
@@ -175,7 +207,10 @@ impl Project {
                     }
                 }
                 inverses.reverse();
-                Ok(Edit::Batch { label, edits: inverses })
+                Ok(Edit::Batch {
+                    label,
+                    edits: inverses,
+                })
             }
         }
     }
@@ -186,15 +221,21 @@ impl Project {
         let old = match entity {
             Entity::Meta(meta) => {
                 touched.push(Touched::Meta);
-                return Ok(Edit::Put(Entity::Meta(std::mem::replace(&mut self.meta, meta))));
+                return Ok(Edit::Put(Entity::Meta(std::mem::replace(
+                    &mut self.meta,
+                    meta,
+                ))));
             }
             Entity::Document(entry) => {
                 let DocumentEntry { document, text } = *entry;
                 touched.extend([Touched::Documents, Touched::Source(document.id)]);
                 self.texts.insert(document.id, text.clone());
-                self.documents
-                    .insert(document.id, document)
-                    .map(|old| Entity::Document(Box::new(DocumentEntry { document: old, text })))
+                self.documents.insert(document.id, document).map(|old| {
+                    Entity::Document(Box::new(DocumentEntry {
+                        document: old,
+                        text,
+                    }))
+                })
             }
             Entity::Code(code) => {
                 touched.push(Touched::Codebook);
@@ -218,7 +259,9 @@ impl Project {
             }
             Entity::Attribute(def) => {
                 touched.push(Touched::Cases);
-                self.attributes.insert(def.name.clone(), def).map(Entity::Attribute)
+                self.attributes
+                    .insert(def.name.clone(), def)
+                    .map(Entity::Attribute)
             }
             Entity::Case(case) => {
                 touched.push(Touched::Cases);
@@ -249,18 +292,38 @@ impl Project {
                 }
                 if let Some(old) = self.texts.get(&doc.id) {
                     if **old != *entry.text {
-                        return Err(EditError::Invalid(format!("the text of '{}' cannot change after import", doc.name)));
+                        return Err(EditError::Invalid(format!(
+                            "the text of '{}' cannot change after import",
+                            doc.name
+                        )));
                     }
                 }
-                if char_len(&entry.text) != doc.char_len || text_hash(&entry.text) != doc.text_hash {
-                    return Err(EditError::Invalid(format!("'{}': length or hash does not match its text", doc.name)));
+                if char_len(&entry.text) != doc.char_len || text_hash(&entry.text) != doc.text_hash
+                {
+                    return Err(EditError::Invalid(format!(
+                        "'{}': length or hash does not match its text",
+                        doc.name
+                    )));
                 }
-                if let Some(other) = self.documents.values().find(|d| d.name == doc.name && d.id != doc.id) {
-                    return Err(EditError::Invalid(format!("a document named '{}' already exists", other.name)));
+                if let Some(other) = self
+                    .documents
+                    .values()
+                    .find(|d| d.name == doc.name && d.id != doc.id)
+                {
+                    return Err(EditError::Invalid(format!(
+                        "a document named '{}' already exists",
+                        other.name
+                    )));
                 }
-                let in_range = |r: &crate::offsets::CharRange| r.start <= r.end && r.end <= doc.char_len;
-                if !doc.paragraphs.iter().all(in_range) || !doc.turns.iter().all(|t| in_range(&t.range)) {
-                    return Err(EditError::Invalid(format!("'{}': a paragraph or turn lies outside the text", doc.name)));
+                let in_range =
+                    |r: &crate::offsets::CharRange| r.start <= r.end && r.end <= doc.char_len;
+                if !doc.paragraphs.iter().all(in_range)
+                    || !doc.turns.iter().all(|t| in_range(&t.range))
+                {
+                    return Err(EditError::Invalid(format!(
+                        "'{}': a paragraph or turn lies outside the text",
+                        doc.name
+                    )));
                 }
             }
             Entity::Code(code) => {
@@ -268,26 +331,36 @@ impl Project {
                     return Err(EditError::Invalid("a code needs a name".into()));
                 }
                 if code.name.contains(crate::model::PATH_SEPARATOR) {
-                    return Err(EditError::Invalid(format!("a code name cannot contain '/': '{}'", code.name)));
+                    return Err(EditError::Invalid(format!(
+                        "a code name cannot contain '/': '{}'",
+                        code.name
+                    )));
                 }
                 if !is_valid_colour(&code.colour) {
-                    return Err(EditError::Invalid(format!("'{}' is not a colour like #1f77b4", code.colour)));
+                    return Err(EditError::Invalid(format!(
+                        "'{}' is not a colour like #1f77b4",
+                        code.colour
+                    )));
                 }
                 if let Some(parent) = code.parent {
                     if !self.codes.contains_key(&parent) {
                         return Err(EditError::Missing(format!("parent code {parent}")));
                     }
                     if self.is_ancestor_or_self(code.id, parent) {
-                        return Err(EditError::Invalid(format!("'{}' cannot be moved under itself", code.name)));
+                        return Err(EditError::Invalid(format!(
+                            "'{}' cannot be moved under itself",
+                            code.name
+                        )));
                     }
                 }
                 let lower = code.name.to_lowercase();
-                if let Some(sibling) = self
-                    .codes
-                    .values()
-                    .find(|c| c.parent == code.parent && c.id != code.id && c.name.to_lowercase() == lower)
-                {
-                    return Err(EditError::Invalid(format!("a code named '{}' already exists there", sibling.name)));
+                if let Some(sibling) = self.codes.values().find(|c| {
+                    c.parent == code.parent && c.id != code.id && c.name.to_lowercase() == lower
+                }) {
+                    return Err(EditError::Invalid(format!(
+                        "a code named '{}' already exists there",
+                        sibling.name
+                    )));
                 }
             }
             Entity::Coding(coding) => {
@@ -313,8 +386,15 @@ impl Project {
                     return Err(EditError::Invalid("a coder needs a name".into()));
                 }
                 let lower = coder.name.to_lowercase();
-                if self.coders.values().any(|c| c.id != coder.id && c.name.to_lowercase() == lower) {
-                    return Err(EditError::Invalid(format!("a coder named '{}' already exists", coder.name)));
+                if self
+                    .coders
+                    .values()
+                    .any(|c| c.id != coder.id && c.name.to_lowercase() == lower)
+                {
+                    return Err(EditError::Invalid(format!(
+                        "a coder named '{}' already exists",
+                        coder.name
+                    )));
                 }
             }
             Entity::Memo(memo) => {
@@ -326,7 +406,10 @@ impl Project {
                     MemoTarget::Case(id) => self.cases.contains_key(&id),
                 };
                 if !exists {
-                    return Err(EditError::Missing(format!("the memo's target {:?}", memo.target)));
+                    return Err(EditError::Missing(format!(
+                        "the memo's target {:?}",
+                        memo.target
+                    )));
                 }
                 if let Some(author) = memo.author {
                     if !self.coders.contains_key(&author) {
@@ -338,11 +421,11 @@ impl Project {
                 if def.name.trim().is_empty() {
                     return Err(EditError::Invalid("an attribute needs a name".into()));
                 }
-                if let Some(case) = self
-                    .cases
-                    .values()
-                    .find(|c| c.attributes.get(&def.name).is_some_and(|v| v.kind() != def.kind))
-                {
+                if let Some(case) = self.cases.values().find(|c| {
+                    c.attributes
+                        .get(&def.name)
+                        .is_some_and(|v| v.kind() != def.kind)
+                }) {
                     return Err(EditError::InUse(
                         format!("attribute '{}'", def.name),
                         format!("case '{}' has a value of another type", case.name),
@@ -354,8 +437,15 @@ impl Project {
                     return Err(EditError::Invalid("a case needs a name".into()));
                 }
                 let lower = case.name.to_lowercase();
-                if self.cases.values().any(|c| c.id != case.id && c.name.to_lowercase() == lower) {
-                    return Err(EditError::Invalid(format!("a case named '{}' already exists", case.name)));
+                if self
+                    .cases
+                    .values()
+                    .any(|c| c.id != case.id && c.name.to_lowercase() == lower)
+                {
+                    return Err(EditError::Invalid(format!(
+                        "a case named '{}' already exists",
+                        case.name
+                    )));
                 }
                 for (name, value) in &case.attributes {
                     let def = self
@@ -370,7 +460,11 @@ impl Project {
                         )));
                     }
                 }
-                if let Some(doc) = case.documents.iter().find(|d| !self.documents.contains_key(d)) {
+                if let Some(doc) = case
+                    .documents
+                    .iter()
+                    .find(|d| !self.documents.contains_key(d))
+                {
                     return Err(EditError::Missing(format!("document {doc}")));
                 }
             }
@@ -378,7 +472,11 @@ impl Project {
                 if set.name.trim().is_empty() {
                     return Err(EditError::Invalid("a set needs a name".into()));
                 }
-                if let Some(doc) = set.documents.iter().find(|d| !self.documents.contains_key(d)) {
+                if let Some(doc) = set
+                    .documents
+                    .iter()
+                    .find(|d| !self.documents.contains_key(d))
+                {
                     return Err(EditError::Missing(format!("document {doc}")));
                 }
             }
@@ -390,12 +488,19 @@ impl Project {
         let in_use = |what: String, why: String| Err(EditError::InUse(what, why));
         let old = match key {
             EntityKey::Document(id) => {
-                let doc = self.documents.get(&id).ok_or_else(|| EditError::Missing(format!("document {id}")))?;
+                let doc = self
+                    .documents
+                    .get(&id)
+                    .ok_or_else(|| EditError::Missing(format!("document {id}")))?;
                 let what = format!("document '{}'", doc.name);
                 if self.codings.values().any(|c| c.document == id) {
                     return in_use(what, "it has codings".into());
                 }
-                if self.memos.values().any(|m| m.target == MemoTarget::Document(id)) {
+                if self
+                    .memos
+                    .values()
+                    .any(|m| m.target == MemoTarget::Document(id))
+                {
                     return in_use(what, "it has memos".into());
                 }
                 if self.cases.values().any(|c| c.documents.contains(&id)) {
@@ -411,7 +516,10 @@ impl Project {
                     .map(|document| Entity::Document(Box::new(DocumentEntry { document, text })))
             }
             EntityKey::Code(id) => {
-                let code = self.codes.get(&id).ok_or_else(|| EditError::Missing(format!("code {id}")))?;
+                let code = self
+                    .codes
+                    .get(&id)
+                    .ok_or_else(|| EditError::Missing(format!("code {id}")))?;
                 let what = format!("code '{}'", code.name);
                 if self.codes.values().any(|c| c.parent == Some(id)) {
                     return in_use(what, "it has sub-codes".into());
@@ -419,53 +527,98 @@ impl Project {
                 if self.codings.values().any(|c| c.code == id) {
                     return in_use(what, "it has codings".into());
                 }
-                if self.memos.values().any(|m| m.target == MemoTarget::Code(id)) {
+                if self
+                    .memos
+                    .values()
+                    .any(|m| m.target == MemoTarget::Code(id))
+                {
                     return in_use(what, "it has memos".into());
                 }
                 touched.push(Touched::Codebook);
                 self.codes.remove(&id).map(Entity::Code)
             }
             EntityKey::Coding(id) => {
-                if self.memos.values().any(|m| m.target == MemoTarget::Coding(id)) {
+                if self
+                    .memos
+                    .values()
+                    .any(|m| m.target == MemoTarget::Coding(id))
+                {
                     return in_use(format!("coding {id}"), "it has memos".into());
                 }
-                let coding = self.codings.remove(&id).ok_or_else(|| EditError::Missing(format!("coding {id}")))?;
+                let coding = self
+                    .codings
+                    .remove(&id)
+                    .ok_or_else(|| EditError::Missing(format!("coding {id}")))?;
                 touched.push(Touched::Codings(coding.coder));
                 Some(Entity::Coding(coding))
             }
             EntityKey::Coder(id) => {
-                let coder = self.coders.get(&id).ok_or_else(|| EditError::Missing(format!("coder {id}")))?;
-                if self.codings.values().any(|c| c.coder == id) || self.memos.values().any(|m| m.author == Some(id)) {
-                    return in_use(format!("coder '{}'", coder.name), "they have codings or memos".into());
+                let coder = self
+                    .coders
+                    .get(&id)
+                    .ok_or_else(|| EditError::Missing(format!("coder {id}")))?;
+                if self.codings.values().any(|c| c.coder == id)
+                    || self.memos.values().any(|m| m.author == Some(id))
+                {
+                    return in_use(
+                        format!("coder '{}'", coder.name),
+                        "they have codings or memos".into(),
+                    );
                 }
                 touched.push(Touched::Codings(id));
                 self.coders.remove(&id).map(Entity::Coder)
             }
             EntityKey::Memo(id) => {
                 touched.push(Touched::Memos);
-                Some(Entity::Memo(self.memos.remove(&id).ok_or_else(|| EditError::Missing(format!("memo {id}")))?))
+                Some(Entity::Memo(
+                    self.memos
+                        .remove(&id)
+                        .ok_or_else(|| EditError::Missing(format!("memo {id}")))?,
+                ))
             }
             EntityKey::Attribute(name) => {
-                if let Some(case) = self.cases.values().find(|c| c.attributes.contains_key(&name)) {
-                    return in_use(format!("attribute '{name}'"), format!("case '{}' has a value", case.name));
+                if let Some(case) = self
+                    .cases
+                    .values()
+                    .find(|c| c.attributes.contains_key(&name))
+                {
+                    return in_use(
+                        format!("attribute '{name}'"),
+                        format!("case '{}' has a value", case.name),
+                    );
                 }
                 touched.push(Touched::Cases);
                 Some(Entity::Attribute(
-                    self.attributes.remove(&name).ok_or_else(|| EditError::Missing(format!("attribute '{name}'")))?,
+                    self.attributes
+                        .remove(&name)
+                        .ok_or_else(|| EditError::Missing(format!("attribute '{name}'")))?,
                 ))
             }
             EntityKey::Case(id) => {
-                if self.memos.values().any(|m| m.target == MemoTarget::Case(id)) {
+                if self
+                    .memos
+                    .values()
+                    .any(|m| m.target == MemoTarget::Case(id))
+                {
                     return in_use(format!("case {id}"), "it has memos".into());
                 }
                 touched.push(Touched::Cases);
-                Some(Entity::Case(self.cases.remove(&id).ok_or_else(|| EditError::Missing(format!("case {id}")))?))
+                Some(Entity::Case(
+                    self.cases
+                        .remove(&id)
+                        .ok_or_else(|| EditError::Missing(format!("case {id}")))?,
+                ))
             }
             EntityKey::Set(id) => {
                 touched.push(Touched::Sets);
-                Some(Entity::Set(self.sets.remove(&id).ok_or_else(|| EditError::Missing(format!("set {id}")))?))
+                Some(Entity::Set(
+                    self.sets
+                        .remove(&id)
+                        .ok_or_else(|| EditError::Missing(format!("set {id}")))?,
+                ))
             }
         };
-        old.map(Edit::Put).ok_or_else(|| EditError::Missing("entity".into()))
+        old.map(Edit::Put)
+            .ok_or_else(|| EditError::Missing("entity".into()))
     }
 }

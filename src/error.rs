@@ -8,19 +8,36 @@ use crate::edit::EditError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
 
     #[error("{}: the project is open in another Marginalia (process {pid} on {host}, since {since}); close it there first", path.display())]
-    Locked { path: PathBuf, pid: u32, host: String, since: String },
+    Locked {
+        path: PathBuf,
+        pid: u32,
+        host: String,
+        since: String,
+    },
 
     #[error("{}: stale lock left by process {pid} on {host}, which is no longer running; if no other Marginalia uses this project, remove the lock with `marginalia unlock`", path.display())]
-    StaleLock { path: PathBuf, pid: u32, host: String },
+    StaleLock {
+        path: PathBuf,
+        pid: u32,
+        host: String,
+    },
 
     #[error("{}: {message}", path.display())]
     Import { path: PathBuf, message: String },
@@ -40,11 +57,17 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn invalid(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self::Invalid { path: path.into(), message: message.into() }
+        Self::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

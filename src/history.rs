@@ -24,10 +24,18 @@ pub const HISTORY_LIMIT: usize = 500;
 
 impl History {
     /// Applies a new edit; clears the redo stack.
-    pub fn apply(&mut self, project: &mut Project, edit: Edit, touched: &mut Vec<Touched>) -> Result<String, EditError> {
+    pub fn apply(
+        &mut self,
+        project: &mut Project,
+        edit: Edit,
+        touched: &mut Vec<Touched>,
+    ) -> Result<String, EditError> {
         let label = edit.label(project);
         let revert = project.apply_tracked(edit, touched)?;
-        self.undo.push(Step { label: label.clone(), revert });
+        self.undo.push(Step {
+            label: label.clone(),
+            revert,
+        });
         if self.undo.len() > HISTORY_LIMIT {
             self.undo.remove(0);
         }
@@ -36,11 +44,20 @@ impl History {
     }
 
     /// Reverts the last step; returns its label, or None when there is nothing to undo.
-    pub fn undo(&mut self, project: &mut Project, touched: &mut Vec<Touched>) -> Result<Option<String>, EditError> {
-        let Some(step) = self.undo.pop() else { return Ok(None) };
+    pub fn undo(
+        &mut self,
+        project: &mut Project,
+        touched: &mut Vec<Touched>,
+    ) -> Result<Option<String>, EditError> {
+        let Some(step) = self.undo.pop() else {
+            return Ok(None);
+        };
         match project.apply_tracked(step.revert.clone(), touched) {
             Ok(redo) => {
-                self.redo.push(Step { label: step.label.clone(), revert: redo });
+                self.redo.push(Step {
+                    label: step.label.clone(),
+                    revert: redo,
+                });
                 Ok(Some(step.label))
             }
             Err(error) => {
@@ -51,11 +68,20 @@ impl History {
     }
 
     /// Re-applies the last undone step.
-    pub fn redo(&mut self, project: &mut Project, touched: &mut Vec<Touched>) -> Result<Option<String>, EditError> {
-        let Some(step) = self.redo.pop() else { return Ok(None) };
+    pub fn redo(
+        &mut self,
+        project: &mut Project,
+        touched: &mut Vec<Touched>,
+    ) -> Result<Option<String>, EditError> {
+        let Some(step) = self.redo.pop() else {
+            return Ok(None);
+        };
         match project.apply_tracked(step.revert.clone(), touched) {
             Ok(undo) => {
-                self.undo.push(Step { label: step.label.clone(), revert: undo });
+                self.undo.push(Step {
+                    label: step.label.clone(),
+                    revert: undo,
+                });
                 Ok(Some(step.label))
             }
             Err(error) => {

@@ -115,7 +115,9 @@ mod tests {
 
     #[test]
     fn braces_and_lower_case_are_accepted() {
-        let id: CodeId = "{a1b2c3d4-0000-4000-8000-00000000000f}".parse().expect("guid");
+        let id: CodeId = "{a1b2c3d4-0000-4000-8000-00000000000f}"
+            .parse()
+            .expect("guid");
         assert_eq!(id.to_string(), "A1B2C3D4-0000-4000-8000-00000000000F");
         assert!("not-a-guid".parse::<CodeId>().is_err());
     }

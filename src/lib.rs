@@ -2,6 +2,7 @@
 //!
 //! Nothing here depends on the GUI; the egui workbench (feature `gui`) and the CLI sit on top.
 
+pub mod codebook_file;
 pub mod collate;
 pub mod edit;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod offsets;
 pub mod ops;
 pub mod query;
 pub mod retrieve;
+pub mod sample;
 pub mod store;
 pub mod workspace;
 

@@ -75,7 +75,11 @@ pub struct OffsetMap {
 impl OffsetMap {
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
-            return Self { checkpoints: Vec::new(), char_len: text.len(), byte_len: text.len() };
+            return Self {
+                checkpoints: Vec::new(),
+                char_len: text.len(),
+                byte_len: text.len(),
+            };
         }
         let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
         let mut count = 0;
@@ -85,7 +89,11 @@ impl OffsetMap {
             }
             count += 1;
         }
-        Self { checkpoints, char_len: count, byte_len: text.len() }
+        Self {
+            checkpoints,
+            char_len: count,
+            byte_len: text.len(),
+        }
     }
 
     fn is_ascii(&self) -> bool {
@@ -109,7 +117,10 @@ impl OffsetMap {
         }
         let base = *self.checkpoints.get(char_offset / STRIDE)?;
         let skip = char_offset % STRIDE;
-        text.get(base..)?.char_indices().nth(skip).map(|(b, _)| base + b)
+        text.get(base..)?
+            .char_indices()
+            .nth(skip)
+            .map(|(b, _)| base + b)
     }
 
     /// Code-point offset of a byte offset; `None` past the end or inside a character.
@@ -135,7 +146,10 @@ impl OffsetMap {
 
     /// Code-point range of a byte range.
     pub fn char_range(&self, text: &str, range: ByteRange) -> Option<CharRange> {
-        Some(CharRange::new(self.char_at(text, range.start)?, self.char_at(text, range.end)?))
+        Some(CharRange::new(
+            self.char_at(text, range.start)?,
+            self.char_at(text, range.end)?,
+        ))
     }
 }
 
@@ -171,7 +185,8 @@ pub fn utf16_len(text: &str) -> usize {
 mod tests {
     use super::*;
 
-    const NORWEGIAN: &str = "Rektor: Vi får ikkje nok ressursar på skulen – særleg i år 😅. Æ, ø og å!";
+    const NORWEGIAN: &str =
+        "Rektor: Vi får ikkje nok ressursar på skulen – særleg i år 😅. Æ, ø og å!";
 
     #[test]
     fn one_off_conversions_agree_with_char_indices() {
@@ -196,7 +211,9 @@ mod tests {
 
     #[test]
     fn offset_map_matches_one_off_conversions_on_long_mixed_text() {
-        let text: String = std::iter::repeat_n(NORWEGIAN, 40).collect::<Vec<_>>().join("\n");
+        let text: String = std::iter::repeat_n(NORWEGIAN, 40)
+            .collect::<Vec<_>>()
+            .join("\n");
         let map = OffsetMap::new(&text);
         assert_eq!(map.char_len(), char_len(&text));
         for c in 0..=map.char_len() {

@@ -11,7 +11,10 @@ use crate::offsets::CharRange;
 
 /// Deletes a code, its sub-codes, their codings and memos.
 pub fn delete_code(project: &Project, id: CodeId) -> Result<Edit, EditError> {
-    let code = project.codes.get(&id).ok_or_else(|| EditError::Missing(format!("code {id}")))?;
+    let code = project
+        .codes
+        .get(&id)
+        .ok_or_else(|| EditError::Missing(format!("code {id}")))?;
     let subtree = project.descendants(id);
     let mut edits = Vec::new();
     for memo in project.memos.values() {
@@ -22,7 +25,11 @@ pub fn delete_code(project: &Project, id: CodeId) -> Result<Edit, EditError> {
             edits.push(Edit::Delete(EntityKey::Memo(memo.id)));
         }
     }
-    for coding in project.codings.values().filter(|c| subtree.contains(&c.code)) {
+    for coding in project
+        .codings
+        .values()
+        .filter(|c| subtree.contains(&c.code))
+    {
         edits.push(Edit::Delete(EntityKey::Coding(coding.id)));
     }
     // Children before parents.
@@ -36,14 +43,27 @@ pub fn delete_code(project: &Project, id: CodeId) -> Result<Edit, EditError> {
 /// How many codings go with a code when it is deleted (its own and its sub-codes').
 pub fn codings_under(project: &Project, id: CodeId) -> usize {
     let subtree = project.descendants(id);
-    project.codings.values().filter(|c| subtree.contains(&c.code)).count()
+    project
+        .codings
+        .values()
+        .filter(|c| subtree.contains(&c.code))
+        .count()
 }
 
 /// Renames a code.
 pub fn rename_code(project: &Project, id: CodeId, name: &str) -> Result<Edit, EditError> {
-    let code = project.codes.get(&id).ok_or_else(|| EditError::Missing(format!("code {id}")))?;
+    let code = project
+        .codes
+        .get(&id)
+        .ok_or_else(|| EditError::Missing(format!("code {id}")))?;
     let label = format!("rename code '{}' to '{}'", code.name, name.trim());
-    Ok(Edit::batch(label, vec![Edit::Put(Entity::Code(Code { name: name.trim().to_string(), ..code.clone() }))]))
+    Ok(Edit::batch(
+        label,
+        vec![Edit::Put(Entity::Code(Code {
+            name: name.trim().to_string(),
+            ..code.clone()
+        }))],
+    ))
 }
 
 /// Moves a code under a new parent (None: top level) at a position among its new siblings.
@@ -53,28 +73,57 @@ pub fn move_code(
     parent: Option<CodeId>,
     position: Option<usize>,
 ) -> Result<Edit, EditError> {
-    let code = project.codes.get(&id).ok_or_else(|| EditError::Missing(format!("code {id}")))?;
-    let mut siblings: Vec<&Code> = project.children(parent).into_iter().filter(|c| c.id != id).collect();
+    let code = project
+        .codes
+        .get(&id)
+        .ok_or_else(|| EditError::Missing(format!("code {id}")))?;
+    let mut siblings: Vec<&Code> = project
+        .children(parent)
+        .into_iter()
+        .filter(|c| c.id != id)
+        .collect();
     let at = position.unwrap_or(siblings.len()).min(siblings.len());
     siblings.insert(at, code);
     let mut edits = Vec::new();
     for (order, sibling) in siblings.into_iter().enumerate() {
         let order = order as i64;
-        let new_parent = if sibling.id == id { parent } else { sibling.parent };
+        let new_parent = if sibling.id == id {
+            parent
+        } else {
+            sibling.parent
+        };
         if sibling.order != order || sibling.parent != new_parent {
-            edits.push(Edit::Put(Entity::Code(Code { order, parent: new_parent, ..sibling.clone() })));
+            edits.push(Edit::Put(Entity::Code(Code {
+                order,
+                parent: new_parent,
+                ..sibling.clone()
+            })));
         }
     }
-    let target = parent.map(|p| project.code_path(p)).unwrap_or_else(|| "top level".into());
-    Ok(Edit::Batch { label: format!("move code '{}' to {target}", code.name), edits })
+    let target = parent
+        .map(|p| project.code_path(p))
+        .unwrap_or_else(|| "top level".into());
+    Ok(Edit::Batch {
+        label: format!("move code '{}' to {target}", code.name),
+        edits,
+    })
 }
 
 /// Merges `from` into `into`: codings move over (duplicates dropped), sub-codes and memos re-attach, `from` goes.
 pub fn merge_codes(project: &Project, from: CodeId, into: CodeId) -> Result<Edit, EditError> {
-    let source = project.codes.get(&from).ok_or_else(|| EditError::Missing(format!("code {from}")))?;
-    let target = project.codes.get(&into).ok_or_else(|| EditError::Missing(format!("code {into}")))?;
+    let source = project
+        .codes
+        .get(&from)
+        .ok_or_else(|| EditError::Missing(format!("code {from}")))?;
+    let target = project
+        .codes
+        .get(&into)
+        .ok_or_else(|| EditError::Missing(format!("code {into}")))?;
     if from == into || project.is_ancestor_or_self(from, into) {
-        return Err(EditError::Invalid(format!("cannot merge '{}' into itself or its own sub-code", source.name)));
+        return Err(EditError::Invalid(format!(
+            "cannot merge '{}' into itself or its own sub-code",
+            source.name
+        )));
     }
     let existing: BTreeSet<(DocumentId, CharRange, CoderId)> = project
         .codings
@@ -85,29 +134,52 @@ pub fn merge_codes(project: &Project, from: CodeId, into: CodeId) -> Result<Edit
     let mut edits = Vec::new();
     let mut next_order = project.children(Some(into)).len() as i64;
     for child in project.children(Some(from)) {
-        let clash = project.children(Some(into)).iter().any(|c| c.name.to_lowercase() == child.name.to_lowercase());
+        let clash = project
+            .children(Some(into))
+            .iter()
+            .any(|c| c.name.to_lowercase() == child.name.to_lowercase());
         if clash {
             return Err(EditError::Invalid(format!(
                 "'{}' has a sub-code '{}' too; merge or rename that one first",
                 target.name, child.name
             )));
         }
-        edits.push(Edit::Put(Entity::Code(Code { parent: Some(into), order: next_order, ..child.clone() })));
+        edits.push(Edit::Put(Entity::Code(Code {
+            parent: Some(into),
+            order: next_order,
+            ..child.clone()
+        })));
         next_order += 1;
     }
-    for memo in project.memos.values().filter(|m| m.target == MemoTarget::Code(from)) {
-        edits.push(Edit::Put(Entity::Memo(crate::model::Memo { target: MemoTarget::Code(into), ..memo.clone() })));
+    for memo in project
+        .memos
+        .values()
+        .filter(|m| m.target == MemoTarget::Code(from))
+    {
+        edits.push(Edit::Put(Entity::Memo(crate::model::Memo {
+            target: MemoTarget::Code(into),
+            ..memo.clone()
+        })));
     }
     for coding in project.codings.values().filter(|c| c.code == from) {
-        let has_memos = project.memos.values().any(|m| m.target == MemoTarget::Coding(coding.id));
+        let has_memos = project
+            .memos
+            .values()
+            .any(|m| m.target == MemoTarget::Coding(coding.id));
         if existing.contains(&(coding.document, coding.range, coding.coder)) && !has_memos {
             edits.push(Edit::Delete(EntityKey::Coding(coding.id)));
         } else {
-            edits.push(Edit::Put(Entity::Coding(Coding { code: into, ..coding.clone() })));
+            edits.push(Edit::Put(Entity::Coding(Coding {
+                code: into,
+                ..coding.clone()
+            })));
         }
     }
     edits.push(Edit::Delete(EntityKey::Code(from)));
-    Ok(Edit::Batch { label: format!("merge code '{}' into '{}'", source.name, target.name), edits })
+    Ok(Edit::Batch {
+        label: format!("merge code '{}' into '{}'", source.name, target.name),
+        edits,
+    })
 }
 
 /// Adds a code at the end of its parent's children, with a fresh colour unless one is given.
@@ -121,13 +193,25 @@ pub fn add_code(
     let code = Code {
         id: CodeId::new(),
         name: name.trim().to_string(),
-        colour: colour.map(str::to_string).unwrap_or_else(|| project.next_colour()),
+        colour: colour
+            .map(str::to_string)
+            .unwrap_or_else(|| project.next_colour()),
         description: description.to_string(),
         parent,
-        order: project.children(parent).last().map(|c| c.order + 1).unwrap_or(0),
+        order: project
+            .children(parent)
+            .last()
+            .map(|c| c.order + 1)
+            .unwrap_or(0),
     };
     let id = code.id;
-    (id, Edit::Batch { label: format!("add code '{}'", code.name), edits: vec![Edit::Put(Entity::Code(code))] })
+    (
+        id,
+        Edit::Batch {
+            label: format!("add code '{}'", code.name),
+            edits: vec![Edit::Put(Entity::Code(code))],
+        },
+    )
 }
 
 /// Creates every missing level of a `A/B/C` path; returns the last code's id and the edits (empty when it exists).
@@ -135,9 +219,17 @@ pub fn ensure_code_path(project: &Project, path: &str) -> Result<(CodeId, Vec<Ed
     let mut scratch = project.clone();
     let mut parent: Option<CodeId> = None;
     let mut edits = Vec::new();
-    for name in path.split(crate::model::PATH_SEPARATOR).map(str::trim).filter(|n| !n.is_empty()) {
+    for name in path
+        .split(crate::model::PATH_SEPARATOR)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         let lower = name.to_lowercase();
-        let found = scratch.children(parent).into_iter().find(|c| c.name.to_lowercase() == lower).map(|c| c.id);
+        let found = scratch
+            .children(parent)
+            .into_iter()
+            .find(|c| c.name.to_lowercase() == lower)
+            .map(|c| c.id);
         let id = match found {
             Some(id) => id,
             None => {
@@ -149,7 +241,9 @@ pub fn ensure_code_path(project: &Project, path: &str) -> Result<(CodeId, Vec<Ed
         };
         parent = Some(id);
     }
-    parent.map(|id| (id, edits)).ok_or_else(|| EditError::Invalid(format!("'{path}' is not a code path")))
+    parent
+        .map(|id| (id, edits))
+        .ok_or_else(|| EditError::Invalid(format!("'{path}' is not a code path")))
 }
 
 /// Returns the coder with this name, plus an edit adding them when they are new.
@@ -157,7 +251,10 @@ pub fn ensure_coder(project: &Project, name: &str) -> (CoderId, Option<Edit>) {
     match project.find_coder(name) {
         Some(coder) => (coder.id, None),
         None => {
-            let coder = Coder { id: CoderId::new(), name: name.trim().to_string() };
+            let coder = Coder {
+                id: CoderId::new(),
+                name: name.trim().to_string(),
+            };
             (coder.id, Some(Edit::Put(Entity::Coder(coder))))
         }
     }
@@ -177,21 +274,52 @@ pub fn code_passage(
         .values()
         .any(|c| c.document == document && c.code == code && c.range == range && c.coder == coder)
     {
-        let name = project.codes.get(&code).map(|c| c.name.as_str()).unwrap_or("?");
-        return Err(EditError::Invalid(format!("{range} is already coded '{name}' by this coder")));
+        let name = project
+            .codes
+            .get(&code)
+            .map(|c| c.name.as_str())
+            .unwrap_or("?");
+        return Err(EditError::Invalid(format!(
+            "{range} is already coded '{name}' by this coder"
+        )));
     }
-    let coding = Coding { id: CodingId::new(), document, code, range, coder, created: crate::now(), memo };
+    let coding = Coding {
+        id: CodingId::new(),
+        document,
+        code,
+        range,
+        coder,
+        created: crate::now(),
+        memo,
+    };
     let id = coding.id;
-    let name = project.codes.get(&code).map(|c| c.name.clone()).unwrap_or_default();
-    Ok((id, Edit::Batch { label: format!("code '{name}'"), edits: vec![Edit::Put(Entity::Coding(coding))] }))
+    let name = project
+        .codes
+        .get(&code)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    Ok((
+        id,
+        Edit::Batch {
+            label: format!("code '{name}'"),
+            edits: vec![Edit::Put(Entity::Coding(coding))],
+        },
+    ))
 }
 
 /// Removes a document with its codings, memos, and its place in cases and sets.
 pub fn remove_document(project: &Project, id: DocumentId) -> Result<Edit, EditError> {
-    let doc = project.documents.get(&id).ok_or_else(|| EditError::Missing(format!("document {id}")))?;
+    let doc = project
+        .documents
+        .get(&id)
+        .ok_or_else(|| EditError::Missing(format!("document {id}")))?;
     let mut edits = Vec::new();
-    let coding_ids: BTreeSet<CodingId> =
-        project.codings.values().filter(|c| c.document == id).map(|c| c.id).collect();
+    let coding_ids: BTreeSet<CodingId> = project
+        .codings
+        .values()
+        .filter(|c| c.document == id)
+        .map(|c| c.id)
+        .collect();
     for memo in project.memos.values() {
         let attached = match memo.target {
             MemoTarget::Document(d) => d == id,
@@ -202,7 +330,11 @@ pub fn remove_document(project: &Project, id: DocumentId) -> Result<Edit, EditEr
             edits.push(Edit::Delete(EntityKey::Memo(memo.id)));
         }
     }
-    edits.extend(coding_ids.iter().map(|c| Edit::Delete(EntityKey::Coding(*c))));
+    edits.extend(
+        coding_ids
+            .iter()
+            .map(|c| Edit::Delete(EntityKey::Coding(*c))),
+    );
     for case in project.cases.values().filter(|c| c.documents.contains(&id)) {
         let mut case = case.clone();
         case.documents.remove(&id);
@@ -214,12 +346,18 @@ pub fn remove_document(project: &Project, id: DocumentId) -> Result<Edit, EditEr
         edits.push(Edit::Put(Entity::Set(set)));
     }
     edits.push(Edit::Delete(EntityKey::Document(id)));
-    Ok(Edit::Batch { label: format!("remove document '{}'", doc.name), edits })
+    Ok(Edit::Batch {
+        label: format!("remove document '{}'", doc.name),
+        edits,
+    })
 }
 
 /// Deletes a case (and memos on it).
 pub fn delete_case(project: &Project, id: CaseId) -> Result<Edit, EditError> {
-    let case = project.cases.get(&id).ok_or_else(|| EditError::Missing(format!("case {id}")))?;
+    let case = project
+        .cases
+        .get(&id)
+        .ok_or_else(|| EditError::Missing(format!("case {id}")))?;
     let mut edits: Vec<Edit> = project
         .memos
         .values()
@@ -227,7 +365,10 @@ pub fn delete_case(project: &Project, id: CaseId) -> Result<Edit, EditError> {
         .map(|m| Edit::Delete(EntityKey::Memo(m.id)))
         .collect();
     edits.push(Edit::Delete(EntityKey::Case(id)));
-    Ok(Edit::Batch { label: format!("delete case '{}'", case.name), edits })
+    Ok(Edit::Batch {
+        label: format!("delete case '{}'", case.name),
+        edits,
+    })
 }
 
 /// Removes an attribute from every case and then its definition.
@@ -236,11 +377,18 @@ pub fn remove_attribute(project: &Project, name: &str) -> Result<Edit, EditError
         return Err(EditError::Missing(format!("attribute '{name}'")));
     }
     let mut edits = Vec::new();
-    for case in project.cases.values().filter(|c| c.attributes.contains_key(name)) {
+    for case in project
+        .cases
+        .values()
+        .filter(|c| c.attributes.contains_key(name))
+    {
         let mut case = case.clone();
         case.attributes.remove(name);
         edits.push(Edit::Put(Entity::Case(case)));
     }
     edits.push(Edit::Delete(EntityKey::Attribute(name.to_string())));
-    Ok(Edit::Batch { label: format!("remove attribute '{name}'"), edits })
+    Ok(Edit::Batch {
+        label: format!("remove attribute '{name}'"),
+        edits,
+    })
 }

@@ -58,19 +58,38 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
         filter
             .codes
             .iter()
-            .flat_map(|c| if filter.include_subcodes { project.descendants(*c) } else { BTreeSet::from([*c]) })
+            .flat_map(|c| {
+                if filter.include_subcodes {
+                    project.descendants(*c)
+                } else {
+                    BTreeSet::from([*c])
+                }
+            })
             .collect()
     });
     let case_docs: Option<BTreeSet<DocumentId>> = (!filter.cases.is_empty()).then(|| {
-        filter.cases.iter().filter_map(|c| project.cases.get(c)).flat_map(|c| c.documents.iter().copied()).collect()
+        filter
+            .cases
+            .iter()
+            .filter_map(|c| project.cases.get(c))
+            .flat_map(|c| c.documents.iter().copied())
+            .collect()
     });
-    let tree_order: std::collections::HashMap<CodeId, usize> =
-        project.code_tree().iter().enumerate().map(|(i, (_, c))| (c.id, i)).collect();
+    let tree_order: std::collections::HashMap<CodeId, usize> = project
+        .code_tree()
+        .iter()
+        .enumerate()
+        .map(|(i, (_, c))| (c.id, i))
+        .collect();
     let mut out: Vec<Excerpt> = project
         .codings
         .values()
         .filter(|c| codes.as_ref().is_none_or(|set| set.contains(&c.code)))
-        .filter(|c| case_docs.as_ref().is_none_or(|set| set.contains(&c.document)))
+        .filter(|c| {
+            case_docs
+                .as_ref()
+                .is_none_or(|set| set.contains(&c.document))
+        })
         .filter(|c| filter.coders.is_empty() || filter.coders.contains(&c.coder))
         .filter(|c| filter.documents.is_empty() || filter.documents.contains(&c.document))
         .filter_map(|c| {
@@ -82,12 +101,22 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
                 code_path: project.code_path(c.code),
                 document: doc.id,
                 document_name: doc.name.clone(),
-                cases: project.cases_of(doc.id).iter().map(|k| k.name.clone()).collect(),
+                cases: project
+                    .cases_of(doc.id)
+                    .iter()
+                    .map(|k| k.name.clone())
+                    .collect(),
                 range: c.range,
-                text: slice(project.text(doc.id), c.range).unwrap_or("").to_string(),
+                text: slice(project.text(doc.id), c.range)
+                    .unwrap_or("")
+                    .to_string(),
                 speaker: turn.map(|t| t.speaker.clone()),
                 timestamp: turn.and_then(|t| t.timestamp.clone()),
-                coder: project.coders.get(&c.coder).map(|k| k.name.clone()).unwrap_or_default(),
+                coder: project
+                    .coders
+                    .get(&c.coder)
+                    .map(|k| k.name.clone())
+                    .unwrap_or_default(),
                 memo: c.memo.clone(),
             })
         })

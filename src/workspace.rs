@@ -39,12 +39,23 @@ impl Workspace {
     pub fn open(root: &Path) -> Result<Self> {
         let layout = Layout::new(root);
         if !layout.is_project() {
-            return Err(Error::invalid(root, "not a Marginalia project (no marginalia.ron); create one with `marginalia new`"));
+            return Err(Error::invalid(
+                root,
+                "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
+            ));
         }
         let lock = ProjectLock::acquire(&layout.lock_file())?;
         let project = store::load(root)?;
         let history = read_history(&layout);
-        Ok(Self { layout, project, history, pending: Vec::new(), revision: 0, saved_revision: 0, _lock: Some(lock) })
+        Ok(Self {
+            layout,
+            project,
+            history,
+            pending: Vec::new(),
+            revision: 0,
+            saved_revision: 0,
+            _lock: Some(lock),
+        })
     }
 
     /// Opens a project without the lock, for reading only (saving is refused).
@@ -72,7 +83,9 @@ impl Workspace {
 
     /// Applies an edit and records it for undo; returns the action's label.
     pub fn apply(&mut self, edit: Edit) -> Result<String> {
-        let label = self.history.apply(&mut self.project, edit, &mut self.pending)?;
+        let label = self
+            .history
+            .apply(&mut self.project, edit, &mut self.pending)?;
         self.revision += 1;
         Ok(label)
     }
@@ -122,7 +135,10 @@ fn history_path(layout: &Layout) -> PathBuf {
 fn read_history(layout: &Layout) -> History {
     let path = history_path(layout);
     // The history is a convenience: an unreadable one (e.g. from another version) starts afresh.
-    fs::read_to_string(&path).ok().and_then(|text| ron::from_str(&text).ok()).unwrap_or_default()
+    fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| ron::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 fn write_history(layout: &Layout, history: &mut History) -> Result<()> {

@@ -6,9 +6,13 @@
 pub enum DecodeError {
     #[error("the file is empty")]
     Empty,
-    #[error("this looks like a binary file, not text (it contains NUL bytes); import the original document instead")]
+    #[error(
+        "this looks like a binary file, not text (it contains NUL bytes); import the original document instead"
+    )]
     Binary,
-    #[error("the text encoding could not be recognised; save the file as UTF-8 and import it again")]
+    #[error(
+        "the text encoding could not be recognised; save the file as UTF-8 and import it again"
+    )]
     Unrecognised,
 }
 
@@ -17,7 +21,8 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let (text, encoding) = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+    let (text, encoding) = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes)
+    {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(DecodeError::Unrecognised);
@@ -62,7 +67,10 @@ fn control_share(text: &str) -> f64 {
     if sample.is_empty() {
         return 0.0;
     }
-    let controls = sample.iter().filter(|c| c.is_control() && **c != '\n' && **c != '\t').count();
+    let controls = sample
+        .iter()
+        .filter(|c| c.is_control() && **c != '\n' && **c != '\t')
+        .count();
     controls as f64 / sample.len() as f64
 }
 
@@ -92,7 +100,8 @@ pub fn normalise(text: &str) -> String {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "Rektor: Vi mangler ressurser, særlig på småtrinnet.\nLærer: Ja, og sykefraværet øker.";
+    const TEXT: &str =
+        "Rektor: Vi mangler ressurser, særlig på småtrinnet.\nLærer: Ja, og sykefraværet øker.";
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -132,7 +141,10 @@ mod tests {
     fn empty_and_binary_files_are_refused() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b"  \n \r\n"), Err(DecodeError::Empty));
-        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0xFF, 0];
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+            0xFF, 0,
+        ];
         assert_eq!(decode(&png), Err(DecodeError::Binary));
         assert_eq!(decode(b"text\0with nul"), Err(DecodeError::Binary));
     }

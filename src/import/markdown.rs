@@ -25,8 +25,12 @@ pub fn to_text(markdown: &str) -> String {
                 flush(&mut block, &mut out);
                 block.push_str("• ");
             }
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_))
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock)
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_),
+            )
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            )
             | Event::Rule => flush(&mut block, &mut out),
             _ => {}
         }
@@ -42,6 +46,9 @@ mod tests {
     #[test]
     fn markup_is_dropped_and_blocks_kept() {
         let md = "# Møtereferat\n\n**Rektor:** Vi har *for lite* ressurser.\n\n- punkt én\n- punkt [to](http://x)\n";
-        assert_eq!(to_text(md), "Møtereferat\n\nRektor: Vi har for lite ressurser.\n\n• punkt én\n\n• punkt to");
+        assert_eq!(
+            to_text(md),
+            "Møtereferat\n\nRektor: Vi har for lite ressurser.\n\n• punkt én\n\n• punkt to"
+        );
     }
 }

@@ -18,7 +18,12 @@ use crate::offsets::char_len;
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
 
 /// Builds a document from already-decoded text (normalised here once more, to be safe).
-pub fn document_from_text(name: &str, original_file: &str, text: &str, kind: Option<DocumentKind>) -> DocumentEntry {
+pub fn document_from_text(
+    name: &str,
+    original_file: &str,
+    text: &str,
+    kind: Option<DocumentKind>,
+) -> DocumentEntry {
     let text = decode::normalise(text);
     let paragraphs = structure::paragraphs(&text);
     let turns = structure::turns(&text, &paragraphs);
@@ -34,13 +39,19 @@ pub fn document_from_text(name: &str, original_file: &str, text: &str, kind: Opt
         paragraphs,
         turns,
     };
-    DocumentEntry { document, text: Arc::from(text) }
+    DocumentEntry {
+        document,
+        text: Arc::from(text),
+    }
 }
 
 /// Interviews have speaker turns; file names often say "observasjon" or "feltnotat".
 fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
     let lower = name.to_lowercase();
-    if ["observ", "feltnotat", "field note", "fieldnote"].iter().any(|w| lower.contains(w)) {
+    if ["observ", "feltnotat", "field note", "fieldnote"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         DocumentKind::Observation
     } else if has_turns || lower.contains("intervju") || lower.contains("interview") {
         DocumentKind::Interview
@@ -51,22 +62,43 @@ fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
 
 /// Reads one file into a document, or explains in one sentence why it can't.
 pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntry> {
-    let fail = |message: String| Error::Import { path: path.to_path_buf(), message };
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    let fail = |message: String| Error::Import {
+        path: path.to_path_buf(),
+        message,
+    };
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
     if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
         return Err(fail(format!(
             "unsupported file type '.{extension}'; this version imports {}",
-            SUPPORTED_EXTENSIONS.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ")
+            SUPPORTED_EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, _encoding) = decode::decode(&bytes).map_err(|e| fail(e.to_string()))?;
-    let text = if matches!(extension.as_str(), "md" | "markdown") { markdown::to_text(&text) } else { text };
+    let text = if matches!(extension.as_str(), "md" | "markdown") {
+        markdown::to_text(&text)
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(fail("the file has no text".into()));
     }
-    let original = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| original.clone());
+    let original = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| original.clone());
     Ok(document_from_text(&stem, &original, &text, kind))
 }
 
@@ -83,7 +115,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
                 }
             };
             entries.sort();
-            let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(|p| p.is_dir());
+            let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+                entries.into_iter().partition(|p| p.is_dir());
             out.extend(files.into_iter().filter(|p| {
                 p.extension()
                     .and_then(|e| e.to_str())
@@ -102,7 +135,10 @@ pub fn unique_name(taken: &HashSet<String>, base: &str) -> String {
     if !taken.contains(base) {
         return base.to_string();
     }
-    (2..).map(|n| format!("{base} ({n})")).find(|name| !taken.contains(name)).unwrap_or_else(|| base.to_string())
+    (2..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|name| !taken.contains(name))
+        .unwrap_or_else(|| base.to_string())
 }
 
 /// What happened to each file of an import.
@@ -146,7 +182,11 @@ pub fn import_files(
     let files = expand_paths(paths);
     let mut report = ImportReport::default();
     let mut names: HashSet<String> = project.documents.values().map(|d| d.name.clone()).collect();
-    let mut hashes: HashSet<String> = project.documents.values().map(|d| d.text_hash.clone()).collect();
+    let mut hashes: HashSet<String> = project
+        .documents
+        .values()
+        .map(|d| d.text_hash.clone())
+        .collect();
     let mut edits = Vec::new();
     for (i, path) in files.iter().enumerate() {
         progress(i, files.len(), path);
@@ -183,7 +223,10 @@ pub fn import_files(
                     Error::Io { source, .. } => source.to_string(),
                     other => other.to_string(),
                 };
-                report.failed.push(FileProblem { path: path.clone(), reason });
+                report.failed.push(FileProblem {
+                    path: path.clone(),
+                    reason,
+                });
             }
         }
     }

@@ -20,10 +20,17 @@ struct Pattern {
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let make = |source: String, strong: bool| Regex::new(&source).map(|regex| Pattern { regex, strong });
+    let make =
+        |source: String, strong: bool| Regex::new(&source).map(|regex| Pattern { regex, strong });
     [
-        make(format!(r"^\[?(?P<ts>{STAMP})\]?\s*[-–]?\s*(?P<spk>{LABEL})\s*:[ \t]*"), true),
-        make(format!(r"^(?P<spk>{LABEL})\s*[(\[](?P<ts>{STAMP})[)\]]\s*:?[ \t]*"), true),
+        make(
+            format!(r"^\[?(?P<ts>{STAMP})\]?\s*[-–]?\s*(?P<spk>{LABEL})\s*:[ \t]*"),
+            true,
+        ),
+        make(
+            format!(r"^(?P<spk>{LABEL})\s*[(\[](?P<ts>{STAMP})[)\]]\s*:?[ \t]*"),
+            true,
+        ),
         make(format!(r"^\[(?P<spk>{LABEL})\]\s*:?[ \t]*"), true),
         make(format!(r"^(?P<spk>{LABEL})\s*:[ \t]+"), false),
     ]
@@ -82,13 +89,19 @@ pub fn turns(text: &str, paragraphs: &[CharRange]) -> Vec<Turn> {
     let map = OffsetMap::new(text);
     let mut candidates = Vec::new();
     for (index, range) in paragraphs.iter().enumerate() {
-        let Some(bytes) = map.byte_range(text, *range) else { continue };
+        let Some(bytes) = map.byte_range(text, *range) else {
+            continue;
+        };
         let first_line = text[bytes].lines().next().unwrap_or("");
         for pattern in PATTERNS.iter() {
             if let Some(caps) = pattern.regex.captures(first_line) {
-                let Some(speaker) = caps.name("spk") else { continue };
+                let Some(speaker) = caps.name("spk") else {
+                    continue;
+                };
                 let speaker = speaker.as_str().trim().trim_end_matches('.').to_string();
-                if speaker.chars().count() > 40 || caps.get(0).is_some_and(|m| m.end() >= first_line.len()) {
+                if speaker.chars().count() > 40
+                    || caps.get(0).is_some_and(|m| m.end() >= first_line.len())
+                {
                     continue;
                 }
                 let matched = caps.get(0).map(|m| m.as_str()).unwrap_or("");
@@ -112,13 +125,21 @@ pub fn turns(text: &str, paragraphs: &[CharRange]) -> Vec<Turn> {
     if distinct_repeated == 0 {
         return Vec::new();
     }
-    let accepted: Vec<&Candidate> =
-        candidates.iter().filter(|c| repeated(&c.speaker) || c.strong).collect();
+    let accepted: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| repeated(&c.speaker) || c.strong)
+        .collect();
     let mut turns: Vec<Turn> = Vec::with_capacity(accepted.len());
     for (i, candidate) in accepted.iter().enumerate() {
         let start = paragraphs[candidate.paragraph];
-        let last_paragraph = accepted.get(i + 1).map(|next| next.paragraph).unwrap_or(paragraphs.len());
-        let end = paragraphs[candidate.paragraph..last_paragraph].last().map(|p| p.end).unwrap_or(start.end);
+        let last_paragraph = accepted
+            .get(i + 1)
+            .map(|next| next.paragraph)
+            .unwrap_or(paragraphs.len());
+        let end = paragraphs[candidate.paragraph..last_paragraph]
+            .last()
+            .map(|p| p.end)
+            .unwrap_or(start.end);
         turns.push(Turn {
             speaker: candidate.speaker.clone(),
             timestamp: candidate.timestamp.clone(),
@@ -142,7 +163,9 @@ mod tests {
         turns(text, &paras)
             .into_iter()
             .map(|t| {
-                let content = slice(text, CharRange::new(t.content_start, t.range.end)).unwrap_or("").to_string();
+                let content = slice(text, CharRange::new(t.content_start, t.range.end))
+                    .unwrap_or("")
+                    .to_string();
                 (t.speaker, t.timestamp, content)
             })
             .collect()
@@ -153,7 +176,10 @@ mod tests {
         let text = "  Første avsnitt\nfortsetter her.  \n\n\nAndre avsnitt – ærlig talt.\n";
         let paras = paragraphs(text);
         assert_eq!(paras.len(), 2);
-        assert_eq!(slice(text, paras[0]), Some("Første avsnitt\nfortsetter her."));
+        assert_eq!(
+            slice(text, paras[0]),
+            Some("Første avsnitt\nfortsetter her.")
+        );
         assert_eq!(slice(text, paras[1]), Some("Andre avsnitt – ærlig talt."));
     }
 
@@ -169,7 +195,14 @@ mod tests {
         let got = speakers(text);
         assert_eq!(got.len(), 4);
         assert_eq!(got[0].0, "Intervjuer");
-        assert_eq!(got[1], ("Rektor".into(), None, "Vi fikk et brev fra kommunen.".into()));
+        assert_eq!(
+            got[1],
+            (
+                "Rektor".into(),
+                None,
+                "Vi fikk et brev fra kommunen.".into()
+            )
+        );
     }
 
     #[test]
@@ -177,7 +210,21 @@ mod tests {
         let text = "I: Kor lenge har du vore her?\n\nR: Sidan 2015, ikkje sant.\n\nI: Og før det?\n\nR: Lærar.\n\n[Intervjuer] Og ressursane?\n\n[Rektor] Altfor få.\n\nIntervjuer (00:05:15): Møta?\n\nRektor (00:05:40): Kvar fjortande dag.\n\n00:06:02 Lærer 2: Eg veit ikkje.\n\n00:06:10 Lærer 2: Eller jo.";
         let got = speakers(text);
         let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
-        assert_eq!(names, ["I", "R", "I", "R", "Intervjuer", "Rektor", "Intervjuer", "Rektor", "Lærer 2", "Lærer 2"]);
+        assert_eq!(
+            names,
+            [
+                "I",
+                "R",
+                "I",
+                "R",
+                "Intervjuer",
+                "Rektor",
+                "Intervjuer",
+                "Rektor",
+                "Lærer 2",
+                "Lærer 2"
+            ]
+        );
         assert_eq!(got[6].1.as_deref(), Some("00:05:15"));
         assert_eq!(got[8].1.as_deref(), Some("00:06:02"));
         assert_eq!(got[8].2, "Eg veit ikkje.");
@@ -189,7 +236,10 @@ mod tests {
         let text = "Rektor: Først dette.\n\nOg så dette.\n\nIntervjuer: Mm.\n\nRektor: Ja.\n\nIntervjuer: Takk.";
         let paras = paragraphs(text);
         let t = turns(text, &paras);
-        assert_eq!(slice(text, t[0].range), Some("Rektor: Først dette.\n\nOg så dette."));
+        assert_eq!(
+            slice(text, t[0].range),
+            Some("Rektor: Først dette.\n\nOg så dette.")
+        );
     }
 
     #[test]

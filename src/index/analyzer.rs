@@ -7,7 +7,8 @@
 use std::borrow::Cow;
 
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 use crate::model::Language;
@@ -42,7 +43,10 @@ impl std::fmt::Debug for WordStemmer {
 
 impl WordStemmer {
     pub fn new(language: Language) -> Self {
-        Self { stemmer: frostem::Stemmer::new(algorithm(language)), norwegian: language != Language::En }
+        Self {
+            stemmer: frostem::Stemmer::new(algorithm(language)),
+            norwegian: language != Language::En,
+        }
     }
 
     /// The fixed-point stem of a lower-cased word.
@@ -76,7 +80,10 @@ impl TokenFilter for FixpointStemmer {
     type Tokenizer<T: Tokenizer> = FixpointStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        FixpointStemmerFilter { stemmer: WordStemmer::new(self.language), inner: tokenizer }
+        FixpointStemmerFilter {
+            stemmer: WordStemmer::new(self.language),
+            inner: tokenizer,
+        }
     }
 }
 
@@ -90,7 +97,10 @@ impl<T: Tokenizer> Tokenizer for FixpointStemmerFilter<T> {
     type TokenStream<'a> = FixpointStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        FixpointStemmerStream { tail: self.inner.token_stream(text), stemmer: &self.stemmer }
+        FixpointStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &self.stemmer,
+        }
     }
 }
 
@@ -149,7 +159,11 @@ pub fn words(text: &str) -> Vec<Word> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(token) = stream.next() {
-        out.push(Word { byte_start: token.offset_from, byte_end: token.offset_to, lower: token.text.clone() });
+        out.push(Word {
+            byte_start: token.offset_from,
+            byte_end: token.offset_to,
+            lower: token.text.clone(),
+        });
     }
     out
 }
@@ -173,24 +187,38 @@ mod tests {
         let stemmer = WordStemmer::new(language);
         let first = stemmer.stem(words[0]);
         for word in words {
-            assert_eq!(stemmer.stem(word), first, "{word} should stem like {} in {language:?}", words[0]);
+            assert_eq!(
+                stemmer.stem(word),
+                first,
+                "{word} should stem like {} in {language:?}",
+                words[0]
+            );
         }
     }
 
     #[test]
     fn bokmal_word_families_meet() {
-        family(Language::Nb, &["ressurs", "ressursen", "ressurser", "ressursene"]);
+        family(
+            Language::Nb,
+            &["ressurs", "ressursen", "ressurser", "ressursene"],
+        );
         family(Language::Nb, &["skole", "skolen", "skoler", "skolene"]);
         family(Language::Nb, &["møte", "møtet", "møter", "møtene"]);
         family(Language::Nb, &["lærer", "læreren", "lærere", "lærerne"]);
         family(Language::Nb, &["leder", "lederen", "ledere", "lederne"]);
-        family(Language::Nb, &["kommune", "kommunen", "kommuner", "kommunene"]);
+        family(
+            Language::Nb,
+            &["kommune", "kommunen", "kommuner", "kommunene"],
+        );
         family(Language::Nb, &["samarbeid", "samarbeidet"]);
     }
 
     #[test]
     fn nynorsk_word_families_meet() {
-        family(Language::Nn, &["ressurs", "ressursar", "ressursane", "ressursen"]);
+        family(
+            Language::Nn,
+            &["ressurs", "ressursar", "ressursane", "ressursen"],
+        );
         family(Language::Nn, &["skule", "skulen", "skular", "skulane"]);
         family(Language::Nn, &["møte", "møta", "møtet"]);
         family(Language::Nn, &["lærar", "læraren", "lærarar", "lærarane"]);
@@ -212,7 +240,22 @@ mod tests {
     fn norwegian_letters_survive_tokenising() {
         let words = words("Æsj, økonomien på Bjørkeli skole – særlig i år!");
         let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
-        assert_eq!(lower, ["æsj", "økonomien", "på", "bjørkeli", "skole", "særlig", "i", "år"]);
-        assert_eq!(&"Æsj, økonomien"[words[1].byte_start..words[1].byte_end], "økonomien");
+        assert_eq!(
+            lower,
+            [
+                "æsj",
+                "økonomien",
+                "på",
+                "bjørkeli",
+                "skole",
+                "særlig",
+                "i",
+                "år"
+            ]
+        );
+        assert_eq!(
+            &"Æsj, økonomien"[words[1].byte_start..words[1].byte_end],
+            "økonomien"
+        );
     }
 }

@@ -87,7 +87,12 @@ struct Manifest {
 
 /// What an index holds for one document; a change means the document is indexed again.
 fn fingerprint(project: &Project, doc: &Document) -> String {
-    let mut key = format!("{}|{}|{}", doc.text_hash, doc.kind.keyword(), doc.turns.len());
+    let mut key = format!(
+        "{}|{}|{}",
+        doc.text_hash,
+        doc.kind.keyword(),
+        doc.turns.len()
+    );
     for case in project.cases_of(doc.id) {
         key.push('|');
         key.push_str(&case.id.to_string());
@@ -107,17 +112,25 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("dir", &self.dir).field("language", &self.language).finish()
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("language", &self.language)
+            .finish()
     }
 }
 
 fn register(index: &Index, language: Language) {
-    index.tokenizers().register(analyzer::STEMMED, analyzer::stemmed(language));
+    index
+        .tokenizers()
+        .register(analyzer::STEMMED, analyzer::stemmed(language));
     index.tokenizers().register(analyzer::RAW, analyzer::raw());
 }
 
 fn reader(index: &Index) -> Result<IndexReader> {
-    Ok(index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?)
 }
 
 impl SearchIndex {
@@ -127,17 +140,33 @@ impl SearchIndex {
         let index = Index::create_in_ram(schema);
         register(&index, language);
         let reader = reader(&index)?;
-        Ok(Self { index, reader, fields, language, dir: None, manifest: Manifest::default() })
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            language,
+            dir: None,
+            manifest: Manifest::default(),
+        })
     }
 
     /// Opens the index in `dir`, or creates it afresh when it is missing, unreadable or of another version.
     pub fn open_or_create(dir: &Path, language: Language) -> Result<Self> {
         let (schema, fields) = schema();
         let manifest_path = dir.join(MANIFEST);
-        let manifest: Option<Manifest> =
-            std::fs::read_to_string(&manifest_path).ok().and_then(|t| ron::from_str(&t).ok());
-        let usable = manifest.as_ref().is_some_and(|m| m.schema_version == SCHEMA_VERSION && m.language == language);
-        let opened = if usable { Index::open_in_dir(dir).ok().filter(|i| i.schema() == schema) } else { None };
+        let manifest: Option<Manifest> = std::fs::read_to_string(&manifest_path)
+            .ok()
+            .and_then(|t| ron::from_str(&t).ok());
+        let usable = manifest
+            .as_ref()
+            .is_some_and(|m| m.schema_version == SCHEMA_VERSION && m.language == language);
+        let opened = if usable {
+            Index::open_in_dir(dir)
+                .ok()
+                .filter(|i| i.schema() == schema)
+        } else {
+            None
+        };
         let (index, manifest) = match (opened, manifest) {
             (Some(index), Some(manifest)) => (index, manifest),
             _ => {
@@ -146,12 +175,26 @@ impl SearchIndex {
                 }
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                 let index = Index::create_in_dir(dir, schema)?;
-                (index, Manifest { schema_version: SCHEMA_VERSION, language, documents: BTreeMap::new() })
+                (
+                    index,
+                    Manifest {
+                        schema_version: SCHEMA_VERSION,
+                        language,
+                        documents: BTreeMap::new(),
+                    },
+                )
             }
         };
         register(&index, language);
         let reader = reader(&index)?;
-        Ok(Self { index, reader, fields, language, dir: Some(dir.to_path_buf()), manifest })
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            language,
+            dir: Some(dir.to_path_buf()),
+            manifest,
+        })
     }
 
     /// Opens the project's index and brings it up to date. When another process holds the index writer, an
@@ -170,14 +213,19 @@ impl SearchIndex {
     }
 
     fn writer(&self) -> Result<IndexWriter> {
-        let threads = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(1);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().clamp(1, 4))
+            .unwrap_or(1);
         Ok(self.index.writer_with_num_threads(threads, WRITER_MEMORY)?)
     }
 
     /// Indexes new and changed documents and drops removed ones; returns how many documents were (re)indexed.
     pub fn sync(&mut self, project: &Project) -> Result<usize> {
-        let wanted: BTreeMap<DocumentId, String> =
-            project.documents.values().map(|d| (d.id, fingerprint(project, d))).collect();
+        let wanted: BTreeMap<DocumentId, String> = project
+            .documents
+            .values()
+            .map(|d| (d.id, fingerprint(project, d)))
+            .collect();
         if wanted == self.manifest.documents {
             return Ok(0);
         }
@@ -226,7 +274,8 @@ impl SearchIndex {
     fn write_manifest(&self) -> Result<()> {
         let Some(dir) = &self.dir else { return Ok(()) };
         let path = dir.join(MANIFEST);
-        let text = ron::to_string(&self.manifest).map_err(|e| Error::invalid(&path, e.to_string()))?;
+        let text =
+            ron::to_string(&self.manifest).map_err(|e| Error::invalid(&path, e.to_string()))?;
         crate::store::write_atomic(&path, text.as_bytes())
     }
 
@@ -236,9 +285,15 @@ impl SearchIndex {
         let f = &self.fields;
         let id = doc.id.to_string();
         let (hi, lo) = doc.id.0.as_u64_pair();
-        let cases: Vec<String> = project.cases_of(doc.id).iter().map(|c| c.id.to_string()).collect();
+        let cases: Vec<String> = project
+            .cases_of(doc.id)
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
         for unit in doc.units() {
-            let Some(bytes) = map.byte_range(text, unit.range) else { continue };
+            let Some(bytes) = map.byte_range(text, unit.range) else {
+                continue;
+            };
             let mut entry = TantivyDocument::new();
             entry.add_text(f.doc, &id);
             entry.add_u64(f.doc_hi, hi);
@@ -272,7 +327,10 @@ impl SearchIndex {
 pub fn speaker_keys(speaker: &str) -> Vec<String> {
     let lower = speaker.trim().to_lowercase();
     let mut keys = vec![lower.clone()];
-    for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !keys.iter().any(|k| k == word) {
             keys.push(word.to_string());
         }

@@ -18,7 +18,13 @@ pub enum AttributeType {
 }
 
 impl AttributeType {
-    pub const ALL: [AttributeType; 5] = [Self::Text, Self::Integer, Self::Number, Self::Boolean, Self::Date];
+    pub const ALL: [AttributeType; 5] = [
+        Self::Text,
+        Self::Integer,
+        Self::Number,
+        Self::Boolean,
+        Self::Date,
+    ];
 
     pub fn keyword(self) -> &'static str {
         match self {
@@ -32,7 +38,9 @@ impl AttributeType {
 
     pub fn parse(text: &str) -> Option<Self> {
         let lower = text.trim().to_lowercase();
-        Self::ALL.into_iter().find(|t| t.keyword() == lower || (lower == "int" && *t == Self::Integer))
+        Self::ALL
+            .into_iter()
+            .find(|t| t.keyword() == lower || (lower == "int" && *t == Self::Integer))
     }
 
     /// Parses a value written by a user into this type.
@@ -67,7 +75,10 @@ impl AttributeType {
 
     /// Guesses the narrowest type that fits all the given values (for importing case tables).
     pub fn infer<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
-        let non_empty: Vec<&str> = values.into_iter().filter(|v| !v.trim().is_empty()).collect();
+        let non_empty: Vec<&str> = values
+            .into_iter()
+            .filter(|v| !v.trim().is_empty())
+            .collect();
         for candidate in [Self::Integer, Self::Number, Self::Date, Self::Boolean] {
             if !non_empty.is_empty() && non_empty.iter().all(|v| candidate.parse_value(v).is_ok()) {
                 return candidate;
@@ -149,18 +160,33 @@ mod tests {
 
     #[test]
     fn values_parse_by_type() {
-        assert_eq!(AttributeType::Integer.parse_value(" 12 "), Ok(AttributeValue::Integer(12)));
-        assert_eq!(AttributeType::Number.parse_value("3,5"), Ok(AttributeValue::Number(3.5)));
-        assert_eq!(AttributeType::Boolean.parse_value("Ja"), Ok(AttributeValue::Boolean(true)));
+        assert_eq!(
+            AttributeType::Integer.parse_value(" 12 "),
+            Ok(AttributeValue::Integer(12))
+        );
+        assert_eq!(
+            AttributeType::Number.parse_value("3,5"),
+            Ok(AttributeValue::Number(3.5))
+        );
+        assert_eq!(
+            AttributeType::Boolean.parse_value("Ja"),
+            Ok(AttributeValue::Boolean(true))
+        );
         assert!(AttributeType::Date.parse_value("2022-02-30").is_err());
         assert!(AttributeType::Integer.parse_value("tolv").is_err());
     }
 
     #[test]
     fn inference_picks_the_narrowest_type() {
-        assert_eq!(AttributeType::infer(["12", "", "40"]), AttributeType::Integer);
+        assert_eq!(
+            AttributeType::infer(["12", "", "40"]),
+            AttributeType::Integer
+        );
         assert_eq!(AttributeType::infer(["1.5", "2"]), AttributeType::Number);
-        assert_eq!(AttributeType::infer(["LOG", "kontroll"]), AttributeType::Text);
+        assert_eq!(
+            AttributeType::infer(["LOG", "kontroll"]),
+            AttributeType::Text
+        );
         assert_eq!(AttributeType::infer(["2022-03-14"]), AttributeType::Date);
         assert_eq!(AttributeType::infer(["", ""]), AttributeType::Text);
     }

@@ -24,13 +24,15 @@ pub const PATH_SEPARATOR: char = '/';
 
 /// A readable default palette (ColorBrewer/Tableau-like), chosen so neighbours differ.
 pub const PALETTE: [&str; 12] = [
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-    "#393b79", "#ad494a", "#637939",
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#393b79", "#ad494a", "#637939",
 ];
 
 /// Checks that a colour is `#rrggbb`.
 pub fn is_valid_colour(colour: &str) -> bool {
-    colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit())
+    colour.len() == 7
+        && colour.starts_with('#')
+        && colour[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// Parses `#rrggbb` into bytes.

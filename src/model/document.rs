@@ -6,7 +6,9 @@ use crate::ids::DocumentId;
 use crate::offsets::CharRange;
 
 /// What a document is, as researchers classify their sources.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Interview,
@@ -17,7 +19,12 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] = [Self::Interview, Self::Observation, Self::Document, Self::Survey];
+    pub const ALL: [DocumentKind; 4] = [
+        Self::Interview,
+        Self::Observation,
+        Self::Document,
+        Self::Survey,
+    ];
 
     /// The lower-case keyword used in queries (`kind:interview`) and on the command line.
     pub fn keyword(self) -> &'static str {
@@ -83,11 +90,19 @@ impl Document {
         let mut units: Vec<Unit<'_>> = self
             .turns
             .iter()
-            .map(|t| Unit { range: t.range, speaker: Some(&t.speaker), timestamp: t.timestamp.as_deref() })
+            .map(|t| Unit {
+                range: t.range,
+                speaker: Some(&t.speaker),
+                timestamp: t.timestamp.as_deref(),
+            })
             .collect();
         for paragraph in &self.paragraphs {
             if self.turn_at(paragraph.start).is_none() {
-                units.push(Unit { range: *paragraph, speaker: None, timestamp: None });
+                units.push(Unit {
+                    range: *paragraph,
+                    speaker: None,
+                    timestamp: None,
+                });
             }
         }
         units.sort_by_key(|u| u.range.start);
@@ -103,7 +118,10 @@ impl Document {
     /// The paragraph containing a code-point offset.
     pub fn paragraph_at(&self, offset: usize) -> Option<CharRange> {
         let index = self.paragraphs.partition_point(|p| p.end <= offset);
-        self.paragraphs.get(index).copied().filter(|p| p.start <= offset)
+        self.paragraphs
+            .get(index)
+            .copied()
+            .filter(|p| p.start <= offset)
     }
 }
 

@@ -23,7 +23,9 @@ use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId, SetId};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The language of a project's texts: it picks the search stemmer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Norwegian bokmål.
@@ -121,11 +123,18 @@ impl Project {
         if let Ok(id) = key.parse::<DocumentId>() {
             return self.documents.get(&id);
         }
-        if let Some(doc) = self.documents.values().find(|d| d.name == key || d.original_file == key) {
+        if let Some(doc) = self
+            .documents
+            .values()
+            .find(|d| d.name == key || d.original_file == key)
+        {
             return Some(doc);
         }
         let lower = key.to_lowercase();
-        let mut matches = self.documents.values().filter(|d| d.name.to_lowercase() == lower);
+        let mut matches = self
+            .documents
+            .values()
+            .filter(|d| d.name.to_lowercase() == lower);
         match (matches.next(), matches.next()) {
             (Some(doc), None) => Some(doc),
             _ => None,
@@ -135,7 +144,11 @@ impl Project {
     /// A code's children sorted by order, then name.
     pub fn children(&self, parent: Option<CodeId>) -> Vec<&Code> {
         let mut children: Vec<&Code> = self.codes.values().filter(|c| c.parent == parent).collect();
-        children.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| crate::collate::compare(&a.name, &b.name)));
+        children.sort_by(|a, b| {
+            a.order
+                .cmp(&b.order)
+                .then_with(|| crate::collate::compare(&a.name, &b.name))
+        });
         children
     }
 
@@ -146,11 +159,17 @@ impl Project {
             by_parent.entry(code.parent).or_default().push(code);
         }
         for list in by_parent.values_mut() {
-            list.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| crate::collate::compare(&a.name, &b.name)));
+            list.sort_by(|a, b| {
+                a.order
+                    .cmp(&b.order)
+                    .then_with(|| crate::collate::compare(&a.name, &b.name))
+            });
         }
         let mut out = Vec::with_capacity(self.codes.len());
-        let mut stack: Vec<(usize, &Code)> =
-            by_parent.get(&None).map(|l| l.iter().rev().map(|c| (0, *c)).collect()).unwrap_or_default();
+        let mut stack: Vec<(usize, &Code)> = by_parent
+            .get(&None)
+            .map(|l| l.iter().rev().map(|c| (0, *c)).collect())
+            .unwrap_or_default();
         while let Some((depth, code)) = stack.pop() {
             out.push((depth, code));
             if let Some(children) = by_parent.get(&Some(code.id)) {
@@ -214,12 +233,21 @@ impl Project {
         let key = key.trim().trim_matches(PATH_SEPARATOR);
         let lower = key.to_lowercase();
         if key.contains(PATH_SEPARATOR) {
-            return self.codes.values().find(|c| self.code_path(c.id).to_lowercase() == lower);
+            return self
+                .codes
+                .values()
+                .find(|c| self.code_path(c.id).to_lowercase() == lower);
         }
-        let mut matches = self.codes.values().filter(|c| c.name.to_lowercase() == lower);
+        let mut matches = self
+            .codes
+            .values()
+            .filter(|c| c.name.to_lowercase() == lower);
         match (matches.next(), matches.next()) {
             (Some(code), None) => Some(code),
-            (Some(_), Some(_)) => self.codes.values().find(|c| c.parent.is_none() && c.name.to_lowercase() == lower),
+            (Some(_), Some(_)) => self
+                .codes
+                .values()
+                .find(|c| c.parent.is_none() && c.name.to_lowercase() == lower),
             _ => None,
         }
     }
@@ -248,19 +276,29 @@ impl Project {
             return self.coders.get(&id);
         }
         let lower = key.trim().to_lowercase();
-        self.coders.values().find(|c| c.name.to_lowercase() == lower)
+        self.coders
+            .values()
+            .find(|c| c.name.to_lowercase() == lower)
     }
 
     /// Cases a document belongs to, sorted by name.
     pub fn cases_of(&self, document: DocumentId) -> Vec<&Case> {
-        let mut cases: Vec<&Case> = self.cases.values().filter(|c| c.documents.contains(&document)).collect();
+        let mut cases: Vec<&Case> = self
+            .cases
+            .values()
+            .filter(|c| c.documents.contains(&document))
+            .collect();
         cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
         cases
     }
 
     /// Codings of one document sorted by start, then end.
     pub fn codings_in(&self, document: DocumentId) -> Vec<&Coding> {
-        let mut list: Vec<&Coding> = self.codings.values().filter(|c| c.document == document).collect();
+        let mut list: Vec<&Coding> = self
+            .codings
+            .values()
+            .filter(|c| c.document == document)
+            .collect();
         list.sort_by_key(|c| (c.range.start, c.range.end, c.id));
         list
     }
@@ -287,6 +325,10 @@ impl Project {
                 *n += 1;
             }
         }
-        PALETTE.iter().min_by_key(|c| counts.get(*c).copied().unwrap_or(0)).unwrap_or(&PALETTE[0]).to_string()
+        PALETTE
+            .iter()
+            .min_by_key(|c| counts.get(*c).copied().unwrap_or(0))
+            .unwrap_or(&PALETTE[0])
+            .to_string()
     }
 }

@@ -21,13 +21,19 @@ pub struct Highlighter {
 
 impl Highlighter {
     pub fn new(expr: &Expr, language: Language) -> Self {
-        let mut h = Highlighter { stemmer: Some(WordStemmer::new(language)), ..Default::default() };
+        let mut h = Highlighter {
+            stemmer: Some(WordStemmer::new(language)),
+            ..Default::default()
+        };
         h.collect(expr);
         h
     }
 
     fn stem(&self, word: &str) -> String {
-        self.stemmer.as_ref().map(|s| s.stem(word)).unwrap_or_else(|| word.to_string())
+        self.stemmer
+            .as_ref()
+            .map(|s| s.stem(word))
+            .unwrap_or_else(|| word.to_string())
     }
 
     fn collect(&mut self, expr: &Expr) {
@@ -51,7 +57,10 @@ impl Highlighter {
 
     /// True when the query has words to mark (a filter-only query has none).
     pub fn is_empty(&self) -> bool {
-        self.stems.is_empty() && self.phrases.is_empty() && self.prefixes.is_empty() && self.fuzzy.is_empty()
+        self.stems.is_empty()
+            && self.phrases.is_empty()
+            && self.prefixes.is_empty()
+            && self.fuzzy.is_empty()
     }
 
     /// Matches inside `text` (a passage), as code-point ranges relative to the passage.
@@ -65,16 +74,29 @@ impl Highlighter {
         let mut byte_ranges: Vec<(usize, usize)> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let hit = self.stems.contains(&stems[i])
-                || self.prefixes.iter().any(|p| token.lower.starts_with(p.as_str()))
-                || self.fuzzy.iter().any(|(w, d)| levenshtein(&token.lower, w) <= usize::from(*d));
+                || self
+                    .prefixes
+                    .iter()
+                    .any(|p| token.lower.starts_with(p.as_str()))
+                || self
+                    .fuzzy
+                    .iter()
+                    .any(|(w, d)| levenshtein(&token.lower, w) <= usize::from(*d));
             if hit {
                 byte_ranges.push((token.byte_start, token.byte_end));
             }
         }
         for phrase in &self.phrases {
             for start in 0..tokens.len().saturating_sub(phrase.len() - 1) {
-                if phrase.iter().enumerate().all(|(k, stem)| &stems[start + k] == stem) {
-                    byte_ranges.push((tokens[start].byte_start, tokens[start + phrase.len() - 1].byte_end));
+                if phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(k, stem)| &stems[start + k] == stem)
+                {
+                    byte_ranges.push((
+                        tokens[start].byte_start,
+                        tokens[start + phrase.len() - 1].byte_end,
+                    ));
                 }
             }
         }
@@ -86,7 +108,10 @@ impl Highlighter {
                 _ => merged.push((s, e)),
             }
         }
-        merged.into_iter().filter_map(|(s, e)| map.char_range(text, s..e)).collect()
+        merged
+            .into_iter()
+            .filter_map(|(s, e)| map.char_range(text, s..e))
+            .collect()
     }
 }
 
@@ -99,7 +124,9 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
             previous = current;
         }
     }
@@ -134,7 +161,10 @@ impl Snippet {
 
 /// Cuts a snippet of about `width` characters from `passage` around its first match.
 pub fn snippet(passage: &str, matches: &[CharRange], width: usize) -> Snippet {
-    let chars: Vec<char> = passage.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    let chars: Vec<char> = passage
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
     let total = chars.len();
     let focus = matches.first().copied().unwrap_or(CharRange::new(0, 0));
     let mut start = focus.start.saturating_sub(width / 3);
@@ -143,7 +173,11 @@ pub fn snippet(passage: &str, matches: &[CharRange], width: usize) -> Snippet {
         start = end.saturating_sub(width);
     }
     // Move to word boundaries.
-    while start > 0 && start < total && !chars[start - 1].is_whitespace() && focus.start - start < width / 2 {
+    while start > 0
+        && start < total
+        && !chars[start - 1].is_whitespace()
+        && focus.start - start < width / 2
+    {
         start -= 1;
     }
     while end < total && !chars[end].is_whitespace() && end - focus.end.min(end) < width {
@@ -172,17 +206,31 @@ mod tests {
 
     #[test]
     fn stemmed_words_and_phrases_are_marked() {
-        let h = Highlighter::new(&parse("ressurs \"felles mål\"").expect("query"), Language::Nb);
+        let h = Highlighter::new(
+            &parse("ressurs \"felles mål\"").expect("query"),
+            Language::Nb,
+        );
         let text = "Ressursene var få, men vi fikk felles mål. Ressurser!";
-        let marked: Vec<&str> = h.matches(text).iter().map(|r| crate::offsets::slice(text, *r).unwrap_or("")).collect();
+        let marked: Vec<&str> = h
+            .matches(text)
+            .iter()
+            .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
+            .collect();
         assert_eq!(marked, ["Ressursene", "felles mål", "Ressurser"]);
     }
 
     #[test]
     fn prefixes_fuzzy_and_not_are_respected() {
-        let h = Highlighter::new(&parse("skole* lærer~1 NOT rektor").expect("query"), Language::Nb);
+        let h = Highlighter::new(
+            &parse("skole* lærer~1 NOT rektor").expect("query"),
+            Language::Nb,
+        );
         let text = "Skoleledelsen og læreren, ikke rektor; larer.";
-        let marked: Vec<&str> = h.matches(text).iter().map(|r| crate::offsets::slice(text, *r).unwrap_or("")).collect();
+        let marked: Vec<&str> = h
+            .matches(text)
+            .iter()
+            .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
+            .collect();
         assert_eq!(marked, ["Skoleledelsen", "larer"]);
     }
 
@@ -192,7 +240,11 @@ mod tests {
         let start = passage.chars().count() - "ressursene som mangler i skolen.".chars().count();
         let s = snippet(passage, &[CharRange::new(start, start + 10)], 40);
         assert!(s.text.starts_with('…'));
-        assert!(s.render("[", "]").contains("[ressursene]"), "{}", s.render("[", "]"));
+        assert!(
+            s.render("[", "]").contains("[ressursene]"),
+            "{}",
+            s.render("[", "]")
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 use uuid::Uuid;
@@ -52,26 +55,48 @@ impl SearchResults {
     pub fn per_document(&self) -> Vec<(DocumentId, String, usize)> {
         let mut counts: HashMap<DocumentId, (String, usize)> = HashMap::new();
         for hit in &self.hits {
-            counts.entry(hit.document).or_insert_with(|| (hit.document_name.clone(), 0)).1 += 1;
+            counts
+                .entry(hit.document)
+                .or_insert_with(|| (hit.document_name.clone(), 0))
+                .1 += 1;
         }
-        let mut list: Vec<_> = counts.into_iter().map(|(id, (name, n))| (id, name, n)).collect();
-        list.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| crate::collate::compare(&a.1, &b.1)));
+        let mut list: Vec<_> = counts
+            .into_iter()
+            .map(|(id, (name, n))| (id, name, n))
+            .collect();
+        list.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then_with(|| crate::collate::compare(&a.1, &b.1))
+        });
         list
     }
 }
 
 /// Runs a query; `limit` None returns every hit.
-pub fn search(index: &SearchIndex, project: &Project, query: &str, limit: Option<usize>) -> Result<SearchResults> {
+pub fn search(
+    index: &SearchIndex,
+    project: &Project,
+    query: &str,
+    limit: Option<usize>,
+) -> Result<SearchResults> {
     let expr = parse::parse(query).map_err(Error::Query)?;
     let planner = Planner { index, project };
     let tantivy_query = planner.plan(&expr)?;
     let searcher = index.reader.searcher();
-    let limit = limit.unwrap_or(usize::MAX).min(searcher.num_docs() as usize).max(1);
-    let (top, total) = searcher.search(&tantivy_query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+    let limit = limit
+        .unwrap_or(usize::MAX)
+        .min(searcher.num_docs() as usize)
+        .max(1);
+    let (top, total) = searcher.search(
+        &tantivy_query,
+        &(TopDocs::with_limit(limit).order_by_score(), Count),
+    )?;
     let highlighter = Highlighter::new(&expr, project.meta.language);
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let Some((document, passage)) = locate(&searcher, address)? else { continue };
+        let Some((document, passage)) = locate(&searcher, address)? else {
+            continue;
+        };
         if let Some(hit) = make_hit(project, document, passage, score, &highlighter) {
             hits.push(hit);
         }
@@ -90,20 +115,32 @@ fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<(DocumentId
     let segment = searcher.segment_reader(address.segment_ord);
     let fast = segment.fast_fields();
     let read = |name: &str| -> Result<Option<u64>> { Ok(fast.u64(name)?.first(address.doc_id)) };
-    let (Some(hi), Some(lo), Some(start), Some(end)) = (read("doc_hi")?, read("doc_lo")?, read("start")?, read("end")?)
-    else {
+    let (Some(hi), Some(lo), Some(start), Some(end)) = (
+        read("doc_hi")?,
+        read("doc_lo")?,
+        read("start")?,
+        read("end")?,
+    ) else {
         return Ok(None);
     };
     let id = DocumentId(Uuid::from_u64_pair(hi, lo));
     Ok(Some((id, CharRange::new(start as usize, end as usize))))
 }
 
-fn make_hit(project: &Project, document: DocumentId, passage: CharRange, score: f32, highlighter: &Highlighter) -> Option<Hit> {
+fn make_hit(
+    project: &Project,
+    document: DocumentId,
+    passage: CharRange,
+    score: f32,
+    highlighter: &Highlighter,
+) -> Option<Hit> {
     let doc = project.documents.get(&document)?;
     let text = slice(project.text(document), passage)?;
     let relative = highlighter.matches(text);
     let snippet = snippet(text, &relative, SNIPPET_WIDTH);
-    let turn = doc.turn_at(passage.start).filter(|t| t.range.start == passage.start);
+    let turn = doc
+        .turn_at(passage.start)
+        .filter(|t| t.range.start == passage.start);
     Some(Hit {
         document,
         document_name: doc.name.clone(),
@@ -111,7 +148,10 @@ fn make_hit(project: &Project, document: DocumentId, passage: CharRange, score: 
         speaker: turn.map(|t| t.speaker.clone()),
         timestamp: turn.and_then(|t| t.timestamp.clone()),
         score,
-        matches: relative.iter().map(|r| CharRange::new(r.start + passage.start, r.end + passage.start)).collect(),
+        matches: relative
+            .iter()
+            .map(|r| CharRange::new(r.start + passage.start, r.end + passage.start))
+            .collect(),
         snippet,
     })
 }
@@ -138,7 +178,10 @@ impl Planner<'_> {
                 Box::new(BooleanQuery::new(clauses))
             }
             Expr::Or(items) => {
-                let clauses = items.iter().map(|i| Ok((Occur::Should, self.plan(i)?))).collect::<Result<Vec<_>>>()?;
+                let clauses = items
+                    .iter()
+                    .map(|i| Ok((Occur::Should, self.plan(i)?)))
+                    .collect::<Result<Vec<_>>>()?;
                 Box::new(BooleanQuery::new(clauses))
             }
             Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
@@ -166,15 +209,25 @@ impl Planner<'_> {
             .collect();
         match terms.len() {
             0 => Box::new(EmptyQuery),
-            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+            1 => Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::WithFreqs,
+            )),
             _ => Box::new(PhraseQuery::new(terms)),
         }
     }
 
     fn doc_set(&self, docs: impl IntoIterator<Item = DocumentId>) -> Box<dyn Query> {
         let field = self.index.fields.doc;
-        let terms: Vec<Term> = docs.into_iter().map(|d| Term::from_field_text(field, &d.to_string())).collect();
-        if terms.is_empty() { Box::new(EmptyQuery) } else { Box::new(TermSetQuery::new(terms)) }
+        let terms: Vec<Term> = docs
+            .into_iter()
+            .map(|d| Term::from_field_text(field, &d.to_string()))
+            .collect();
+        if terms.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(TermSetQuery::new(terms))
+        }
     }
 
     fn filter(&self, filter: &Filter) -> Result<Box<dyn Query>> {
@@ -183,24 +236,41 @@ impl Planner<'_> {
         Ok(match filter {
             Filter::Speaker(name) => {
                 let key = speaker_keys(name).into_iter().next().unwrap_or_default();
-                Box::new(TermQuery::new(Term::from_field_text(f.speaker, &key), IndexRecordOption::Basic))
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.speaker, &key),
+                    IndexRecordOption::Basic,
+                ))
             }
             Filter::Kind(kind) => {
                 let kind = DocumentKind::parse(kind).ok_or_else(|| {
-                    Error::Query(format!("unknown kind '{kind}' (use interview, observation, document or survey)"))
+                    Error::Query(format!(
+                        "unknown kind '{kind}' (use interview, observation, document or survey)"
+                    ))
                 })?;
-                Box::new(TermQuery::new(Term::from_field_text(f.kind, kind.keyword()), IndexRecordOption::Basic))
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, kind.keyword()),
+                    IndexRecordOption::Basic,
+                ))
             }
             Filter::Case(name) => {
-                let case = p.find_case(name).ok_or_else(|| Error::Query(format!("no case named '{name}'")))?;
-                Box::new(TermQuery::new(Term::from_field_text(f.cases, &case.id.to_string()), IndexRecordOption::Basic))
+                let case = p
+                    .find_case(name)
+                    .ok_or_else(|| Error::Query(format!("no case named '{name}'")))?;
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.cases, &case.id.to_string()),
+                    IndexRecordOption::Basic,
+                ))
             }
             Filter::Doc(name) => {
-                let doc = p.find_document(name).ok_or_else(|| Error::Query(format!("no document named '{name}'")))?;
+                let doc = p
+                    .find_document(name)
+                    .ok_or_else(|| Error::Query(format!("no document named '{name}'")))?;
                 self.doc_set([doc.id])
             }
             Filter::Set(name) => {
-                let set = p.find_set(name).ok_or_else(|| Error::Query(format!("no document set named '{name}'")))?;
+                let set = p
+                    .find_set(name)
+                    .ok_or_else(|| Error::Query(format!("no document set named '{name}'")))?;
                 self.doc_set(set.documents.iter().copied())
             }
             Filter::Attr { key, op, value } => {
@@ -209,32 +279,53 @@ impl Planner<'_> {
                     .values()
                     .find(|a| a.name.to_lowercase() == key.to_lowercase())
                     .ok_or_else(|| Error::Query(format!("no attribute named '{key}'")))?;
-                let wanted = def.kind.parse_value(value).map_err(|e| Error::Query(format!("attr:{key}: {e}")))?;
+                let wanted = def
+                    .kind
+                    .parse_value(value)
+                    .map_err(|e| Error::Query(format!("attr:{key}: {e}")))?;
                 let docs: BTreeSet<DocumentId> = p
                     .cases
                     .values()
-                    .filter(|c| c.attributes.get(&def.name).is_some_and(|v| compare(v, *op, &wanted)))
+                    .filter(|c| {
+                        c.attributes
+                            .get(&def.name)
+                            .is_some_and(|v| compare(v, *op, &wanted))
+                    })
                     .flat_map(|c| c.documents.iter().copied())
                     .collect();
                 self.doc_set(docs)
             }
             Filter::Code(name) => {
-                let code = p.find_code(name).ok_or_else(|| Error::Query(format!("no code named '{name}'")))?;
+                let code = p
+                    .find_code(name)
+                    .ok_or_else(|| Error::Query(format!("no code named '{name}'")))?;
                 let codes = p.descendants(code.id);
                 let mut keys = BTreeSet::new();
                 let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
                 for coding in p.codings.values().filter(|c| codes.contains(&c.code)) {
-                    let Some(doc) = p.documents.get(&coding.document) else { continue };
+                    let Some(doc) = p.documents.get(&coding.document) else {
+                        continue;
+                    };
                     let units = units_cache
                         .entry(doc.id)
                         .or_insert_with(|| doc.units().iter().map(|u| u.range).collect());
                     let first = units.partition_point(|u| u.end <= coding.range.start);
-                    for unit in units[first..].iter().take_while(|u| u.start < coding.range.end) {
+                    for unit in units[first..]
+                        .iter()
+                        .take_while(|u| u.start < coding.range.end)
+                    {
                         keys.insert(unit_key(doc.id, unit.start));
                     }
                 }
-                let terms: Vec<Term> = keys.iter().map(|k| Term::from_field_text(f.unit, k)).collect();
-                if terms.is_empty() { Box::new(EmptyQuery) } else { Box::new(TermSetQuery::new(terms)) }
+                let terms: Vec<Term> = keys
+                    .iter()
+                    .map(|k| Term::from_field_text(f.unit, k))
+                    .collect();
+                if terms.is_empty() {
+                    Box::new(EmptyQuery)
+                } else {
+                    Box::new(TermSetQuery::new(terms))
+                }
             }
         })
     }
@@ -279,7 +370,11 @@ pub fn regex_search(
         .map_err(|e| Error::Query(format!("invalid regular expression: {e}")))?;
     let allowed: Option<BTreeSet<(DocumentId, usize)>> = match within {
         Some(q) if !q.trim().is_empty() => Some(
-            search(index, project, q, None)?.hits.iter().map(|h| (h.document, h.passage.start)).collect(),
+            search(index, project, q, None)?
+                .hits
+                .iter()
+                .map(|h| (h.document, h.passage.start))
+                .collect(),
         ),
         _ => None,
     };
@@ -294,10 +389,19 @@ pub fn regex_search(
             if m.start() == m.end() {
                 continue;
             }
-            let Some(range) = map.char_range(text, m.start()..m.end()) else { continue };
+            let Some(range) = map.char_range(text, m.start()..m.end()) else {
+                continue;
+            };
             let index = units.partition_point(|u| u.end <= range.start);
-            let unit = units.get(index).copied().filter(|u| u.start <= range.start).unwrap_or(range);
-            if allowed.as_ref().is_some_and(|a| !a.contains(&(doc.id, unit.start))) {
+            let unit = units
+                .get(index)
+                .copied()
+                .filter(|u| u.start <= range.start)
+                .unwrap_or(range);
+            if allowed
+                .as_ref()
+                .is_some_and(|a| !a.contains(&(doc.id, unit.start)))
+            {
                 continue;
             }
             match per_unit.last_mut() {
@@ -310,10 +414,16 @@ pub fn regex_search(
             if results.hits.len() >= limit {
                 continue;
             }
-            let Some(passage_text) = slice(text, unit) else { continue };
-            let relative: Vec<CharRange> =
-                matches.iter().map(|m| CharRange::new(m.start - unit.start, m.end.min(unit.end) - unit.start)).collect();
-            let turn = doc.turn_at(unit.start).filter(|t| t.range.start == unit.start);
+            let Some(passage_text) = slice(text, unit) else {
+                continue;
+            };
+            let relative: Vec<CharRange> = matches
+                .iter()
+                .map(|m| CharRange::new(m.start - unit.start, m.end.min(unit.end) - unit.start))
+                .collect();
+            let turn = doc
+                .turn_at(unit.start)
+                .filter(|t| t.range.start == unit.start);
             results.hits.push(Hit {
                 document: doc.id,
                 document_name: doc.name.clone(),

@@ -20,7 +20,11 @@ pub enum Expr {
 pub enum Filter {
     Code(String),
     Case(String),
-    Attr { key: String, op: Comparison, value: String },
+    Attr {
+        key: String,
+        op: Comparison,
+        value: String,
+    },
     Speaker(String),
     Kind(String),
     Doc(String),
@@ -70,7 +74,8 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
             // An atom: runs to whitespace or a parenthesis, with "quoted" parts kept whole.
             let mut atom = String::new();
             let mut quoted = false;
-            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')' {
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
+            {
                 if chars[i] == '"' {
                     quoted = true;
                     i += 1;
@@ -104,7 +109,6 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
-
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -135,7 +139,11 @@ impl Parser {
             self.pos += 1;
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::Or(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, String> {
@@ -150,7 +158,11 @@ impl Parser {
                 Some(_) => items.push(self.unary()?),
             }
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::And(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::And(items)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, String> {
@@ -179,7 +191,9 @@ impl Parser {
             }
             Token::Atom(text, quoted) => atom(&text, quoted),
             Token::Close => Err("unexpected ')'".into()),
-            Token::And | Token::Or | Token::Not | Token::Minus => Err("AND/OR/NOT needs a word on both sides".into()),
+            Token::And | Token::Or | Token::Not | Token::Minus => {
+                Err("AND/OR/NOT needs a word on both sides".into())
+            }
         }
     }
 }
@@ -208,7 +222,13 @@ fn atom(text: &str, quoted: bool) -> Result<Expr, String> {
         return Ok(Expr::Phrase(text.to_string()));
     }
     if let Some((word, distance)) = text.rsplit_once('~') {
-        let distance = if distance.is_empty() { 1 } else { distance.parse::<u8>().map_err(|_| format!("'~{distance}' is not a distance (use ~1 or ~2)"))? };
+        let distance = if distance.is_empty() {
+            1
+        } else {
+            distance
+                .parse::<u8>()
+                .map_err(|_| format!("'~{distance}' is not a distance (use ~1 or ~2)"))?
+        };
         if distance > 2 {
             return Err("fuzzy distance can be at most 2".into());
         }
@@ -236,10 +256,16 @@ fn attribute(value: &str) -> Result<Filter, String> {
             if key.trim().is_empty() {
                 return Err(format!("'attr:{value}' needs an attribute name"));
             }
-            return Ok(Filter::Attr { key: key.trim().to_string(), op, value: v.trim().to_string() });
+            return Ok(Filter::Attr {
+                key: key.trim().to_string(),
+                op,
+                value: v.trim().to_string(),
+            });
         }
     }
-    Err(format!("'attr:{value}' needs a comparison, e.g. attr:municipality=Brattli"))
+    Err(format!(
+        "'attr:{value}' needs a comparison, e.g. attr:municipality=Brattli"
+    ))
 }
 
 #[cfg(test)]
@@ -252,7 +278,10 @@ mod tests {
 
     #[test]
     fn words_are_anded_and_or_binds_looser() {
-        assert_eq!(parse("ressurs møte").expect("parse"), Expr::And(vec![w("ressurs"), w("møte")]));
+        assert_eq!(
+            parse("ressurs møte").expect("parse"),
+            Expr::And(vec![w("ressurs"), w("møte")])
+        );
         assert_eq!(
             parse("a b OR c").expect("parse"),
             Expr::Or(vec![Expr::And(vec![w("a"), w("b")]), w("c")])
@@ -292,7 +321,11 @@ mod tests {
         );
         assert_eq!(
             parse("attr:pupils>=200").expect("parse"),
-            Expr::Filter(Filter::Attr { key: "pupils".into(), op: Comparison::Ge, value: "200".into() })
+            Expr::Filter(Filter::Attr {
+                key: "pupils".into(),
+                op: Comparison::Ge,
+                value: "200".into()
+            })
         );
     }
 
@@ -302,7 +335,11 @@ mod tests {
         assert!(parse("\"open").expect_err("unclosed").contains("quotation"));
         assert!(parse("(a OR b").expect_err("unclosed").contains("'('"));
         assert!(parse("a)").is_err());
-        assert!(parse("attr:group").expect_err("no op").contains("comparison"));
+        assert!(
+            parse("attr:group")
+                .expect_err("no op")
+                .contains("comparison")
+        );
         assert!(parse("word~7").is_err());
         assert!(parse("code:").is_err());
     }

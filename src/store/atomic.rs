@@ -8,7 +8,10 @@ use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one, never a torn file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
@@ -51,7 +54,9 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Deletes temp files a crash left behind (they never replace the real files, so they are safe to drop).
 pub fn clean_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -72,7 +77,11 @@ mod tests {
         write_atomic(&path, b"old").expect("write");
         write_atomic(&path, "ny æøå".as_bytes()).expect("write");
         assert_eq!(fs::read_to_string(&path).expect("read"), "ny æøå");
-        let names: Vec<_> = fs::read_dir(dir.path()).expect("dir").flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names.len(), 1);
     }
 
@@ -82,7 +91,9 @@ mod tests {
         let path = dir.path().join("memos.ron");
         write_atomic(&path, b"kept").expect("write");
         // A directory where the temp file should go makes the write fail half-way.
-        let blocker = dir.path().join(format!(".memos.ron.tmp-{}", std::process::id()));
+        let blocker = dir
+            .path()
+            .join(format!(".memos.ron.tmp-{}", std::process::id()));
         fs::create_dir(&blocker).expect("mkdir");
         assert!(write_atomic(&path, b"lost").is_err());
         assert_eq!(fs::read_to_string(&path).expect("read"), "kept");
@@ -94,7 +105,11 @@ mod tests {
         fs::write(dir.path().join(".codebook.ron.tmp-999"), "torn").expect("write");
         fs::write(dir.path().join("codebook.ron"), "whole").expect("write");
         clean_temp_files(dir.path());
-        let names: Vec<_> = fs::read_dir(dir.path()).expect("dir").flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("codebook.ron")]);
     }
 }

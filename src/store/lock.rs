@@ -52,7 +52,11 @@ fn parse_owner(text: &str) -> Option<LockOwner> {
             _ => {}
         }
     }
-    Some(LockOwner { pid: pid?, host: host.unwrap_or_default(), since: since.unwrap_or_default() })
+    Some(LockOwner {
+        pid: pid?,
+        host: host.unwrap_or_default(),
+        since: since.unwrap_or_default(),
+    })
 }
 
 impl ProjectLock {
@@ -61,26 +65,53 @@ impl ProjectLock {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let since = crate::now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-        let content = format!("pid={}\nhost={}\nsince={since}\n", std::process::id(), host_name());
+        let since = crate::now()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let content = format!(
+            "pid={}\nhost={}\nsince={since}\n",
+            std::process::id(),
+            host_name()
+        );
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(mut file) => {
-                file.write_all(content.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| Error::io(path, e))?;
-                Ok(Self { path: path.to_path_buf() })
+                file.write_all(content.as_bytes())
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| Error::io(path, e))?;
+                Ok(Self {
+                    path: path.to_path_buf(),
+                })
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let text = fs::read_to_string(path).unwrap_or_default();
                 let Some(owner) = parse_owner(&text) else {
-                    return Err(Error::invalid(path, "unreadable lock file; if no other Marginalia uses this project, remove it with `marginalia unlock`"));
+                    return Err(Error::invalid(
+                        path,
+                        "unreadable lock file; if no other Marginalia uses this project, remove it with `marginalia unlock`",
+                    ));
                 };
                 let here = owner.host == host_name();
                 if owner.pid == std::process::id() && here {
-                    return Err(Error::Locked { path: path.into(), pid: owner.pid, host: owner.host, since: owner.since });
+                    return Err(Error::Locked {
+                        path: path.into(),
+                        pid: owner.pid,
+                        host: owner.host,
+                        since: owner.since,
+                    });
                 }
                 if here && !process_alive(owner.pid) {
-                    Err(Error::StaleLock { path: path.into(), pid: owner.pid, host: owner.host })
+                    Err(Error::StaleLock {
+                        path: path.into(),
+                        pid: owner.pid,
+                        host: owner.host,
+                    })
                 } else {
-                    Err(Error::Locked { path: path.into(), pid: owner.pid, host: owner.host, since: owner.since })
+                    Err(Error::Locked {
+                        path: path.into(),
+                        pid: owner.pid,
+                        host: owner.host,
+                        since: owner.since,
+                    })
                 }
             }
             Err(e) => Err(Error::io(path, e)),
@@ -101,8 +132,14 @@ impl ProjectLock {
                 Err(e) => Err(Error::io(path, e)),
             };
         };
-        if owner.host == host_name() && process_alive(owner.pid) && owner.pid != std::process::id() {
-            return Err(Error::Locked { path: path.into(), pid: owner.pid, host: owner.host, since: owner.since });
+        if owner.host == host_name() && process_alive(owner.pid) && owner.pid != std::process::id()
+        {
+            return Err(Error::Locked {
+                path: path.into(),
+                pid: owner.pid,
+                host: owner.host,
+                since: owner.since,
+            });
         }
         fs::remove_file(path).map_err(|e| Error::io(path, e))?;
         Ok(true)
@@ -136,10 +173,20 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("lock");
         // PIDs above the kernel's pid_max never run.
-        fs::write(&path, format!("pid=4194999\nhost={}\nsince=2026-01-01T00:00:00Z\n", host_name())).expect("write");
+        fs::write(
+            &path,
+            format!(
+                "pid=4194999\nhost={}\nsince=2026-01-01T00:00:00Z\n",
+                host_name()
+            ),
+        )
+        .expect("write");
         let err = ProjectLock::acquire(&path).expect_err("stale lock must be reported");
         if cfg!(target_os = "linux") {
-            assert!(matches!(err, Error::StaleLock { pid: 4_194_999, .. }), "{err}");
+            assert!(
+                matches!(err, Error::StaleLock { pid: 4_194_999, .. }),
+                "{err}"
+            );
             assert!(err.to_string().contains("marginalia unlock"));
         }
         assert!(path.exists(), "a stale lock is never broken silently");

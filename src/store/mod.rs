@@ -27,7 +27,8 @@ use crate::edit::Touched;
 use crate::error::{Error, Result};
 use crate::ids::{CoderId, DocumentId};
 use crate::model::{
-    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, FORMAT_VERSION, Memo, Project, ProjectMeta,
+    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, FORMAT_VERSION, Memo, Project,
+    ProjectMeta,
 };
 use crate::offsets::char_len;
 
@@ -45,7 +46,8 @@ pub const INDEX_DIR: &str = ".index";
 pub const STATE_DIR: &str = ".marginalia";
 pub const LOCK_FILE: &str = ".marginalia/lock";
 
-const GITIGNORE: &str = "# Derived data and local state: rebuilt or per-user.\n.index/\n.marginalia/\n";
+const GITIGNORE: &str =
+    "# Derived data and local state: rebuilt or per-user.\n.index/\n.marginalia/\n";
 
 #[derive(Serialize, Deserialize)]
 struct DocumentsFile {
@@ -81,7 +83,10 @@ struct CodingsFile {
 
 /// Serialises a value as pretty RON with one entity per line.
 pub fn to_ron<T: Serialize>(value: &T) -> Result<String, ron::Error> {
-    let config = ron::ser::PrettyConfig::new().depth_limit(2).indentor("  ").struct_names(false);
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(2)
+        .indentor("  ")
+        .struct_names(false);
     let mut text = ron::ser::to_string_pretty(value, config)?;
     text.push('\n');
     Ok(text)
@@ -99,7 +104,12 @@ pub fn from_ron<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    String::from_utf8(bytes).map_err(|e| Error::invalid(path, format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(
+            path,
+            format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        )
+    })
 }
 
 fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
@@ -107,7 +117,11 @@ fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 fn read_ron_or<T: DeserializeOwned>(path: &Path, empty: T) -> Result<T> {
-    if path.exists() { read_ron(path) } else { Ok(empty) }
+    if path.exists() {
+        read_ron(path)
+    } else {
+        Ok(empty)
+    }
 }
 
 fn write_ron<T: Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -168,12 +182,27 @@ impl Layout {
 pub fn create(root: &Path, project: &Project) -> Result<()> {
     let layout = Layout::new(root);
     if layout.is_project() {
-        return Err(Error::invalid(root, "a Marginalia project already exists here"));
+        return Err(Error::invalid(
+            root,
+            "a Marginalia project already exists here",
+        ));
     }
-    if root.exists() && fs::read_dir(root).map_err(|e| Error::io(root, e))?.next().is_some() {
-        return Err(Error::invalid(root, "the folder is not empty; choose a new or empty folder"));
+    if root.exists()
+        && fs::read_dir(root)
+            .map_err(|e| Error::io(root, e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::invalid(
+            root,
+            "the folder is not empty; choose a new or empty folder",
+        ));
     }
-    for dir in [root.to_path_buf(), root.join(SOURCES_DIR), root.join(CODINGS_DIR)] {
+    for dir in [
+        root.to_path_buf(),
+        root.join(SOURCES_DIR),
+        root.join(CODINGS_DIR),
+    ] {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
     write_if_changed(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
@@ -182,7 +211,13 @@ pub fn create(root: &Path, project: &Project) -> Result<()> {
 
 /// Writes every file of the project.
 pub fn save_all(layout: &Layout, project: &Project) -> Result<()> {
-    let mut touched = vec![Touched::Documents, Touched::Codebook, Touched::Cases, Touched::Sets, Touched::Memos];
+    let mut touched = vec![
+        Touched::Documents,
+        Touched::Codebook,
+        Touched::Cases,
+        Touched::Sets,
+        Touched::Memos,
+    ];
     touched.extend(project.documents.keys().map(|id| Touched::Source(*id)));
     touched.extend(project.coders.keys().map(|id| Touched::Codings(*id)));
     touched.push(Touched::Meta);
@@ -197,7 +232,9 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
             Touched::Meta => {}
             Touched::Documents => write_ron(
                 &layout.file(DOCUMENTS_FILE),
-                &DocumentsFile { documents: project.documents.values().cloned().collect() },
+                &DocumentsFile {
+                    documents: project.documents.values().cloned().collect(),
+                },
             )?,
             Touched::Source(id) => {
                 let path = layout.source(id);
@@ -214,26 +251,41 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
             }
             Touched::Codebook => write_ron(
                 &layout.file(CODEBOOK_FILE),
-                &CodebookFile { codes: project.codes.values().cloned().collect() },
+                &CodebookFile {
+                    codes: project.codes.values().cloned().collect(),
+                },
             )?,
             Touched::Codings(coder) => {
                 let path = layout.codings(coder);
                 match project.coders.get(&coder) {
                     Some(c) => {
-                        let mut codings: Vec<Coding> =
-                            project.codings.values().filter(|k| k.coder == coder).cloned().collect();
+                        let mut codings: Vec<Coding> = project
+                            .codings
+                            .values()
+                            .filter(|k| k.coder == coder)
+                            .cloned()
+                            .collect();
                         codings.sort_by_key(|k| (k.document, k.range.start, k.range.end, k.id));
                         if let Some(dir) = path.parent() {
                             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                         }
-                        write_ron(&path, &CodingsFile { coder: c.clone(), codings })?
+                        write_ron(
+                            &path,
+                            &CodingsFile {
+                                coder: c.clone(),
+                                codings,
+                            },
+                        )?
                     }
                     None => atomic::remove_durable(&path)?,
                 }
             }
-            Touched::Memos => {
-                write_ron(&layout.file(MEMOS_FILE), &MemosFile { memos: project.memos.values().cloned().collect() })?
-            }
+            Touched::Memos => write_ron(
+                &layout.file(MEMOS_FILE),
+                &MemosFile {
+                    memos: project.memos.values().cloned().collect(),
+                },
+            )?,
             Touched::Cases => write_ron(
                 &layout.file(CASES_FILE),
                 &CasesFile {
@@ -241,9 +293,12 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
                     cases: project.cases.values().cloned().collect(),
                 },
             )?,
-            Touched::Sets => {
-                write_ron(&layout.file(SETS_FILE), &SetsFile { sets: project.sets.values().cloned().collect() })?
-            }
+            Touched::Sets => write_ron(
+                &layout.file(SETS_FILE),
+                &SetsFile {
+                    sets: project.sets.values().cloned().collect(),
+                },
+            )?,
         }
     }
     if touched.contains(&Touched::Meta) {
@@ -257,7 +312,10 @@ pub fn load(root: &Path) -> Result<Project> {
     let layout = Layout::new(root);
     let meta_path = layout.file(META_FILE);
     if !meta_path.is_file() {
-        return Err(Error::invalid(root, "not a Marginalia project (no marginalia.ron); create one with `marginalia new`"));
+        return Err(Error::invalid(
+            root,
+            "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
+        ));
     }
     atomic::clean_temp_files(root);
     let meta: ProjectMeta = read_ron(&meta_path)?;
@@ -274,14 +332,23 @@ pub fn load(root: &Path) -> Result<Project> {
     project.meta = meta;
 
     let docs_path = layout.file(DOCUMENTS_FILE);
-    let docs: DocumentsFile = read_ron_or(&docs_path, DocumentsFile { documents: Vec::new() })?;
+    let docs: DocumentsFile = read_ron_or(
+        &docs_path,
+        DocumentsFile {
+            documents: Vec::new(),
+        },
+    )?;
     for doc in docs.documents {
         let source = layout.source(doc.id);
         let text = read_text(&source)?;
         if char_len(&text) != doc.char_len {
             return Err(Error::invalid(
                 &source,
-                format!("the text has changed since import ({} characters, expected {})", char_len(&text), doc.char_len),
+                format!(
+                    "the text has changed since import ({} characters, expected {})",
+                    char_len(&text),
+                    doc.char_len
+                ),
             ));
         }
         project.texts.insert(doc.id, Arc::from(text));
@@ -293,19 +360,45 @@ pub fn load(root: &Path) -> Result<Project> {
     project.codes = codebook.codes.into_iter().map(|c| (c.id, c)).collect();
     for code in project.codes.values() {
         if let Some(parent) = code.parent.filter(|p| !project.codes.contains_key(p)) {
-            return Err(Error::invalid(&codebook_path, format!("code '{}' has a missing parent {parent}", code.name)));
+            return Err(Error::invalid(
+                &codebook_path,
+                format!("code '{}' has a missing parent {parent}", code.name),
+            ));
         }
-        if code.parent.is_some_and(|p| project.is_ancestor_or_self(code.id, p)) {
-            return Err(Error::invalid(&codebook_path, format!("code '{}' is its own ancestor", code.name)));
+        if code
+            .parent
+            .is_some_and(|p| project.is_ancestor_or_self(code.id, p))
+        {
+            return Err(Error::invalid(
+                &codebook_path,
+                format!("code '{}' is its own ancestor", code.name),
+            ));
         }
     }
 
     let cases_path = layout.file(CASES_FILE);
-    let cases: CasesFile = read_ron_or(&cases_path, CasesFile { attributes: Vec::new(), cases: Vec::new() })?;
-    project.attributes = cases.attributes.into_iter().map(|a| (a.name.clone(), a)).collect();
+    let cases: CasesFile = read_ron_or(
+        &cases_path,
+        CasesFile {
+            attributes: Vec::new(),
+            cases: Vec::new(),
+        },
+    )?;
+    project.attributes = cases
+        .attributes
+        .into_iter()
+        .map(|a| (a.name.clone(), a))
+        .collect();
     for case in cases.cases {
-        if let Some(doc) = case.documents.iter().find(|d| !project.documents.contains_key(d)) {
-            return Err(Error::invalid(&cases_path, format!("case '{}' refers to a missing document {doc}", case.name)));
+        if let Some(doc) = case
+            .documents
+            .iter()
+            .find(|d| !project.documents.contains_key(d))
+        {
+            return Err(Error::invalid(
+                &cases_path,
+                format!("case '{}' refers to a missing document {doc}", case.name),
+            ));
         }
         project.cases.insert(case.id, case);
     }
@@ -313,8 +406,15 @@ pub fn load(root: &Path) -> Result<Project> {
     let sets_path = layout.file(SETS_FILE);
     let sets: SetsFile = read_ron_or(&sets_path, SetsFile { sets: Vec::new() })?;
     for set in sets.sets {
-        if let Some(doc) = set.documents.iter().find(|d| !project.documents.contains_key(d)) {
-            return Err(Error::invalid(&sets_path, format!("set '{}' refers to a missing document {doc}", set.name)));
+        if let Some(doc) = set
+            .documents
+            .iter()
+            .find(|d| !project.documents.contains_key(d))
+        {
+            return Err(Error::invalid(
+                &sets_path,
+                format!("set '{}' refers to a missing document {doc}", set.name),
+            ));
         }
         project.sets.insert(set.id, set);
     }
@@ -332,7 +432,10 @@ pub fn load(root: &Path) -> Result<Project> {
             let file: CodingsFile = read_ron(&path)?;
             let coder = file.coder.id;
             if project.coders.insert(coder, file.coder).is_some() {
-                return Err(Error::invalid(&path, format!("coder {coder} appears in two files")));
+                return Err(Error::invalid(
+                    &path,
+                    format!("coder {coder} appears in two files"),
+                ));
             }
             for coding in file.codings {
                 let problem = if coding.coder != coder {
@@ -346,7 +449,10 @@ pub fn load(root: &Path) -> Result<Project> {
                     Some(format!("refers to a missing document {}", coding.document))
                 };
                 if let Some(problem) = problem {
-                    return Err(Error::invalid(&path, format!("coding {} {problem}", coding.id)));
+                    return Err(Error::invalid(
+                        &path,
+                        format!("coding {} {problem}", coding.id),
+                    ));
                 }
                 project.codings.insert(coding.id, coding);
             }

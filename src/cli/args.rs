@@ -1,0 +1,301 @@
+//! Command-line arguments (clap): one subcommand per verb, each read command with `--json`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Marginalia: a workbench for qualitative research. Run without a command to open the app.
+#[derive(Debug, Parser)]
+#[command(name = "marginalia", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Who is coding (a coder of the project; created on first use).
+    #[arg(long, global = true, env = "MARGINALIA_CODER")]
+    pub coder: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Json {
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty project folder.
+    New {
+        dir: PathBuf,
+        /// Project name (default: the folder name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Language of the texts, for stemming in search: nb, nn or en.
+        #[arg(long, default_value = "nb")]
+        language: String,
+    },
+    /// Import documents (.txt, .md; folders are searched), optionally assigning a case and attributes.
+    Import {
+        dir: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Add the documents to this case (created if missing).
+        #[arg(long)]
+        case: Option<String>,
+        /// Set case attributes, KEY=VALUE (needs --case).
+        #[arg(long = "attr", value_name = "KEY=VALUE")]
+        attrs: Vec<String>,
+        /// Document kind: interview, observation, document or survey (guessed when left out).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Import files whose text is already in the project.
+        #[arg(long)]
+        allow_duplicates: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List documents.
+    Docs {
+        dir: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Print a document's text with its speaker turns.
+    Show {
+        dir: PathBuf,
+        /// Document name or id.
+        doc: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Manage the codebook.
+    Codes {
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: CodesAction,
+    },
+    /// Code a passage of a document.
+    Code {
+        dir: PathBuf,
+        /// Document name or id.
+        #[arg(long)]
+        doc: String,
+        /// Code path (`Barriers/Resource shortage`), name or id.
+        #[arg(long)]
+        code: String,
+        /// Character range START..END (code points, end exclusive).
+        #[arg(long, conflicts_with = "text", required_unless_present = "text")]
+        range: Option<String>,
+        /// Code the passage with exactly this text instead of a range.
+        #[arg(long = "match", id = "text", value_name = "TEXT")]
+        text: Option<String>,
+        /// Which occurrence of --match to code (1 = first).
+        #[arg(long, default_value_t = 1)]
+        occurrence: usize,
+        /// A short memo on the coding.
+        #[arg(long)]
+        memo: Option<String>,
+        /// Create the code (and missing parents) if it does not exist.
+        #[arg(long)]
+        create: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove a coding by its id.
+    Uncode { dir: PathBuf, coding: String },
+    /// Search the texts (words, "phrases", prefix*, fuzzy~1, AND/OR/NOT, code: case: attr: speaker: kind: filters).
+    Search {
+        dir: PathBuf,
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Treat the query as a regular expression over the texts.
+        #[arg(long)]
+        regex: bool,
+        /// With --regex: only passages that this query matches (e.g. 'code:"Resource shortage"').
+        #[arg(long, value_name = "QUERY")]
+        within: Option<String>,
+        /// With --regex: match upper/lower case exactly.
+        #[arg(long)]
+        case_sensitive: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List coded excerpts with citations.
+    Excerpts {
+        dir: PathBuf,
+        /// Code path or name (repeatable).
+        #[arg(long)]
+        code: Vec<String>,
+        /// Include sub-codes of the given codes.
+        #[arg(long)]
+        subcodes: bool,
+        /// Only documents of this case (repeatable).
+        #[arg(long)]
+        case: Vec<String>,
+        /// Only codings by this coder (repeatable).
+        #[arg(long = "by")]
+        by: Vec<String>,
+        /// Only this document (repeatable).
+        #[arg(long)]
+        doc: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Manage cases and their attributes.
+    Cases {
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: CasesAction,
+    },
+    /// Manage memos.
+    Memos {
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: MemosAction,
+    },
+    /// Manage document sets.
+    Sets {
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: SetsAction,
+    },
+    /// Counts of documents, codes, codings, cases and coders.
+    Stats {
+        dir: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Rebuild the search index from the project files.
+    Reindex { dir: PathBuf },
+    /// Undo the last change.
+    Undo { dir: PathBuf },
+    /// Redo the last undone change.
+    Redo { dir: PathBuf },
+    /// Remove a lock left behind by a Marginalia that crashed.
+    Unlock { dir: PathBuf },
+    /// Build the bundled sample study (LOG-model follow-up, 19 schools) into a new folder.
+    Sample { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesAction {
+    /// Show the codebook as a tree with coding counts.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add a code; missing parents in the path are created.
+    Add {
+        path: String,
+        #[arg(long)]
+        colour: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Rename a code.
+    Rename { code: String, name: String },
+    /// Move a code under another (or to the top level with no --to).
+    Move {
+        code: String,
+        #[arg(long)]
+        to: Option<String>,
+        /// Position among the new siblings (0 = first).
+        #[arg(long)]
+        position: Option<usize>,
+    },
+    /// Merge one code into another (codings, sub-codes and memos move over).
+    Merge { from: String, into: String },
+    /// Delete a code with its sub-codes and their codings.
+    Delete { code: String },
+    /// Set a code's description.
+    Describe { code: String, description: String },
+    /// Set a code's colour (#rrggbb).
+    Colour { code: String, colour: String },
+    /// Add the codes of a codebook file (.ron).
+    Import { file: PathBuf },
+    /// Write the codebook to a file (.ron).
+    Export { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CasesAction {
+    /// List cases with attributes and document counts.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add a case.
+    Add {
+        name: String,
+        #[arg(long = "attr", value_name = "KEY=VALUE")]
+        attrs: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Set attributes of a case (KEY=VALUE …).
+    Set {
+        case: String,
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        values: Vec<String>,
+    },
+    /// Clear attributes of a case.
+    Unset {
+        case: String,
+        #[arg(required = true)]
+        keys: Vec<String>,
+    },
+    /// Link documents to a case.
+    Link {
+        case: String,
+        #[arg(required = true)]
+        docs: Vec<String>,
+    },
+    /// Unlink documents from a case.
+    Unlink {
+        case: String,
+        #[arg(required = true)]
+        docs: Vec<String>,
+    },
+    /// Delete a case (its documents stay).
+    Delete { case: String },
+    /// Define an attribute and its type (text, integer, number, boolean, date).
+    Define { name: String, r#type: String },
+    /// Import cases from a CSV table: first column the case name, other columns attributes (types inferred).
+    ImportCsv { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemosAction {
+    /// List memos.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Write a memo on the project, a document, a code, a coding or a case.
+    Add {
+        /// project, doc:NAME, code:PATH, case:NAME or coding:ID.
+        #[arg(long, default_value = "project")]
+        on: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Delete a memo by id.
+    Delete { memo: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetsAction {
+    /// List document sets.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Create a set (or add documents to it).
+    Add { name: String, docs: Vec<String> },
+    /// Delete a set (its documents stay).
+    Delete { name: String },
+}

@@ -1,0 +1,173 @@
+//! Codebook files (`codebooks/*.ron`): a readable nested tree of codes that can be imported into any project.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::edit::{Edit, Entity};
+use crate::error::{Error, Result};
+use crate::ids::CodeId;
+use crate::model::{Code, Project, is_valid_colour};
+
+/// A codebook as a tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CodebookFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub codes: Vec<CodeNode>,
+}
+
+/// One code and its sub-codes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CodeNode {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<CodeNode>,
+}
+
+impl CodebookFile {
+    /// Reads a codebook file, naming the line and column of a syntax error.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let file: Self = crate::store::from_ron(path, &text)?;
+        file.check(path)?;
+        Ok(file)
+    }
+
+    fn check(&self, path: &Path) -> Result<()> {
+        fn walk(nodes: &[CodeNode], path: &Path, trail: &str) -> Result<()> {
+            let mut seen = std::collections::HashSet::new();
+            for node in nodes {
+                let full = if trail.is_empty() {
+                    node.name.clone()
+                } else {
+                    format!("{trail}/{}", node.name)
+                };
+                if node.name.trim().is_empty() || node.name.contains('/') {
+                    return Err(Error::invalid(
+                        path,
+                        format!("code '{full}': a name must be non-empty and without '/'"),
+                    ));
+                }
+                if let Some(colour) = node.colour.as_deref().filter(|c| !is_valid_colour(c)) {
+                    return Err(Error::invalid(
+                        path,
+                        format!("code '{full}': '{colour}' is not a colour like #1f77b4"),
+                    ));
+                }
+                if !seen.insert(node.name.to_lowercase()) {
+                    return Err(Error::invalid(path, format!("code '{full}' appears twice")));
+                }
+                walk(&node.children, path, &full)?;
+            }
+            Ok(())
+        }
+        walk(&self.codes, path, "")
+    }
+
+    /// Writes the project's codebook as a tree.
+    pub fn from_project(project: &Project) -> Self {
+        fn nodes(project: &Project, parent: Option<CodeId>) -> Vec<CodeNode> {
+            project
+                .children(parent)
+                .into_iter()
+                .map(|c| CodeNode {
+                    name: c.name.clone(),
+                    colour: Some(c.colour.clone()),
+                    description: c.description.clone(),
+                    children: nodes(project, Some(c.id)),
+                })
+                .collect()
+        }
+        Self {
+            name: project.meta.name.clone(),
+            description: String::new(),
+            codes: nodes(project, None),
+        }
+    }
+
+    /// One edit adding every code of the file that the project lacks (matched by path); existing codes get
+    /// the file's description and colour when theirs are empty.
+    pub fn import_edit(
+        &self,
+        project: &Project,
+    ) -> std::result::Result<(Edit, usize), crate::edit::EditError> {
+        let mut scratch = project.clone();
+        let mut edits = Vec::new();
+        let mut added = 0;
+        fn walk(
+            nodes: &[CodeNode],
+            parent: Option<CodeId>,
+            scratch: &mut Project,
+            edits: &mut Vec<Edit>,
+            added: &mut usize,
+        ) -> std::result::Result<(), crate::edit::EditError> {
+            for node in nodes {
+                let lower = node.name.to_lowercase();
+                let existing = scratch
+                    .children(parent)
+                    .into_iter()
+                    .find(|c| c.name.to_lowercase() == lower)
+                    .cloned();
+                let id = match existing {
+                    Some(code) => {
+                        if code.description.is_empty() && !node.description.is_empty() {
+                            let edit = Edit::Put(Entity::Code(Code {
+                                description: node.description.clone(),
+                                ..code.clone()
+                            }));
+                            scratch.apply(edit.clone())?;
+                            edits.push(edit);
+                        }
+                        code.id
+                    }
+                    None => {
+                        let code = Code {
+                            id: CodeId::new(),
+                            name: node.name.trim().to_string(),
+                            colour: node.colour.clone().unwrap_or_else(|| scratch.next_colour()),
+                            description: node.description.clone(),
+                            parent,
+                            order: scratch
+                                .children(parent)
+                                .last()
+                                .map(|c| c.order + 1)
+                                .unwrap_or(0),
+                        };
+                        let id = code.id;
+                        let edit = Edit::Put(Entity::Code(code));
+                        scratch.apply(edit.clone())?;
+                        edits.push(edit);
+                        *added += 1;
+                        id
+                    }
+                };
+                walk(&node.children, Some(id), scratch, edits, added)?;
+            }
+            Ok(())
+        }
+        walk(&self.codes, None, &mut scratch, &mut edits, &mut added)?;
+        Ok((
+            Edit::Batch {
+                label: format!("import codebook '{}'", self.name),
+                edits,
+            },
+            added,
+        ))
+    }
+
+    /// Serialises as pretty RON.
+    pub fn to_ron(&self) -> Result<String> {
+        let config = ron::ser::PrettyConfig::new()
+            .indentor("  ")
+            .struct_names(false);
+        ron::ser::to_string_pretty(self, config)
+            .map(|t| t + "\n")
+            .map_err(|e| Error::Index(e.to_string()))
+    }
+}
