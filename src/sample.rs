@@ -1,8 +1,8 @@
 //! The bundled sample study (a fictional LOG-model follow-up in 19 schools) and case tables from CSV.
 //!
-//! `sample_corpus/<group>/` holds the texts with `documents.csv` (file, kind, language, cases, title),
-//! `cases.csv` (case, type, municipality, group, pupils, role, years_in_position) and `codings.tsv`
-//! (file, code path, coder, exact quote, memo); `sample_corpus/memos.tsv` holds memos. The files are built into
+//! `sample_corpus/cases.csv` lists the cases (case, type, municipality, group, pupils, role, years_in_position);
+//! each `sample_corpus/<group>/` holds texts with `documents.csv` (file, kind, language, cases, title) and
+//! `codings.tsv` (file, code path, coder, exact quote, memo); `sample_corpus/memos.tsv` holds memos. The files are built into
 //! the binary, so `marginalia sample DIR` works anywhere and rebuilds the same project whenever the format changes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -87,15 +87,9 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
     let mut groups: Vec<&Dir<'_>> = CORPUS.dirs().collect();
     groups.sort_by_key(|d| d.path().to_path_buf());
 
-    // Cases first (every group's cases.csv), merged by name.
-    let mut case_rows: Vec<HashMap<String, String>> = Vec::new();
-    for group in &groups {
-        let path = group.path().join("cases.csv");
-        if let Some(file) = CORPUS.get_file(&path) {
-            let text = file.contents_utf8().unwrap_or("");
-            case_rows.extend(csv_rows(&path, text, b',')?);
-        }
-    }
+    // Cases and their attributes.
+    let cases_path = Path::new("cases.csv");
+    let case_rows = csv_rows(cases_path, &embedded_text(&CORPUS, "cases.csv")?, b',')?;
     let edit = cases_from_rows(&ws.project, &case_rows, "case", &mut report.warnings)?;
     ws.apply(edit)?;
 
