@@ -99,10 +99,10 @@ impl Entity {
 impl Edit {
     /// A batch, unless it holds a single edit.
     pub fn batch(label: impl Into<String>, mut edits: Vec<Edit>) -> Edit {
-        if edits.len() == 1 {
-            if let Some(edit) = edits.pop() {
-                return edit;
-            }
+        if edits.len() == 1
+            && let Some(edit) = edits.pop()
+        {
+            return edit;
         }
         Edit::Batch {
             label: label.into(),
@@ -290,8 +290,10 @@ impl Project {
                 if doc.name.trim().is_empty() {
                     return Err(EditError::Invalid("a document needs a name".into()));
                 }
-                if let Some(old) = self.texts.get(&doc.id) {
-                    if **old != *entry.text {
+                if let Some(old) = self.texts.get(&doc.id)
+                    && **old != *entry.text
+                {
+                    {
                         return Err(EditError::Invalid(format!(
                             "the text of '{}' cannot change after import",
                             doc.name
@@ -411,8 +413,10 @@ impl Project {
                         memo.target
                     )));
                 }
-                if let Some(author) = memo.author {
-                    if !self.coders.contains_key(&author) {
+                if let Some(author) = memo.author
+                    && !self.coders.contains_key(&author)
+                {
+                    {
                         return Err(EditError::Missing(format!("coder {author}")));
                     }
                 }

@@ -170,7 +170,7 @@ pub fn byte_to_char(text: &str, byte_offset: usize) -> Option<usize> {
 }
 
 /// The text of a code-point range, if the range lies inside the text.
-pub fn slice<'t>(text: &'t str, range: CharRange) -> Option<&'t str> {
+pub fn slice(text: &str, range: CharRange) -> Option<&str> {
     let start = char_to_byte(text, range.start)?;
     let end = char_to_byte(text, range.end)?;
     text.get(start..end)

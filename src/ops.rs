@@ -132,8 +132,8 @@ pub fn merge_codes(project: &Project, from: CodeId, into: CodeId) -> Result<Edit
         .map(|c| (c.document, c.range, c.coder))
         .collect();
     let mut edits = Vec::new();
-    let mut next_order = project.children(Some(into)).len() as i64;
-    for child in project.children(Some(from)) {
+    let first_order = project.children(Some(into)).len() as i64;
+    for (next_order, child) in (first_order..).zip(project.children(Some(from))) {
         let clash = project
             .children(Some(into))
             .iter()
@@ -149,7 +149,6 @@ pub fn merge_codes(project: &Project, from: CodeId, into: CodeId) -> Result<Edit
             order: next_order,
             ..child.clone()
         })));
-        next_order += 1;
     }
     for memo in project
         .memos

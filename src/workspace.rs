@@ -45,6 +45,7 @@ impl Workspace {
             ));
         }
         let lock = ProjectLock::acquire(&layout.lock_file())?;
+        store::journal::recover(root)?;
         let project = store::load(root)?;
         let history = read_history(&layout);
         Ok(Self {
@@ -60,6 +61,7 @@ impl Workspace {
 
     /// Opens a project without the lock, for reading only (saving is refused).
     pub fn open_read_only(root: &Path) -> Result<Self> {
+        store::recover_if_unlocked(root)?;
         let project = store::load(root)?;
         Ok(Self {
             layout: Layout::new(root),

@@ -7,8 +7,8 @@ use marginalia::edit::{Edit, EditError, Entity, EntityKey};
 use marginalia::ids::{CaseId, CodingId, MemoId, SetId};
 use marginalia::import::document_from_text;
 use marginalia::model::{
-    AttributeDef, AttributeType, AttributeValue, Case, Code, Coder, Coding, DocumentKind, DocumentSet, Language, Memo,
-    MemoTarget, Project,
+    AttributeDef, AttributeType, AttributeValue, Case, Code, Coder, Coding, DocumentKind,
+    DocumentSet, Language, Memo, MemoTarget, Project,
 };
 use marginalia::offsets::CharRange;
 use marginalia::ops;
@@ -20,7 +20,8 @@ fn fixture() -> Project {
     let mut p = Project::new("Test", Language::Nb);
     let entry = document_from_text("Rektor Furulund", "rektor.txt", INTERVIEW, None);
     let doc = entry.document.id;
-    p.apply(Edit::Put(Entity::Document(Box::new(entry)))).expect("document");
+    p.apply(Edit::Put(Entity::Document(Box::new(entry))))
+        .expect("document");
     let (barriers, e) = ops::add_code(&p, "Barriers", None, None, "Hindringer");
     p.apply(e).expect("code");
     let (shortage, e) = ops::add_code(&p, "Resource shortage", Some(barriers), None, "");
@@ -29,13 +30,24 @@ fn fixture() -> Project {
     p.apply(e).expect("code");
     let (coder, e) = ops::ensure_coder(&p, "Ingrid Solberg");
     p.apply(e.expect("new coder")).expect("coder");
-    let (coding, e) = ops::code_passage(&p, doc, shortage, CharRange::new(58, 100), coder, Some("tydelig".into()))
-        .expect("coding");
+    let (coding, e) = ops::code_passage(
+        &p,
+        doc,
+        shortage,
+        CharRange::new(58, 100),
+        coder,
+        Some("tydelig".into()),
+    )
+    .expect("coding");
     p.apply(e).expect("coding");
-    let (_, e) = ops::code_passage(&p, doc, arenas, CharRange::new(140, 170), coder, None).expect("coding");
+    let (_, e) =
+        ops::code_passage(&p, doc, arenas, CharRange::new(140, 170), coder, None).expect("coding");
     p.apply(e).expect("coding");
-    p.apply(Edit::Put(Entity::Attribute(AttributeDef { name: "group".into(), kind: AttributeType::Text })))
-        .expect("attr");
+    p.apply(Edit::Put(Entity::Attribute(AttributeDef {
+        name: "group".into(),
+        kind: AttributeType::Text,
+    })))
+    .expect("attr");
     let case = Case {
         id: CaseId::new(),
         name: "Furulund skole".into(),
@@ -51,7 +63,12 @@ fn fixture() -> Project {
         documents: BTreeSet::from([doc]),
     })))
     .expect("set");
-    for target in [MemoTarget::Project, MemoTarget::Code(shortage), MemoTarget::Coding(coding), MemoTarget::Document(doc)] {
+    for target in [
+        MemoTarget::Project,
+        MemoTarget::Code(shortage),
+        MemoTarget::Coding(coding),
+        MemoTarget::Document(doc),
+    ] {
         p.apply(Edit::Put(Entity::Memo(Memo {
             id: MemoId::new(),
             title: "Notat".into(),
@@ -68,10 +85,15 @@ fn fixture() -> Project {
 /// Applies an edit, checks it changed something, applies the inverse, checks the project is back exactly.
 fn round_trip(p: &Project, edit: Edit) {
     let mut changed = p.clone();
-    let inverse = changed.apply(edit.clone()).unwrap_or_else(|e| panic!("{edit:?} failed: {e}"));
+    let inverse = changed
+        .apply(edit.clone())
+        .unwrap_or_else(|e| panic!("{edit:?} failed: {e}"));
     assert_ne!(&changed, p, "{edit:?} changed nothing");
     let redo = changed.apply(inverse).expect("inverse applies");
-    assert_eq!(&changed, p, "inverse of {edit:?} did not restore the project");
+    assert_eq!(
+        &changed, p,
+        "inverse of {edit:?} did not restore the project"
+    );
     let mut again = p.clone();
     again.apply(edit).expect("edit applies again");
     let mut via_redo = changed.clone();
@@ -89,29 +111,93 @@ fn every_put_variant_round_trips() {
     let mut meta = p.meta.clone();
     meta.name = "Oppfølgingsstudien".into();
     round_trip(&p, Edit::Put(Entity::Meta(meta)));
-    let entry = document_from_text("Observasjon", "obs.txt", "Møtet startet 08.15.\n\nPPT kom sent.", Some(DocumentKind::Observation));
+    let entry = document_from_text(
+        "Observasjon",
+        "obs.txt",
+        "Møtet startet 08.15.\n\nPPT kom sent.",
+        Some(DocumentKind::Observation),
+    );
     round_trip(&p, Edit::Put(Entity::Document(Box::new(entry))));
     let code = first(&p.codes);
-    round_trip(&p, Edit::Put(Entity::Code(Code { name: "Omdøpt".into(), ..code.clone() })));
-    round_trip(&p, Edit::Put(Entity::Code(Code { id: marginalia::ids::CodeId::new(), name: "Ny".into(), ..code })));
+    round_trip(
+        &p,
+        Edit::Put(Entity::Code(Code {
+            name: "Omdøpt".into(),
+            ..code.clone()
+        })),
+    );
+    round_trip(
+        &p,
+        Edit::Put(Entity::Code(Code {
+            id: marginalia::ids::CodeId::new(),
+            name: "Ny".into(),
+            ..code
+        })),
+    );
     let coding = first(&p.codings);
-    round_trip(&p, Edit::Put(Entity::Coding(Coding { range: CharRange::new(0, 10), ..coding.clone() })));
-    round_trip(&p, Edit::Put(Entity::Coding(Coding { id: CodingId::new(), ..coding })));
-    round_trip(&p, Edit::Put(Entity::Coder(Coder { id: marginalia::ids::CoderId::new(), name: "Tobias Lunde".into() })));
+    round_trip(
+        &p,
+        Edit::Put(Entity::Coding(Coding {
+            range: CharRange::new(0, 10),
+            ..coding.clone()
+        })),
+    );
+    round_trip(
+        &p,
+        Edit::Put(Entity::Coding(Coding {
+            id: CodingId::new(),
+            ..coding
+        })),
+    );
+    round_trip(
+        &p,
+        Edit::Put(Entity::Coder(Coder {
+            id: marginalia::ids::CoderId::new(),
+            name: "Tobias Lunde".into(),
+        })),
+    );
     let memo = first(&p.memos);
-    round_trip(&p, Edit::Put(Entity::Memo(Memo { text: "Endret".into(), ..memo })));
-    round_trip(&p, Edit::Put(Entity::Attribute(AttributeDef { name: "pupils".into(), kind: AttributeType::Integer })));
+    round_trip(
+        &p,
+        Edit::Put(Entity::Memo(Memo {
+            text: "Endret".into(),
+            ..memo
+        })),
+    );
+    round_trip(
+        &p,
+        Edit::Put(Entity::Attribute(AttributeDef {
+            name: "pupils".into(),
+            kind: AttributeType::Integer,
+        })),
+    );
     let case = first(&p.cases);
-    round_trip(&p, Edit::Put(Entity::Case(Case { name: "Furulund barneskole".into(), ..case })));
+    round_trip(
+        &p,
+        Edit::Put(Entity::Case(Case {
+            name: "Furulund barneskole".into(),
+            ..case
+        })),
+    );
     let set = first(&p.sets);
-    round_trip(&p, Edit::Put(Entity::Set(DocumentSet { documents: BTreeSet::new(), ..set })));
+    round_trip(
+        &p,
+        Edit::Put(Entity::Set(DocumentSet {
+            documents: BTreeSet::new(),
+            ..set
+        })),
+    );
 }
 
 #[test]
 fn every_delete_variant_round_trips() {
     let p = fixture();
     // Plain deletes of entities nothing refers to.
-    let free_coding = p.codings.values().find(|c| p.memos_on(MemoTarget::Coding(c.id)).is_empty()).expect("coding");
+    let free_coding = p
+        .codings
+        .values()
+        .find(|c| p.memos_on(MemoTarget::Coding(c.id)).is_empty())
+        .expect("coding");
     round_trip(&p, Edit::Delete(EntityKey::Coding(free_coding.id)));
     round_trip(&p, Edit::Delete(EntityKey::Memo(first(&p.memos).id)));
     round_trip(&p, Edit::Delete(EntityKey::Set(first(&p.sets).id)));
@@ -124,10 +210,19 @@ fn every_delete_variant_round_trips() {
     round_trip(&p, ops::remove_attribute(&p, "group").expect("remove attr"));
     let mut no_codings = p.clone();
     for id in no_codings.codings.keys().copied().collect::<Vec<_>>() {
-        for m in no_codings.memos_on(MemoTarget::Coding(id)).iter().map(|m| m.id).collect::<Vec<_>>() {
-            no_codings.apply(Edit::Delete(EntityKey::Memo(m))).expect("memo");
+        for m in no_codings
+            .memos_on(MemoTarget::Coding(id))
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>()
+        {
+            no_codings
+                .apply(Edit::Delete(EntityKey::Memo(m)))
+                .expect("memo");
         }
-        no_codings.apply(Edit::Delete(EntityKey::Coding(id))).expect("coding");
+        no_codings
+            .apply(Edit::Delete(EntityKey::Coding(id)))
+            .expect("coding");
     }
     let coder = first(&no_codings.coders).id;
     let with_memos_gone = {
@@ -146,8 +241,20 @@ fn batches_and_ops_round_trip() {
     let shortage = p.find_code("Resource shortage").expect("code").id;
     let arenas = p.find_code("Meeting arenas").expect("code").id;
     round_trip(&p, ops::merge_codes(&p, shortage, arenas).expect("merge"));
-    round_trip(&p, ops::move_code(&p, arenas, Some(p.find_code("Barriers").expect("code").id), Some(0)).expect("move"));
-    round_trip(&p, ops::rename_code(&p, shortage, "Ressursmangel").expect("rename"));
+    round_trip(
+        &p,
+        ops::move_code(
+            &p,
+            arenas,
+            Some(p.find_code("Barriers").expect("code").id),
+            Some(0),
+        )
+        .expect("move"),
+    );
+    round_trip(
+        &p,
+        ops::rename_code(&p, shortage, "Ressursmangel").expect("rename"),
+    );
     let (_, edits) = ops::ensure_code_path(&p, "Outcomes/Shared goal understanding").expect("path");
     round_trip(&p, Edit::batch("add path", edits));
 }
@@ -160,7 +267,10 @@ fn a_failing_batch_changes_nothing() {
     let bad = Edit::Batch {
         label: "half good".into(),
         edits: vec![
-            Edit::Put(Entity::Code(Code { name: "Changed first".into(), ..code })),
+            Edit::Put(Entity::Code(Code {
+                name: "Changed first".into(),
+                ..code
+            })),
             Edit::Delete(EntityKey::Code(marginalia::ids::CodeId::new())),
         ],
     };
@@ -172,36 +282,81 @@ fn a_failing_batch_changes_nothing() {
 fn referential_rules_hold() {
     let mut p = fixture();
     let barriers = p.find_code("Barriers").expect("code").id;
-    assert!(matches!(p.apply(Edit::Delete(EntityKey::Code(barriers))), Err(EditError::InUse(..))));
+    assert!(matches!(
+        p.apply(Edit::Delete(EntityKey::Code(barriers))),
+        Err(EditError::InUse(..))
+    ));
     let doc = first(&p.documents).id;
-    assert!(matches!(p.apply(Edit::Delete(EntityKey::Document(doc))), Err(EditError::InUse(..))));
+    assert!(matches!(
+        p.apply(Edit::Delete(EntityKey::Document(doc))),
+        Err(EditError::InUse(..))
+    ));
     let coding = first(&p.codings);
-    let outside = Coding { id: CodingId::new(), range: CharRange::new(0, 100_000), ..coding.clone() };
-    assert!(matches!(p.apply(Edit::Put(Entity::Coding(outside))), Err(EditError::Invalid(_))));
+    let outside = Coding {
+        id: CodingId::new(),
+        range: CharRange::new(0, 100_000),
+        ..coding.clone()
+    };
+    assert!(matches!(
+        p.apply(Edit::Put(Entity::Coding(outside))),
+        Err(EditError::Invalid(_))
+    ));
     let shortage = p.find_code("Resource shortage").expect("code").clone();
-    let cycle = Code { parent: Some(shortage.id), ..p.codes[&barriers].clone() };
-    assert!(p.apply(Edit::Put(Entity::Code(cycle))).is_err(), "a code cannot move under its own child");
-    let duplicate = Code { id: marginalia::ids::CodeId::new(), ..shortage };
-    assert!(p.apply(Edit::Put(Entity::Code(duplicate))).is_err(), "sibling names are unique");
+    let cycle = Code {
+        parent: Some(shortage.id),
+        ..p.codes[&barriers].clone()
+    };
+    assert!(
+        p.apply(Edit::Put(Entity::Code(cycle))).is_err(),
+        "a code cannot move under its own child"
+    );
+    let duplicate = Code {
+        id: marginalia::ids::CodeId::new(),
+        ..shortage
+    };
+    assert!(
+        p.apply(Edit::Put(Entity::Code(duplicate))).is_err(),
+        "sibling names are unique"
+    );
     let text_change = {
         let mut e = document_from_text("Rektor Furulund", "rektor.txt", "annen tekst", None);
         e.document.id = doc;
         e
     };
-    assert!(p.apply(Edit::Put(Entity::Document(Box::new(text_change)))).is_err(), "texts are immutable");
+    assert!(
+        p.apply(Edit::Put(Entity::Document(Box::new(text_change))))
+            .is_err(),
+        "texts are immutable"
+    );
 }
 
 #[test]
 fn history_undoes_and_redoes_with_labels() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut ws = marginalia::Workspace::create(&dir.path().join("p"), "P", Language::Nb).expect("create");
+    let mut ws =
+        marginalia::Workspace::create(&dir.path().join("p"), "P", Language::Nb).expect("create");
     let (_, edit) = ops::add_code(&ws.project, "Resource shortage", None, None, "");
-    assert_eq!(ws.apply(edit).expect("apply"), "add code 'Resource shortage'");
-    assert_eq!(ws.history.undo_label(), Some("add code 'Resource shortage'"));
-    assert_eq!(ws.undo().expect("undo").as_deref(), Some("add code 'Resource shortage'"));
+    assert_eq!(
+        ws.apply(edit).expect("apply"),
+        "add code 'Resource shortage'"
+    );
+    assert_eq!(
+        ws.history.undo_label(),
+        Some("add code 'Resource shortage'")
+    );
+    assert_eq!(
+        ws.undo().expect("undo").as_deref(),
+        Some("add code 'Resource shortage'")
+    );
     assert!(ws.project.codes.is_empty());
-    assert_eq!(ws.redo().expect("redo").as_deref(), Some("add code 'Resource shortage'"));
+    assert_eq!(
+        ws.redo().expect("redo").as_deref(),
+        Some("add code 'Resource shortage'")
+    );
     assert_eq!(ws.project.codes.len(), 1);
-    assert_eq!(ws.undo().expect("undo").as_deref(), Some("add code 'Resource shortage'"));
+    assert_eq!(
+        ws.undo().expect("undo").as_deref(),
+        Some("add code 'Resource shortage'")
+    );
     assert_eq!(ws.undo().expect("nothing left"), None);
 }

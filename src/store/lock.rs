@@ -59,6 +59,14 @@ fn parse_owner(text: &str) -> Option<LockOwner> {
     })
 }
 
+/// True when a lock file exists and its process is (or may be) alive.
+pub fn held_by_live_process(path: &Path) -> bool {
+    match ProjectLock::owner(path) {
+        Some(owner) => owner.host != host_name() || process_alive(owner.pid),
+        None => false,
+    }
+}
+
 impl ProjectLock {
     /// Takes the lock at `path`, or explains who holds it.
     pub fn acquire(path: &Path) -> Result<Self> {

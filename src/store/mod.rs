@@ -13,6 +13,7 @@
 //! ```
 
 pub mod atomic;
+pub mod journal;
 pub mod lock;
 
 use std::collections::BTreeSet;
@@ -31,6 +32,7 @@ use crate::model::{
     ProjectMeta,
 };
 use crate::offsets::char_len;
+use journal::Transaction;
 
 pub use atomic::write_atomic;
 
@@ -124,17 +126,9 @@ fn read_ron_or<T: DeserializeOwned>(path: &Path, empty: T) -> Result<T> {
     }
 }
 
-fn write_ron<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+fn stage_ron<T: Serialize>(tx: &mut Transaction, path: &Path, value: &T) -> Result<()> {
     let text = to_ron(value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    write_if_changed(path, text.as_bytes())
-}
-
-/// Writes atomically, skipping the write when the file already holds these bytes.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
-    if fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    write_atomic(path, bytes)
+    tx.write(path, text.as_bytes())
 }
 
 /// Paths inside a project folder.
@@ -205,7 +199,7 @@ pub fn create(root: &Path, project: &Project) -> Result<()> {
     ] {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
-    write_if_changed(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
+    write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
     save_all(&layout, project)
 }
 
@@ -224,13 +218,15 @@ pub fn save_all(layout: &Layout, project: &Project) -> Result<()> {
     save(layout, project, &touched)
 }
 
-/// Writes the files an edit touched. `marginalia.ron` goes last, so a project is never seen half-created.
+/// Writes the files an edit touched, as one journaled commit: a crash leaves the old project or the new one.
 pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<()> {
     let touched: BTreeSet<Touched> = touched.iter().copied().collect();
+    let mut tx = Transaction::new(&layout.root);
     for item in &touched {
         match *item {
-            Touched::Meta => {}
-            Touched::Documents => write_ron(
+            Touched::Meta => stage_ron(&mut tx, &layout.file(META_FILE), &project.meta)?,
+            Touched::Documents => stage_ron(
+                &mut tx,
                 &layout.file(DOCUMENTS_FILE),
                 &DocumentsFile {
                     documents: project.documents.values().cloned().collect(),
@@ -239,17 +235,13 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
             Touched::Source(id) => {
                 let path = layout.source(id);
                 match project.texts.get(&id) {
-                    Some(text) if !path.exists() => {
-                        if let Some(dir) = path.parent() {
-                            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                        }
-                        write_atomic(&path, text.as_bytes())?
-                    }
+                    Some(text) if !path.exists() => tx.write(&path, text.as_bytes())?,
                     Some(_) => {}
-                    None => atomic::remove_durable(&path)?,
+                    None => tx.remove(&path),
                 }
             }
-            Touched::Codebook => write_ron(
+            Touched::Codebook => stage_ron(
+                &mut tx,
                 &layout.file(CODEBOOK_FILE),
                 &CodebookFile {
                     codes: project.codes.values().cloned().collect(),
@@ -266,10 +258,8 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
                             .cloned()
                             .collect();
                         codings.sort_by_key(|k| (k.document, k.range.start, k.range.end, k.id));
-                        if let Some(dir) = path.parent() {
-                            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                        }
-                        write_ron(
+                        stage_ron(
+                            &mut tx,
                             &path,
                             &CodingsFile {
                                 coder: c.clone(),
@@ -277,23 +267,26 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
                             },
                         )?
                     }
-                    None => atomic::remove_durable(&path)?,
+                    None => tx.remove(&path),
                 }
             }
-            Touched::Memos => write_ron(
+            Touched::Memos => stage_ron(
+                &mut tx,
                 &layout.file(MEMOS_FILE),
                 &MemosFile {
                     memos: project.memos.values().cloned().collect(),
                 },
             )?,
-            Touched::Cases => write_ron(
+            Touched::Cases => stage_ron(
+                &mut tx,
                 &layout.file(CASES_FILE),
                 &CasesFile {
                     attributes: project.attributes.values().cloned().collect(),
                     cases: project.cases.values().cloned().collect(),
                 },
             )?,
-            Touched::Sets => write_ron(
+            Touched::Sets => stage_ron(
+                &mut tx,
                 &layout.file(SETS_FILE),
                 &SetsFile {
                     sets: project.sets.values().cloned().collect(),
@@ -301,8 +294,14 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
             )?,
         }
     }
-    if touched.contains(&Touched::Meta) {
-        write_ron(&layout.file(META_FILE), &project.meta)?;
+    tx.commit()
+}
+
+/// Finishes an interrupted save when no live process holds the project (readers must not race a writer).
+pub fn recover_if_unlocked(root: &Path) -> Result<()> {
+    let layout = Layout::new(root);
+    if root.join(journal::JOURNAL).exists() && !lock::held_by_live_process(&layout.lock_file()) {
+        journal::recover(root)?;
     }
     Ok(())
 }
@@ -317,7 +316,6 @@ pub fn load(root: &Path) -> Result<Project> {
             "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
         ));
     }
-    atomic::clean_temp_files(root);
     let meta: ProjectMeta = read_ron(&meta_path)?;
     if meta.format_version > FORMAT_VERSION {
         return Err(Error::invalid(

@@ -1,0 +1,228 @@
+//! Multi-file commits: every changed file is staged as a temp file, then a journal names them, then they are
+//! renamed into place. A crash before the journal leaves the old project; after it, the next open rolls forward.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The journal, inside the git-ignored state folder.
+pub const JOURNAL: &str = ".marginalia/journal";
+
+/// Files staged for one commit.
+#[derive(Debug)]
+pub struct Transaction {
+    root: PathBuf,
+    staged: Vec<(PathBuf, PathBuf)>,
+    removals: Vec<PathBuf>,
+}
+
+fn temp_for(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+fn relative<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+impl Transaction {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            staged: Vec::new(),
+            removals: Vec::new(),
+        }
+    }
+
+    /// Stages new content for a file (skipped when the file already holds exactly these bytes).
+    pub fn write(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        if fs::read(target).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = temp_for(target);
+        let written = (|| {
+            use std::io::Write;
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(target, e));
+        }
+        self.staged.push((tmp, target.to_path_buf()));
+        Ok(())
+    }
+
+    /// Stages the removal of a file.
+    pub fn remove(&mut self, target: &Path) {
+        if target.exists() {
+            self.removals.push(target.to_path_buf());
+        }
+    }
+
+    /// Makes every staged change visible, all or nothing as far as a crash is concerned.
+    pub fn commit(self) -> Result<()> {
+        if self.staged.is_empty() && self.removals.is_empty() {
+            return Ok(());
+        }
+        let mut journal = String::new();
+        for (tmp, target) in &self.staged {
+            journal.push_str(&format!(
+                "move\t{}\t{}\n",
+                relative(&self.root, tmp).display(),
+                relative(&self.root, target).display()
+            ));
+        }
+        for target in &self.removals {
+            journal.push_str(&format!(
+                "remove\t{}\n",
+                relative(&self.root, target).display()
+            ));
+        }
+        let journal_path = self.root.join(JOURNAL);
+        let recorded = journal_path
+            .parent()
+            .map_or(Ok(()), |d| {
+                fs::create_dir_all(d).map_err(|e| Error::io(d, e))
+            })
+            .and_then(|()| super::atomic::write_atomic(&journal_path, journal.as_bytes()));
+        if let Err(error) = recorded {
+            for (tmp, _) in &self.staged {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err(error);
+        }
+        roll_forward(&self.root, &journal)?;
+        super::atomic::remove_durable(&journal_path)
+    }
+}
+
+fn roll_forward(root: &Path, journal: &str) -> Result<()> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for line in journal.lines() {
+        let parts: Vec<&str> = line.split('\t').collect();
+        match parts.as_slice() {
+            ["move", tmp, target] => {
+                let (tmp, target) = (root.join(tmp), root.join(target));
+                if tmp.exists() {
+                    fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+                }
+                dirs.extend(target.parent().map(Path::to_path_buf));
+            }
+            ["remove", target] => {
+                let target = root.join(target);
+                match fs::remove_file(&target) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&target, e)),
+                }
+                dirs.extend(target.parent().map(Path::to_path_buf));
+            }
+            _ => {
+                return Err(Error::invalid(
+                    root.join(JOURNAL),
+                    format!("unreadable journal line '{line}'"),
+                ));
+            }
+        }
+    }
+    #[cfg(unix)]
+    for dir in dirs {
+        if let Ok(handle) = fs::File::open(&dir) {
+            let _ = handle.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Finishes a commit that a crash interrupted (if any), then drops temp files no journal names.
+pub fn recover(root: &Path) -> Result<()> {
+    let journal_path = root.join(JOURNAL);
+    if let Ok(journal) = fs::read_to_string(&journal_path) {
+        roll_forward(root, &journal)?;
+        super::atomic::remove_durable(&journal_path)?;
+    }
+    for dir in [
+        root.to_path_buf(),
+        root.join(super::SOURCES_DIR),
+        root.join(super::CODINGS_DIR),
+        root.join(super::STATE_DIR),
+    ] {
+        super::atomic::clean_temp_files(&dir);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_replaces_writes_and_removes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ron"), "old a").expect("write");
+        fs::write(root.join("gone.ron"), "bye").expect("write");
+        let mut tx = Transaction::new(root);
+        tx.write(&root.join("a.ron"), b"new a").expect("stage");
+        tx.write(&root.join("sub/b.ron"), b"new b").expect("stage");
+        tx.remove(&root.join("gone.ron"));
+        tx.commit().expect("commit");
+        assert_eq!(fs::read_to_string(root.join("a.ron")).expect("a"), "new a");
+        assert_eq!(
+            fs::read_to_string(root.join("sub/b.ron")).expect("b"),
+            "new b"
+        );
+        assert!(!root.join("gone.ron").exists());
+        assert!(!root.join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn a_crash_before_the_journal_keeps_the_old_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ron"), "old").expect("write");
+        let mut tx = Transaction::new(root);
+        tx.write(&root.join("a.ron"), b"new").expect("stage");
+        drop(tx); // the process dies here: temp file written, no journal
+        recover(root).expect("recover");
+        assert_eq!(fs::read_to_string(root.join("a.ron")).expect("a"), "old");
+        assert_eq!(
+            fs::read_dir(root).expect("dir").count(),
+            1,
+            "the staged temp file is cleaned up"
+        );
+    }
+
+    #[test]
+    fn a_crash_after_the_journal_rolls_forward_on_open() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ron"), "old a").expect("write");
+        fs::write(root.join("b.ron"), "old b").expect("write");
+        fs::write(root.join(".a.ron.tmp-1"), "new a").expect("write");
+        fs::create_dir_all(root.join(".marginalia")).expect("mkdir");
+        // Journal written, first rename done (b), second (a) not yet, removal not yet.
+        fs::write(root.join(".b.ron.tmp-1"), "new b").expect("write");
+        fs::rename(root.join(".b.ron.tmp-1"), root.join("b.ron")).expect("rename");
+        fs::write(
+            root.join(JOURNAL),
+            "move\t.b.ron.tmp-1\tb.ron\nmove\t.a.ron.tmp-1\ta.ron\nremove\tc.ron\n",
+        )
+        .expect("journal");
+        fs::write(root.join("c.ron"), "old c").expect("write");
+        recover(root).expect("recover");
+        assert_eq!(fs::read_to_string(root.join("a.ron")).expect("a"), "new a");
+        assert_eq!(fs::read_to_string(root.join("b.ron")).expect("b"), "new b");
+        assert!(!root.join("c.ron").exists());
+        assert!(!root.join(JOURNAL).exists());
+    }
+}
