@@ -704,7 +704,10 @@ fn killing_a_save_at_any_moment_leaves_a_loadable_project() {
             .as_u64()
             .expect("n");
         let added = docs - before;
-        assert!(added.is_multiple_of(40), "a torn import: {added} documents added");
+        assert!(
+            added.is_multiple_of(40),
+            "a torn import: {added} documents added"
+        );
         outcomes.insert(added > 0);
         let _ = run(&["unlock", &d]);
         ok(&["search", &d, "ressurser", "--limit", "1"]);

@@ -83,6 +83,7 @@ impl TokenFilter for FixpointStemmer {
         FixpointStemmerFilter {
             stemmer: WordStemmer::new(self.language),
             inner: tokenizer,
+            cache: Default::default(),
         }
     }
 }
@@ -91,22 +92,31 @@ impl TokenFilter for FixpointStemmer {
 pub struct FixpointStemmerFilter<T> {
     stemmer: WordStemmer,
     inner: T,
+    cache: std::collections::HashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for FixpointStemmerFilter<T> {
     type TokenStream<'a> = FixpointStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.cache.len() > STEM_CACHE_LIMIT {
+            self.cache.clear();
+        }
         FixpointStemmerStream {
             tail: self.inner.token_stream(text),
             stemmer: &self.stemmer,
+            cache: &mut self.cache,
         }
     }
 }
 
+/// Stems remembered per analyzer: a language's working vocabulary is small, and stemming is not free.
+const STEM_CACHE_LIMIT: usize = 200_000;
+
 pub struct FixpointStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a WordStemmer,
+    cache: &'a mut std::collections::HashMap<String, String>,
 }
 
 impl<T: TokenStream> TokenStream for FixpointStemmerStream<'_, T> {
@@ -115,7 +125,14 @@ impl<T: TokenStream> TokenStream for FixpointStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        token.text = self.stemmer.stem(&token.text);
+        if let Some(stem) = self.cache.get(&token.text) {
+            token.text.clone_from(stem);
+        } else {
+            let stem = self.stemmer.stem(&token.text);
+            self.cache
+                .insert(std::mem::take(&mut token.text), stem.clone());
+            token.text = stem;
+        }
         true
     }
 

@@ -18,7 +18,7 @@ use crate::model::{Document, Language, Project, fnv1a};
 use crate::offsets::OffsetMap;
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const MANIFEST: &str = "marginalia-index.ron";
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 
@@ -33,6 +33,9 @@ pub struct Fields {
     /// Unit range in code points.
     pub start: Field,
     pub end: Field,
+    /// Unit range in bytes of the document text (slicing a hit without scanning the text).
+    pub byte_start: Field,
+    pub byte_end: Field,
     /// `GUID#start`: the unit key used by `code:` filters.
     pub unit: Field,
     /// Lower-cased speaker, and each word of it.
@@ -49,11 +52,12 @@ pub struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text_options = |analyzer: &str| {
+    // Positions only where phrases need them: prefix and fuzzy matching on the raw field use terms alone.
+    let text_options = |analyzer: &str, record: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(record),
         )
     };
     let fields = Fields {
@@ -62,12 +66,20 @@ fn schema() -> (Schema, Fields) {
         doc_lo: builder.add_u64_field("doc_lo", FAST),
         start: builder.add_u64_field("start", FAST | INDEXED),
         end: builder.add_u64_field("end", FAST),
+        byte_start: builder.add_u64_field("byte_start", FAST),
+        byte_end: builder.add_u64_field("byte_end", FAST),
         unit: builder.add_text_field("unit", STRING),
         speaker: builder.add_text_field("speaker", STRING),
         cases: builder.add_text_field("cases", STRING),
         kind: builder.add_text_field("kind", STRING),
-        text: builder.add_text_field("text", text_options(analyzer::STEMMED)),
-        raw: builder.add_text_field("raw", text_options(analyzer::RAW)),
+        text: builder.add_text_field(
+            "text",
+            text_options(analyzer::STEMMED, IndexRecordOption::WithFreqsAndPositions),
+        ),
+        raw: builder.add_text_field(
+            "raw",
+            text_options(analyzer::RAW, IndexRecordOption::WithFreqs),
+        ),
     };
     (builder.build(), fields)
 }
@@ -300,6 +312,8 @@ impl SearchIndex {
             entry.add_u64(f.doc_lo, lo);
             entry.add_u64(f.start, unit.range.start as u64);
             entry.add_u64(f.end, unit.range.end as u64);
+            entry.add_u64(f.byte_start, bytes.start as u64);
+            entry.add_u64(f.byte_end, bytes.end as u64);
             entry.add_text(f.unit, unit_key(doc.id, unit.range.start));
             entry.add_text(f.kind, doc.kind.keyword());
             for case in &cases {

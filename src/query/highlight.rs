@@ -70,7 +70,24 @@ impl Highlighter {
         }
         let map = OffsetMap::new(text);
         let tokens = words(text);
-        let stems: Vec<String> = tokens.iter().map(|t| self.stem(&t.lower)).collect();
+        // Snowball only strips endings, so a word can stem to a wanted stem only if it starts with it:
+        // stem just those words.
+        let wanted: Vec<&str> = self
+            .stems
+            .iter()
+            .chain(self.phrases.iter().flatten())
+            .map(String::as_str)
+            .collect();
+        let stems: Vec<String> = tokens
+            .iter()
+            .map(|t| {
+                if wanted.iter().any(|w| t.lower.starts_with(w)) {
+                    self.stem(&t.lower)
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
         let mut byte_ranges: Vec<(usize, usize)> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let hit = self.stems.contains(&stems[i])

@@ -94,10 +94,10 @@ pub fn search(
     let highlighter = Highlighter::new(&expr, project.meta.language);
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let Some((document, passage)) = locate(&searcher, address)? else {
+        let Some(located) = locate(&searcher, address)? else {
             continue;
         };
-        if let Some(hit) = make_hit(project, document, passage, score, &highlighter) {
+        if let Some(hit) = make_hit(project, &located, score, &highlighter) {
             hits.push(hit);
         }
     }
@@ -110,39 +110,45 @@ pub fn search(
     Ok(SearchResults { total, hits })
 }
 
-/// Document id and passage range of an index hit, read from fast fields.
-fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<(DocumentId, CharRange)>> {
+/// Where an index hit lies: document, passage in code points and in bytes (read from fast fields).
+struct Located {
+    document: DocumentId,
+    passage: CharRange,
+    bytes: std::ops::Range<usize>,
+}
+
+fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<Located>> {
     let segment = searcher.segment_reader(address.segment_ord);
     let fast = segment.fast_fields();
     let read = |name: &str| -> Result<Option<u64>> { Ok(fast.u64(name)?.first(address.doc_id)) };
-    let (Some(hi), Some(lo), Some(start), Some(end)) = (
+    let (Some(hi), Some(lo), Some(start), Some(end), Some(byte_start), Some(byte_end)) = (
         read("doc_hi")?,
         read("doc_lo")?,
         read("start")?,
         read("end")?,
+        read("byte_start")?,
+        read("byte_end")?,
     ) else {
         return Ok(None);
     };
-    let id = DocumentId(Uuid::from_u64_pair(hi, lo));
-    Ok(Some((id, CharRange::new(start as usize, end as usize))))
+    Ok(Some(Located {
+        document: DocumentId(Uuid::from_u64_pair(hi, lo)),
+        passage: CharRange::new(start as usize, end as usize),
+        bytes: byte_start as usize..byte_end as usize,
+    }))
 }
 
-fn make_hit(
-    project: &Project,
-    document: DocumentId,
-    passage: CharRange,
-    score: f32,
-    highlighter: &Highlighter,
-) -> Option<Hit> {
-    let doc = project.documents.get(&document)?;
-    let text = slice(project.text(document), passage)?;
+fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlighter) -> Option<Hit> {
+    let doc = project.documents.get(&at.document)?;
+    let text = project.text(at.document).get(at.bytes.clone())?;
+    let passage = at.passage;
     let relative = highlighter.matches(text);
     let snippet = snippet(text, &relative, SNIPPET_WIDTH);
     let turn = doc
         .turn_at(passage.start)
         .filter(|t| t.range.start == passage.start);
     Some(Hit {
-        document,
+        document: at.document,
         document_name: doc.name.clone(),
         passage,
         speaker: turn.map(|t| t.speaker.clone()),
