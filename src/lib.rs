@@ -2,14 +2,19 @@
 //!
 //! Nothing here depends on the GUI; the egui workbench (feature `gui`) and the CLI sit on top.
 
+pub mod analysis;
 pub mod codebook_file;
 pub mod collate;
 pub mod edit;
 pub mod error;
+pub mod export;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod history;
 pub mod ids;
 pub mod import;
 pub mod index;
+pub mod interop;
 pub mod model;
 pub mod offsets;
 pub mod ops;

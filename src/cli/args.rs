@@ -35,7 +35,8 @@ pub enum Command {
         #[arg(long, default_value = "nb")]
         language: String,
     },
-    /// Import documents (.txt, .md; folders are searched), optionally assigning a case and attributes.
+    /// Import documents (.txt, .md, .docx, .odt, .pdf, .html, .rtf, .vtt, .srt; folders are searched),
+    /// optionally assigning a case and attributes.
     Import {
         dir: PathBuf,
         #[arg(required = true)]
@@ -140,8 +141,77 @@ pub enum Command {
         /// Only this document (repeatable).
         #[arg(long)]
         doc: Vec<String>,
+        /// Only documents of cases with this attribute value, KEY=VALUE (repeatable).
+        #[arg(long = "attr", value_name = "KEY=VALUE")]
+        attrs: Vec<String>,
+        /// Only documents in this set (repeatable).
+        #[arg(long)]
+        set: Vec<String>,
+        /// Only excerpts in passages this search query matches (a saved search).
+        #[arg(long)]
+        query: Option<String>,
+        /// Write a report: md, html, docx, csv or xlsx (needs -o).
+        #[arg(long, requires = "output")]
+        format: Option<String>,
+        /// The report file.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Grouping in reports: code-case or case-code.
+        #[arg(long, default_value = "code-case")]
+        group: String,
+        /// Context around each excerpt: a number of characters, or `turn`.
+        #[arg(long)]
+        context: Option<String>,
+        /// Report title.
+        #[arg(long)]
+        title: Option<String>,
         #[command(flatten)]
         json: Json,
+    },
+    /// Export the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+    ExportQdpx {
+        dir: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Create a new project in DIR from a REFI-QDA project (.qdpx).
+    ImportQdpx {
+        file: PathBuf,
+        dir: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Export the codebook as a REFI-QDA codebook (.qdc).
+    ExportQdc {
+        dir: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Add codes from a codebook: REFI-QDA .qdc, a CSV table (code path, description, colour) or an
+    /// indented text outline (`Name: definition`).
+    ImportQdc {
+        dir: PathBuf,
+        file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Write the codebook with definitions: md, docx or csv.
+    ExportCodebook {
+        dir: PathBuf,
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Write a code × case table of coding counts: csv or xlsx.
+    ExportTable {
+        dir: PathBuf,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Manage cases and their attributes.
     Cases {
@@ -177,6 +247,36 @@ pub enum Command {
     Unlock { dir: PathBuf },
     /// Build the bundled sample study (LOG-model follow-up, 19 schools) into a new folder.
     Sample { dir: PathBuf },
+    /// Code × case matrix: codes down; cases, attribute groups, documents or speakers across.
+    Matrix(super::analysis::MatrixArgs),
+    /// Code co-occurrence: codes × codes, counting passages where both are applied (overlap, N chars, turn).
+    Cooccurrence(super::analysis::CooccurrenceArgs),
+    /// Coding query: "A AND B", "A OR B", "A NOT B", "A NEAR B" over codes; list, export or save as a code.
+    Query(super::analysis::QueryArgs),
+    /// Word frequencies (optionally stemmed, with stop lists) or keyword in context (--kwic WORD).
+    Words(super::analysis::WordsArgs),
+    /// Import open survey answers (.csv, .tsv, .xlsx, .ods): documents of answers, a case per respondent.
+    ImportSurvey {
+        dir: PathBuf,
+        file: PathBuf,
+        /// The respondent id column (header name or 1-based number).
+        #[arg(long = "id", value_name = "COLUMN")]
+        id: String,
+        /// Columns of open answers (repeatable, or several after one --text).
+        #[arg(long = "text", value_name = "COLUMN", required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// Columns that become case attributes, types inferred (repeatable).
+        #[arg(long = "attr", value_name = "COLUMN", num_args = 1..)]
+        attrs: Vec<String>,
+        /// One document per respondent or per question.
+        #[arg(long, default_value = "respondent", value_name = "respondent|question")]
+        per: String,
+        /// Worksheet of a spreadsheet (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,8 @@
 //! The command-line interface: every verb opens the project through the core, applies one edit, saves.
 
+mod analysis;
 mod args;
+mod exchange;
 mod output;
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use marginalia::model::{
     Project,
 };
 use marginalia::offsets::{CharRange, char_len};
-use marginalia::{Workspace, import, ops, query, retrieve};
+use marginalia::{Workspace, import, ops, query};
 
 pub use args::Cli;
 use args::{CasesAction, CodesAction, Command, MemosAction, SetsAction};
@@ -72,7 +74,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let show_progress = !json.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let (edit, report) =
                 import::import_files(&ws.project, &files, &options, |done, total, path| {
-                    if show_progress && total > 1 {
+                    if show_progress {
                         eprint!("\r{}", output::progress_bar(done, total, path));
                         if done == total {
                             eprintln!();
@@ -238,35 +240,48 @@ pub fn run(cli: Cli) -> Result<()> {
             case,
             by,
             doc,
+            attrs,
+            set,
+            query,
+            format,
+            output,
+            group,
+            context,
+            title,
             json,
-        } => {
-            let ws = Workspace::open_read_only(&dir)?;
-            let p = &ws.project;
-            let filter = retrieve::ExcerptFilter {
-                codes: code
-                    .iter()
-                    .map(|c| find_code(p, c).map(|c| c.id))
-                    .collect::<Result<_>>()?,
-                include_subcodes: subcodes,
-                cases: case
-                    .iter()
-                    .map(|c| find_case(p, c).map(|c| c.id))
-                    .collect::<Result<_>>()?,
-                coders: by
-                    .iter()
-                    .map(|c| {
-                        p.find_coder(c)
-                            .map(|c| c.id)
-                            .ok_or_else(|| anyhow!("no coder named '{c}'"))
-                    })
-                    .collect::<Result<_>>()?,
-                documents: doc
-                    .iter()
-                    .map(|d| find_doc(p, d).map(|d| d.id))
-                    .collect::<Result<_>>()?,
-            };
-            output::print_excerpts(&retrieve::excerpts(p, &filter), json.json)?;
+        } => exchange::excerpts(exchange::ExcerptArgs {
+            dir,
+            code,
+            subcodes,
+            case,
+            by,
+            doc,
+            attrs,
+            set,
+            query,
+            format,
+            output,
+            group,
+            context,
+            title,
+            json: json.json,
+        })?,
+        Command::ExportQdpx { dir, output, json } => {
+            exchange::export_qdpx(&dir, &output, json.json)?
         }
+        Command::ImportQdpx { file, dir, json } => exchange::import_qdpx(&file, &dir, json.json)?,
+        Command::ExportQdc { dir, output } => exchange::export_qdc(&dir, &output)?,
+        Command::ImportQdc { dir, file, json } => exchange::import_qdc(&dir, &file, json.json)?,
+        Command::ExportCodebook {
+            dir,
+            format,
+            output,
+        } => exchange::export_codebook(&dir, &format, &output)?,
+        Command::ExportTable {
+            dir,
+            format,
+            output,
+        } => exchange::export_table(&dir, &format, &output)?,
         Command::Cases { dir, action } => cases(&dir, action)?,
         Command::Memos { dir, action } => memos(&dir, action, &coder)?,
         Command::Sets { dir, action } => sets(&dir, action)?,
@@ -316,6 +331,40 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{} was not locked", dir.display());
             }
         }
+        Command::ImportSurvey {
+            dir,
+            file,
+            id,
+            text,
+            attrs,
+            per,
+            sheet,
+            json,
+        } => {
+            let per = import::formats::survey::Per::parse(&per)
+                .ok_or_else(|| anyhow!("--per must be respondent or question, not '{per}'"))?;
+            let options = import::formats::survey::SurveyOptions {
+                id_column: id,
+                text_columns: text,
+                attribute_columns: attrs,
+                per,
+                sheet,
+            };
+            let mut ws = Workspace::open(&dir)?;
+            let (edit, report) =
+                import::formats::survey::import_survey(&ws.project, &file, &options)?;
+            ws.apply(edit)?;
+            ws.save()?;
+            if json.json {
+                print_json(&report)?;
+            } else {
+                output::print_survey_report(&report);
+            }
+        }
+        Command::Matrix(args) => analysis::run_matrix(args)?,
+        Command::Cooccurrence(args) => analysis::run_cooccurrence(args)?,
+        Command::Query(args) => analysis::run_query_verb(args, &coder)?,
+        Command::Words(args) => analysis::run_words(args)?,
         Command::Sample { dir } => {
             let report = marginalia::sample::build(&dir)?;
             for warning in &report.warnings {

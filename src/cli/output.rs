@@ -32,11 +32,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 
 pub fn progress_bar(done: usize, total: usize, path: &std::path::Path) -> String {
     let width = 30;
-    let filled = if total == 0 {
-        width
-    } else {
-        done * width / total
-    };
+    let filled = (done * width).checked_div(total).unwrap_or(width);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -74,6 +70,25 @@ pub fn print_import_report(report: &ImportReport) {
         report.imported.len(),
         report.skipped.len(),
         report.failed.len()
+    );
+}
+
+pub fn print_survey_report(report: &marginalia::import::formats::survey::SurveyReport) {
+    for (name, _) in &report.documents {
+        println!("imported  '{name}'");
+    }
+    for (name, kind) in &report.attributes {
+        println!("attribute '{name}' ({})", kind.keyword());
+    }
+    for warning in &report.warnings {
+        eprintln!("warning   {}: {warning}", report.file.display());
+    }
+    println!(
+        "{} respondents: {} documents, {} cases created, {} updated",
+        report.respondents,
+        report.documents.len(),
+        report.cases_created,
+        report.cases_updated
     );
 }
 

@@ -1,6 +1,8 @@
-//! Import: reads source files (plain text, Markdown) into documents with paragraphs and speaker turns.
+//! Import: reads source files (plain text, Markdown, Word, OpenDocument, PDF, HTML, RTF, captions) into
+//! documents with paragraphs, pages and speaker turns; survey tables go through [`formats::survey`].
 
 pub mod decode;
+pub mod formats;
 pub mod markdown;
 pub mod structure;
 
@@ -11,11 +13,39 @@ use std::sync::Arc;
 use crate::edit::{DocumentEntry, Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
-use crate::model::{Document, DocumentKind, Project, text_hash};
-use crate::offsets::char_len;
+use crate::model::{Document, DocumentKind, Project, Turn, text_hash};
+use crate::offsets::{CharRange, char_len};
 
-/// File extensions this build imports.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+/// File extensions `import` reads into documents.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "docx", "odt", "pdf", "html", "htm", "rtf", "vtt", "srt",
+];
+
+/// Survey tables: they need column choices, so `import` points to `import-survey` for them.
+pub const SURVEY_EXTENSIONS: &[&str] = formats::survey::EXTENSIONS;
+
+/// A document's metadata for a text and its structure (the one place a [`Document`] is built at import).
+pub(crate) fn new_document(
+    name: &str,
+    original_file: &str,
+    text: &str,
+    paragraphs: Vec<CharRange>,
+    turns: Vec<Turn>,
+    kind: DocumentKind,
+) -> Document {
+    Document {
+        id: DocumentId::new(),
+        name: name.to_string(),
+        original_file: original_file.to_string(),
+        imported: crate::now(),
+        kind,
+        char_len: char_len(text),
+        text_hash: text_hash(text),
+        paragraphs,
+        turns,
+        pages: Vec::new(),
+    }
+}
 
 /// Builds a document from already-decoded text (normalised here once more, to be safe).
 pub fn document_from_text(
@@ -28,17 +58,7 @@ pub fn document_from_text(
     let paragraphs = structure::paragraphs(&text);
     let turns = structure::turns(&text, &paragraphs);
     let kind = kind.unwrap_or_else(|| guess_kind(name, !turns.is_empty()));
-    let document = Document {
-        id: DocumentId::new(),
-        name: name.to_string(),
-        original_file: original_file.to_string(),
-        imported: crate::now(),
-        kind,
-        char_len: char_len(&text),
-        text_hash: text_hash(&text),
-        paragraphs,
-        turns,
-    };
+    let document = new_document(name, original_file, &text, paragraphs, turns, kind);
     DocumentEntry {
         document,
         text: Arc::from(text),
@@ -46,7 +66,7 @@ pub fn document_from_text(
 }
 
 /// Interviews have speaker turns; file names often say "observasjon" or "feltnotat".
-fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
+pub(crate) fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
     let lower = name.to_lowercase();
     if ["observ", "feltnotat", "field note", "fieldnote"]
         .iter()
@@ -71,6 +91,12 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
         .unwrap_or_default();
+    if SURVEY_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(fail(format!(
+            "a survey table needs column choices; import it with `marginalia import-survey DIR '{}' --id COLUMN --text COLUMN…`",
+            path.display()
+        )));
+    }
     if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
         return Err(fail(format!(
             "unsupported file type '.{extension}'; this version imports {}",
@@ -81,7 +107,20 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
                 .join(", ")
         )));
     }
+    let original = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| original.clone());
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if formats::DOCUMENT_EXTENSIONS.contains(&extension.as_str()) {
+        let extracted = formats::extract(&extension, &bytes).map_err(|e| fail(e.to_string()))?;
+        return formats::to_entry(&stem, &original, extracted, kind)
+            .map_err(|e| fail(e.to_string()));
+    }
     let (text, _encoding) = decode::decode(&bytes).map_err(|e| fail(e.to_string()))?;
     let text = if matches!(extension.as_str(), "md" | "markdown") {
         markdown::to_text(&text)
@@ -91,15 +130,25 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
     if text.trim().is_empty() {
         return Err(fail("the file has no text".into()));
     }
-    let original = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| original.clone());
     Ok(document_from_text(&stem, &original, &text, kind))
+}
+
+/// Whether a folder import picks up this file (documents and survey tables; the latter are reported, with the
+/// command that imports them).
+fn is_importable(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .is_some_and(|e| {
+            SUPPORTED_EXTENSIONS.contains(&e.as_str()) || SURVEY_EXTENSIONS.contains(&e.as_str())
+        })
+}
+
+/// Survey tables are skipped by `import` (with a hint), not failed.
+fn is_survey(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SURVEY_EXTENSIONS.contains(&e.to_lowercase().as_str()))
 }
 
 /// Expands folders (recursively, sorted) into the supported files inside them.
@@ -117,11 +166,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
             entries.sort();
             let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) =
                 entries.into_iter().partition(|p| p.is_dir());
-            out.extend(files.into_iter().filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_lowercase().as_str()))
-            }));
+            out.extend(files.into_iter().filter(|p| is_importable(p)));
             out.extend(expand_paths(&dirs));
         } else {
             out.push(path.clone());
@@ -223,10 +268,15 @@ pub fn import_files(
                     Error::Io { source, .. } => source.to_string(),
                     other => other.to_string(),
                 };
-                report.failed.push(FileProblem {
+                let problem = FileProblem {
                     path: path.clone(),
                     reason,
-                });
+                };
+                if is_survey(path) {
+                    report.skipped.push(problem);
+                } else {
+                    report.failed.push(problem);
+                }
             }
         }
     }

@@ -81,6 +81,9 @@ pub struct Document {
     pub paragraphs: Vec<CharRange>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub turns: Vec<Turn>,
+    /// Page boundaries of paged sources (PDF), page 1 first, so excerpts can cite pages. Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<CharRange>,
 }
 
 impl Document {
@@ -115,6 +118,15 @@ impl Document {
         self.turns.get(index).filter(|t| t.range.start <= offset)
     }
 
+    /// The 1-based page containing a code-point offset, for paged sources.
+    pub fn page_at(&self, offset: usize) -> Option<usize> {
+        let index = self.pages.partition_point(|p| p.end <= offset);
+        self.pages
+            .get(index)
+            .filter(|p| p.start <= offset)
+            .map(|_| index + 1)
+    }
+
     /// The paragraph containing a code-point offset.
     pub fn paragraph_at(&self, offset: usize) -> Option<CharRange> {
         let index = self.paragraphs.partition_point(|p| p.end <= offset);
@@ -146,4 +158,27 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// The text hash as stored on a [`Document`].
 pub fn text_hash(text: &str) -> String {
     format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_saved_before_pages_existed_still_load() {
+        let old = r#"(id:"00000000-0000-4000-8000-000000000001",name:"intervju",original_file:"intervju.txt",imported:"2022-03-14T12:00:00Z",kind:interview,char_len:5,text_hash:"0000000000000000",paragraphs:[(start:0,end:5)])"#;
+        let document: Document = ron::from_str(old).expect("old document loads");
+        assert!(document.pages.is_empty());
+        let saved = ron::to_string(&document).expect("save");
+        assert!(!saved.contains("pages"), "{saved}");
+    }
+
+    #[test]
+    fn page_at_finds_the_page() {
+        let mut document: Document = ron::from_str(r#"(id:"00000000-0000-4000-8000-000000000001",name:"plan",original_file:"plan.pdf",imported:"2022-03-14T12:00:00Z",kind:document,char_len:20,text_hash:"0",paragraphs:[])"#).expect("document");
+        document.pages = vec![CharRange::new(0, 9), CharRange::new(11, 20)];
+        assert_eq!(document.page_at(0), Some(1));
+        assert_eq!(document.page_at(10), None);
+        assert_eq!(document.page_at(19), Some(2));
+    }
 }

@@ -1,0 +1,241 @@
+//! Frame-time benchmark of the document viewer: a generated ~1 MB transcript with 5,000 codings, shown in the real
+//! workbench headlessly (egui_kittest), scrolled step by step; prints mean and p95 frame times in ms.
+//!
+//! `cargo bench --features kittest --bench frame` (set `MARGINALIA_FRAME_STEPS` to change the number of steps).
+//! "ui" is the workbench's own CPU time per frame; "frame" adds egui's tessellation (what a software renderer gets).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use marginalia::edit::{Edit, Entity};
+use marginalia::gui::{Prefs, Workbench};
+use marginalia::ids::{CoderId, CodingId};
+use marginalia::model::{Coder, Coding, Language};
+use marginalia::offsets::CharRange;
+use marginalia::{Workspace, import, ops};
+
+/// A small deterministic random generator.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+const WORDS: &[&str] = &[
+    "ressursteamet",
+    "skolen",
+    "rektor",
+    "samarbeid",
+    "helsesjukepleiar",
+    "PPT",
+    "barnevernet",
+    "møte",
+    "tysdag",
+    "elevane",
+    "lærarane",
+    "kommunen",
+    "tiltak",
+    "vi",
+    "har",
+    "det",
+    "var",
+    "ikkje",
+    "og",
+    "som",
+    "eigentleg",
+    "tverrfagleg",
+    "dialogkonferanse",
+    "rettleiing",
+    "tid",
+    "ventetid",
+    "tilvising",
+    "ansvar",
+    "å",
+    "få",
+    "til",
+    "med",
+    "på",
+    "i",
+    "ein",
+    "to",
+    "tre",
+    "kanskje",
+    "altså",
+    "så",
+];
+
+/// About `bytes` of transcript with alternating speakers and timestamps.
+fn transcript(bytes: usize, rng: &mut Lcg) -> String {
+    let mut text = String::with_capacity(bytes + 1024);
+    text.push_str("Intervju med rektor, Generert skule\nDato: 1. mars 2022\n\n");
+    let mut seconds = 5u64;
+    let mut turn = 0;
+    while text.len() < bytes {
+        let speaker = if turn % 2 == 0 {
+            "Intervjuar"
+        } else {
+            "Rektor"
+        };
+        text.push_str(&format!(
+            "{speaker} ({:02}:{:02}:{:02}): ",
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60
+        ));
+        let words = 10 + (rng.next() % 70) as usize;
+        for i in 0..words {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(WORDS[(rng.next() as usize) % WORDS.len()]);
+            if rng.next() % 12 == 0 {
+                text.push('.');
+            }
+        }
+        text.push_str(".\n\n");
+        seconds += 10 + rng.next() % 60;
+        turn += 1;
+    }
+    text
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
+    println!(
+        "{name:>6}: mean {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} frames",
+        ms(mean),
+        ms(percentile(&times, 0.95)),
+        ms(times.last().copied().unwrap_or_default()),
+        times.len()
+    );
+}
+
+fn main() -> anyhow::Result<()> {
+    let steps: usize = std::env::var("MARGINALIA_FRAME_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().join("frame-bench");
+    let mut rng = Lcg(7);
+
+    // A project with one ~1 MB transcript, 24 codes and 5,000 codings.
+    let text = transcript(1_000_000, &mut rng);
+    let mut ws = Workspace::create(&root, "Frame benchmark", Language::Nn)?;
+    let entry = import::document_from_text("long transcript", "long.txt", &text, None);
+    let doc = entry.document.clone();
+    ws.apply(Edit::Put(Entity::Document(Box::new(entry))))?;
+    let mut codes = Vec::new();
+    for i in 0..24 {
+        let (id, edit) = ops::add_code(&ws.project, &format!("Code {i:02}"), None, None, "");
+        ws.apply(edit)?;
+        codes.push(id);
+    }
+    let coder = CoderId::new();
+    let mut edits = vec![Edit::Put(Entity::Coder(Coder {
+        id: coder,
+        name: "bench".into(),
+    }))];
+    let turns = &doc.turns;
+    for i in 0..5_000 {
+        let turn = &turns[(rng.next() as usize) % turns.len()];
+        let start = turn.content_start + (rng.next() as usize % 40);
+        let len = 20 + (rng.next() as usize % 600);
+        let end = (start + len).min(doc.char_len);
+        edits.push(Edit::Put(Entity::Coding(Coding {
+            id: CodingId::new(),
+            document: doc.id,
+            code: codes[i % codes.len()],
+            range: CharRange::new(start, end),
+            coder,
+            created: marginalia::now(),
+            memo: None,
+        })));
+    }
+    ws.apply(Edit::batch("bench codings", edits))?;
+    ws.save()?;
+    drop(ws);
+    println!(
+        "document: {} bytes, {} turns, 5000 codings, {} codes",
+        text.len(),
+        doc.turns.len(),
+        codes.len()
+    );
+
+    let mut workbench = Workbench::new(Prefs::default(), None);
+    workbench.open_project(&root);
+    workbench.wait_for_background();
+    workbench.viewer.open(doc.id);
+    workbench.selected_codes.insert(codes[0]);
+
+    let ui_times: Rc<RefCell<Vec<Duration>>> = Rc::default();
+    let recorder = ui_times.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1480.0, 920.0))
+        .with_accessibility_check(false)
+        .build_ui_state(
+            move |ui, wb: &mut Workbench| {
+                let started = Instant::now();
+                wb.ui(ui);
+                recorder.borrow_mut().push(started.elapsed());
+            },
+            workbench,
+        );
+    harness.run_steps(5);
+    ui_times.borrow_mut().clear();
+
+    // Scroll down step by step with the pointer over the text.
+    let centre = egui::pos2(740.0, 460.0);
+    harness.hover_at(centre);
+    let mut frame_times = Vec::with_capacity(steps);
+    let ppp = harness.ctx.pixels_per_point();
+    for step in 0..steps {
+        // Mostly wheel steps; every 100th a page jump, like dragging the scrollbar.
+        let delta = if step % 100 == 99 { -4000.0 } else { -90.0 };
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, delta),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        let started = Instant::now();
+        harness.step();
+        let shapes = harness.output().shapes.clone();
+        let primitives = harness.ctx.tessellate(shapes, ppp);
+        std::hint::black_box(primitives);
+        frame_times.push(started.elapsed());
+    }
+    let stats = harness.state().viewer.stats;
+    println!(
+        "content height {:.0} pt; galleys laid out {}, units drawn in the last frame {}",
+        harness.state().viewer.content_height(),
+        stats.galleys_laid_out,
+        stats.units_drawn
+    );
+    let ui = ui_times.borrow().clone();
+    report("ui", ui);
+    report("frame", frame_times);
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! Word frequencies over a selection (all text, a code's excerpts, a case group), stemmed or not, with editable
+//! stop lists, and keyword-in-context lines for a word.
+//!
+//! Stop lists: the defaults ship in `assets/stopwords/{nb,nn,en}.txt` (all three apply, since Norwegian projects
+//! mix bokmål, nynorsk and English). The user's own list is a plain file passed in (CLI `--stopwords FILE`, a GUI
+//! setting), not stored in the project: a line `word` adds a stop word, `-word` takes a default one out, `#`
+//! starts a comment.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::regions::Regions;
+use super::scope::Scope;
+use super::table::{Cell, Table};
+use crate::error::{Error, Result};
+use crate::ids::{CodeId, DocumentId};
+use crate::index::analyzer::{WordStemmer, words};
+use crate::model::Project;
+use crate::offsets::{CharRange, OffsetMap, slice};
+
+/// The default Norwegian bokmål stop list.
+pub const STOPWORDS_NB: &str = include_str!("../../assets/stopwords/nb.txt");
+/// The default Norwegian nynorsk stop list.
+pub const STOPWORDS_NN: &str = include_str!("../../assets/stopwords/nn.txt");
+/// The default English stop list.
+pub const STOPWORDS_EN: &str = include_str!("../../assets/stopwords/en.txt");
+
+/// Words left out of frequency lists (lower-case).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopList {
+    pub words: BTreeSet<String>,
+}
+
+impl StopList {
+    /// The shipped bokmål, nynorsk and English lists together.
+    pub fn defaults() -> Self {
+        let mut list = Self::default();
+        for text in [STOPWORDS_NB, STOPWORDS_NN, STOPWORDS_EN] {
+            list.apply(text);
+        }
+        list
+    }
+
+    /// Applies a list's text: `word` adds, `-word` removes, `#` comments.
+    pub fn apply(&mut self, text: &str) {
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if let Some(word) = line.strip_prefix('-') {
+                self.words.remove(&word.trim().to_lowercase());
+            } else if !line.is_empty() {
+                self.words.insert(line.to_lowercase());
+            }
+        }
+    }
+
+    /// Applies a user's list file.
+    pub fn apply_file(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        self.apply(&text);
+        Ok(())
+    }
+
+    pub fn contains(&self, lower: &str) -> bool {
+        self.words.contains(lower)
+    }
+}
+
+/// The text a word count or KWIC looks at: whole documents, or the excerpts of some codes, within a scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// Only the text coded with these codes (empty: the whole documents).
+    pub codes: Vec<CodeId>,
+    pub include_subcodes: bool,
+    pub scope: Scope,
+}
+
+impl Selection {
+    /// The passages selected (overlapping excerpts merged, so no word counts twice).
+    pub fn regions(&self, project: &Project) -> Result<Regions> {
+        let scope = self.scope.resolve(project)?;
+        if self.codes.is_empty() {
+            return Ok(Regions::from_ranges(
+                project
+                    .documents
+                    .values()
+                    .filter(|d| scope.has_document(d.id))
+                    .map(|d| (d.id, CharRange::new(0, d.char_len))),
+            ));
+        }
+        let mut codes = BTreeSet::new();
+        for code in &self.codes {
+            if !project.codes.contains_key(code) {
+                return Err(Error::NotFound(format!("code {code} does not exist")));
+            }
+            if self.include_subcodes {
+                codes.extend(project.descendants(*code));
+            } else {
+                codes.insert(*code);
+            }
+        }
+        Ok(Regions::from_ranges(
+            project
+                .codings
+                .values()
+                .filter(|c| {
+                    codes.contains(&c.code)
+                        && scope.has_coder(c.coder)
+                        && scope.has_document(c.document)
+                })
+                .map(|c| (c.document, c.range)),
+        ))
+    }
+}
+
+/// How to count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordOptions {
+    /// Group words by their stem (`ressurs`, `ressursene`, `ressursar` together).
+    pub stemmed: bool,
+    pub stopwords: StopList,
+    /// Shorter words are left out.
+    pub min_chars: usize,
+    /// At most this many words (most frequent first).
+    pub limit: Option<usize>,
+}
+
+impl Default for WordOptions {
+    fn default() -> Self {
+        Self {
+            stemmed: false,
+            stopwords: StopList::defaults(),
+            min_chars: 2,
+            limit: None,
+        }
+    }
+}
+
+/// One line of a frequency list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WordCount {
+    /// The word (stemmed lists: its most frequent form).
+    pub word: String,
+    /// The stem, in stemmed lists.
+    pub stem: Option<String>,
+    pub count: usize,
+    /// Documents it occurs in.
+    pub documents: usize,
+    /// Surface forms with their counts, most frequent first.
+    pub forms: Vec<(String, usize)>,
+}
+
+/// A frequency list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WordFrequencies {
+    /// Words counted (after stop words).
+    pub total: usize,
+    /// Distinct words (or stems) before the limit.
+    pub distinct: usize,
+    pub words: Vec<WordCount>,
+}
+
+impl WordFrequencies {
+    pub fn to_table(&self) -> Table {
+        let header = ["Word", "Count", "Documents", "Forms"]
+            .map(String::from)
+            .to_vec();
+        let mut table = Table::new("Word frequencies", header);
+        for w in &self.words {
+            let forms = w
+                .forms
+                .iter()
+                .map(|(f, n)| format!("{f} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            table.rows.push(vec![
+                Cell::Text(w.word.clone()),
+                Cell::Count(w.count as u64),
+                Cell::Count(w.documents as u64),
+                Cell::Text(forms),
+            ]);
+        }
+        table
+    }
+}
+
+fn countable(lower: &str, options: &WordOptions) -> bool {
+    lower.chars().count() >= options.min_chars
+        && !lower.chars().all(|c| c.is_numeric())
+        && !options.stopwords.contains(lower)
+}
+
+/// Counts the words of a selection.
+pub fn word_frequencies(
+    project: &Project,
+    selection: &Selection,
+    options: &WordOptions,
+) -> Result<WordFrequencies> {
+    let regions = selection.regions(project)?;
+    let stemmer = WordStemmer::new(project.meta.language);
+    let mut stems: HashMap<String, String> = HashMap::new();
+    struct Tally {
+        count: usize,
+        documents: BTreeSet<DocumentId>,
+        forms: HashMap<String, usize>,
+    }
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    let mut total = 0;
+    for (doc, range) in regions.iter() {
+        let Some(text) = slice(project.text(doc), range) else {
+            continue;
+        };
+        for word in words(text) {
+            if !countable(&word.lower, options) {
+                continue;
+            }
+            total += 1;
+            let key = if options.stemmed {
+                stems
+                    .entry(word.lower.clone())
+                    .or_insert_with(|| stemmer.stem(&word.lower))
+                    .clone()
+            } else {
+                word.lower.clone()
+            };
+            let tally = tallies.entry(key).or_insert_with(|| Tally {
+                count: 0,
+                documents: BTreeSet::new(),
+                forms: HashMap::new(),
+            });
+            tally.count += 1;
+            tally.documents.insert(doc);
+            *tally.forms.entry(word.lower).or_insert(0) += 1;
+        }
+    }
+    let distinct = tallies.len();
+    let mut list: Vec<WordCount> = tallies
+        .into_iter()
+        .map(|(key, tally)| {
+            let mut forms: Vec<(String, usize)> = tally.forms.into_iter().collect();
+            forms.sort_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| crate::collate::compare(&a.0, &b.0))
+            });
+            WordCount {
+                word: forms.first().map_or_else(|| key.clone(), |f| f.0.clone()),
+                stem: options.stemmed.then_some(key),
+                count: tally.count,
+                documents: tally.documents.len(),
+                forms,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| crate::collate::compare(&a.word, &b.word))
+    });
+    if let Some(limit) = options.limit {
+        list.truncate(limit);
+    }
+    Ok(WordFrequencies {
+        total,
+        distinct,
+        words: list,
+    })
+}
+
+/// One keyword-in-context line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KwicLine {
+    pub document: DocumentId,
+    pub document_name: String,
+    /// Where the keyword is, in code points of the document (click to jump).
+    pub range: CharRange,
+    pub left: String,
+    pub keyword: String,
+    pub right: String,
+    pub speaker: Option<String>,
+}
+
+/// Every occurrence of a word in a selection with `width` characters of context each side (line breaks shown as
+/// spaces). With `stemmed`, every form with the same stem matches.
+pub fn kwic(
+    project: &Project,
+    selection: &Selection,
+    word: &str,
+    stemmed: bool,
+    width: usize,
+) -> Result<Vec<KwicLine>> {
+    let regions = selection.regions(project)?;
+    let stemmer = WordStemmer::new(project.meta.language);
+    let wanted = word.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Err(Error::Query("name a word for keyword-in-context".into()));
+    }
+    let wanted_stem = stemmer.stem(&wanted);
+    let mut lines = Vec::new();
+    let mut docs: Vec<(DocumentId, Vec<CharRange>)> =
+        regions.0.iter().map(|(d, r)| (*d, r.clone())).collect();
+    docs.sort_by(|a, b| {
+        let name = |id: &DocumentId| project.documents.get(id).map_or("", |d| d.name.as_str());
+        crate::collate::compare(name(&a.0), name(&b.0))
+    });
+    for (doc_id, ranges) in docs {
+        let Some(doc) = project.documents.get(&doc_id) else {
+            continue;
+        };
+        let text = project.text(doc_id);
+        let map = OffsetMap::new(text);
+        for range in ranges {
+            let Some(byte_range) = map.byte_range(text, range) else {
+                continue;
+            };
+            let part = &text[byte_range.clone()];
+            for w in words(part) {
+                let hit = if stemmed {
+                    w.lower == wanted || stemmer.stem(&w.lower) == wanted_stem
+                } else {
+                    w.lower == wanted
+                };
+                if !hit {
+                    continue;
+                }
+                let (b_start, b_end) = (
+                    byte_range.start + w.byte_start,
+                    byte_range.start + w.byte_end,
+                );
+                let (Some(start), Some(end)) =
+                    (map.char_at(text, b_start), map.char_at(text, b_end))
+                else {
+                    continue;
+                };
+                let left_start = start.saturating_sub(width);
+                let right_end = (end + width).min(doc.char_len);
+                let flat = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+                lines.push(KwicLine {
+                    document: doc_id,
+                    document_name: doc.name.clone(),
+                    range: CharRange::new(start, end),
+                    left: flat(slice(text, CharRange::new(left_start, start)).unwrap_or("")),
+                    keyword: text[b_start..b_end].to_string(),
+                    right: flat(slice(text, CharRange::new(end, right_end)).unwrap_or("")),
+                    speaker: doc.turn_at(start).map(|t| t.speaker.clone()),
+                });
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// KWIC lines as a table.
+pub fn kwic_table(lines: &[KwicLine]) -> Table {
+    let header = [
+        "Document", "Position", "Speaker", "Left", "Keyword", "Right",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut table = Table::new("Keyword in context", header);
+    for line in lines {
+        table.rows.push(vec![
+            Cell::Text(line.document_name.clone()),
+            Cell::Count(line.range.start as u64),
+            line.speaker.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::Text(line.left.clone()),
+            Cell::Text(line.keyword.clone()),
+            Cell::Text(line.right.clone()),
+        ]);
+    }
+    table
+}

@@ -1,0 +1,334 @@
+//! CLI verbs for reports and exchange: excerpt reports, REFI-QDA `.qdpx`/`.qdc`, codebook and table exports.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use marginalia::export::{self, Selection};
+use marginalia::index::SearchIndex;
+use marginalia::interop::{outline, qdc, qdpx_read, qdpx_write};
+use marginalia::{Workspace, query, retrieve};
+
+use super::output::{print_excerpts, print_json};
+use super::{find_case, find_code, find_doc, split_kv};
+
+/// Arguments of `excerpts`.
+pub struct ExcerptArgs {
+    pub dir: PathBuf,
+    pub code: Vec<String>,
+    pub subcodes: bool,
+    pub case: Vec<String>,
+    pub by: Vec<String>,
+    pub doc: Vec<String>,
+    pub attrs: Vec<String>,
+    pub set: Vec<String>,
+    pub query: Option<String>,
+    pub format: Option<String>,
+    pub output: Option<PathBuf>,
+    pub group: String,
+    pub context: Option<String>,
+    pub title: Option<String>,
+    pub json: bool,
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    marginalia::store::write_atomic(path, bytes)
+        .with_context(|| format!("could not write {}", path.display()))
+}
+
+/// Lists excerpts, or writes them as a report with `--format`.
+pub fn excerpts(args: ExcerptArgs) -> Result<()> {
+    let ws = Workspace::open_read_only(&args.dir)?;
+    let p = &ws.project;
+    let filter = retrieve::ExcerptFilter {
+        codes: args
+            .code
+            .iter()
+            .map(|c| find_code(p, c).map(|c| c.id))
+            .collect::<Result<_>>()?,
+        include_subcodes: args.subcodes,
+        cases: args
+            .case
+            .iter()
+            .map(|c| find_case(p, c).map(|c| c.id))
+            .collect::<Result<_>>()?,
+        coders: args
+            .by
+            .iter()
+            .map(|c| {
+                p.find_coder(c)
+                    .map(|c| c.id)
+                    .ok_or_else(|| anyhow!("no coder named '{c}'"))
+            })
+            .collect::<Result<_>>()?,
+        documents: args
+            .doc
+            .iter()
+            .map(|d| find_doc(p, d).map(|d| d.id))
+            .collect::<Result<_>>()?,
+    };
+    let attributes = args
+        .attrs
+        .iter()
+        .map(|a| split_kv(a))
+        .collect::<Result<Vec<_>>>()?;
+    for (name, _) in &attributes {
+        if !p.attributes.keys().any(|k| k.eq_ignore_ascii_case(name)) {
+            bail!("no attribute '{name}' (see `marginalia cases DIR list`)");
+        }
+    }
+    let sets = args
+        .set
+        .iter()
+        .map(|s| {
+            p.find_set(s)
+                .map(|s| s.id)
+                .ok_or_else(|| anyhow!("no document set '{s}'"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let passages = match &args.query {
+        Some(q) => {
+            let index = SearchIndex::for_project(&ws.index_dir(), p)?;
+            let results = query::search(&index, p, q, None)?;
+            Some(
+                results
+                    .hits
+                    .iter()
+                    .map(|h| (h.document, h.passage))
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let context = match &args.context {
+        Some(c) => export::Context::parse(c).ok_or_else(|| {
+            anyhow!("--context takes a number of characters or 'turn', not '{c}'")
+        })?,
+        None => export::Context::None,
+    };
+    let grouping = export::Grouping::parse(&args.group)
+        .ok_or_else(|| anyhow!("--group takes code-case or case-code, not '{}'", args.group))?;
+    let mut description = Vec::new();
+    if !args.code.is_empty() {
+        description.push(format!(
+            "codes: {}{}",
+            args.code.join(", "),
+            if args.subcodes {
+                " (with sub-codes)"
+            } else {
+                ""
+            }
+        ));
+    }
+    for (label, list) in [
+        ("cases", &args.case),
+        ("coders", &args.by),
+        ("documents", &args.doc),
+        ("attributes", &args.attrs),
+        ("sets", &args.set),
+    ] {
+        if !list.is_empty() {
+            description.push(format!("{label}: {}", list.join(", ")));
+        }
+    }
+    if let Some(q) = &args.query {
+        description.push(format!("search: {q}"));
+    }
+    let selection = Selection {
+        filter,
+        attributes,
+        sets,
+        passages,
+        context,
+        grouping,
+        description: if description.is_empty() {
+            "All coded excerpts".to_string()
+        } else {
+            format!("Selection — {}", description.join("; "))
+        },
+    };
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Coded excerpts: {}", p.meta.name));
+    let report = export::report(p, &selection, &title);
+    let Some(format) = args.format else {
+        let list: Vec<retrieve::Excerpt> = report.items.into_iter().map(|i| i.excerpt).collect();
+        return print_excerpts(&list, args.json);
+    };
+    let output = args
+        .output
+        .ok_or_else(|| anyhow!("--format needs -o FILE"))?;
+    let bytes = match format.to_lowercase().as_str() {
+        "md" | "markdown" => export::render::markdown(&report).into_bytes(),
+        "html" => export::render::html(&report).into_bytes(),
+        "docx" => export::render::docx(&report)?,
+        "csv" => export::table::csv(&export::table::excerpt_table(&report))?,
+        "xlsx" => export::table::xlsx(&export::table::excerpt_table(&report), "Excerpts")?,
+        other => bail!("unknown format '{other}' (use md, html, docx, csv or xlsx)"),
+    };
+    write(&output, &bytes)?;
+    println!(
+        "Wrote {} excerpt(s) to {}",
+        report.items.len(),
+        output.display()
+    );
+    Ok(())
+}
+
+/// `export-qdpx DIR -o FILE`.
+pub fn export_qdpx(dir: &Path, output: &Path, json: bool) -> Result<()> {
+    let ws = Workspace::open_read_only(dir)?;
+    let (bytes, report) = qdpx_write::project_qdpx(&ws.project)?;
+    write(output, &bytes)?;
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Wrote {}: {} documents, {} codes, {} codings, {} cases, {} memos, {} sets, {} users",
+        output.display(),
+        report.documents,
+        report.codes,
+        report.codings,
+        report.cases,
+        report.memos,
+        report.sets,
+        report.users
+    );
+    for note in &report.not_represented {
+        println!("  not in the standard: {note}");
+    }
+    Ok(())
+}
+
+/// `import-qdpx FILE DIR`: parses and checks everything first, then creates the project.
+pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let parsed = qdpx_read::read_qdpx(file, &bytes)?;
+    let mut ws = Workspace::create(dir, &parsed.name, parsed.language)?;
+    ws.apply(parsed.edit)?;
+    ws.save()?;
+    let report = parsed.report;
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Created '{}' in {} from {}{}: {} documents, {} codes, {} codings, {} cases, {} memos, {} sets, {} users",
+        parsed.name,
+        dir.display(),
+        file.display(),
+        if report.origin.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", report.origin)
+        },
+        report.documents,
+        report.codes,
+        report.codings,
+        report.cases,
+        report.memos,
+        report.sets,
+        report.users
+    );
+    for warning in &report.warnings {
+        println!("  warning: {warning}");
+    }
+    for skipped in &report.skipped {
+        println!("  not imported: {skipped}");
+    }
+    Ok(())
+}
+
+/// `export-qdc DIR -o FILE`.
+pub fn export_qdc(dir: &Path, output: &Path) -> Result<()> {
+    let ws = Workspace::open_read_only(dir)?;
+    let xml = qdc::codebook_qdc(&ws.project)?;
+    write(output, xml.as_bytes())?;
+    println!(
+        "Wrote {} codes to {}",
+        ws.project.codes.len(),
+        output.display()
+    );
+    Ok(())
+}
+
+/// `import-qdc DIR FILE`: a .qdc, a CSV/TSV table or a text outline, merged into the codebook.
+pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let (nodes, mut warnings) = match extension.as_str() {
+        "qdc" | "xml" => qdc::read_qdc(file, &bytes)?,
+        "csv" | "tsv" => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{}: not UTF-8 text", file.display()))?;
+            outline::read_csv(file, &text)?
+        }
+        _ => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{}: not UTF-8 text", file.display()))?;
+            (outline::read_text(&text), Vec::new())
+        }
+    };
+    if nodes.is_empty() {
+        bail!("{}: no codes found", file.display());
+    }
+    let mut ws = Workspace::open(dir)?;
+    let (edit, mut report) = qdc::merge_edit(&ws.project, &nodes)?;
+    if let Some(edit) = edit {
+        ws.apply(edit)?;
+        ws.save()?;
+    }
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Added {} code(s); {} already in the codebook",
+        report.added, report.existing
+    );
+    for warning in &report.warnings {
+        println!("  warning: {warning}");
+    }
+    Ok(())
+}
+
+/// `export-codebook DIR --format md|docx|csv -o FILE`.
+pub fn export_codebook(dir: &Path, format: &str, output: &Path) -> Result<()> {
+    let ws = Workspace::open_read_only(dir)?;
+    let p = &ws.project;
+    let bytes = match format.to_lowercase().as_str() {
+        "md" | "markdown" => export::codebook::markdown(p).into_bytes(),
+        "docx" => export::codebook::docx(p)?,
+        "csv" => export::table::csv(&export::codebook::table(p))?,
+        "xlsx" => export::table::xlsx(&export::codebook::table(p), "Codebook")?,
+        other => bail!("unknown format '{other}' (use md, docx or csv)"),
+    };
+    write(output, &bytes)?;
+    println!("Wrote {} codes to {}", p.codes.len(), output.display());
+    Ok(())
+}
+
+/// `export-table DIR --format csv|xlsx -o FILE`: code × case counts.
+pub fn export_table(dir: &Path, format: &str, output: &Path) -> Result<()> {
+    let ws = Workspace::open_read_only(dir)?;
+    let table = export::table::code_case_counts(&ws.project);
+    let bytes = match format.to_lowercase().as_str() {
+        "csv" => export::table::csv(&table)?,
+        "xlsx" => export::table::xlsx(&table, "Code x case")?,
+        other => bail!("unknown format '{other}' (use csv or xlsx)"),
+    };
+    write(output, &bytes)?;
+    println!(
+        "Wrote {} codes × {} cases to {}",
+        table.rows.len(),
+        table.header.len().saturating_sub(2),
+        output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Reports for writing up: coded excerpts, the codebook and code × case tables in md, html, docx, csv, xlsx.
+
+pub mod codebook;
+pub mod docx;
+pub mod excerpts;
+pub mod render;
+pub mod table;
+
+pub use excerpts::{Context, Grouping, Report, Selection, report};

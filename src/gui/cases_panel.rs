@@ -1,0 +1,413 @@
+//! Cases: the Case tab (the current document's cases and their attributes, editable; link and unlink) and the
+//! Cases window (a sortable, editable table of cases × attributes; import cases from CSV).
+
+use std::collections::BTreeSet;
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::edit::{Edit, Entity};
+use crate::gui::commands::{Action, Command};
+use crate::gui::{strings as s, theme};
+use crate::ids::{CaseId, DocumentId};
+use crate::model::{AttributeDef, AttributeType, Case, Project};
+
+/// The one cell being edited: case, attribute (empty: the case name), draft text.
+type CellEdit = (CaseId, String, String);
+
+/// State of the Case tab and the Cases window.
+#[derive(Default)]
+pub struct CasesState {
+    pub window_open: bool,
+    editing: Option<CellEdit>,
+    link_choice: Option<CaseId>,
+    new_case: String,
+    new_attribute: String,
+    new_attribute_type: Option<AttributeType>,
+    /// Sort column (0: name, 1: documents, 2..: attributes) and whether it is descending.
+    sort: (usize, bool),
+}
+
+fn put_case(case: Case, label: String) -> Command {
+    Command::Apply(Edit::batch(label, vec![Edit::Put(Entity::Case(case))]))
+}
+
+/// An editable cell; commits when focus leaves.
+fn cell_ui(
+    ui: &mut Ui,
+    project: &Project,
+    case: &Case,
+    attribute: &str,
+    editing: &mut Option<CellEdit>,
+    commands: &mut Vec<Command>,
+    width: f32,
+) {
+    let stored = if attribute.is_empty() {
+        case.name.clone()
+    } else {
+        case.attributes
+            .get(attribute)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    let this = |e: &CellEdit| e.0 == case.id && e.1 == attribute;
+    let mut buffer = match editing.as_ref() {
+        Some(e) if this(e) => e.2.clone(),
+        _ => stored.clone(),
+    };
+    let hint = if attribute.is_empty() {
+        s::CASE_NAME
+    } else {
+        attribute
+    };
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut buffer)
+            .desired_width(width)
+            .hint_text(hint),
+    );
+    let response = response.on_hover_text(hint);
+    if response.lost_focus() {
+        if buffer != stored {
+            commit_cell(project, case, attribute, &buffer, commands);
+        }
+        *editing = None;
+    } else if response.has_focus() || response.changed() {
+        *editing = Some((case.id, attribute.to_string(), buffer));
+    }
+}
+
+fn commit_cell(
+    project: &Project,
+    case: &Case,
+    attribute: &str,
+    text: &str,
+    commands: &mut Vec<Command>,
+) {
+    let mut updated = case.clone();
+    if attribute.is_empty() {
+        if text.trim().is_empty() {
+            return;
+        }
+        updated.name = text.trim().to_string();
+        commands.push(put_case(updated, format!("rename case '{}'", case.name)));
+        return;
+    }
+    let Some(def) = project.attributes.get(attribute) else {
+        return;
+    };
+    if text.trim().is_empty() {
+        updated.attributes.remove(attribute);
+    } else {
+        match def.kind.parse_value(text) {
+            Ok(value) => {
+                updated.attributes.insert(attribute.to_string(), value);
+            }
+            Err(e) => {
+                commands.push(Command::Error(s::attribute_error(attribute, &e)));
+                return;
+            }
+        }
+    }
+    commands.push(put_case(
+        updated,
+        format!("set {attribute} of '{}'", case.name),
+    ));
+}
+
+/// The Case tab for the current document.
+pub fn case_tab_ui(
+    ui: &mut Ui,
+    project: &Project,
+    document: Option<DocumentId>,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    let Some(doc) = document.and_then(|d| project.documents.get(&d)) else {
+        ui.label(RichText::new(s::NO_DOCUMENT).color(theme::muted(dark)));
+        return;
+    };
+    ui.label(RichText::new(&doc.name).strong());
+    ui.add_space(4.0);
+    let cases = project.cases_of(doc.id);
+    if cases.is_empty() {
+        ui.label(RichText::new(s::NO_CASES_FOR_DOC).color(theme::muted(dark)));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("case-tab")
+        .max_height(ui.available_height() - 90.0)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for case in &cases {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&case.name).heading());
+                    if ui.small_button(s::UNLINK).clicked() {
+                        let mut updated = (*case).clone();
+                        updated.documents.remove(&doc.id);
+                        commands.push(put_case(
+                            updated,
+                            format!("unlink '{}' from case '{}'", doc.name, case.name),
+                        ));
+                    }
+                });
+                egui::Grid::new(("case-attrs", case.id))
+                    .num_columns(2)
+                    .spacing([10.0, 4.0])
+                    .show(ui, |ui| {
+                        for def in project.attributes.values() {
+                            ui.label(RichText::new(&def.name).color(theme::muted(dark)));
+                            cell_ui(
+                                ui,
+                                project,
+                                case,
+                                &def.name,
+                                &mut state.editing,
+                                commands,
+                                180.0,
+                            );
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(8.0);
+            }
+        });
+    ui.separator();
+    let linked: BTreeSet<CaseId> = cases.iter().map(|c| c.id).collect();
+    let mut others: Vec<&Case> = project
+        .cases
+        .values()
+        .filter(|c| !linked.contains(&c.id))
+        .collect();
+    others.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+    ui.horizontal(|ui| {
+        let label = ui.label(s::LINK_TO_CASE);
+        let chosen = state
+            .link_choice
+            .and_then(|c| project.cases.get(&c))
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| s::NONE.into());
+        egui::ComboBox::from_id_salt("link-case")
+            .selected_text(chosen)
+            .width(150.0)
+            .show_ui(ui, |ui| {
+                for case in &others {
+                    ui.selectable_value(&mut state.link_choice, Some(case.id), &case.name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if ui.button(s::LINK).clicked()
+            && let Some(case) = state.link_choice.and_then(|c| project.cases.get(&c))
+        {
+            let mut updated = case.clone();
+            updated.documents.insert(doc.id);
+            commands.push(put_case(
+                updated,
+                format!("link '{}' to case '{}'", doc.name, case.name),
+            ));
+            state.link_choice = None;
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(s::NEW_CASE);
+        ui.add(
+            egui::TextEdit::singleline(&mut state.new_case)
+                .hint_text(s::NEW_CASE_HINT)
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+        if ui.button(s::CREATE_AND_LINK).clicked() && !state.new_case.trim().is_empty() {
+            let case = Case {
+                id: CaseId::new(),
+                name: state.new_case.trim().to_string(),
+                description: String::new(),
+                attributes: Default::default(),
+                documents: BTreeSet::from([doc.id]),
+            };
+            commands.push(put_case(
+                case,
+                format!("add case '{}'", state.new_case.trim()),
+            ));
+            state.new_case.clear();
+        }
+    });
+}
+
+/// The Cases window: a table of cases × attributes.
+pub fn cases_window_ui(
+    ctx: &egui::Context,
+    project: &Project,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
+    let mut open = state.window_open;
+    egui::Window::new(s::CASES_TITLE)
+        .open(&mut open)
+        .default_size([820.0, 480.0])
+        .resizable(true)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button(s::IMPORT_CASES_CSV).clicked() {
+                    commands.push(Command::Action(Action::ImportCasesCsv));
+                }
+                ui.separator();
+                let label = ui.label(s::CREATE_CASE);
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.new_case)
+                        .hint_text(s::NEW_CASE_HINT)
+                        .desired_width(140.0),
+                )
+                .labelled_by(label.id);
+                if ui.button(s::ADD).clicked() && !state.new_case.trim().is_empty() {
+                    let case = Case {
+                        id: CaseId::new(),
+                        name: state.new_case.trim().to_string(),
+                        description: String::new(),
+                        attributes: Default::default(),
+                        documents: BTreeSet::new(),
+                    };
+                    commands.push(put_case(
+                        case,
+                        format!("add case '{}'", state.new_case.trim()),
+                    ));
+                    state.new_case.clear();
+                }
+                ui.separator();
+                let label = ui.label(s::ADD_ATTRIBUTE);
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.new_attribute)
+                        .hint_text(s::NEW_ATTRIBUTE_HINT)
+                        .desired_width(120.0),
+                )
+                .labelled_by(label.id);
+                let kind = state.new_attribute_type.unwrap_or(AttributeType::Text);
+                let type_label = ui.label(s::ATTRIBUTE_TYPE);
+                egui::ComboBox::from_id_salt("attr-type")
+                    .selected_text(kind.keyword())
+                    .show_ui(ui, |ui| {
+                        for t in AttributeType::ALL {
+                            ui.selectable_value(
+                                &mut state.new_attribute_type,
+                                Some(t),
+                                t.keyword(),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(type_label.id);
+                let name = state.new_attribute.trim().to_lowercase();
+                if ui.button(s::ADD).clicked()
+                    && !name.is_empty()
+                    && !project.attributes.contains_key(&name)
+                {
+                    commands.push(Command::Apply(Edit::batch(
+                        format!("define attribute '{name}'"),
+                        vec![Edit::Put(Entity::Attribute(AttributeDef { name, kind }))],
+                    )));
+                    state.new_attribute.clear();
+                }
+            });
+            ui.separator();
+            cases_table_ui(ui, project, state, commands);
+        });
+    state.window_open = open;
+}
+
+fn cases_table_ui(
+    ui: &mut Ui,
+    project: &Project,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
+    let attributes: Vec<String> = project.attributes.keys().cloned().collect();
+    let mut cases: Vec<&Case> = project.cases.values().collect();
+    let (column, descending) = state.sort;
+    cases.sort_by(|a, b| {
+        let order = match column {
+            0 => crate::collate::compare(&a.name, &b.name),
+            1 => a.documents.len().cmp(&b.documents.len()),
+            n => {
+                let key = attributes.get(n - 2);
+                let va = key.and_then(|k| a.attributes.get(k));
+                let vb = key.and_then(|k| b.attributes.get(k));
+                match (va, vb) {
+                    (
+                        Some(crate::model::AttributeValue::Integer(x)),
+                        Some(crate::model::AttributeValue::Integer(y)),
+                    ) => x.cmp(y),
+                    (
+                        Some(crate::model::AttributeValue::Number(x)),
+                        Some(crate::model::AttributeValue::Number(y)),
+                    ) => x.total_cmp(y),
+                    (Some(x), Some(y)) => crate::collate::compare(&x.to_string(), &y.to_string()),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            }
+        };
+        if descending { order.reverse() } else { order }
+    });
+    let mut headers = vec![s::CASE_NAME.to_string(), s::DOCUMENTS_COLUMN.to_string()];
+    headers.extend(attributes.iter().cloned());
+    let mut table = TableBuilder::new(ui)
+        .striped(true)
+        .resizable(true)
+        .column(Column::initial(180.0).at_least(100.0))
+        .column(Column::initial(90.0).at_least(60.0));
+    for _ in &attributes {
+        table = table.column(Column::initial(130.0).at_least(60.0));
+    }
+    let mut sort_clicked = None;
+    table
+        .header(24.0, |mut header| {
+            for (i, title) in headers.iter().enumerate() {
+                header.col(|ui| {
+                    let arrow = if state.sort.0 == i {
+                        if state.sort.1 { " ↓" } else { " ↑" }
+                    } else {
+                        ""
+                    };
+                    if ui
+                        .button(RichText::new(format!("{title}{arrow}")).strong())
+                        .clicked()
+                    {
+                        sort_clicked = Some(i);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(26.0, cases.len(), |mut row| {
+                let Some(case) = cases.get(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    cell_ui(ui, project, case, "", &mut state.editing, commands, 170.0);
+                });
+                row.col(|ui| {
+                    ui.label(case.documents.len().to_string());
+                });
+                for attribute in &attributes {
+                    row.col(|ui| {
+                        cell_ui(
+                            ui,
+                            project,
+                            case,
+                            attribute,
+                            &mut state.editing,
+                            commands,
+                            120.0,
+                        );
+                    });
+                }
+            });
+        });
+    if let Some(i) = sort_clicked {
+        state.sort = if state.sort.0 == i {
+            (i, !state.sort.1)
+        } else {
+            (i, false)
+        };
+    }
+}

@@ -1,0 +1,188 @@
+//! The document list: filter, grouping (by case, set or kind), coding counts; a click opens the document.
+
+use std::collections::HashMap;
+
+use egui::{RichText, Ui};
+
+use crate::gui::commands::Command;
+use crate::gui::{strings as s, theme};
+use crate::ids::DocumentId;
+use crate::model::{Document, Project};
+
+/// How the list is grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Grouping {
+    #[default]
+    None,
+    Case,
+    Set,
+    Kind,
+}
+
+impl Grouping {
+    const ALL: [Grouping; 4] = [Self::None, Self::Case, Self::Set, Self::Kind];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::None => s::GROUP_NONE,
+            Self::Case => s::GROUP_CASE,
+            Self::Set => s::GROUP_SET,
+            Self::Kind => s::GROUP_KIND,
+        }
+    }
+}
+
+/// Panel state.
+#[derive(Default)]
+pub struct DocumentsState {
+    pub filter: String,
+    pub grouping: Grouping,
+    counts: Option<(u64, HashMap<DocumentId, usize>)>,
+}
+
+pub fn documents_ui(
+    ui: &mut Ui,
+    project: &Project,
+    revision: u64,
+    current: Option<DocumentId>,
+    state: &mut DocumentsState,
+    commands: &mut Vec<Command>,
+) {
+    if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
+        let mut counts = HashMap::new();
+        for coding in project.codings.values() {
+            *counts.entry(coding.document).or_insert(0) += 1;
+        }
+        state.counts = Some((revision, counts));
+    }
+    let empty = HashMap::new();
+    let counts = state.counts.as_ref().map(|(_, c)| c).unwrap_or(&empty);
+    ui.horizontal(|ui| {
+        let label = ui.label(s::FILTER);
+        ui.add(
+            egui::TextEdit::singleline(&mut state.filter)
+                .hint_text(s::FILTER_HINT)
+                .desired_width(ui.available_width() - 4.0),
+        )
+        .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        ui.label(s::GROUP_BY);
+        for g in Grouping::ALL {
+            ui.selectable_value(&mut state.grouping, g, g.label());
+        }
+    });
+    ui.add_space(2.0);
+    let needle = state.filter.trim().to_lowercase();
+    let docs: Vec<&Document> = project
+        .documents_sorted()
+        .into_iter()
+        .filter(|d| needle.is_empty() || d.name.to_lowercase().contains(&needle))
+        .collect();
+    let groups: Vec<(String, Vec<&Document>)> = match state.grouping {
+        Grouping::None => vec![(String::new(), docs)],
+        Grouping::Kind => {
+            let mut out: Vec<(String, Vec<&Document>)> = Vec::new();
+            for kind in crate::model::DocumentKind::ALL {
+                let list: Vec<&Document> =
+                    docs.iter().copied().filter(|d| d.kind == kind).collect();
+                if !list.is_empty() {
+                    out.push((kind.keyword().to_string(), list));
+                }
+            }
+            out
+        }
+        Grouping::Case => {
+            let mut cases: Vec<_> = project.cases.values().collect();
+            cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+            let mut out: Vec<(String, Vec<&Document>)> = cases
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        docs.iter()
+                            .copied()
+                            .filter(|d| c.documents.contains(&d.id))
+                            .collect(),
+                    )
+                })
+                .filter(|(_, l): &(String, Vec<&Document>)| !l.is_empty())
+                .collect();
+            let loose: Vec<&Document> = docs
+                .iter()
+                .copied()
+                .filter(|d| !project.cases.values().any(|c| c.documents.contains(&d.id)))
+                .collect();
+            if !loose.is_empty() {
+                out.push((s::NO_CASE.into(), loose));
+            }
+            out
+        }
+        Grouping::Set => {
+            let mut sets: Vec<_> = project.sets.values().collect();
+            sets.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+            let mut out: Vec<(String, Vec<&Document>)> = sets
+                .iter()
+                .map(|set| {
+                    (
+                        set.name.clone(),
+                        docs.iter()
+                            .copied()
+                            .filter(|d| set.documents.contains(&d.id))
+                            .collect(),
+                    )
+                })
+                .filter(|(_, l): &(String, Vec<&Document>)| !l.is_empty())
+                .collect();
+            let loose: Vec<&Document> = docs
+                .iter()
+                .copied()
+                .filter(|d| !project.sets.values().any(|st| st.documents.contains(&d.id)))
+                .collect();
+            if !loose.is_empty() {
+                out.push((s::NO_SET.into(), loose));
+            }
+            out
+        }
+    };
+    let dark = ui.visuals().dark_mode;
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (group, list) in groups {
+                let rows = |ui: &mut Ui| {
+                    for doc in list {
+                        let count = counts.get(&doc.id).copied().unwrap_or(0);
+                        ui.horizontal(|ui| {
+                            let selected = current == Some(doc.id);
+                            let response = ui.selectable_label(selected, &doc.name);
+                            if response.clicked() {
+                                commands.push(Command::OpenDocument(doc.id));
+                            }
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if count > 0 {
+                                        ui.label(
+                                            RichText::new(count.to_string())
+                                                .small()
+                                                .color(theme::muted(dark)),
+                                        );
+                                    }
+                                },
+                            );
+                        });
+                    }
+                };
+                if group.is_empty() {
+                    rows(ui);
+                } else {
+                    egui::CollapsingHeader::new(RichText::new(&group).strong())
+                        .id_salt(("doc-group", &group))
+                        .default_open(true)
+                        .show(ui, rows);
+                }
+            }
+        });
+}

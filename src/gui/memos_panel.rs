@@ -1,0 +1,188 @@
+//! The Memos tab: memos on the project, the current document, the selected code and its codings; an editor
+//! whose changes commit when focus leaves a field.
+
+use std::collections::BTreeSet;
+
+use egui::{RichText, Ui};
+
+use crate::edit::{Edit, Entity, EntityKey};
+use crate::gui::commands::Command;
+use crate::gui::{strings as s, theme};
+use crate::ids::{CodeId, CoderId, DocumentId, MemoId};
+use crate::model::{Memo, MemoTarget, Project};
+
+/// Tab state.
+#[derive(Default)]
+pub struct MemosState {
+    pub open: Option<MemoId>,
+    draft: Option<(MemoId, String, String)>,
+}
+
+/// A new memo on a target (its id is known before the edit is applied).
+pub fn new_memo(target: MemoTarget, author: Option<CoderId>, title: &str) -> (MemoId, Edit) {
+    let memo = Memo {
+        id: MemoId::new(),
+        title: title.into(),
+        text: String::new(),
+        target,
+        author,
+        created: crate::now(),
+    };
+    let id = memo.id;
+    (
+        id,
+        Edit::Batch {
+            label: format!("add memo '{title}'"),
+            edits: vec![Edit::Put(Entity::Memo(memo))],
+        },
+    )
+}
+
+fn target_label(project: &Project, target: MemoTarget) -> String {
+    match target {
+        MemoTarget::Project => project.meta.name.clone(),
+        MemoTarget::Document(d) => project
+            .documents
+            .get(&d)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        MemoTarget::Code(c) => project.code_path(c),
+        MemoTarget::Coding(c) => project
+            .codings
+            .get(&c)
+            .map(|k| format!("{} · {}", project.code_path(k.code), k.range))
+            .unwrap_or_default(),
+        MemoTarget::Case(c) => project
+            .cases
+            .get(&c)
+            .map(|k| k.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn memos_ui(
+    ui: &mut Ui,
+    project: &Project,
+    document: Option<DocumentId>,
+    codes: &BTreeSet<CodeId>,
+    author: Option<CoderId>,
+    state: &mut MemosState,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(s::NEW_PROJECT_MEMO).clicked() {
+            let (id, edit) = new_memo(MemoTarget::Project, author, s::UNTITLED_MEMO);
+            commands.push(Command::Apply(edit));
+            state.open = Some(id);
+        }
+        if let Some(doc) = document
+            && ui.button(s::NEW_DOCUMENT_MEMO).clicked()
+        {
+            let (id, edit) = new_memo(MemoTarget::Document(doc), author, s::UNTITLED_MEMO);
+            commands.push(Command::Apply(edit));
+            state.open = Some(id);
+        }
+        if codes.len() == 1
+            && let Some(code) = codes.iter().next()
+            && ui.button(s::NEW_CODE_MEMO).clicked()
+        {
+            let (id, edit) = new_memo(MemoTarget::Code(*code), author, s::UNTITLED_MEMO);
+            commands.push(Command::Apply(edit));
+            state.open = Some(id);
+        }
+    });
+    ui.separator();
+    let doc_codings: BTreeSet<_> = document
+        .map(|d| project.codings_in(d).iter().map(|c| c.id).collect())
+        .unwrap_or_default();
+    let mut memos: Vec<&Memo> = project
+        .memos
+        .values()
+        .filter(|m| match m.target {
+            MemoTarget::Project => true,
+            MemoTarget::Document(d) => Some(d) == document,
+            MemoTarget::Code(c) => codes.contains(&c),
+            MemoTarget::Coding(c) => doc_codings.contains(&c),
+            MemoTarget::Case(c) => document.is_some_and(|d| {
+                project
+                    .cases
+                    .get(&c)
+                    .is_some_and(|k| k.documents.contains(&d))
+            }),
+        })
+        .collect();
+    memos.sort_by_key(|m| (m.target, m.created));
+    if memos.is_empty() {
+        ui.label(RichText::new(s::NO_MEMOS).color(theme::muted(dark)));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("memo-list")
+        .max_height(ui.available_height() * 0.4)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for memo in &memos {
+                let title = if memo.title.is_empty() {
+                    s::UNTITLED_MEMO
+                } else {
+                    memo.title.as_str()
+                };
+                let selected = state.open == Some(memo.id);
+                ui.horizontal(|ui| {
+                    if ui.selectable_label(selected, title).clicked() {
+                        state.open = Some(memo.id);
+                    }
+                    ui.label(
+                        RichText::new(target_label(project, memo.target))
+                            .small()
+                            .color(theme::muted(dark)),
+                    );
+                });
+            }
+        });
+    let Some(memo) = state.open.and_then(|id| project.memos.get(&id)) else {
+        return;
+    };
+    ui.separator();
+    if state.draft.as_ref().is_none_or(|(id, _, _)| *id != memo.id) {
+        state.draft = Some((memo.id, memo.title.clone(), memo.text.clone()));
+    }
+    let Some((_, title, text)) = state.draft.as_mut() else {
+        return;
+    };
+    let label = ui.label(s::MEMO_TITLE);
+    let title_edit = ui
+        .add(egui::TextEdit::singleline(title).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    let label = ui.label(s::MEMO_TEXT);
+    let text_edit = ui
+        .add(
+            egui::TextEdit::multiline(text)
+                .desired_rows(10)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    let changed = *title != memo.title || *text != memo.text;
+    if (title_edit.lost_focus() || text_edit.lost_focus()) && changed {
+        commands.push(Command::Apply(Edit::batch(
+            format!("edit memo '{}'", title.trim()),
+            vec![Edit::Put(Entity::Memo(Memo {
+                title: title.trim().to_string(),
+                text: text.clone(),
+                ..memo.clone()
+            }))],
+        )));
+    } else if changed && !title_edit.has_focus() && !text_edit.has_focus() {
+        // Changed elsewhere (undo): show the stored memo.
+        *title = memo.title.clone();
+        *text = memo.text.clone();
+    }
+    if ui.button(s::DELETE_MEMO).clicked() {
+        commands.push(Command::Apply(Edit::batch(
+            format!("delete memo '{}'", memo.title),
+            vec![Edit::Delete(EntityKey::Memo(memo.id))],
+        )));
+        state.open = None;
+    }
+}

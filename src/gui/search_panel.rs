@@ -1,0 +1,238 @@
+//! The Search tab: query box with a regex toggle, hits per document, keyword-in-context rows that jump to the
+//! passage, and "Code all hits" (one undoable batch; hit, sentence, turn or paragraph).
+
+use std::collections::HashMap;
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{FontId, Key, RichText, Sense, Ui};
+
+use crate::gui::commands::{Command, HitUnit, PickTarget};
+use crate::gui::{strings as s, theme};
+use crate::ids::DocumentId;
+use crate::offsets::CharRange;
+use crate::query::{Hit, SearchResults};
+
+/// Rows drawn at most (all hits still count and can be coded).
+const MAX_ROWS: usize = 500;
+
+/// Tab state.
+#[derive(Default)]
+pub struct SearchState {
+    pub query: String,
+    pub regex: bool,
+    pub unit: HitUnit,
+    pub results: Option<SearchResults>,
+    pub error: Option<String>,
+    /// Set by the tab; the app runs the search (it owns the index).
+    pub run_requested: bool,
+    pub focus_requested: bool,
+    /// Match ranges per document, sorted, for highlighting in the viewer.
+    pub doc_matches: HashMap<DocumentId, Vec<CharRange>>,
+}
+
+impl SearchState {
+    /// Stores new results and indexes their matches by document.
+    pub fn set_results(&mut self, results: SearchResults) {
+        self.doc_matches.clear();
+        for hit in &results.hits {
+            let list = self.doc_matches.entry(hit.document).or_default();
+            if hit.matches.is_empty() {
+                list.push(hit.passage);
+            } else {
+                list.extend(hit.matches.iter().copied());
+            }
+        }
+        for list in self.doc_matches.values_mut() {
+            list.sort();
+            list.dedup();
+        }
+        self.results = Some(results);
+        self.error = None;
+    }
+
+    pub fn clear(&mut self) {
+        self.results = None;
+        self.doc_matches.clear();
+        self.error = None;
+    }
+}
+
+/// Where a click on a hit jumps to.
+pub fn hit_target(hit: &Hit) -> CharRange {
+    hit.matches.first().copied().unwrap_or(hit.passage)
+}
+
+pub fn search_ui(
+    ui: &mut Ui,
+    state: &mut SearchState,
+    indexing: bool,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal(|ui| {
+        let label = ui.label(s::QUERY);
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.query)
+                    .hint_text(s::QUERY_HINT)
+                    .desired_width(ui.available_width() - 4.0),
+            )
+            .labelled_by(label.id);
+        if state.focus_requested {
+            edit.request_focus();
+            state.focus_requested = false;
+        }
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+            state.run_requested = true;
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut state.regex, s::REGEX);
+        if ui.button(s::RUN_SEARCH).clicked() {
+            state.run_requested = true;
+        }
+        if indexing {
+            ui.spinner();
+            ui.label(RichText::new(s::INDEXING).color(theme::muted(dark)));
+        }
+    });
+    if let Some(error) = &state.error {
+        ui.label(RichText::new(error).color(theme::error_colour(dark)));
+    }
+    let Some(results) = &state.results else {
+        return;
+    };
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(s::hits_total(
+                results.hits.len().min(MAX_ROWS),
+                results.total,
+            ))
+            .strong(),
+        );
+    });
+    if !results.hits.is_empty() {
+        ui.horizontal(|ui| {
+            let label = ui.label(s::CODE_AS);
+            egui::ComboBox::from_id_salt("hit-unit")
+                .selected_text(state.unit.label())
+                .show_ui(ui, |ui| {
+                    for unit in HitUnit::ALL {
+                        ui.selectable_value(&mut state.unit, unit, unit.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if ui.button(s::CODE_ALL_HITS).clicked() {
+                commands.push(Command::OpenPicker(PickTarget::AllHits(state.unit)));
+            }
+        });
+        egui::CollapsingHeader::new(s::HITS_PER_DOCUMENT)
+            .id_salt("hits-per-doc")
+            .show(ui, |ui| {
+                for (doc, name, n) in results.per_document() {
+                    ui.horizontal(|ui| {
+                        if ui.link(&name).clicked()
+                            && let Some(hit) = results.hits.iter().find(|h| h.document == doc)
+                        {
+                            commands.push(Command::Jump {
+                                document: doc,
+                                range: hit_target(hit),
+                            });
+                        }
+                        ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
+                    });
+                }
+            });
+    }
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical()
+        .id_salt("search-hits")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, hit) in results.hits.iter().take(MAX_ROWS).enumerate() {
+                hit_row_ui(ui, i, hit, dark, commands);
+            }
+        });
+}
+
+fn hit_row_ui(ui: &mut Ui, index: usize, hit: &Hit, dark: bool, commands: &mut Vec<Command>) {
+    let response = ui
+        .scope(|ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&hit.document_name).small().strong());
+                if let Some(speaker) = &hit.speaker {
+                    ui.label(
+                        RichText::new(speaker)
+                            .small()
+                            .color(theme::speaker_colour(dark)),
+                    );
+                }
+                if let Some(ts) = &hit.timestamp {
+                    ui.label(RichText::new(ts).small().color(theme::muted(dark)));
+                }
+            });
+            let job = snippet_job(hit, ui.available_width(), dark);
+            ui.label(job);
+        })
+        .response;
+    let response = ui
+        .interact(
+            response.rect,
+            ui.scope_id().with(("hit", index)),
+            Sense::click(),
+        )
+        .on_hover_cursor(egui::CursorIcon::PointingHand);
+    if response.hovered() {
+        ui.painter().rect_stroke(
+            response.rect.expand(2.0),
+            3.0,
+            ui.visuals().widgets.hovered.bg_stroke,
+            egui::StrokeKind::Outside,
+        );
+    }
+    if response.clicked() {
+        commands.push(Command::Jump {
+            document: hit.document,
+            range: hit_target(hit),
+        });
+    }
+    ui.add_space(6.0);
+}
+
+/// A snippet with its matches in bold on a highlight.
+fn snippet_job(hit: &Hit, width: f32, dark: bool) -> LayoutJob {
+    let plain = TextFormat {
+        font_id: FontId::proportional(13.5),
+        color: theme::text_colour(dark),
+        ..Default::default()
+    };
+    let marked = TextFormat {
+        font_id: FontId::new(13.5, egui::FontFamily::Name(theme::BOLD.into())),
+        color: theme::text_colour(dark),
+        background: theme::hit_fill(dark),
+        ..Default::default()
+    };
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = width;
+    let text = &hit.snippet.text;
+    let byte_at = |chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map(|(b, _)| b)
+            .unwrap_or(text.len())
+    };
+    let mut at = 0;
+    for mark in &hit.snippet.marks {
+        let (a, b) = (byte_at(mark.start), byte_at(mark.end));
+        if a < at || b < a {
+            continue;
+        }
+        job.append(&text[at..a], 0.0, plain.clone());
+        job.append(&text[a..b], 0.0, marked.clone());
+        at = b;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job
+}

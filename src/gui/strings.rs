@@ -1,0 +1,243 @@
+//! Every user-visible string of the workbench, in one place so a Norwegian translation can follow.
+
+// Menus
+pub const MENU_FILE: &str = "File";
+pub const MENU_EDIT: &str = "Edit";
+pub const MENU_CODE: &str = "Code";
+pub const MENU_VIEW: &str = "View";
+pub const MENU_RECENT: &str = "Recent projects";
+
+// Actions
+pub const NEW_PROJECT: &str = "New project…";
+pub const OPEN_PROJECT: &str = "Open project…";
+pub const OPEN_SAMPLE: &str = "Open the sample project";
+pub const SAVE: &str = "Save";
+pub const IMPORT_DOCUMENTS: &str = "Import documents…";
+pub const IMPORT_FOLDER: &str = "Import folder…";
+pub const IMPORT_CASES_CSV: &str = "Import cases from CSV…";
+pub const SHOW_CASES: &str = "Cases and attributes…";
+pub const QUIT: &str = "Quit";
+pub const UNDO: &str = "Undo";
+pub const REDO: &str = "Redo";
+pub const CODE_SELECTION: &str = "Code selection…";
+pub const IN_VIVO: &str = "In-vivo code";
+pub const FIND: &str = "Search";
+pub const THEME_SWITCH: &str = "Switch theme";
+pub const SNAP_WORDS: &str = "Snap selection to whole words";
+pub const CLEAR_SELECTION: &str = "Clear selection";
+
+// Theme
+pub const THEME_SYSTEM: &str = "Theme: follow system";
+pub const THEME_LIGHT: &str = "Theme: light";
+pub const THEME_DARK: &str = "Theme: dark";
+
+// Status bar
+pub const SAVED: &str = "Saved";
+pub const SAVING: &str = "Saving…";
+pub const UNSAVED: &str = "Unsaved changes";
+pub const NO_PROJECT: &str = "No project open";
+pub const DISMISS: &str = "Dismiss";
+pub const CODER: &str = "Coder";
+pub const INDEXING: &str = "Indexing…";
+
+// Documents panel
+pub const DOCUMENTS: &str = "Documents";
+pub const FILTER: &str = "Filter";
+pub const FILTER_HINT: &str = "Filter documents";
+pub const GROUP_BY: &str = "Group by";
+pub const GROUP_NONE: &str = "Name";
+pub const GROUP_CASE: &str = "Case";
+pub const GROUP_KIND: &str = "Kind";
+pub const GROUP_SET: &str = "Set";
+pub const NO_CASE: &str = "(no case)";
+pub const NO_SET: &str = "(no set)";
+
+// Codebook panel
+pub const CODEBOOK: &str = "Codes";
+pub const NEW_CODE: &str = "New code";
+pub const NEW_CODE_HINT: &str = "New code name (Parent/Child)";
+pub const ADD: &str = "Add";
+pub const RENAME: &str = "Rename";
+pub const ADD_SUBCODE: &str = "Add sub-code";
+pub const MOVE_TO: &str = "Move to…";
+pub const MERGE_INTO: &str = "Merge into…";
+pub const DELETE: &str = "Delete…";
+pub const TOP_LEVEL: &str = "Top level";
+pub const DESCRIPTION: &str = "Description";
+pub const DESCRIPTION_HINT: &str = "What this code means, when to use it";
+pub const CODE_NAME: &str = "Code name";
+pub const CONFIRM_DELETE_TITLE: &str = "Delete code";
+pub const CANCEL: &str = "Cancel";
+pub const DELETE_CONFIRM: &str = "Delete";
+pub const NEW_SUBCODE_NAME: &str = "New sub-code";
+
+// Viewer
+pub const NO_DOCUMENT: &str = "Choose a document on the left to start reading.";
+pub const WELCOME: &str = "Open a project, or start with the sample study.";
+pub const REMOVE_CODING: &str = "Remove coding";
+pub const CHANGE_CODE: &str = "Change code…";
+pub const ADD_MEMO: &str = "Add memo";
+pub const SET_BOUNDS: &str = "Set bounds to the selection";
+pub const SELECT_PASSAGE: &str = "Select the passage";
+pub const RECENT_CODES: &str = "Recent codes";
+
+// Picker
+pub const PICKER_TITLE: &str = "Code with…";
+pub const PICKER_HINT: &str = "Type to find a code";
+pub const PICKER_LABEL: &str = "Find code";
+pub const NO_SELECTION: &str = "Select some text first.";
+
+// Right panel
+pub const TAB_SEARCH: &str = "Search";
+pub const TAB_EXCERPTS: &str = "Excerpts";
+pub const TAB_MEMOS: &str = "Memos";
+pub const TAB_CASE: &str = "Case";
+
+// Search
+pub const QUERY: &str = "Query";
+pub const QUERY_HINT: &str = "words, \"phrases\", prefix*, code:, case:, speaker:";
+pub const REGEX: &str = "Regex";
+pub const RUN_SEARCH: &str = "Search";
+pub const CODE_ALL_HITS: &str = "Code all hits…";
+pub const HITS_PER_DOCUMENT: &str = "Hits per document";
+pub const UNIT_HIT: &str = "Hit";
+pub const UNIT_SENTENCE: &str = "Sentence";
+pub const UNIT_TURN: &str = "Turn";
+pub const UNIT_PARAGRAPH: &str = "Paragraph";
+pub const CODE_AS: &str = "Code as";
+
+// Excerpts
+pub const INCLUDE_SUBCODES: &str = "Include sub-codes";
+pub const ALL_CASES: &str = "All cases";
+pub const ALL_CODERS: &str = "All coders";
+pub const COPY_QUOTE: &str = "Copy quote";
+pub const SELECT_CODE_FIRST: &str = "Select one or more codes in the codebook.";
+pub const CASE_FILTER: &str = "Case filter";
+pub const CODER_FILTER: &str = "Coder filter";
+
+// Memos
+pub const NEW_PROJECT_MEMO: &str = "New project memo";
+pub const NEW_DOCUMENT_MEMO: &str = "New document memo";
+pub const NEW_CODE_MEMO: &str = "New code memo";
+pub const MEMO_TITLE: &str = "Memo title";
+pub const MEMO_TEXT: &str = "Memo text";
+pub const DELETE_MEMO: &str = "Delete memo";
+pub const NO_MEMOS: &str = "No memos here yet.";
+pub const UNTITLED_MEMO: &str = "Untitled memo";
+
+// Cases
+pub const CASES_TITLE: &str = "Cases and attributes";
+pub const NO_CASES_FOR_DOC: &str = "This document belongs to no case.";
+pub const LINK_TO_CASE: &str = "Link to case";
+pub const LINK: &str = "Link";
+pub const UNLINK: &str = "Unlink";
+pub const NEW_CASE: &str = "New case";
+pub const NEW_CASE_HINT: &str = "New case name";
+pub const CREATE_AND_LINK: &str = "Create and link";
+pub const CASE_NAME: &str = "Case";
+pub const DOCUMENTS_COLUMN: &str = "Documents";
+pub const NEW_ATTRIBUTE_HINT: &str = "New attribute";
+pub const ADD_ATTRIBUTE: &str = "Add attribute";
+pub const ATTRIBUTE_TYPE: &str = "Type";
+pub const CREATE_CASE: &str = "Add case";
+
+// Stale lock
+pub const STALE_LOCK_TITLE: &str = "Project not closed properly";
+pub const STALE_LOCK_TEXT: &str = "Marginalia was not closed properly the last time this project was open (the program that had it open is no longer running). Your saved work is safe. Open it anyway?";
+pub const UNLOCK_AND_OPEN: &str = "Unlock and open";
+
+// Import
+pub const IMPORTING: &str = "Importing…";
+pub const IMPORT_SUMMARY: &str = "Import summary";
+pub const IMPORTED: &str = "Imported";
+pub const SKIPPED: &str = "Skipped";
+pub const FAILED: &str = "Failed";
+pub const ASSIGN_CASE: &str = "Case for the imported documents";
+pub const ASSIGN: &str = "Assign";
+pub const CLOSE: &str = "Close";
+pub const NONE: &str = "(none)";
+
+/// Window title.
+pub fn title(project: Option<&str>) -> String {
+    match project {
+        Some(name) => format!("Marginalia — {name}"),
+        None => "Marginalia".into(),
+    }
+}
+
+pub fn undo_label(label: Option<&str>) -> String {
+    match label {
+        Some(l) => format!("Undo: {l}"),
+        None => UNDO.into(),
+    }
+}
+
+pub fn redo_label(label: Option<&str>) -> String {
+    match label {
+        Some(l) => format!("Redo: {l}"),
+        None => REDO.into(),
+    }
+}
+
+pub fn selection_length(chars: usize) -> String {
+    format!("Selection: {chars} characters")
+}
+
+pub fn delete_code_question(name: &str, codings: usize, subcodes: usize) -> String {
+    let mut text = format!("Delete the code '{name}'");
+    if subcodes > 0 {
+        text.push_str(&format!(" and its {subcodes} sub-code(s)"));
+    }
+    text.push_str(&format!(
+        "? {codings} coding(s) go with it. You can undo this."
+    ));
+    text
+}
+
+pub fn create_code(name: &str) -> String {
+    format!("Create code '{name}'")
+}
+
+pub fn hits_total(shown: usize, total: usize) -> String {
+    if shown < total {
+        format!("{total} hits ({shown} shown)")
+    } else {
+        format!("{total} hits")
+    }
+}
+
+pub fn excerpts_count(n: usize) -> String {
+    format!("{n} excerpts")
+}
+
+pub fn import_progress(done: usize, total: usize, file: &str) -> String {
+    format!("Importing {done} of {total}: {file}")
+}
+
+pub fn import_counts(imported: usize, skipped: usize, failed: usize) -> String {
+    format!("{imported} imported, {skipped} skipped, {failed} failed")
+}
+
+pub fn coder_is(name: &str) -> String {
+    format!("Coder: {name}")
+}
+
+pub fn undone(label: &str) -> String {
+    format!("Undone: {label}")
+}
+
+pub fn redone(label: &str) -> String {
+    format!("Redone: {label}")
+}
+
+pub fn coded_hits(n: usize) -> String {
+    format!("code {n} search hits")
+}
+
+pub fn in_vivo_label(name: &str) -> String {
+    format!("in-vivo code '{name}'")
+}
+
+pub fn attribute_error(attribute: &str, error: &str) -> String {
+    format!("{attribute}: {error}")
+}

@@ -1,0 +1,187 @@
+//! Look: fonts (DejaVu as fallback for æøå, arrows, ✓), the type scale, spacing, panel tones and code colours.
+
+use egui::{
+    Color32, FontData, FontDefinitions, FontFamily, FontId, TextStyle, Theme, ThemePreference,
+};
+
+use crate::model::colour_rgb;
+
+/// Name of the bold font family.
+pub const BOLD: &str = "bold";
+/// Body text size in the document viewer.
+pub const READING_SIZE: f32 = 15.5;
+/// Characters per line in the viewer (readable measure).
+pub const MEASURE_CHARS: f32 = 72.0;
+
+/// The user's theme choice, stored in the app's preferences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub fn next(self) -> Self {
+        match self {
+            Self::System => Self::Light,
+            Self::Light => Self::Dark,
+            Self::Dark => Self::System,
+        }
+    }
+
+    pub fn preference(self) -> ThemePreference {
+        match self {
+            Self::System => ThemePreference::System,
+            Self::Light => ThemePreference::Light,
+            Self::Dark => ThemePreference::Dark,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => crate::gui::strings::THEME_SYSTEM,
+            Self::Light => crate::gui::strings::THEME_LIGHT,
+            Self::Dark => crate::gui::strings::THEME_DARK,
+        }
+    }
+}
+
+/// Installs the fonts and the styles of both themes.
+pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
+    let mut fonts = FontDefinitions::default();
+    fonts.font_data.insert(
+        "DejaVuSans".into(),
+        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")).into(),
+    );
+    fonts.font_data.insert(
+        "DejaVuSans-Bold".into(),
+        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf")).into(),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("DejaVuSans".into());
+    }
+    let mut bold = vec!["DejaVuSans-Bold".to_string()];
+    bold.extend(
+        fonts
+            .families
+            .get(&FontFamily::Proportional)
+            .cloned()
+            .unwrap_or_default(),
+    );
+    fonts.families.insert(FontFamily::Name(BOLD.into()), bold);
+    ctx.set_fonts(fonts);
+
+    for theme in [Theme::Light, Theme::Dark] {
+        ctx.style_mut_of(theme, |style| {
+            style.text_styles = [
+                (TextStyle::Small, FontId::proportional(11.5)),
+                (TextStyle::Body, FontId::proportional(14.0)),
+                (TextStyle::Button, FontId::proportional(14.0)),
+                (
+                    TextStyle::Heading,
+                    FontId::new(17.0, FontFamily::Name(BOLD.into())),
+                ),
+                (TextStyle::Monospace, FontId::monospace(13.0)),
+            ]
+            .into();
+            style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+            style.spacing.button_padding = egui::vec2(8.0, 3.0);
+            style.spacing.interact_size.y = 22.0;
+            let visuals = &mut style.visuals;
+            match theme {
+                Theme::Light => {
+                    visuals.panel_fill = Color32::from_rgb(244, 243, 240);
+                    visuals.window_fill = Color32::from_rgb(250, 249, 247);
+                    visuals.extreme_bg_color = Color32::from_rgb(255, 255, 253);
+                    visuals.faint_bg_color = Color32::from_rgb(236, 234, 229);
+                }
+                Theme::Dark => {
+                    visuals.panel_fill = Color32::from_rgb(32, 33, 36);
+                    visuals.window_fill = Color32::from_rgb(38, 39, 42);
+                    visuals.extreme_bg_color = Color32::from_rgb(24, 25, 27);
+                    visuals.faint_bg_color = Color32::from_rgb(44, 45, 49);
+                }
+            }
+        });
+    }
+    ctx.set_theme(choice.preference());
+}
+
+/// A code's colour as stored (`#rrggbb`), adjusted so it keeps contrast on the current background.
+pub fn code_colour(hex: &str, dark: bool) -> Color32 {
+    let [r, g, b] = colour_rgb(hex).unwrap_or([128, 128, 128]);
+    if dark {
+        // Lighten dark colours a little so bars stay visible on a dark page.
+        let lift = |c: u8| c.saturating_add(((255 - c as u16) / 4) as u8);
+        Color32::from_rgb(lift(r), lift(g), lift(b))
+    } else {
+        Color32::from_rgb(r, g, b)
+    }
+}
+
+/// A translucent fill of a code colour, for highlighting its passages behind text.
+pub fn code_fill(hex: &str, dark: bool) -> Color32 {
+    let c = code_colour(hex, dark);
+    let alpha = if dark { 70 } else { 55 };
+    Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha)
+}
+
+/// Fill behind search hits.
+pub fn hit_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgba_unmultiplied(230, 190, 60, 90)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 214, 64, 150)
+    }
+}
+
+/// The reading page's background.
+pub fn page_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(27, 28, 30)
+    } else {
+        Color32::from_rgb(255, 255, 252)
+    }
+}
+
+/// Body text colour on the page.
+pub fn text_colour(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(222, 220, 214)
+    } else {
+        Color32::from_rgb(34, 34, 38)
+    }
+}
+
+/// Speaker labels.
+pub fn speaker_colour(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(140, 180, 230)
+    } else {
+        Color32::from_rgb(30, 80, 140)
+    }
+}
+
+/// Muted secondary text (timestamps, counts).
+pub fn muted(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(150)
+    } else {
+        Color32::from_gray(110)
+    }
+}
+
+/// Error text.
+pub fn error_colour(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(255, 120, 110)
+    } else {
+        Color32::from_rgb(190, 30, 30)
+    }
+}

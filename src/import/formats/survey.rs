@@ -1,0 +1,554 @@
+//! Survey tables (.csv, .tsv, .xlsx, .ods): open answers become documents (one per respondent or one per
+//! question) and each respondent becomes a case with typed attributes, linked to the documents.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Ods, Reader, Xlsx};
+use serde::Serialize;
+
+use super::zipsafe::SafeZip;
+use super::{Block, Extracted, FormatError, TurnSource};
+use crate::edit::{Edit, Entity};
+use crate::error::{Error, Result};
+use crate::ids::{CaseId, DocumentId};
+use crate::model::{AttributeDef, AttributeType, Case, DocumentKind, Project};
+
+/// Extensions of survey tables.
+pub const EXTENSIONS: &[&str] = &["csv", "tsv", "xlsx", "ods"];
+
+/// How answers are grouped into documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// One document per respondent; each answer a paragraph headed by its question.
+    #[default]
+    Respondent,
+    /// One document per question; each answer a turn headed by the respondent id.
+    Question,
+}
+
+impl Per {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_lowercase().as_str() {
+            "respondent" | "respondents" | "person" => Some(Self::Respondent),
+            "question" | "questions" | "spørsmål" => Some(Self::Question),
+            _ => None,
+        }
+    }
+}
+
+/// Which columns mean what. Columns are named by header (case-insensitive) or by 1-based number.
+#[derive(Clone, Debug, Default)]
+pub struct SurveyOptions {
+    pub id_column: String,
+    pub text_columns: Vec<String>,
+    pub attribute_columns: Vec<String>,
+    pub per: Per,
+    /// Worksheet of a spreadsheet (the first when left out).
+    pub sheet: Option<String>,
+}
+
+/// What a survey import did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SurveyReport {
+    pub file: PathBuf,
+    pub respondents: usize,
+    /// Documents created, `(name, id)`.
+    pub documents: Vec<(String, DocumentId)>,
+    pub cases_created: usize,
+    pub cases_updated: usize,
+    /// Attributes defined by this import, with their inferred types.
+    pub attributes: Vec<(String, AttributeType)>,
+    pub warnings: Vec<String>,
+}
+
+/// A table: header names and rows of cell text (1-based row numbers as the user sees them).
+#[derive(Debug, Default)]
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    fn cell(&self, row: &[String], column: usize) -> String {
+        row.get(column)
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a survey table and builds the edit that adds its documents, cases and attributes.
+pub fn import_survey(
+    project: &Project,
+    path: &Path,
+    options: &SurveyOptions,
+) -> Result<(Edit, SurveyReport)> {
+    let fail = |message: String| Error::Import {
+        path: path.to_path_buf(),
+        message,
+    };
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    if !EXTENSIONS.contains(&extension.as_str()) {
+        return Err(fail(format!(
+            "'.{extension}' is not a survey table; use .csv, .tsv, .xlsx or .ods"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let table = read_table(&extension, &bytes, options.sheet.as_deref())
+        .map_err(|e| fail(e.to_string()))?;
+    build(project, path, &table, options).map_err(fail)
+}
+
+fn read_table(extension: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, FormatError> {
+    if bytes.is_empty() {
+        return Err(FormatError::Invalid("the file is empty".into()));
+    }
+    match extension {
+        "csv" | "tsv" => read_delimited(bytes, extension == "tsv"),
+        _ => read_spreadsheet(extension, bytes, sheet),
+    }
+}
+
+fn read_delimited(bytes: &[u8], tabs: bool) -> Result<Table, FormatError> {
+    let (text, _) =
+        super::super::decode::decode(bytes).map_err(|e| FormatError::Invalid(e.to_string()))?;
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if tabs {
+        b'\t'
+    } else {
+        [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|d| first.matches(char::from(*d)).count())
+            .unwrap_or(b',')
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut table = Table::default();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            FormatError::Invalid(format!(
+                "row {} could not be read ({e}); check the quoting and save the table as CSV again",
+                index + 1
+            ))
+        })?;
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if index == 0 {
+            table.headers = cells.iter().map(|c| c.trim().to_string()).collect();
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            table.rows.push((index + 1, cells));
+        }
+    }
+    if table.headers.is_empty() {
+        return Err(FormatError::Invalid(
+            "the table has no header row; put the column names in the first row".into(),
+        ));
+    }
+    Ok(table)
+}
+
+fn read_spreadsheet(
+    extension: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<Table, FormatError> {
+    let format: &'static str = if extension == "ods" { "ods" } else { "xlsx" };
+    // Unpack under the zip limits first; calamine then reads the checked, uncompressed copy.
+    let stored = SafeZip::open(bytes, format)?.repack_stored()?;
+    let damaged = || FormatError::DamagedArchive { format };
+    let range = if format == "ods" {
+        let mut book: Ods<_> =
+            calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
+        let names = book.sheet_names();
+        let name = pick_sheet(&names, sheet)?;
+        book.worksheet_range(&name).map_err(|_| damaged())?
+    } else {
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
+        let names = book.sheet_names();
+        let name = pick_sheet(&names, sheet)?;
+        book.worksheet_range(&name).map_err(|_| damaged())?
+    };
+    let mut table = Table::default();
+    for (index, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if index == 0 {
+            table.headers = cells.iter().map(|c| c.trim().to_string()).collect();
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            table.rows.push((index + 1, cells));
+        }
+    }
+    if table.headers.iter().all(String::is_empty) {
+        return Err(FormatError::Invalid(
+            "the sheet is empty or has no header row; put the column names in the first row".into(),
+        ));
+    }
+    Ok(table)
+}
+
+fn pick_sheet(names: &[String], wanted: Option<&str>) -> Result<String, FormatError> {
+    match wanted {
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| FormatError::Invalid("the workbook has no sheets".into())),
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()) || n.trim() == wanted.trim())
+            .cloned()
+            .ok_or_else(|| {
+                FormatError::Invalid(format!(
+                    "no sheet named '{wanted}'; the sheets are: {}",
+                    names.join(", ")
+                ))
+            }),
+    }
+}
+
+/// A spreadsheet cell as the user sees it: whole numbers without decimals, dates as YYYY-MM-DD.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
+        Data::DateTime(dt) => number_text(dt.as_f64()),
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`, with `HH:MM` when it has a time.
+fn excel_date(serial: f64) -> String {
+    const EXCEL_EPOCH_JULIAN_DAY: i64 = 2_415_019;
+    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
+        return number_text(serial);
+    }
+    let days = serial.floor();
+    let Ok(julian) = i32::try_from(EXCEL_EPOCH_JULIAN_DAY + days as i64) else {
+        return number_text(serial);
+    };
+    let Ok(date) = time::Date::from_julian_day(julian) else {
+        return number_text(serial);
+    };
+    let date_text = format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    );
+    let minutes = ((serial - days) * 24.0 * 60.0).round() as u32;
+    if minutes == 0 || minutes >= 24 * 60 {
+        date_text
+    } else {
+        format!("{date_text} {:02}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
+/// The index of a column named by header or 1-based number.
+fn column(table: &Table, key: &str) -> std::result::Result<usize, String> {
+    let key = key.trim();
+    if let Some(i) = table
+        .headers
+        .iter()
+        .position(|h| h.to_lowercase() == key.to_lowercase())
+    {
+        return Ok(i);
+    }
+    if let Some(n) = key
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=table.headers.len()).contains(n))
+    {
+        return Ok(n - 1);
+    }
+    Err(format!(
+        "no column '{key}'; the columns are: {}",
+        table
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| format!("{} '{h}'", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn header(table: &Table, column: usize) -> String {
+    table
+        .headers
+        .get(column)
+        .filter(|h| !h.is_empty())
+        .cloned()
+        .unwrap_or_else(|| format!("Column {}", column + 1))
+}
+
+fn build(
+    project: &Project,
+    path: &Path,
+    table: &Table,
+    options: &SurveyOptions,
+) -> std::result::Result<(Edit, SurveyReport), String> {
+    let id_column = column(table, &options.id_column)?;
+    if options.text_columns.is_empty() {
+        return Err("choose at least one column of answers (--text COLUMN)".into());
+    }
+    let text_columns: Vec<usize> = options
+        .text_columns
+        .iter()
+        .map(|c| column(table, c))
+        .collect::<std::result::Result<_, _>>()?;
+    let attribute_columns: Vec<usize> = options
+        .attribute_columns
+        .iter()
+        .map(|c| column(table, c))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut report = SurveyReport {
+        file: path.to_path_buf(),
+        ..SurveyReport::default()
+    };
+
+    // Respondents: unique, non-empty ids.
+    let mut respondents: Vec<(String, &Vec<String>)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (number, row) in &table.rows {
+        let id = table.cell(row, id_column);
+        if id.is_empty() {
+            report.warnings.push(format!(
+                "row {number} has no respondent id; it was left out"
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert(id.to_lowercase(), *number) {
+            return Err(format!(
+                "respondent id '{id}' is on rows {first} and {number}; ids must be unique (choose another --id column)"
+            ));
+        }
+        respondents.push((id, row));
+    }
+    if respondents.is_empty() {
+        return Err("the table has no rows with a respondent id".into());
+    }
+    report.respondents = respondents.len();
+
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "survey".into());
+    let original = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut names: HashSet<String> = project.documents.values().map(|d| d.name.clone()).collect();
+    let hashes: HashMap<&str, &str> = project
+        .documents
+        .values()
+        .map(|d| (d.text_hash.as_str(), d.name.as_str()))
+        .collect();
+    let mut edits = Vec::new();
+    // Documents linked to each respondent (by index into `respondents`).
+    let mut links: Vec<BTreeSet<DocumentId>> = vec![BTreeSet::new(); respondents.len()];
+    let mut add_document = |name: String,
+                            blocks: Vec<Block>,
+                            linked: Vec<usize>,
+                            edits: &mut Vec<Edit>,
+                            report: &mut SurveyReport|
+     -> std::result::Result<(), String> {
+        let extracted = Extracted {
+            blocks,
+            page_starts: Vec::new(),
+            turns: TurnSource::StructureOnly,
+        };
+        let name = crate::import::unique_name(&names, &name);
+        let entry = match super::to_entry(&name, &original, extracted, Some(DocumentKind::Survey)) {
+            Ok(entry) => entry,
+            Err(FormatError::NoText) => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        };
+        if let Some(existing) = hashes.get(entry.document.text_hash.as_str()) {
+            return Err(format!(
+                "the answers for '{name}' are already in the project (document '{existing}'); this survey looks imported already"
+            ));
+        }
+        names.insert(name.clone());
+        for respondent in linked {
+            if let Some(set) = links.get_mut(respondent) {
+                set.insert(entry.document.id);
+            }
+        }
+        report.documents.push((name, entry.document.id));
+        edits.push(Edit::Put(Entity::Document(Box::new(entry))));
+        Ok(())
+    };
+    match options.per {
+        Per::Respondent => {
+            for (index, (id, row)) in respondents.iter().enumerate() {
+                let blocks: Vec<Block> = text_columns
+                    .iter()
+                    .filter_map(|c| {
+                        let answer = table.cell(row, *c);
+                        (!answer.is_empty())
+                            .then(|| Block::text(format!("{}\n{answer}", header(table, *c))))
+                    })
+                    .collect();
+                if blocks.is_empty() {
+                    report
+                        .warnings
+                        .push(format!("respondent '{id}' gave no answers; no document"));
+                    continue;
+                }
+                add_document(
+                    format!("{stem} {id}"),
+                    blocks,
+                    vec![index],
+                    &mut edits,
+                    &mut report,
+                )?;
+            }
+        }
+        Per::Question => {
+            for c in &text_columns {
+                let mut blocks = Vec::new();
+                let mut linked = Vec::new();
+                for (index, (id, row)) in respondents.iter().enumerate() {
+                    let answer = table.cell(row, *c);
+                    if answer.is_empty() {
+                        continue;
+                    }
+                    blocks.push(Block {
+                        text: answer,
+                        speaker: Some(id.clone()),
+                        ..Block::default()
+                    });
+                    linked.push(index);
+                }
+                let question = header(table, *c);
+                if blocks.is_empty() {
+                    report
+                        .warnings
+                        .push(format!("nobody answered '{question}'; no document"));
+                    continue;
+                }
+                add_document(
+                    format!("{stem} {question}"),
+                    blocks,
+                    linked,
+                    &mut edits,
+                    &mut report,
+                )?;
+            }
+        }
+    }
+    if report.documents.is_empty() {
+        return Err("none of the chosen columns has any answers".into());
+    }
+
+    // Attributes: the project's type when defined, otherwise inferred from the column.
+    let mut kinds: BTreeMap<usize, (String, AttributeType)> = BTreeMap::new();
+    for c in &attribute_columns {
+        let name = header(table, *c);
+        let existing = project
+            .attributes
+            .values()
+            .find(|a| a.name.to_lowercase() == name.to_lowercase());
+        let (name, kind) = match existing {
+            Some(def) => (def.name.clone(), def.kind),
+            None => {
+                let values: Vec<String> = respondents
+                    .iter()
+                    .map(|(_, row)| table.cell(row, *c))
+                    .collect();
+                let kind = AttributeType::infer(values.iter().map(String::as_str));
+                edits.push(Edit::Put(Entity::Attribute(AttributeDef {
+                    name: name.clone(),
+                    kind,
+                })));
+                report.attributes.push((name.clone(), kind));
+                (name, kind)
+            }
+        };
+        kinds.insert(*c, (name, kind));
+    }
+
+    // One case per respondent, linked to its documents.
+    for (index, (id, row)) in respondents.iter().enumerate() {
+        let mut case = match project.find_case(id) {
+            Some(case) => {
+                report.cases_updated += 1;
+                case.clone()
+            }
+            None => {
+                report.cases_created += 1;
+                Case {
+                    id: CaseId::new(),
+                    name: id.clone(),
+                    description: String::new(),
+                    attributes: BTreeMap::new(),
+                    documents: BTreeSet::new(),
+                }
+            }
+        };
+        for (c, (name, kind)) in &kinds {
+            let value = table.cell(row, *c);
+            if value.is_empty() {
+                continue;
+            }
+            match kind.parse_value(&value) {
+                Ok(v) => {
+                    case.attributes.insert(name.clone(), v);
+                }
+                Err(e) => report
+                    .warnings
+                    .push(format!("respondent '{id}', {name}: {e}; left empty")),
+            }
+        }
+        if let Some(docs) = links.get(index) {
+            case.documents.extend(docs.iter().copied());
+        }
+        edits.push(Edit::Put(Entity::Case(case)));
+    }
+    let label = format!(
+        "import survey '{}' ({} documents)",
+        original,
+        report.documents.len()
+    );
+    Ok((Edit::batch(label, edits), report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serial_dates() {
+        assert_eq!(excel_date(44634.0), "2022-03-14");
+        assert_eq!(excel_date(44634.5), "2022-03-14 12:00");
+    }
+
+    #[test]
+    fn columns_by_name_or_number() {
+        let table = Table {
+            headers: vec!["Respondent".into(), "Skole".into()],
+            rows: Vec::new(),
+        };
+        assert_eq!(column(&table, "skole"), Ok(1));
+        assert_eq!(column(&table, "1"), Ok(0));
+        assert!(column(&table, "3").is_err_and(|e| e.contains("1 'Respondent'")));
+    }
+}

@@ -1,0 +1,168 @@
+//! Codebooks from plain outlines: an indented text list (`Name: definition`, bullets allowed, Markdown
+//! headings as levels) or a CSV table with a code path column (`A/B`, `A::B`, `A > B`).
+
+use std::path::Path;
+
+use super::qdc::{CodeNode, unflatten};
+use crate::error::{Error, Result};
+
+fn split_definition(line: &str) -> (String, String) {
+    match line.split_once(": ") {
+        Some((name, definition)) => (name.trim().to_string(), definition.trim().to_string()),
+        None => (line.trim().trim_end_matches(':').to_string(), String::new()),
+    }
+}
+
+fn place(level: &mut Vec<CodeNode>, trail: &[usize], node: CodeNode) -> usize {
+    match trail.split_first() {
+        Some((index, rest)) if *index < level.len() => {
+            place(&mut level[*index].children, rest, node)
+        }
+        _ => {
+            level.push(node);
+            level.len() - 1
+        }
+    }
+}
+
+/// Reads an indented text outline. Indentation (tabs count four spaces) or `#` heading depth gives the level.
+pub fn read_text(text: &str) -> Vec<CodeNode> {
+    let mut roots: Vec<CodeNode> = Vec::new();
+    // (indent, index path) of the open ancestors.
+    let mut stack: Vec<(usize, Vec<usize>)> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let expanded = line.replace('\t', "    ");
+        let mut indent = expanded.len() - expanded.trim_start().len();
+        let mut content = expanded.trim();
+        if content.starts_with('#') {
+            let hashes = content.chars().take_while(|c| *c == '#').count();
+            indent = (hashes - 1) * 1000;
+            content = content[hashes..].trim();
+        }
+        for bullet in ["- ", "* ", "+ ", "• "] {
+            if let Some(rest) = content.strip_prefix(bullet) {
+                content = rest.trim();
+            }
+        }
+        if let Some((number, rest)) = content.split_once(". ")
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            content = rest.trim();
+        }
+        let (name, description) = split_definition(content);
+        if name.is_empty() {
+            continue;
+        }
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        let trail = stack.last().map(|(_, t)| t.clone()).unwrap_or_default();
+        let index = place(
+            &mut roots,
+            &trail,
+            CodeNode {
+                name,
+                description,
+                ..CodeNode::default()
+            },
+        );
+        let mut own = trail;
+        own.push(index);
+        stack.push((indent, own));
+    }
+    roots
+}
+
+/// Reads a CSV (or TSV) codebook: a `code`/`path`/`name` column, optional `description`/`definition` and
+/// `colour`/`color` columns.
+pub fn read_csv(path: &Path, text: &str) -> Result<(Vec<CodeNode>, Vec<String>)> {
+    let delimiter = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"))
+    {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::invalid(path, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let Some(code_col) = find(&["code", "path", "name", "code path", "kode"]) else {
+        return Err(Error::invalid(
+            path,
+            "no 'code' (or 'path'/'name') column in the header row",
+        ));
+    };
+    let description_col = find(&["description", "definition", "beskrivelse", "definisjon"]);
+    let colour_col = find(&["colour", "color", "farge"]);
+    let mut flat = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::invalid(path, e.to_string()))?;
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let code = cell(Some(code_col));
+        if code.is_empty() {
+            continue;
+        }
+        // Every separator becomes `::`, which `unflatten` splits.
+        let name = code.replace(" > ", "::").replace('/', "::");
+        let colour = cell(colour_col);
+        flat.push(CodeNode {
+            name,
+            description: cell(description_col),
+            colour: (!colour.is_empty()).then_some(colour),
+            ..CodeNode::default()
+        });
+    }
+    let mut warnings = Vec::new();
+    let nodes = unflatten(flat, &mut warnings);
+    warnings.clear();
+    Ok((nodes, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indented_outline_with_definitions() {
+        let nodes = read_text(
+            "# Barriers\n- Resource shortage: too few staff or hours\n  - Sick leave\n- Time pressure\n# Enablers\n\tLeadership\n",
+        );
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes[0].name, "Barriers");
+        assert_eq!(nodes[0].children.len(), 2);
+        assert_eq!(nodes[0].children[0].description, "too few staff or hours");
+        assert_eq!(nodes[0].children[0].children[0].name, "Sick leave");
+        assert_eq!(nodes[1].children[0].name, "Leadership");
+    }
+
+    #[test]
+    fn csv_paths_build_a_tree() {
+        let (nodes, _) = read_csv(
+            Path::new("codes.csv"),
+            "code,description,colour\nBarriers,,\nBarriers/Resource shortage,Too few staff,#d62728\nEnablers > Leadership,,\n",
+        )
+        .expect("csv");
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes[0].children[0].name, "Resource shortage");
+        assert_eq!(nodes[0].children[0].colour.as_deref(), Some("#d62728"));
+        assert_eq!(nodes[1].children[0].name, "Leadership");
+    }
+}

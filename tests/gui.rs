@@ -1,0 +1,274 @@
+//! Headless tests of the workbench (egui_kittest, no GPU): the real app state on the sample project, driven by
+//! clicks and keys; assertions on the project state.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::gui::viewer::Selection;
+use marginalia::gui::{Prefs, Workbench};
+use marginalia::ids::{CodeId, DocumentId};
+use marginalia::offsets::CharRange;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    harness: Harness<'static, Workbench>,
+}
+
+fn open_sample() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("sample");
+    marginalia::sample::build(&root).expect("sample builds");
+    let prefs = Prefs {
+        coder: "Kittest".into(),
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
+    workbench.open_project(&root);
+    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(3);
+    Fixture { _dir: dir, harness }
+}
+
+fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
+    &h.state().ws.as_ref().expect("open project").project
+}
+
+/// A range of whole words inside the second speaker turn of a document.
+fn some_words(h: &Harness<'_, Workbench>, doc: DocumentId) -> CharRange {
+    let p = project(h);
+    let d = &p.documents[&doc];
+    let turn = d.turns.get(1).or(d.turns.first()).expect("a turn");
+    let start = turn.content_start;
+    let text = p.text(doc);
+    let words: String = text.chars().skip(start).take(40).collect();
+    let end_in_words = words
+        .rfind(' ')
+        .map(|b| words[..b].chars().count())
+        .unwrap_or(20);
+    CharRange::new(start, start + end_in_words)
+}
+
+fn codings_with(
+    h: &Harness<'_, Workbench>,
+    doc: DocumentId,
+    range: CharRange,
+    code: CodeId,
+) -> usize {
+    project(h)
+        .codings
+        .values()
+        .filter(|c| c.document == doc && c.range == range && c.code == code)
+        .count()
+}
+
+#[test]
+fn code_undo_redo_search_and_retrieve() {
+    let Fixture { _dir, mut harness } = open_sample();
+
+    // Pick a document from the list.
+    let (doc, doc_name) = {
+        let p = project(&harness);
+        let d = p.documents_sorted()[2];
+        (d.id, d.name.clone())
+    };
+    harness.get_by_label(&doc_name).click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().viewer.document, Some(doc));
+
+    // Select a passage and code it with the picker: C, type the code's name, Enter.
+    let range = some_words(&harness, doc);
+    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.run_steps(2);
+    let (code, code_name) = {
+        let p = project(&harness);
+        let (_, c) = p.code_tree()[3];
+        (c.id, c.name.clone())
+    };
+    let before = codings_with(&harness, doc, range, code);
+    harness.key_press(Key::C);
+    harness.run_steps(3);
+    assert!(harness.state().picker.is_some(), "C opens the picker");
+    harness.get_by_label("Find code").type_text(&code_name);
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(harness.state().picker.is_none(), "Enter closes the picker");
+    assert_eq!(
+        codings_with(&harness, doc, range, code),
+        before + 1,
+        "a new coding exists"
+    );
+    assert_eq!(harness.state().recent_codes.first(), Some(&code));
+
+    // Undo and redo with the keyboard.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        codings_with(&harness, doc, range, code),
+        before,
+        "undo removes it"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        codings_with(&harness, doc, range, code),
+        before + 1,
+        "redo restores it"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(2);
+    assert_eq!(
+        codings_with(&harness, doc, range, code),
+        before + 1,
+        "Ctrl+Y redoes too"
+    );
+
+    // Digit 1 applies the most recent code to a new selection.
+    let second = CharRange::new(range.start, range.start + 5);
+    harness.state_mut().viewer.selection = Some(Selection::of(second));
+    harness.run_steps(1);
+    harness.key_press(Key::Num1);
+    harness.run_steps(2);
+    assert_eq!(
+        codings_with(&harness, doc, second, code),
+        1,
+        "digit keys apply recent codes"
+    );
+
+    // Search and click a hit: the viewer jumps to it and selects it.
+    harness.get_by_label("Query").click();
+    harness.run_steps(1);
+    harness.get_by_label("Query").type_text("ressursteam");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let (hit_doc, hit_range, snippet, hit_count) = {
+        let results = harness.state().search.results.as_ref().expect("search ran");
+        assert!(results.total > 0, "the sample mentions ressursteam");
+        let hit = results
+            .hits
+            .iter()
+            .find(|h| h.document != doc)
+            .unwrap_or(&results.hits[0]);
+        (
+            hit.document,
+            marginalia::gui::search_panel::hit_target(hit),
+            hit.snippet.text.clone(),
+            results.hits.len(),
+        )
+    };
+    harness.get_by_label(&snippet).click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().viewer.document,
+        Some(hit_doc),
+        "the hit's document is open"
+    );
+    assert_eq!(
+        harness.state().viewer.selected_range(),
+        Some(hit_range),
+        "the hit is selected"
+    );
+
+    // Code all hits (turn) with a new code, as one undoable step.
+    let codings_before = project(&harness).codings.len();
+    harness.get_by_label("Code all hits…").click();
+    harness.run_steps(3);
+    assert!(harness.state().picker.is_some());
+    harness.get_by_label("Find code").type_text("Kittest hits");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let new_code = project(&harness)
+        .find_code("Kittest hits")
+        .map(|c| c.id)
+        .expect("code created");
+    let coded = project(&harness)
+        .codings
+        .values()
+        .filter(|c| c.code == new_code)
+        .count();
+    assert!(coded > 0 && coded <= hit_count * 4, "hits coded: {coded}");
+    assert_eq!(project(&harness).codings.len(), codings_before + coded);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        project(&harness).codings.len(),
+        codings_before,
+        "one undo removes every hit's coding"
+    );
+    assert!(project(&harness).find_code("Kittest hits").is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(2);
+
+    // Retrieve excerpts for the first code: select it in the codebook, open the Excerpts tab.
+    harness.run_steps(3);
+    harness.state_mut().codebook.scroll_to = Some(code);
+    harness.run_steps(4);
+    harness.get_by_label(&code_name).click();
+    harness.run_steps(2);
+    assert!(harness.state().selected_codes.contains(&code));
+    harness.get_by_label("Excerpts").click();
+    harness.run_steps(3);
+    let state = harness.state_mut();
+    let ws = state.ws.as_ref().expect("project");
+    let (project, revision) = (ws.project.clone(), ws.revision);
+    let codes = state.selected_codes.clone();
+    let excerpts = state.excerpts.current(&project, revision, &codes);
+    assert!(
+        excerpts
+            .iter()
+            .any(|e| e.document == doc && e.range == range),
+        "the new coding is among the excerpts"
+    );
+    assert!(excerpts.iter().all(|e| !e.citation().is_empty()));
+
+    // Autosave: after the debounce the project is written.
+    std::thread::sleep(marginalia::gui::app::AUTOSAVE_DELAY);
+    harness.run_steps(2);
+    assert!(
+        !harness.state().ws.as_ref().expect("project").is_dirty(),
+        "autosaved"
+    );
+}
+
+#[test]
+fn in_vivo_and_codebook_delete_confirmation() {
+    let Fixture { _dir, mut harness } = open_sample();
+    let doc = harness
+        .state()
+        .viewer
+        .document
+        .expect("first document opens");
+    let range = some_words(&harness, doc);
+    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.run_steps(1);
+    let codes_before = project(&harness).codes.len();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run_steps(2);
+    assert_eq!(
+        project(&harness).codes.len(),
+        codes_before + 1,
+        "in-vivo adds a code"
+    );
+    let code = harness.state().recent_codes[0];
+    let name = project(&harness).codes[&code].name.clone();
+    assert_eq!(codings_with(&harness, doc, range, code), 1);
+
+    // Delete it from the codebook: the confirmation names the coding that goes with it.
+    harness.get_by_label(&name).click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Delete…").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("1 coding(s) go with it");
+    harness.get_by_label("Delete").click();
+    harness.run_steps(2);
+    assert!(!project(&harness).codes.contains_key(&code));
+    assert_eq!(codings_with(&harness, doc, range, code), 0);
+}
