@@ -20,7 +20,7 @@ use crate::offsets::OffsetMap;
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 2;
 const MANIFEST: &str = "marginalia-index.ron";
-const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// The fields of the index.
 #[derive(Clone, Copy, Debug)]
@@ -278,7 +278,8 @@ impl SearchIndex {
 
     fn commit(&mut self, mut writer: IndexWriter) -> Result<()> {
         writer.commit()?;
-        writer.wait_merging_threads()?;
+        // Segment merges are an optimisation: dropping the writer stops them rather than making the caller wait.
+        drop(writer);
         self.reader.reload()?;
         Ok(())
     }
