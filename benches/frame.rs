@@ -77,9 +77,9 @@ fn transcript(bytes: usize, rng: &mut Lcg) -> String {
     let mut text = String::with_capacity(bytes + 1024);
     text.push_str("Intervju med rektor, Generert skule\nDato: 1. mars 2022\n\n");
     let mut seconds = 5u64;
-    let mut turn = 0;
+    let mut turn = 0u32;
     while text.len() < bytes {
-        let speaker = if turn % 2 == 0 {
+        let speaker = if turn.is_multiple_of(2) {
             "Intervjuar"
         } else {
             "Rektor"
@@ -96,7 +96,7 @@ fn transcript(bytes: usize, rng: &mut Lcg) -> String {
                 text.push(' ');
             }
             text.push_str(WORDS[(rng.next() as usize) % WORDS.len()]);
-            if rng.next() % 12 == 0 {
+            if rng.next().is_multiple_of(12) {
                 text.push('.');
             }
         }

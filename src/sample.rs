@@ -112,17 +112,9 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
                 ));
                 continue;
             };
-            let (text, _) =
-                import::decode::decode(source.contents()).map_err(|e| Error::Import {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
             let kind = row.get("kind").and_then(|k| DocumentKind::parse(k));
-            let stem = Path::new(&file)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or(file.clone());
-            let entry = import::document_from_text(&stem, &file, &text, kind);
+            // Word, PDF and caption files go through the same readers as `marginalia import`.
+            let entry = import::read_bytes(&path, source.contents(), kind)?;
             let id = entry.document.id;
             file_ids.insert(format!("{}/{file}", group.path().display()), id);
             let put = Edit::Put(Entity::Document(Box::new(entry)));

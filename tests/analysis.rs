@@ -695,11 +695,7 @@ fn sample_resource_shortage_by_log_and_control_schools() {
     assert_eq!(columns, ["control", "LOG"]);
     for (col, label) in columns.iter().enumerate() {
         let value = m.values[0][col];
-        assert!(
-            value > 0.0,
-            "{} has resource shortage codings",
-            columns[col]
-        );
+        assert!(value > 0.0, "{label} has resource shortage codings");
         let excerpts = m.cell_excerpts(p, Some(0), Some(col));
         assert_eq!(excerpts.len() as f64, value);
         assert!(
@@ -715,4 +711,125 @@ fn sample_resource_shortage_by_log_and_control_schools() {
         "resource shortage (with sub-codes) in schools: control {}, LOG {}, total {}",
         m.values[0][0], m.values[0][1], m.row_totals[0]
     );
+}
+
+fn cli(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .env("MARGINALIA_CODER", "Ingrid Solberg")
+        .args(args)
+        .output()
+        .expect("run marginalia");
+    assert!(
+        out.status.success(),
+        "marginalia {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn cli_verbs_print_json_and_write_csv_and_xlsx() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("sample");
+    let d = dir.to_str().expect("utf-8 path");
+    cli(&["sample", d]);
+    let shortage = [
+        "matrix",
+        d,
+        "--code",
+        "Barriers/Resource shortage",
+        "--subcodes",
+        "--columns",
+        "attr:group",
+        "--attr",
+        "type=school",
+    ];
+    let json: serde_json::Value =
+        serde_json::from_str(&cli(&[&shortage[..], &["--json"]].concat())).expect("json");
+    assert_eq!(json["columns"][0]["label"], "control");
+    assert_eq!(json["values"][0][0], 62.0);
+    assert_eq!(json["values"][0][1], 112.0);
+    let csv_path = tmp.path().join("matrix.csv");
+    let csv = csv_path.to_str().expect("utf-8 path");
+    cli(&[&shortage[..], &["-o", csv]].concat());
+    assert_eq!(
+        std::fs::read_to_string(&csv_path).expect("csv written"),
+        "Code,control,LOG,Total\nBarriers/Resource shortage,62,112,161\nTotal,62,112,161\n"
+    );
+    let xlsx_path = tmp.path().join("matrix.xlsx");
+    let xlsx = xlsx_path.to_str().expect("utf-8 path");
+    cli(&[&shortage[..], &["--format", "xlsx", "-o", xlsx]].concat());
+    assert_eq!(
+        &std::fs::read(&xlsx_path).expect("xlsx written")[..2],
+        b"PK"
+    );
+    let cell = cli(&[&shortage[..], &["--cell", "Resource shortage,control"]].concat());
+    assert!(cell.trim_end().ends_with("62 excerpts"), "{cell}");
+
+    let pair = cli(&[
+        "cooccurrence",
+        d,
+        "--code",
+        "Leadership/Municipal leadership anchoring",
+        "Outcomes/Shared goal understanding",
+        "--within",
+        "1000",
+        "--pair",
+        "Municipal leadership anchoring,Shared goal understanding",
+        "--json",
+    ]);
+    let pair: serde_json::Value = serde_json::from_str(&pair).expect("json");
+    assert_eq!(
+        pair["passages"].as_array().map(Vec::len),
+        pair["count"].as_u64().map(|n| n as usize)
+    );
+
+    let query = [
+        "query",
+        d,
+        "Organisation/Meeting arenas",
+        "--speaker",
+        "helsesykepleier",
+    ];
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(&[&query[..], &["--json"]].concat())).expect("json");
+    let passages = listed["passages"].as_array().map_or(0, Vec::len);
+    assert!(passages > 0);
+    let saved = cli(&[
+        &query[..],
+        &["--save-as", "Queries/Nurses on meeting arenas"],
+    ]
+    .concat());
+    assert!(saved.contains(&format!("({passages} passages)")), "{saved}");
+    let excerpts = cli(&[
+        "excerpts",
+        d,
+        "--code",
+        "Queries/Nurses on meeting arenas",
+        "--json",
+    ]);
+    let excerpts: serde_json::Value = serde_json::from_str(&excerpts).expect("json");
+    assert_eq!(excerpts.as_array().map_or(0, Vec::len), passages);
+    cli(&["undo", d]);
+    assert!(
+        !cli(&["codes", d, "list"]).contains("Nurses on meeting arenas"),
+        "undo removes the saved code"
+    );
+
+    let words: serde_json::Value = serde_json::from_str(&cli(&[
+        "words",
+        d,
+        "--code",
+        "Barriers/Resource shortage",
+        "--subcodes",
+        "--stemmed",
+        "--limit",
+        "5",
+        "--json",
+    ]))
+    .expect("json");
+    assert_eq!(words["words"].as_array().map(Vec::len), Some(5));
+    let kwic = cli(&["words", d, "--kwic", "ressursteam", "--stemmed"]);
+    assert!(kwic.contains("[ressursteam"), "{kwic}");
 }

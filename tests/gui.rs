@@ -272,3 +272,43 @@ fn in_vivo_and_codebook_delete_confirmation() {
     assert!(!project(&harness).codes.contains_key(&code));
     assert_eq!(codings_with(&harness, doc, range, code), 0);
 }
+
+#[test]
+fn import_runs_off_the_ui_thread_and_assigns_a_case() {
+    let Fixture { _dir, mut harness } = open_sample();
+    let source = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        source.path().join("ny_intervju.txt"),
+        "Intervjuar (00:00:01): Korleis går det med ressursteamet?\n\nRektor (00:00:05): Det går betre no.\n",
+    )
+    .expect("write");
+    std::fs::write(source.path().join("notat.md"), "# Feltnotat\n\nEit kort notat om møtet.\n")
+        .expect("write");
+    std::fs::write(source.path().join("bilete.png"), [0u8, 1, 2]).expect("write");
+    let docs_before = project(&harness).documents.len();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().handle(
+        marginalia::gui::commands::Command::ImportPaths(vec![
+            source.path().join("ny_intervju.txt"),
+            source.path().join("notat.md"),
+            source.path().join("bilete.png"),
+        ]),
+        &ctx,
+    );
+    assert!(harness.state().import_job.is_some(), "the import runs on a worker");
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    assert_eq!(project(&harness).documents.len(), docs_before + 2);
+    harness.get_by_label("2 imported, 0 skipped, 1 failed");
+
+    // Assign the new documents to a new case in the summary.
+    harness.get_by_label("New case").click();
+    harness.run_steps(1);
+    harness.get_by_label("New case").type_text("Ny skule");
+    harness.run_steps(1);
+    harness.get_by_label("Assign").click();
+    harness.run_steps(3);
+    let case = project(&harness).find_case("Ny skule").expect("case created");
+    assert_eq!(case.documents.len(), 2);
+    assert!(harness.state().import_summary.is_none(), "the summary closes");
+}

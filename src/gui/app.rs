@@ -74,7 +74,7 @@ pub enum RightTab {
 enum IndexState {
     None,
     Building(Receiver<crate::Result<SearchIndex>>),
-    Ready(SearchIndex),
+    Ready(Box<SearchIndex>),
     Failed,
 }
 
@@ -259,7 +259,7 @@ impl Workbench {
         let previous = std::mem::replace(&mut self.index, IndexState::None);
         std::thread::spawn(move || {
             let result = match previous {
-                IndexState::Ready(mut index) => index.sync(&project).map(|_| index),
+                IndexState::Ready(mut index) => index.sync(&project).map(|_| *index),
                 _ => {
                     drop(previous);
                     SearchIndex::for_project(&dir, &project)
@@ -280,7 +280,7 @@ impl Workbench {
     pub fn wait_for_background(&mut self) {
         if let IndexState::Building(rx) = &self.index {
             self.index = match rx.recv() {
-                Ok(Ok(index)) => IndexState::Ready(index),
+                Ok(Ok(index)) => IndexState::Ready(Box::new(index)),
                 Ok(Err(e)) => {
                     self.search.error = Some(e.to_string());
                     IndexState::Failed
@@ -299,7 +299,7 @@ impl Workbench {
         if let IndexState::Building(rx) = &self.index {
             match rx.try_recv() {
                 Ok(Ok(index)) => {
-                    self.index = IndexState::Ready(index);
+                    self.index = IndexState::Ready(Box::new(index));
                     if self.search.run_requested || self.search.results.is_some() {
                         self.search.run_requested = true;
                     }

@@ -55,17 +55,22 @@ fn cell_ui(
         Some(e) if this(e) => e.2.clone(),
         _ => stored.clone(),
     };
+    // The grid and the table head name the cell; an empty cell shows a dash.
     let hint = if attribute.is_empty() {
         s::CASE_NAME
     } else {
-        attribute
+        "–"
     };
     let response = ui.add(
         egui::TextEdit::singleline(&mut buffer)
             .desired_width(width)
             .hint_text(hint),
     );
-    let response = response.on_hover_text(hint);
+    let response = response.on_hover_text(if attribute.is_empty() {
+        s::CASE_NAME
+    } else {
+        attribute
+    });
     if response.lost_focus() {
         if buffer != stored {
             commit_cell(project, case, attribute, &buffer, commands);

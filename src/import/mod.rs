@@ -82,6 +82,20 @@ pub(crate) fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
 
 /// Reads one file into a document, or explains in one sentence why it can't.
 pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntry> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    // Refuse unsupported types before reading the file.
+    check_extension(path, &extension)?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    read_bytes(path, &bytes, kind)
+}
+
+/// Reads a file's bytes into a document; `path` names the file (its extension picks the reader, its name
+/// becomes the document's name and original file) and need not exist (embedded or downloaded files).
+pub fn read_bytes(path: &Path, bytes: &[u8], kind: Option<DocumentKind>) -> Result<DocumentEntry> {
     let fail = |message: String| Error::Import {
         path: path.to_path_buf(),
         message,
@@ -91,22 +105,7 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
         .unwrap_or_default();
-    if SURVEY_EXTENSIONS.contains(&extension.as_str()) {
-        return Err(fail(format!(
-            "a survey table needs column choices; import it with `marginalia import-survey DIR '{}' --id COLUMN --text COLUMN…`",
-            path.display()
-        )));
-    }
-    if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
-        return Err(fail(format!(
-            "unsupported file type '.{extension}'; this version imports {}",
-            SUPPORTED_EXTENSIONS
-                .iter()
-                .map(|e| format!(".{e}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    check_extension(path, &extension)?;
     let original = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -115,13 +114,12 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| original.clone());
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     if formats::DOCUMENT_EXTENSIONS.contains(&extension.as_str()) {
-        let extracted = formats::extract(&extension, &bytes).map_err(|e| fail(e.to_string()))?;
+        let extracted = formats::extract(&extension, bytes).map_err(|e| fail(e.to_string()))?;
         return formats::to_entry(&stem, &original, extracted, kind)
             .map_err(|e| fail(e.to_string()));
     }
-    let (text, _encoding) = decode::decode(&bytes).map_err(|e| fail(e.to_string()))?;
+    let (text, _encoding) = decode::decode(bytes).map_err(|e| fail(e.to_string()))?;
     let text = if matches!(extension.as_str(), "md" | "markdown") {
         markdown::to_text(&text)
     } else {
@@ -131,6 +129,31 @@ pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntr
         return Err(fail("the file has no text".into()));
     }
     Ok(document_from_text(&stem, &original, &text, kind))
+}
+
+/// Survey tables and unsupported types are refused with what to do instead.
+fn check_extension(path: &Path, extension: &str) -> Result<()> {
+    let fail = |message: String| Error::Import {
+        path: path.to_path_buf(),
+        message,
+    };
+    if SURVEY_EXTENSIONS.contains(&extension) {
+        return Err(fail(format!(
+            "a survey table needs column choices; import it with `marginalia import-survey DIR '{}' --id COLUMN --text COLUMN…`",
+            path.display()
+        )));
+    }
+    if !SUPPORTED_EXTENSIONS.contains(&extension) {
+        return Err(fail(format!(
+            "unsupported file type '.{extension}'; this version imports {}",
+            SUPPORTED_EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// Whether a folder import picks up this file (documents and survey tables; the latter are reported, with the

@@ -29,17 +29,18 @@ fn place(level: &mut Vec<CodeNode>, trail: &[usize], node: CodeNode) -> usize {
 pub fn read_text(text: &str) -> Vec<CodeNode> {
     let mut roots: Vec<CodeNode> = Vec::new();
     // (indent, index path) of the open ancestors.
-    let mut stack: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut stack: Vec<(i64, Vec<usize>)> = Vec::new();
     for line in text.lines() {
         if line.trim().is_empty() {
             continue;
         }
         let expanded = line.replace('\t', "    ");
-        let mut indent = expanded.len() - expanded.trim_start().len();
+        let mut indent = (expanded.len() - expanded.trim_start().len()) as i64;
         let mut content = expanded.trim();
         if content.starts_with('#') {
             let hashes = content.chars().take_while(|c| *c == '#').count();
-            indent = (hashes - 1) * 1000;
+            // Headings sit above every indented line: `#` < `##` < any list item.
+            indent = -10_000 + (hashes as i64 - 1) * 100;
             content = content[hashes..].trim();
         }
         for bullet in ["- ", "* ", "+ ", "• "] {

@@ -100,8 +100,33 @@ pub fn import_survey(
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let table = read_table(&extension, &bytes, options.sheet.as_deref())
-        .map_err(|e| fail(e.to_string()))?;
+    import_survey_bytes(project, path, &bytes, options)
+}
+
+/// [`import_survey`] for a table already in memory; `path` names it (extension, document names) and need not
+/// exist (embedded or downloaded files).
+pub fn import_survey_bytes(
+    project: &Project,
+    path: &Path,
+    bytes: &[u8],
+    options: &SurveyOptions,
+) -> Result<(Edit, SurveyReport)> {
+    let fail = |message: String| Error::Import {
+        path: path.to_path_buf(),
+        message,
+    };
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    if !EXTENSIONS.contains(&extension.as_str()) {
+        return Err(fail(format!(
+            "'.{extension}' is not a survey table; use .csv, .tsv, .xlsx or .ods"
+        )));
+    }
+    let table =
+        read_table(&extension, bytes, options.sheet.as_deref()).map_err(|e| fail(e.to_string()))?;
     build(project, path, &table, options).map_err(fail)
 }
 
