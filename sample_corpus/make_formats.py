@@ -65,7 +65,7 @@ def docx_body(text, service_note):
     for line in header[1:]:
         # `Dato: 24. mars 2022`: the field name in bold would be a speaker, so it stays plain.
         body.append(w_para([w_run(line)], style="Metadata"))
-    body.append(w_para([w_run(service_note)], style="Metadata"))
+    body.append(w_para([w_run(service_note)], style="TranscriptNote"))
     for block in blocks[1:]:
         match = TURN.match(block)
         if not match:
@@ -90,6 +90,9 @@ STYLES = (
     '<w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="32"/></w:rPr></w:style>'
     '<w:style w:type="paragraph" w:customStyle="1" w:styleId="Metadata"><w:name w:val="Metadata"/>'
     '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:rPr><w:color w:val="595959"/></w:rPr>'
+    "</w:style>"
+    '<w:style w:type="paragraph" w:customStyle="1" w:styleId="TranscriptNote"><w:name w:val="Transcript note"/>'
+    '<w:basedOn w:val="Metadata"/><w:pPr><w:spacing w:before="120" w:after="360"/></w:pPr><w:rPr><w:i/></w:rPr>'
     "</w:style>"
     "</w:styles>"
 )
@@ -295,7 +298,8 @@ def plan_layout(text):
         if re.match(r"^\d(\.\d)? ", part) and len(part) < 80:
             blocks.append(("chapter" if "." not in part.split(" ")[0] else "heading", part))
         elif len(lines) > 1:
-            blocks.append(("body", lines[0]))
+            first = "item" if re.match(r"^[a-e]\) ", lines[0]) else "body"
+            blocks.append((first, lines[0]))
             blocks.extend(("item", line) for line in lines[1:])
         elif re.match(r"^[a-e]\) ", part) or part.startswith("– "):
             blocks.append(("item", part))
@@ -349,7 +353,9 @@ def write_pdf(source, target, first_page_number, total_pages_in_plan):
         for font, size, x, y, line in lines:
             ops.append(f"/{font} {size} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm {pdf_string(line)} Tj")
         footer = f"Side {page_number} av {total_pages_in_plan}"
-        ops.append(f"/F1 8 Tf 0.35 g 1 0 0 1 {PAGE_W - RIGHT - text_width(footer, 8):.2f} 50 Tm {pdf_string(footer)} Tj 0 g")
+        # Left-aligned: text extractors start a new paragraph only where a line starts left of where the last
+        # one ended, so a right-aligned footer would be glued to the page's last paragraph.
+        ops.append(f"/F1 8 Tf 0.35 g 1 0 0 1 {LEFT} 50 Tm {pdf_string(footer)} Tj 0 g")
         ops.append("ET")
         # A thin rule under the running header.
         ops.append(f"0.6 G 0.5 w {LEFT} 798 m {PAGE_W - RIGHT} 798 l S")

@@ -1,9 +1,12 @@
 //! The bundled sample study (a fictional LOG-model follow-up in 19 schools) and case tables from CSV.
 //!
 //! `sample_corpus/cases.csv` lists the cases (case, type, municipality, group, pupils, role, years_in_position);
-//! each `sample_corpus/<group>/` holds texts with `documents.csv` (file, kind, language, cases, title) and
-//! `codings.tsv` (file, code path, coder, exact quote, memo); `sample_corpus/memos.tsv` holds memos. The files are built into
-//! the binary, so `marginalia sample DIR` works anywhere and rebuilds the same project whenever the format changes.
+//! each `sample_corpus/<group>/` holds documents (.txt, .docx, .pdf, .vtt, read by the same importers as
+//! `marginalia import`) with `documents.csv` (file, kind, language, cases, title) and `codings.tsv` (file, code
+//! path, coder, exact quote, memo); `sample_corpus/survey/` holds a staff survey spreadsheet, imported per
+//! respondent like `marginalia import-survey`, with codings of its answers; `sample_corpus/memos.tsv` holds memos.
+//! The files are built into the binary, so `marginalia sample DIR` works anywhere and rebuilds the same project
+//! whenever the format changes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,6 +17,7 @@ use crate::codebook_file::CodebookFile;
 use crate::edit::{Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::{CaseId, CodingId, DocumentId, MemoId, SetId};
+use crate::import::formats::survey::{self, SurveyOptions};
 use crate::model::{
     AttributeDef, AttributeType, Case, Coding, DocumentKind, DocumentSet, Language, Memo,
     MemoTarget, Project,
@@ -27,6 +31,18 @@ static CODEBOOKS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/codebooks");
 
 /// The codebook of the sample study.
 pub const CODEBOOK: &str = "log-followup.ron";
+
+/// The staff survey (in `sample_corpus/`): one document per respondent, the respondent a case.
+const SURVEY: &str = "survey/personalundersokelse_2022.xlsx";
+const SURVEY_ID: &str = "respondent";
+const SURVEY_QUESTIONS: [&str; 3] = [
+    "Hva fungerer godt i samarbeidet med hjelpetjenestene?",
+    "Hva hindrer samarbeidet?",
+    "Hvordan har du vært involvert i utviklingsarbeidet?",
+];
+const SURVEY_ATTRIBUTES: [&str; 4] = ["school", "role", "years_at_school", "answered"];
+/// Attributes a respondent takes over from the school case it names.
+const FROM_SCHOOL: [&str; 2] = ["municipality", "group"];
 
 /// What the sample build made.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -146,6 +162,7 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
         }
     }
     ws.apply(Edit::batch("import the sample corpus", edits))?;
+    import_staff_survey(&mut ws, &mut file_ids, &mut report.warnings)?;
 
     // Document sets by LOG/control group of the linked school.
     let mut by_group: BTreeMap<String, BTreeSet<DocumentId>> = BTreeMap::new();
@@ -292,6 +309,88 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
     report.codes = ws.project.codes.len();
     report.codings = ws.project.codings.len();
     Ok(report)
+}
+
+/// Imports the staff survey per respondent and links each answer document to the respondent's school as well;
+/// respondent cases get `type` = respondent and the school's municipality and group. Survey documents are keyed
+/// `survey/<document name>` in `file_ids`, for the survey's codings.
+fn import_staff_survey(
+    ws: &mut Workspace,
+    file_ids: &mut HashMap<String, DocumentId>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let Some(file) = CORPUS.get_file(SURVEY) else {
+        warnings.push(format!("{SURVEY} is missing"));
+        return Ok(());
+    };
+    let options = SurveyOptions {
+        id_column: SURVEY_ID.into(),
+        text_columns: SURVEY_QUESTIONS.iter().map(|q| q.to_string()).collect(),
+        attribute_columns: SURVEY_ATTRIBUTES.iter().map(|a| a.to_string()).collect(),
+        ..SurveyOptions::default()
+    };
+    let path = Path::new(SURVEY);
+    let (edit, imported) =
+        survey::import_survey_bytes(&ws.project, path, file.contents(), &options)?;
+    ws.apply(edit)?;
+    warnings.extend(imported.warnings.iter().map(|w| format!("{SURVEY}: {w}")));
+    let group = path
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let documents: BTreeSet<DocumentId> = imported.documents.iter().map(|(_, id)| *id).collect();
+    for (name, id) in &imported.documents {
+        file_ids.insert(format!("{group}/{name}"), *id);
+    }
+
+    let mut scratch = ws.project.clone();
+    let mut edits = Vec::new();
+    let respondents: Vec<Case> = scratch
+        .cases
+        .values()
+        .filter(|c| !c.documents.is_disjoint(&documents))
+        .cloned()
+        .collect();
+    for mut respondent in respondents {
+        let school_name = respondent
+            .attributes
+            .get("school")
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let Some(mut school) = scratch.find_case(&school_name).cloned() else {
+            warnings.push(format!(
+                "{SURVEY}: respondent '{}' names an unknown school '{school_name}'",
+                respondent.name
+            ));
+            continue;
+        };
+        let answers: Vec<DocumentId> = respondent
+            .documents
+            .intersection(&documents)
+            .copied()
+            .collect();
+        school.documents.extend(answers);
+        respondent.attributes.insert(
+            "type".into(),
+            crate::model::AttributeValue::Text("respondent".into()),
+        );
+        for attribute in FROM_SCHOOL {
+            if let Some(value) = school.attributes.get(attribute) {
+                respondent
+                    .attributes
+                    .insert(attribute.into(), value.clone());
+            }
+        }
+        for put in [
+            Edit::Put(Entity::Case(school)),
+            Edit::Put(Entity::Case(respondent)),
+        ] {
+            scratch.apply(put.clone())?;
+            edits.push(put);
+        }
+    }
+    ws.apply(Edit::batch("link survey answers to their schools", edits))?;
+    Ok(())
 }
 
 /// Cases and typed attributes from table rows: `name_column` names the case, other columns become attributes

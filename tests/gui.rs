@@ -261,6 +261,13 @@ fn in_vivo_and_codebook_delete_confirmation() {
     let name = project(&harness).codes[&code].name.clone();
     assert_eq!(codings_with(&harness, doc, range, code), 1);
 
+    // The Edit menu names the action to undo.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Undo: in-vivo code");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+
     // Delete it from the codebook: the confirmation names the coding that goes with it.
     harness.get_by_label(&name).click_secondary();
     harness.run_steps(2);
@@ -282,8 +289,11 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
         "Intervjuar (00:00:01): Korleis går det med ressursteamet?\n\nRektor (00:00:05): Det går betre no.\n",
     )
     .expect("write");
-    std::fs::write(source.path().join("notat.md"), "# Feltnotat\n\nEit kort notat om møtet.\n")
-        .expect("write");
+    std::fs::write(
+        source.path().join("notat.md"),
+        "# Feltnotat\n\nEit kort notat om møtet.\n",
+    )
+    .expect("write");
     std::fs::write(source.path().join("bilete.png"), [0u8, 1, 2]).expect("write");
     let docs_before = project(&harness).documents.len();
     let ctx = harness.ctx.clone();
@@ -295,7 +305,10 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
         ]),
         &ctx,
     );
-    assert!(harness.state().import_job.is_some(), "the import runs on a worker");
+    assert!(
+        harness.state().import_job.is_some(),
+        "the import runs on a worker"
+    );
     harness.state_mut().wait_for_background();
     harness.run_steps(3);
     assert_eq!(project(&harness).documents.len(), docs_before + 2);
@@ -308,7 +321,66 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
     harness.run_steps(1);
     harness.get_by_label("Assign").click();
     harness.run_steps(3);
-    let case = project(&harness).find_case("Ny skule").expect("case created");
+    let case = project(&harness)
+        .find_case("Ny skule")
+        .expect("case created");
     assert_eq!(case.documents.len(), 2);
-    assert!(harness.state().import_summary.is_none(), "the summary closes");
+    assert!(
+        harness.state().import_summary.is_none(),
+        "the summary closes"
+    );
+}
+
+#[test]
+fn keyboard_selection_and_memos() {
+    let Fixture { _dir, mut harness } = open_sample();
+    let doc = harness
+        .state()
+        .viewer
+        .document
+        .expect("first document opens");
+    let range = some_words(&harness, doc);
+    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().viewer.selected_range(),
+        Some(CharRange::new(range.start, range.end + 1)),
+        "Shift+Right extends the selection by one character"
+    );
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().viewer.selected_range(),
+        Some(CharRange::new(range.start, range.end - 1))
+    );
+
+    // A document memo: its text commits when focus leaves the field.
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    harness.get_by_label("New document memo").click();
+    harness.run_steps(2);
+    let memo = harness.state().memos.open.expect("the new memo opens");
+    harness.get_by_label("Memo text").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Memo text")
+        .type_text("Rektor skildrar teamet som sitt eige.");
+    harness.run_steps(1);
+    assert!(
+        project(&harness).memos[&memo].text.is_empty(),
+        "not committed while typing"
+    );
+    harness.get_by_label("Memo title").click();
+    harness.run_steps(2);
+    assert_eq!(
+        project(&harness).memos[&memo].text,
+        "Rektor skildrar teamet som sitt eige."
+    );
+    assert_eq!(
+        project(&harness).memos[&memo].target,
+        marginalia::model::MemoTarget::Document(doc)
+    );
 }

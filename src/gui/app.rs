@@ -354,7 +354,8 @@ impl Workbench {
             return false;
         };
         match ws.apply(edit) {
-            Ok(_) => {
+            Ok(label) => {
+                self.notice = Some(label);
                 self.schedule_save();
                 true
             }

@@ -138,28 +138,27 @@ pub fn widen(
             .map(|t| CharRange::new(t.content_start.min(m.start), t.range.end))
             .unwrap_or(hit.passage),
         HitUnit::Paragraph => doc.paragraph_at(m.start).unwrap_or(hit.passage),
-        HitUnit::Sentence => sentence_around(project.text(document), hit.passage, m),
+        HitUnit::Sentence => {
+            let floor = doc
+                .turn_at(m.start)
+                .map(|t| t.content_start)
+                .unwrap_or(hit.passage.start);
+            sentence_around(project.text(document), hit.passage, m, floor)
+        }
     }
 }
 
-/// The sentence around a match, within its passage.
-fn sentence_around(text: &str, passage: CharRange, m: CharRange) -> CharRange {
+/// The sentence around a match, within its passage, never before `floor` (where a turn's words start).
+fn sentence_around(text: &str, passage: CharRange, m: CharRange, floor: usize) -> CharRange {
     let Some(part) = slice(text, passage) else {
         return m;
     };
     let chars: Vec<char> = part.chars().collect();
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let lowest = floor.saturating_sub(passage.start).min(chars.len());
     let mut start = m.start.saturating_sub(passage.start).min(chars.len());
-    while start > 0 && !is_end(chars[start - 1]) {
+    while start > lowest && !is_end(chars[start - 1]) {
         start -= 1;
-    }
-    // Skip a speaker label ("Rektor (00:01:02): ") and leading spaces.
-    if let Some(colon) = chars[start..m.start.saturating_sub(passage.start).min(chars.len())]
-        .iter()
-        .position(|c| *c == ':')
-        .filter(|_| start == 0)
-    {
-        start += colon + 1;
     }
     while start < chars.len() && chars[start].is_whitespace() {
         start += 1;
@@ -294,9 +293,9 @@ mod tests {
             .find("ressursteam")
             .map(|b| text[..b].chars().count())
             .unwrap_or(0);
-        let r = sentence_around(text, passage, CharRange::new(at, at + 11));
+        let r = sentence_around(text, passage, CharRange::new(at, at + 11), 19);
         assert_eq!(slice(text, r), Some("Me fekk eit ressursteam i fjor."));
-        let first = sentence_around(text, passage, CharRange::new(23, 26));
+        let first = sentence_around(text, passage, CharRange::new(23, 26), 19);
         assert_eq!(slice(text, first), Some("Det var fint."));
     }
 }

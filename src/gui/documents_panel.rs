@@ -38,6 +38,8 @@ pub struct DocumentsState {
     pub filter: String,
     pub grouping: Grouping,
     counts: Option<(u64, HashMap<DocumentId, usize>)>,
+    /// The document the list last scrolled to (it follows the viewer).
+    shown: Option<DocumentId>,
 }
 
 pub fn documents_ui(
@@ -146,6 +148,8 @@ pub fn documents_ui(
         }
     };
     let dark = ui.visuals().dark_mode;
+    let shown = state.shown;
+    state.shown = current;
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .auto_shrink([false, false])
@@ -157,6 +161,9 @@ pub fn documents_ui(
                         ui.horizontal(|ui| {
                             let selected = current == Some(doc.id);
                             let response = ui.selectable_label(selected, &doc.name);
+                            if selected && shown != current {
+                                response.scroll_to_me(None);
+                            }
                             if response.clicked() {
                                 commands.push(Command::OpenDocument(doc.id));
                             }

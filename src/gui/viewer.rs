@@ -175,7 +175,9 @@ impl ViewerState {
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("viewer", doc.id))
             .auto_shrink([false, false]);
-        if let Some(offset) = self.scroll_to.take() {
+        if let Some(offset) = self.scroll_to.take()
+            && !layout.units.is_empty()
+        {
             let unit = layout.unit_at(offset);
             let fonts_ctx = ui.ctx().clone();
             layout.ensure(&fonts_ctx, unit, text, &mut self.stats);
