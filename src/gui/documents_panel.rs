@@ -17,10 +17,18 @@ pub enum Grouping {
     Case,
     Set,
     Kind,
+    /// By the value of a case attribute (e.g. municipality) of the document's cases.
+    Attribute,
 }
 
 impl Grouping {
-    const ALL: [Grouping; 4] = [Self::None, Self::Case, Self::Set, Self::Kind];
+    const ALL: [Grouping; 5] = [
+        Self::None,
+        Self::Case,
+        Self::Set,
+        Self::Kind,
+        Self::Attribute,
+    ];
 
     fn label(self) -> &'static str {
         match self {
@@ -28,6 +36,7 @@ impl Grouping {
             Self::Case => s::GROUP_CASE,
             Self::Set => s::GROUP_SET,
             Self::Kind => s::GROUP_KIND,
+            Self::Attribute => s::GROUP_ATTRIBUTE,
         }
     }
 }
@@ -37,6 +46,8 @@ impl Grouping {
 pub struct DocumentsState {
     pub filter: String,
     pub grouping: Grouping,
+    /// The attribute to group by when grouping by attribute.
+    pub attribute: Option<String>,
     counts: Option<(u64, HashMap<DocumentId, usize>)>,
     /// The document the list last scrolled to (it follows the viewer).
     shown: Option<DocumentId>,
@@ -68,10 +79,45 @@ pub fn documents_ui(
         )
         .labelled_by(label.id);
     });
+    if state.grouping == Grouping::Attribute
+        && state
+            .attribute
+            .as_ref()
+            .is_none_or(|a| !project.attributes.contains_key(a))
+    {
+        state.attribute = project
+            .attributes
+            .keys()
+            .find(|k| k.as_str() == "municipality")
+            .or_else(|| project.attributes.keys().next())
+            .cloned();
+    }
     ui.horizontal(|ui| {
-        ui.label(s::GROUP_BY);
-        for g in Grouping::ALL {
-            ui.selectable_value(&mut state.grouping, g, g.label());
+        let label = ui.label(s::GROUP_BY);
+        egui::ComboBox::from_id_salt("group-by")
+            .selected_text(state.grouping.label())
+            .width(90.0)
+            .show_ui(ui, |ui| {
+                for g in Grouping::ALL {
+                    if g == Grouping::Attribute && project.attributes.is_empty() {
+                        continue;
+                    }
+                    ui.selectable_value(&mut state.grouping, g, g.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if state.grouping == Grouping::Attribute {
+            egui::ComboBox::from_id_salt("group-attribute")
+                .selected_text(state.attribute.clone().unwrap_or_default())
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for name in project.attributes.keys() {
+                        ui.selectable_value(&mut state.attribute, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         }
     });
     ui.add_space(2.0);
@@ -118,6 +164,34 @@ pub fn documents_ui(
             if !loose.is_empty() {
                 out.push((s::NO_CASE.into(), loose));
             }
+            out
+        }
+        Grouping::Attribute => {
+            let attribute = state.attribute.clone().unwrap_or_default();
+            let mut groups: std::collections::BTreeMap<String, Vec<&Document>> =
+                std::collections::BTreeMap::new();
+            for doc in &docs {
+                let mut values: Vec<String> = project
+                    .cases_of(doc.id)
+                    .iter()
+                    .filter_map(|c| c.attributes.get(&attribute))
+                    .map(|v| v.to_string())
+                    .collect();
+                values.sort();
+                values.dedup();
+                if values.is_empty() {
+                    values.push(s::NO_VALUE.into());
+                }
+                for value in values {
+                    groups.entry(value).or_default().push(doc);
+                }
+            }
+            let mut out: Vec<(String, Vec<&Document>)> = groups.into_iter().collect();
+            out.sort_by(|a, b| {
+                (a.0 == s::NO_VALUE)
+                    .cmp(&(b.0 == s::NO_VALUE))
+                    .then_with(|| crate::collate::compare(&a.0, &b.0))
+            });
             out
         }
         Grouping::Set => {

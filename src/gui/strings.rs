@@ -49,6 +49,8 @@ pub const GROUP_NONE: &str = "Name";
 pub const GROUP_CASE: &str = "Case";
 pub const GROUP_KIND: &str = "Kind";
 pub const GROUP_SET: &str = "Set";
+pub const GROUP_ATTRIBUTE: &str = "Attribute";
+pub const NO_VALUE: &str = "(no value)";
 pub const NO_CASE: &str = "(no case)";
 pub const NO_SET: &str = "(no set)";
 
