@@ -18,7 +18,7 @@ use marginalia::index::SearchIndex;
 use marginalia::model::Project;
 
 use super::output::{print_excerpts, print_json, shorten};
-use super::{find_case, find_code, find_doc};
+use super::{find_case, find_code, find_coder, find_doc, ids};
 
 /// How a result is shown or saved.
 #[derive(Debug, Args)]
@@ -178,30 +178,14 @@ pub struct WordsArgs {
 
 fn scope(p: &Project, args: &ScopeArgs) -> Result<Scope> {
     Ok(Scope {
-        cases: args
-            .cases
-            .iter()
-            .map(|c| find_case(p, c).map(|c| c.id))
-            .collect::<Result<_>>()?,
+        cases: ids(p, &args.cases, find_case, |c| c.id)?,
         attributes: args
             .attrs
             .iter()
             .map(|a| AttrFilter::parse(a).map_err(anyhow::Error::from))
             .collect::<Result<_>>()?,
-        documents: args
-            .docs
-            .iter()
-            .map(|d| find_doc(p, d).map(|d| d.id))
-            .collect::<Result<_>>()?,
-        coders: args
-            .coders
-            .iter()
-            .map(|c| {
-                p.find_coder(c)
-                    .map(|c| c.id)
-                    .ok_or_else(|| anyhow!("no coder named '{c}'"))
-            })
-            .collect::<Result<_>>()?,
+        documents: ids(p, &args.docs, find_doc, |d| d.id)?,
+        coders: ids(p, &args.coders, find_coder, |c| c.id)?,
     })
 }
 

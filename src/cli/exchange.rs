@@ -9,7 +9,7 @@ use marginalia::interop::{outline, qdc, qdpx_read, qdpx_write};
 use marginalia::{Workspace, query, retrieve};
 
 use super::output::{print_excerpts, print_json};
-use super::{find_case, find_code, find_doc, split_kv};
+use super::{find_case, find_code, find_coder, find_doc, ids, split_kv};
 
 /// Arguments of `excerpts`.
 pub struct ExcerptArgs {
@@ -40,31 +40,11 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
     let p = &ws.project;
     let filter = retrieve::ExcerptFilter {
-        codes: args
-            .code
-            .iter()
-            .map(|c| find_code(p, c).map(|c| c.id))
-            .collect::<Result<_>>()?,
+        codes: ids(p, &args.code, find_code, |c| c.id)?,
         include_subcodes: args.subcodes,
-        cases: args
-            .case
-            .iter()
-            .map(|c| find_case(p, c).map(|c| c.id))
-            .collect::<Result<_>>()?,
-        coders: args
-            .by
-            .iter()
-            .map(|c| {
-                p.find_coder(c)
-                    .map(|c| c.id)
-                    .ok_or_else(|| anyhow!("no coder named '{c}'"))
-            })
-            .collect::<Result<_>>()?,
-        documents: args
-            .doc
-            .iter()
-            .map(|d| find_doc(p, d).map(|d| d.id))
-            .collect::<Result<_>>()?,
+        cases: ids(p, &args.case, find_case, |c| c.id)?,
+        coders: ids(p, &args.by, find_coder, |c| c.id)?,
+        documents: ids(p, &args.doc, find_doc, |d| d.id)?,
     };
     let attributes = args
         .attrs

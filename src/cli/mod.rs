@@ -300,26 +300,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 start.elapsed().as_secs_f64()
             );
         }
-        Command::Undo { dir } => {
-            let mut ws = Workspace::open(&dir)?;
-            match ws.undo()? {
-                Some(label) => {
-                    ws.save()?;
-                    println!("Undid: {label}");
-                }
-                None => println!("Nothing to undo"),
-            }
-        }
-        Command::Redo { dir } => {
-            let mut ws = Workspace::open(&dir)?;
-            match ws.redo()? {
-                Some(label) => {
-                    ws.save()?;
-                    println!("Redid: {label}");
-                }
-                None => println!("Nothing to redo"),
-            }
-        }
+        Command::Undo { dir } => step_history(&dir, Workspace::undo, "Undid", "Nothing to undo")?,
+        Command::Redo { dir } => step_history(&dir, Workspace::redo, "Redid", "Nothing to redo")?,
         Command::Unlock { dir } => {
             let layout = marginalia::store::Layout::new(&dir);
             if !layout.is_project() {
@@ -383,6 +365,24 @@ pub fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Undo or redo one step and save.
+fn step_history(
+    dir: &Path,
+    step: fn(&mut Workspace) -> marginalia::Result<Option<String>>,
+    done: &str,
+    nothing: &str,
+) -> Result<()> {
+    let mut ws = Workspace::open(dir)?;
+    match step(&mut ws)? {
+        Some(label) => {
+            ws.save()?;
+            println!("{done}: {label}");
+        }
+        None => println!("{nothing}"),
+    }
+    Ok(())
+}
+
 fn default_coder() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
@@ -414,6 +414,21 @@ fn find_code<'p>(p: &'p Project, key: &str) -> Result<&'p marginalia::model::Cod
 fn find_case<'p>(p: &'p Project, key: &str) -> Result<&'p Case> {
     p.find_case(key)
         .ok_or_else(|| anyhow!("no case named '{key}' (see `marginalia cases DIR list`)"))
+}
+
+fn find_coder<'p>(p: &'p Project, key: &str) -> Result<&'p marginalia::model::Coder> {
+    p.find_coder(key)
+        .ok_or_else(|| anyhow!("no coder named '{key}'"))
+}
+
+/// Resolves many names at once with one of the `find_*` functions; the first unknown name is the error.
+fn ids<'p, T: 'p, I>(
+    p: &'p Project,
+    keys: &[String],
+    find: impl Fn(&'p Project, &str) -> Result<&'p T>,
+    id: impl Fn(&T) -> I,
+) -> Result<Vec<I>> {
+    keys.iter().map(|k| find(p, k).map(&id)).collect()
 }
 
 fn parse_range(text: &str) -> Result<CharRange> {
