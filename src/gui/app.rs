@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use egui::{Key, RichText, Ui};
 
 use crate::edit::Edit;
+use crate::gui::analysis::{AnalysisInput, AnalysisState, View};
 use crate::gui::cases_panel::{self, CasesState};
 use crate::gui::codebook_panel::{self, CodebookState};
 use crate::gui::coding_actions as coding;
@@ -95,6 +96,8 @@ pub struct Workbench {
     pub right_tab: RightTab,
     pub import_job: Option<ImportJob>,
     pub import_summary: Option<ImportSummary>,
+    /// The analysis views (Analysis menu).
+    pub analysis: AnalysisState,
     /// An error shown in red until dismissed.
     pub error: Option<String>,
     /// A short notice ("Undone: …").
@@ -135,6 +138,7 @@ impl Workbench {
             right_tab: RightTab::default(),
             import_job: None,
             import_summary: None,
+            analysis: AnalysisState::default(),
             error: None,
             notice: None,
             data_dir,
@@ -717,6 +721,11 @@ impl Workbench {
                 self.prefs.snap_words = !self.prefs.snap_words;
                 self.viewer.snap_words = self.prefs.snap_words;
             }
+            Action::OpenMatrix => self.analysis.open(View::Matrix),
+            Action::OpenCooccurrence => self.analysis.open(View::Cooccurrence),
+            Action::OpenChart => self.analysis.open(View::Chart),
+            Action::OpenQueryBuilder => self.analysis.open(View::Query),
+            Action::OpenWords => self.analysis.open(View::Words),
         }
     }
 
@@ -862,6 +871,7 @@ impl Workbench {
                 (Menu::Edit, s::MENU_EDIT),
                 (Menu::Code, s::MENU_CODE),
                 (Menu::View, s::MENU_VIEW),
+                (Menu::Analysis, s::MENU_ANALYSIS),
             ] {
                 ui.menu_button(title, |ui| {
                     for spec in ACTIONS.iter().filter(|a| a.menu == menu) {
@@ -1213,5 +1223,29 @@ impl Workbench {
         {
             self.import_summary = None;
         }
+        self.analysis_ui(ctx, commands);
+    }
+
+    /// The analysis windows; the search index is brought up to date first when a coding query needs it.
+    fn analysis_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(ws) = &self.ws else { return };
+        if self.analysis.needs_index()
+            && let IndexState::Ready(index) = &mut self.index
+            && let Err(e) = index.sync(&ws.project)
+        {
+            self.error = Some(e.to_string());
+        }
+        let index = match &self.index {
+            IndexState::Ready(index) => Some(index.as_ref()),
+            _ => None,
+        };
+        let input = AnalysisInput {
+            project: &ws.project,
+            revision: ws.revision,
+            selected_codes: &self.selected_codes,
+            index,
+            coder: &self.prefs.coder,
+        };
+        self.analysis.windows_ui(ctx, &input, commands);
     }
 }

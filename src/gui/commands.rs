@@ -106,6 +106,11 @@ pub enum Action {
     Find,
     ToggleTheme,
     ToggleSnapWords,
+    OpenMatrix,
+    OpenCooccurrence,
+    OpenChart,
+    OpenQueryBuilder,
+    OpenWords,
 }
 
 /// Which menu an action sits in.
@@ -115,6 +120,7 @@ pub enum Menu {
     Edit,
     Code,
     View,
+    Analysis,
     /// Reachable only by its shortcut (a second key for another action).
     Hidden,
 }
@@ -268,6 +274,23 @@ pub const ACTIONS: &[ActionSpec] = &[
         None,
         true,
     ),
+    spec(Action::OpenMatrix, Menu::Analysis, s::MATRIX, None, true),
+    spec(
+        Action::OpenCooccurrence,
+        Menu::Analysis,
+        s::COOCCURRENCE,
+        None,
+        true,
+    ),
+    spec(Action::OpenChart, Menu::Analysis, s::CHART, None, true),
+    spec(
+        Action::OpenQueryBuilder,
+        Menu::Analysis,
+        s::QUERY_BUILDER,
+        None,
+        true,
+    ),
+    spec(Action::OpenWords, Menu::Analysis, s::WORDS, None, true),
 ];
 
 /// The spec of an action.

@@ -1,5 +1,6 @@
 //! The egui workbench: window setup and the eframe wrapper around [`app::Workbench`] (which tests drive directly).
 
+pub mod analysis;
 pub mod app;
 pub mod cases_panel;
 pub mod codebook_panel;

@@ -243,3 +243,96 @@ pub fn in_vivo_label(name: &str) -> String {
 pub fn attribute_error(attribute: &str, error: &str) -> String {
     format!("{attribute}: {error}")
 }
+
+// Analysis views (src/gui/analysis)
+pub const MENU_ANALYSIS: &str = "Analysis";
+pub const MATRIX: &str = "Code × case matrix";
+pub const COOCCURRENCE: &str = "Code co-occurrence";
+pub const CHART: &str = "Chart: codes by case group";
+pub const QUERY_BUILDER: &str = "Coding query";
+pub const WORDS: &str = "Word frequencies";
+pub const ROWS: &str = "Rows";
+pub const ROWS_CODES: &str = "Codes";
+pub const ROWS_PARENTS: &str = "Top-level codes (rolled up)";
+pub const COLUMNS: &str = "Columns";
+pub const COLUMNS_CASES: &str = "Cases";
+pub const COLUMNS_DOCUMENTS: &str = "Documents";
+pub const COLUMNS_SPEAKERS: &str = "Speakers";
+pub const VALUE: &str = "Value";
+pub const ONLY_SELECTED_CODES: &str = "Only the codes selected in the codebook";
+pub const TOTAL: &str = "Total";
+pub const CODE: &str = "Code";
+pub const EXPORT_CSV: &str = "Export CSV…";
+pub const EXPORT_XLSX: &str = "Export XLSX…";
+pub const CLICK_A_CELL: &str = "Click a cell to list the excerpts behind its number.";
+pub const NOTHING_TO_SHOW: &str = "Nothing to show: no codes or no columns.";
+pub const PROXIMITY: &str = "Together when";
+pub const PROX_OVERLAP: &str = "they overlap";
+pub const PROX_WITHIN: &str = "within N characters";
+pub const PROX_TURN: &str = "in the same turn";
+pub const PROX_PARAGRAPH: &str = "in the same paragraph";
+pub const CHARACTERS: &str = "Characters";
+pub const JACCARD: &str = "Jaccard (normalised)";
+pub const GROUP_BY_ATTRIBUTE: &str = "Case groups by";
+pub const STACK_CODE: &str = "Code (stacked by sub-code)";
+pub const NO_ATTRIBUTES: &str = "The project has no case attributes to group by.";
+pub const CODE_A: &str = "Code A";
+pub const CODE_B: &str = "Code B";
+pub const OPERATOR: &str = "Operator";
+pub const NEAR_CHARS: &str = "within N characters";
+pub const NEAR_TURN: &str = "in the same turn";
+pub const CHOOSE_CODE: &str = "(choose a code)";
+pub const RESTRICT: &str = "Restrict to";
+pub const ANY_CASE: &str = "Any case";
+pub const ANY_ATTRIBUTE: &str = "Any attribute";
+pub const ANY_VALUE: &str = "Any value";
+pub const ANY_CODER: &str = "Any coder";
+pub const SPEAKER: &str = "Speaker";
+pub const SPEAKER_HINT: &str = "e.g. Rektor";
+pub const TEXT_QUERY: &str = "Text query";
+pub const TEXT_QUERY_HINT: &str = "words, \"phrases\", prefix*";
+pub const RUN_QUERY: &str = "Run query";
+pub const SAVE_AS_CODE: &str = "Save as code…";
+pub const NEW_CODE_PATH: &str = "Code to save as";
+pub const SAVE_CODE: &str = "Save";
+pub const CHOOSE_TWO_CODES: &str =
+    "Choose code A (and code B unless the operator is OR with one code).";
+pub const SELECTION: &str = "Text";
+pub const SEL_ALL: &str = "All documents";
+pub const SEL_CODES: &str = "Excerpts of the selected codes";
+pub const SEL_GROUP: &str = "A case group";
+pub const STEMMED: &str = "Group by stem";
+pub const STOP_WORDS: &str = "Leave out stop words";
+pub const WORD: &str = "Word";
+pub const COUNT: &str = "Count";
+pub const DOCUMENTS_COUNT: &str = "Documents";
+pub const CLICK_A_WORD: &str = "Click a word to see it in context.";
+pub const SELECT_CODES_IN_CODEBOOK: &str = "Select one or more codes in the codebook.";
+
+/// "12 excerpts behind Barriers/Resource shortage × LOG".
+pub fn cell_excerpts(n: usize, row: &str, column: &str) -> String {
+    format!(
+        "{n} {} behind {row} × {column}",
+        if n == 1 { "excerpt" } else { "excerpts" }
+    )
+}
+
+/// "8 passages, 3 documents, 2 140 characters".
+pub fn passages_summary(passages: usize, documents: usize, characters: usize) -> String {
+    format!("{passages} passages in {documents} documents, {characters} characters")
+}
+
+/// "Exported to …".
+pub fn exported(path: &str) -> String {
+    format!("Exported to {path}")
+}
+
+/// "1 204 words, 3 120 distinct".
+pub fn words_summary(total: usize, distinct: usize) -> String {
+    format!("{total} words, {distinct} distinct")
+}
+
+/// "'ressurs' in context: 14 lines".
+pub fn kwic_title(word: &str, n: usize) -> String {
+    format!("“{word}” in context: {n} lines")
+}

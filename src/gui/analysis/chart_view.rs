@@ -1,0 +1,262 @@
+//! The Chart view: how often a code is applied in each case group (e.g. LOG vs control), one bar per group,
+//! stacked by sub-code (each rolled up with its own sub-codes), drawn with egui_plot.
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::AnalysisInput;
+use crate::analysis::{Columns, MatrixSpec, RowMode, Value, matrix};
+use crate::gui::{strings as s, theme};
+use crate::ids::CodeId;
+
+/// One stacked segment: a code and its count per group.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub code: CodeId,
+    pub label: String,
+    pub colour: String,
+    pub counts: Vec<f64>,
+}
+
+/// The bars: group labels and the segments stacked on them.
+#[derive(Clone, Debug, Default)]
+pub struct ChartData {
+    pub groups: Vec<String>,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Key {
+    attribute: String,
+    code: CodeId,
+    value: Value,
+    revision: u64,
+}
+
+/// The view's choices and cached bars.
+#[derive(Default)]
+pub struct ChartView {
+    pub open: bool,
+    pub attribute: Option<String>,
+    pub code: Option<CodeId>,
+    pub value: Value,
+    cache: Option<(Key, Result<ChartData, String>)>,
+}
+
+/// The bars for a code by the groups of an attribute: the code's sub-codes (rolled up) and its own codings.
+pub fn chart_data(
+    project: &crate::model::Project,
+    attribute: &str,
+    code: CodeId,
+    value: Value,
+) -> crate::Result<ChartData> {
+    let children: Vec<CodeId> = project
+        .code_tree()
+        .into_iter()
+        .filter(|(_, c)| c.parent == Some(code))
+        .map(|(_, c)| c.id)
+        .collect();
+    let spec = |codes: Vec<CodeId>, include_subcodes: bool| MatrixSpec {
+        rows: RowMode::Codes,
+        codes,
+        include_subcodes,
+        columns: Columns::Attribute(attribute.to_string()),
+        value,
+        scope: Default::default(),
+    };
+    let own = matrix(project, &spec(vec![code], false))?;
+    let mut data = ChartData {
+        groups: own.columns.iter().map(|c| c.label.clone()).collect(),
+        segments: Vec::new(),
+    };
+    let mut push = |m: &crate::analysis::Matrix, r: usize, label: String| {
+        let id = m.rows[r].code;
+        data.segments.push(Segment {
+            code: id,
+            label,
+            colour: project
+                .codes
+                .get(&id)
+                .map(|c| c.colour.clone())
+                .unwrap_or_default(),
+            counts: m.values[r].clone(),
+        });
+    };
+    if !children.is_empty() {
+        let subs = matrix(project, &spec(children.clone(), true))?;
+        for r in 0..subs.rows.len() {
+            let name = project
+                .codes
+                .get(&subs.rows[r].code)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            push(&subs, r, name);
+        }
+    }
+    if own
+        .values
+        .first()
+        .is_some_and(|v| v.iter().any(|x| *x > 0.0))
+        || children.is_empty()
+    {
+        let name = project
+            .codes
+            .get(&code)
+            .map(|c| format!("{} (itself)", c.name))
+            .unwrap_or_default();
+        push(&own, 0, name);
+    }
+    Ok(data)
+}
+
+impl ChartView {
+    fn ensure_defaults(&mut self, input: &AnalysisInput<'_>) {
+        let project = input.project;
+        if self
+            .attribute
+            .as_ref()
+            .is_none_or(|a| !project.attributes.contains_key(a))
+        {
+            self.attribute = super::default_attribute(project);
+        }
+        if self.code.is_none_or(|c| !project.codes.contains_key(&c)) {
+            // The first top-level code with sub-codes.
+            self.code = project
+                .code_tree()
+                .into_iter()
+                .find(|(_, c)| {
+                    c.parent.is_none() && project.codes.values().any(|x| x.parent == Some(c.id))
+                })
+                .or_else(|| project.code_tree().into_iter().next())
+                .map(|(_, c)| c.id);
+        }
+    }
+
+    /// The bars for the current choices (recomputed only when they or the project changed).
+    pub fn current(&mut self, input: &AnalysisInput<'_>) -> Option<Result<&ChartData, &str>> {
+        self.ensure_defaults(input);
+        let key = Key {
+            attribute: self.attribute.clone()?,
+            code: self.code?,
+            value: self.value,
+            revision: input.revision,
+        };
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let data = chart_data(input.project, &key.attribute, key.code, key.value)
+                .map_err(|e| e.to_string());
+            self.cache = Some((key, data));
+        }
+        self.cache.as_ref().map(|(_, d)| match d {
+            Ok(d) => Ok(d),
+            Err(e) => Err(e.as_str()),
+        })
+    }
+
+    pub fn window_ui(&mut self, ctx: &egui::Context, input: &AnalysisInput<'_>) {
+        let mut open = self.open;
+        egui::Window::new(s::CHART)
+            .id(egui::Id::unique("analysis-chart"))
+            .open(&mut open)
+            .default_size([820.0, 560.0])
+            .resizable(true)
+            .show(ctx, |ui| self.body_ui(ui, input));
+        self.open = open;
+    }
+
+    fn body_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
+        let dark = ui.visuals().dark_mode;
+        self.ensure_defaults(input);
+        let project = input.project;
+        if project.attributes.is_empty() {
+            ui.label(RichText::new(s::NO_ATTRIBUTES).color(theme::muted(dark)));
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(s::GROUP_BY_ATTRIBUTE);
+            egui::ComboBox::from_id_salt("chart-attr")
+                .selected_text(self.attribute.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for name in super::attribute_names(project) {
+                        ui.selectable_value(&mut self.attribute, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.separator();
+            let label = ui.label(s::STACK_CODE);
+            let current = self.code.map(|c| project.code_path(c)).unwrap_or_default();
+            egui::ComboBox::from_id_salt("chart-code")
+                .selected_text(current)
+                .width(260.0)
+                .height(420.0)
+                .show_ui(ui, |ui| {
+                    for (id, path) in super::code_choices(project) {
+                        ui.selectable_value(&mut self.code, Some(id), path);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.separator();
+            let label = ui.label(s::VALUE);
+            egui::ComboBox::from_id_salt("chart-value")
+                .selected_text(self.value.label())
+                .show_ui(ui, |ui| {
+                    for value in [Value::Codings, Value::Documents, Value::Characters] {
+                        ui.selectable_value(&mut self.value, value, value.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        ui.separator();
+        let value_label = self.value.label();
+        let data = match self.current(input) {
+            None => return,
+            Some(Err(e)) => {
+                ui.label(RichText::new(e).color(theme::error_colour(dark)));
+                return;
+            }
+            Some(Ok(data)) => data.clone(),
+        };
+        let groups = data.groups.clone();
+        let mut charts: Vec<BarChart> = Vec::new();
+        for segment in &data.segments {
+            let bars = segment
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(x, v)| {
+                    Bar::new(x as f64, *v)
+                        .width(0.6)
+                        .name(groups.get(x).cloned().unwrap_or_default())
+                })
+                .collect();
+            let mut chart = BarChart::new(segment.label.clone(), bars)
+                .color(theme::code_colour(&segment.colour, dark));
+            {
+                let below: Vec<&BarChart> = charts.iter().collect();
+                chart = chart.stack_on(&below);
+            }
+            charts.push(chart);
+        }
+        Plot::new("chart-plot")
+            .legend(Legend::default())
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_drag(false)
+            .y_axis_label(value_label)
+            .x_axis_formatter(move |mark, _| {
+                let x = mark.value;
+                if (x - x.round()).abs() < 1e-6 && x >= 0.0 {
+                    groups.get(x.round() as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .show(ui, |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+            });
+    }
+}

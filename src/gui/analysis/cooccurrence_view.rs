@@ -1,0 +1,306 @@
+//! The Co-occurrence view: codes × codes as a heatmap (overlap, within N characters, same turn or paragraph;
+//! counts or Jaccard values); a click on a cell lists the excerpts of the codings behind it; CSV/XLSX export.
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui};
+use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
+use crate::gui::commands::Command;
+use crate::gui::{strings as s, theme};
+use crate::retrieve::Excerpt;
+
+/// The view's choices and its cached result.
+pub struct CooccurrenceView {
+    pub open: bool,
+    pub proximity: Proximity,
+    /// N for [`Proximity::Within`], kept while another proximity is chosen.
+    pub within: usize,
+    pub jaccard: bool,
+    pub include_subcodes: bool,
+    pub only_selected: bool,
+    pub selected: Option<(usize, usize)>,
+    cache: Option<(CooccurrenceSpec, u64, Result<Cooccurrence, String>)>,
+    excerpts: Option<((usize, usize), u64, Vec<Excerpt>)>,
+}
+
+impl Default for CooccurrenceView {
+    fn default() -> Self {
+        Self {
+            open: false,
+            proximity: Proximity::Overlap,
+            within: 200,
+            jaccard: false,
+            include_subcodes: false,
+            only_selected: false,
+            selected: None,
+            cache: None,
+            excerpts: None,
+        }
+    }
+}
+
+impl CooccurrenceView {
+    pub fn spec(&self, input: &AnalysisInput<'_>) -> CooccurrenceSpec {
+        CooccurrenceSpec {
+            codes: if self.only_selected {
+                input.selected_codes.iter().copied().collect()
+            } else {
+                Vec::new()
+            },
+            include_subcodes: self.include_subcodes,
+            proximity: match self.proximity {
+                Proximity::Within(_) => Proximity::Within(self.within),
+                other => other,
+            },
+            jaccard: self.jaccard,
+            scope: Default::default(),
+        }
+    }
+
+    /// The table for the current choices (recomputed only when they or the project changed).
+    pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Cooccurrence, &str> {
+        let spec = self.spec(input);
+        let fresh = self
+            .cache
+            .as_ref()
+            .is_some_and(|(k, r, _)| *k == spec && *r == input.revision);
+        if !fresh {
+            let result = cooccurrence(input.project, &spec).map_err(|e| e.to_string());
+            if let Ok(t) = &result
+                && self
+                    .selected
+                    .is_some_and(|(r, c)| r >= t.codes.len() || c >= t.codes.len())
+            {
+                self.selected = None;
+            }
+            self.cache = Some((spec, input.revision, result));
+            self.excerpts = None;
+        }
+        match &self.cache {
+            Some((_, _, Ok(t))) => Ok(t),
+            Some((_, _, Err(e))) => Err(e.as_str()),
+            None => Err(""),
+        }
+    }
+
+    /// The excerpts behind the selected cell.
+    pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
+        let Some(cell) = self.selected else {
+            return Vec::new();
+        };
+        if let Some((c, r, list)) = &self.excerpts
+            && *c == cell
+            && *r == input.revision
+        {
+            return list.clone();
+        }
+        let list = match self.current(input) {
+            Ok(t) => t.cell_excerpts(input.project, cell.0, cell.1),
+            Err(_) => Vec::new(),
+        };
+        self.excerpts = Some((cell, input.revision, list.clone()));
+        list
+    }
+
+    pub fn window_ui(
+        &mut self,
+        ctx: &egui::Context,
+        input: &AnalysisInput<'_>,
+        exporter: &Exporter,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        let mut open = self.open;
+        egui::Window::new(s::COOCCURRENCE)
+            .id(egui::Id::unique("analysis-cooccurrence"))
+            .open(&mut open)
+            .default_size([980.0, 660.0])
+            .default_pos([290.0, 60.0])
+            .resizable(true)
+            .show(ctx, |ui| {
+                self.body_ui(ui, input, exporter, message, commands)
+            });
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        exporter: &Exporter,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.set_min_size(egui::vec2(880.0, 600.0));
+        self.controls_ui(ui);
+        let table = self.current(input).ok().map(Cooccurrence::to_table);
+        export_row_ui(ui, exporter, message, "cooccurrence", || table.clone());
+        ui.separator();
+        let dark = ui.visuals().dark_mode;
+        let selected = self.selected;
+        let mut clicked = None;
+        let height = (ui.available_height() * 0.55).clamp(180.0, 560.0);
+        match self.current(input) {
+            Err(e) => {
+                ui.label(RichText::new(e).color(theme::error_colour(dark)));
+                return;
+            }
+            Ok(t) if t.codes.is_empty() => {
+                ui.label(RichText::new(s::NOTHING_TO_SHOW).color(theme::muted(dark)));
+                return;
+            }
+            Ok(t) => {
+                ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
+                    clicked = table_ui(ui, input, t, selected);
+                });
+            }
+        }
+        if clicked.is_some() {
+            self.selected = clicked;
+        }
+        ui.separator();
+        let Some((r, c)) = self.selected else {
+            ui.label(RichText::new(s::CLICK_A_CELL).color(theme::muted(dark)));
+            return;
+        };
+        let list = self.selected_excerpts(input);
+        let (a, b) = match self.current(input) {
+            Ok(t) => (
+                t.codes.get(r).map(|x| x.label.clone()).unwrap_or_default(),
+                t.codes.get(c).map(|x| x.label.clone()).unwrap_or_default(),
+            ),
+            Err(_) => return,
+        };
+        ui.label(RichText::new(s::cell_excerpts(list.len(), &a, &b)).strong());
+        super::excerpt_list_ui(ui, input.project, "cooc-excerpts", &list, commands);
+    }
+
+    fn controls_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(s::PROXIMITY);
+            let current = match self.proximity {
+                Proximity::Overlap => s::PROX_OVERLAP,
+                Proximity::Within(_) => s::PROX_WITHIN,
+                Proximity::SameTurn => s::PROX_TURN,
+                Proximity::SameParagraph => s::PROX_PARAGRAPH,
+            };
+            egui::ComboBox::from_id_salt("cooc-proximity")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.proximity, Proximity::Overlap, s::PROX_OVERLAP);
+                    ui.selectable_value(
+                        &mut self.proximity,
+                        Proximity::Within(self.within),
+                        s::PROX_WITHIN,
+                    );
+                    ui.selectable_value(&mut self.proximity, Proximity::SameTurn, s::PROX_TURN);
+                    ui.selectable_value(
+                        &mut self.proximity,
+                        Proximity::SameParagraph,
+                        s::PROX_PARAGRAPH,
+                    );
+                })
+                .response
+                .labelled_by(label.id);
+            if matches!(self.proximity, Proximity::Within(_)) {
+                let label = ui.label(s::CHARACTERS);
+                ui.add(egui::DragValue::new(&mut self.within).range(0..=100_000))
+                    .labelled_by(label.id);
+            }
+            ui.separator();
+            ui.checkbox(&mut self.jaccard, s::JACCARD);
+            ui.checkbox(&mut self.include_subcodes, s::INCLUDE_SUBCODES);
+            ui.checkbox(&mut self.only_selected, s::ONLY_SELECTED_CODES);
+        });
+    }
+}
+
+fn table_ui(
+    ui: &mut Ui,
+    input: &AnalysisInput<'_>,
+    t: &Cooccurrence,
+    selected: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let dark = ui.visuals().dark_mode;
+    let decimals = if t.spec.jaccard { 2 } else { 0 };
+    let n = t.codes.len();
+    // The diagonal (a code with itself) would dominate the colour scale.
+    let max = (0..n)
+        .flat_map(|r| (0..n).filter(move |c| *c != r).map(move |c| (r, c)))
+        .map(|(r, c)| t.values[r][c])
+        .fold(0.0_f64, f64::max)
+        .max(f64::EPSILON);
+    let mut clicked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("cooc-hscroll")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let height = ui.available_height() - 30.0;
+            TableBuilder::new(ui)
+                .id_salt("cooc-table")
+                .striped(true)
+                .resizable(true)
+                .auto_shrink([false, true])
+                .min_scrolled_height(0.0)
+                .max_scroll_height(height)
+                .column(Column::initial(240.0).at_least(120.0).clip(true))
+                .columns(Column::initial(64.0).at_least(36.0).clip(true), n)
+                .header(48.0, |mut header| {
+                    header.col(|ui| {
+                        ui.strong(s::CODE);
+                    });
+                    for code in &t.codes {
+                        header.col(|ui| {
+                            let name = code
+                                .label
+                                .rsplit(crate::model::PATH_SEPARATOR)
+                                .next()
+                                .unwrap_or(&code.label);
+                            ui.add(egui::Label::new(RichText::new(name).strong().small()).wrap())
+                                .on_hover_text(&code.label);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, n, |mut row| {
+                        let r = row.index();
+                        let code = &t.codes[r];
+                        row.col(|ui| {
+                            let colour = input
+                                .project
+                                .codes
+                                .get(&code.code)
+                                .map(|c| theme::code_colour(&c.colour, dark))
+                                .unwrap_or(ui.visuals().text_color());
+                            let name = code
+                                .label
+                                .rsplit(crate::model::PATH_SEPARATOR)
+                                .next()
+                                .unwrap_or(&code.label);
+                            super::row_label_ui(ui, colour, name, code.depth, &code.label);
+                        });
+                        for c in 0..n {
+                            let value = t.values[r][c];
+                            let fraction = if r == c { 0.0 } else { value / max };
+                            row.col(|ui| {
+                                let text = format_value(value, decimals);
+                                let accessible = format!("{} × {}", code.label, t.codes[c].label);
+                                let response = heat_cell_ui(
+                                    ui,
+                                    &text,
+                                    fraction,
+                                    selected == Some((r, c)),
+                                    &accessible,
+                                )
+                                .on_hover_text(format!("{accessible}: {text}"));
+                                if response.clicked() {
+                                    clicked = Some((r, c));
+                                }
+                            });
+                        }
+                    });
+                });
+        });
+    clicked
+}

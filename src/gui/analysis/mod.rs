@@ -1,0 +1,412 @@
+//! The analysis views (issue 7): matrix, co-occurrence, chart, coding-query builder and words, each a window
+//! opened from the Analysis menu; results are cached by (spec, project revision) so a frame never recomputes.
+
+pub mod chart_view;
+pub mod cooccurrence_view;
+pub mod matrix_view;
+pub mod query_builder;
+pub mod words_view;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{Color32, RichText, Sense, Ui};
+
+use crate::analysis::Table;
+use crate::gui::commands::Command;
+use crate::gui::{strings as s, theme};
+use crate::ids::CodeId;
+use crate::index::SearchIndex;
+use crate::model::Project;
+use crate::retrieve::Excerpt;
+
+pub use chart_view::ChartView;
+pub use cooccurrence_view::CooccurrenceView;
+pub use matrix_view::MatrixView;
+pub use query_builder::QueryBuilder;
+pub use words_view::WordsView;
+
+/// Which analysis view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Matrix,
+    Cooccurrence,
+    Chart,
+    Query,
+    Words,
+}
+
+/// What the views read from the workbench each frame.
+pub struct AnalysisInput<'a> {
+    pub project: &'a Project,
+    pub revision: u64,
+    /// Codes selected in the codebook (code subsets, the words view's selection).
+    pub selected_codes: &'a BTreeSet<CodeId>,
+    /// The search index when it is ready (text restrictions of coding queries).
+    pub index: Option<&'a SearchIndex>,
+    /// The current coder's name (saving a query result as a code).
+    pub coder: &'a str,
+}
+
+/// The state of every analysis view.
+pub struct AnalysisState {
+    pub matrix: MatrixView,
+    pub cooccurrence: CooccurrenceView,
+    pub chart: ChartView,
+    pub query: QueryBuilder,
+    pub words: WordsView,
+    /// The last export's outcome (shown in the view that exported).
+    pub export_message: Option<Result<String, String>>,
+    export_tx: Sender<Result<String, String>>,
+    export_rx: Receiver<Result<String, String>>,
+}
+
+impl Default for AnalysisState {
+    fn default() -> Self {
+        let (export_tx, export_rx) = channel();
+        Self {
+            matrix: MatrixView::default(),
+            cooccurrence: CooccurrenceView::default(),
+            chart: ChartView::default(),
+            query: QueryBuilder::default(),
+            words: WordsView::default(),
+            export_message: None,
+            export_tx,
+            export_rx,
+        }
+    }
+}
+
+impl AnalysisState {
+    /// Opens (or brings up) a view.
+    pub fn open(&mut self, view: View) {
+        match view {
+            View::Matrix => self.matrix.open = true,
+            View::Cooccurrence => self.cooccurrence.open = true,
+            View::Chart => self.chart.open = true,
+            View::Query => self.query.open = true,
+            View::Words => self.words.open = true,
+        }
+    }
+
+    /// True when the query builder will need the search index this frame (a text restriction).
+    pub fn needs_index(&self) -> bool {
+        self.query.open && !self.query.text.trim().is_empty()
+    }
+
+    /// Draws the open views.
+    pub fn windows_ui(
+        &mut self,
+        ctx: &egui::Context,
+        input: &AnalysisInput<'_>,
+        commands: &mut Vec<Command>,
+    ) {
+        if let Ok(message) = self.export_rx.try_recv() {
+            self.export_message = Some(message);
+        }
+        let exporter = Exporter {
+            tx: self.export_tx.clone(),
+            ctx: ctx.clone(),
+        };
+        let message = self.export_message.clone();
+        if self.matrix.open {
+            self.matrix
+                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
+        }
+        if self.cooccurrence.open {
+            self.cooccurrence
+                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
+        }
+        if self.chart.open {
+            self.chart.window_ui(ctx, input);
+        }
+        if self.query.open {
+            self.query
+                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
+        }
+        if self.words.open {
+            self.words
+                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
+        }
+    }
+}
+
+/// Saves tables through a native dialog on a worker thread; the outcome comes back over a channel.
+pub struct Exporter {
+    tx: Sender<Result<String, String>>,
+    ctx: egui::Context,
+}
+
+impl Exporter {
+    /// Asks where to save `table` as CSV or XLSX, then writes it (off the UI thread).
+    pub fn export(&self, table: Table, name: &str, format: crate::analysis::TableFormat) {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        let ext = match format {
+            crate::analysis::TableFormat::Xlsx => "xlsx",
+            crate::analysis::TableFormat::Json => "json",
+            crate::analysis::TableFormat::Csv => "csv",
+        };
+        let file_name = format!("{name}.{ext}");
+        std::thread::spawn(move || {
+            let path: Option<PathBuf> = rfd::FileDialog::new()
+                .set_file_name(&file_name)
+                .add_filter(ext.to_uppercase(), &[ext])
+                .save_file();
+            if let Some(path) = path {
+                let outcome = table
+                    .write(&path, format)
+                    .map(|_| s::exported(&path.display().to_string()))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(outcome);
+                ctx.request_repaint();
+            }
+        });
+    }
+}
+
+/// Export buttons (CSV, XLSX) and the last export's outcome.
+pub fn export_row_ui(
+    ui: &mut Ui,
+    exporter: &Exporter,
+    message: Option<&Result<String, String>>,
+    name: &str,
+    table: impl Fn() -> Option<Table>,
+) {
+    ui.horizontal(|ui| {
+        for (label, format) in [
+            (s::EXPORT_CSV, crate::analysis::TableFormat::Csv),
+            (s::EXPORT_XLSX, crate::analysis::TableFormat::Xlsx),
+        ] {
+            if ui.button(label).clicked()
+                && let Some(t) = table()
+            {
+                exporter.export(t, name, format);
+            }
+        }
+        let dark = ui.visuals().dark_mode;
+        match message {
+            Some(Ok(text)) => {
+                ui.label(RichText::new(text).small().color(theme::muted(dark)));
+            }
+            Some(Err(text)) => {
+                ui.label(RichText::new(text).small().color(theme::error_colour(dark)));
+            }
+            None => {}
+        }
+    });
+}
+
+/// A heatmap fill: transparent at 0, the accent colour at the maximum.
+pub fn heat(fraction: f64, dark: bool) -> Color32 {
+    let f = fraction.clamp(0.0, 1.0) as f32;
+    if f <= 0.0 {
+        return Color32::TRANSPARENT;
+    }
+    let alpha = (40.0 + 200.0 * f).round() as u8;
+    if dark {
+        Color32::from_rgba_unmultiplied(232, 140, 60, alpha)
+    } else {
+        Color32::from_rgba_unmultiplied(214, 96, 24, alpha)
+    }
+}
+
+/// The text colour readable on a heat fill.
+pub fn heat_text(fraction: f64, dark: bool) -> Color32 {
+    if fraction > 0.6 && !dark {
+        Color32::WHITE
+    } else {
+        theme::text_colour(dark)
+    }
+}
+
+/// Formats a cell value: whole numbers plain, shares and Jaccard values with decimals.
+pub fn format_value(value: f64, decimals: usize) -> String {
+    if decimals == 0 {
+        format!("{}", value.round() as i64)
+    } else {
+        format!("{value:.decimals$}")
+    }
+}
+
+/// A clickable heatmap cell (number on a coloured fill) with an accessible label for tests and screen readers.
+pub fn heat_cell_ui(
+    ui: &mut Ui,
+    text: &str,
+    fraction: f64,
+    selected: bool,
+    accessible: &str,
+) -> egui::Response {
+    let dark = ui.visuals().dark_mode;
+    let size = egui::vec2(
+        ui.available_width().max(36.0),
+        ui.available_height().max(18.0),
+    );
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    let painter = ui.painter();
+    painter.rect_filled(rect.shrink(1.0), 2.0, heat(fraction, dark));
+    if selected {
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            2.0,
+            egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    }
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(13.0),
+        heat_text(fraction, dark),
+    );
+    let label = accessible.to_string();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    response.on_hover_cursor(egui::CursorIcon::PointingHand)
+}
+
+/// Lists excerpts (code, text, citation: speaker, document, position); a click jumps to the passage.
+pub fn excerpt_list_ui(
+    ui: &mut Ui,
+    project: &Project,
+    salt: &str,
+    list: &[Excerpt],
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    egui::ScrollArea::vertical()
+        .id_salt(salt)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, excerpt) in list.iter().enumerate() {
+                let colour = project
+                    .codes
+                    .get(&excerpt.code)
+                    .map(|c| theme::code_colour(&c.colour, dark))
+                    .unwrap_or(ui.visuals().text_color());
+                let text = clip(&excerpt.text, 300);
+                passage_ui(
+                    ui,
+                    (salt, i),
+                    Some((&excerpt.code_path, colour)),
+                    &text,
+                    &excerpt.citation(),
+                    commands,
+                    Command::Jump {
+                        document: excerpt.document,
+                        range: excerpt.range,
+                    },
+                );
+            }
+        });
+}
+
+/// Shortens text to `max` characters with an ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() > max {
+        text.chars().take(max).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
+}
+
+/// One clickable passage: an optional code line, the text, a citation; a click queues `jump`.
+pub fn passage_ui(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    code: Option<(&str, Color32)>,
+    text: &str,
+    citation: &str,
+    commands: &mut Vec<Command>,
+    jump: Command,
+) {
+    let dark = ui.visuals().dark_mode;
+    let inner = ui.scope(|ui| {
+        if let Some((path, colour)) = code {
+            ui.label(RichText::new(path).small().color(colour));
+        }
+        ui.label(RichText::new(text).size(13.5));
+        ui.label(
+            RichText::new(citation)
+                .small()
+                .italics()
+                .color(theme::muted(dark)),
+        );
+    });
+    let rect = inner.response.rect;
+    let response = ui
+        .interact(rect, ui.scope_id().with(id), Sense::click())
+        .on_hover_cursor(egui::CursorIcon::PointingHand);
+    if response.hovered() {
+        ui.painter().rect_stroke(
+            rect.expand(2.0),
+            2.0,
+            egui::Stroke::new(1.0, theme::muted(dark)),
+            egui::StrokeKind::Outside,
+        );
+    }
+    let label = format!("{citation}: {}", clip(text, 60));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    if response.clicked() {
+        commands.push(jump);
+    }
+    ui.add_space(6.0);
+}
+
+/// The codes in codebook order as (id, path), for pickers.
+pub fn code_choices(project: &Project) -> Vec<(CodeId, String)> {
+    project
+        .code_tree()
+        .into_iter()
+        .map(|(_, c)| (c.id, project.code_path(c.id)))
+        .collect()
+}
+
+/// The attribute names of the project, in order.
+pub fn attribute_names(project: &Project) -> Vec<String> {
+    project.attributes.keys().cloned().collect()
+}
+
+/// The distinct values of a case attribute (as text), sorted.
+pub fn attribute_values(project: &Project, name: &str) -> Vec<String> {
+    let mut values: Vec<String> = project
+        .cases
+        .values()
+        .filter_map(|c| c.attributes.get(name).map(|v| v.to_string()))
+        .filter(|v| !v.trim().is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    values.sort_by(|a, b| crate::collate::compare(a, b));
+    values
+}
+
+/// The attribute a grouping starts on: `group` when there is one, else the first.
+pub fn default_attribute(project: &Project) -> Option<String> {
+    if project.attributes.contains_key("group") {
+        return Some("group".into());
+    }
+    project.attributes.keys().next().cloned()
+}
+
+/// A row label in a heatmap's first column: a colour square and the code's name, indented by depth, painted into
+/// the cell (the full path on hover).
+pub fn row_label_ui(ui: &mut Ui, colour: Color32, name: &str, depth: usize, path: &str) {
+    let rect = ui.max_rect();
+    let painter = ui.painter();
+    let x = rect.left() + 2.0 + 12.0 * depth as f32;
+    let square =
+        egui::Rect::from_center_size(egui::pos2(x + 5.0, rect.center().y), egui::vec2(9.0, 9.0));
+    painter.rect_filled(square, 1.5, colour);
+    painter.text(
+        egui::pos2(x + 16.0, rect.center().y),
+        egui::Align2::LEFT_CENTER,
+        name,
+        egui::FontId::proportional(13.5),
+        ui.visuals().text_color(),
+    );
+    let id = ui.scope_id().with(("row-label", path));
+    let _ = ui.interact(rect, id, Sense::hover()).on_hover_text(path);
+}

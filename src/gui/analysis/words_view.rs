@@ -1,0 +1,312 @@
+//! The Words view: a word-frequency list (all text, the selected codes' excerpts, or a case group; stemmed or not;
+//! stop words left out), a click on a word lists its keyword-in-context lines, a click on a line jumps to it.
+
+use egui::{RichText, Ui};
+
+use super::{AnalysisInput, Exporter, export_row_ui, passage_ui};
+use crate::analysis::{
+    AttrFilter, KwicLine, Scope, Selection, StopList, WordFrequencies, WordOptions, kwic,
+    word_frequencies,
+};
+use crate::gui::commands::Command;
+use crate::gui::{strings as s, theme};
+
+/// Which text is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Source {
+    #[default]
+    All,
+    SelectedCodes,
+    Group,
+}
+
+/// Words listed at most.
+const LIMIT: usize = 300;
+/// Characters of context each side of a KWIC keyword.
+const CONTEXT: usize = 50;
+
+#[derive(Clone, PartialEq)]
+struct Key {
+    selection: Selection,
+    stemmed: bool,
+    stop_words: bool,
+    revision: u64,
+}
+
+/// The view's choices and cached results.
+pub struct WordsView {
+    pub open: bool,
+    pub source: Source,
+    pub attribute: Option<String>,
+    pub value: Option<String>,
+    pub stemmed: bool,
+    pub stop_words: bool,
+    /// The clicked word.
+    pub word: Option<String>,
+    cache: Option<(Key, Result<WordFrequencies, String>)>,
+    kwic_cache: Option<(Key, String, Result<Vec<KwicLine>, String>)>,
+}
+
+impl Default for WordsView {
+    fn default() -> Self {
+        Self {
+            open: false,
+            source: Source::All,
+            attribute: None,
+            value: None,
+            stemmed: false,
+            stop_words: true,
+            word: None,
+            cache: None,
+            kwic_cache: None,
+        }
+    }
+}
+
+impl WordsView {
+    fn key(&self, input: &AnalysisInput<'_>) -> Key {
+        let mut selection = Selection {
+            codes: Vec::new(),
+            include_subcodes: true,
+            scope: Scope::default(),
+        };
+        match self.source {
+            Source::All => {}
+            Source::SelectedCodes => {
+                selection.codes = input.selected_codes.iter().copied().collect()
+            }
+            Source::Group => {
+                if let (Some(name), Some(value)) = (&self.attribute, &self.value) {
+                    selection.scope.attributes.push(AttrFilter {
+                        name: name.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+        Key {
+            selection,
+            stemmed: self.stemmed,
+            stop_words: self.stop_words,
+            revision: input.revision,
+        }
+    }
+
+    /// The frequency list for the current choices (recounted only when they or the project changed).
+    pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&WordFrequencies, &str> {
+        let key = self.key(input);
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let options = WordOptions {
+                stemmed: key.stemmed,
+                stopwords: if key.stop_words {
+                    StopList::defaults()
+                } else {
+                    StopList::default()
+                },
+                limit: Some(LIMIT),
+                ..WordOptions::default()
+            };
+            let result = if self.source == Source::SelectedCodes && key.selection.codes.is_empty() {
+                Err(s::SELECT_CODES_IN_CODEBOOK.to_string())
+            } else {
+                word_frequencies(input.project, &key.selection, &options).map_err(|e| e.to_string())
+            };
+            self.cache = Some((key, result));
+        }
+        match &self.cache {
+            Some((_, Ok(w))) => Ok(w),
+            Some((_, Err(e))) => Err(e.as_str()),
+            None => Err(""),
+        }
+    }
+
+    /// The KWIC lines of the clicked word.
+    pub fn kwic_lines(&mut self, input: &AnalysisInput<'_>) -> Result<&[KwicLine], &str> {
+        let Some(word) = self.word.clone() else {
+            return Ok(&[]);
+        };
+        let key = self.key(input);
+        if self
+            .kwic_cache
+            .as_ref()
+            .is_none_or(|(k, w, _)| *k != key || *w != word)
+        {
+            let result = kwic(input.project, &key.selection, &word, key.stemmed, CONTEXT)
+                .map_err(|e| e.to_string());
+            self.kwic_cache = Some((key, word, result));
+        }
+        match &self.kwic_cache {
+            Some((_, _, Ok(lines))) => Ok(lines),
+            Some((_, _, Err(e))) => Err(e.as_str()),
+            None => Ok(&[]),
+        }
+    }
+
+    pub fn window_ui(
+        &mut self,
+        ctx: &egui::Context,
+        input: &AnalysisInput<'_>,
+        exporter: &Exporter,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        let mut open = self.open;
+        egui::Window::new(s::WORDS)
+            .id(egui::Id::unique("analysis-words"))
+            .open(&mut open)
+            .default_size([900.0, 620.0])
+            .resizable(true)
+            .show(ctx, |ui| {
+                self.body_ui(ui, input, exporter, message, commands)
+            });
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        exporter: &Exporter,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        let dark = ui.visuals().dark_mode;
+        self.controls_ui(ui, input);
+        let table = self.current(input).ok().map(WordFrequencies::to_table);
+        export_row_ui(ui, exporter, message, "words", || table.clone());
+        ui.separator();
+        let words: Vec<(String, usize, usize)> = match self.current(input) {
+            Ok(w) => {
+                ui.label(RichText::new(s::words_summary(w.total, w.distinct)).strong());
+                w.words
+                    .iter()
+                    .map(|c| (c.word.clone(), c.count, c.documents))
+                    .collect()
+            }
+            Err(e) => {
+                ui.label(RichText::new(e).color(theme::error_colour(dark)));
+                return;
+            }
+        };
+        let mut clicked = None;
+        ui.columns(2, |cols| {
+            egui::ScrollArea::vertical()
+                .id_salt("words-list")
+                .auto_shrink([false, false])
+                .show(&mut cols[0], |ui| {
+                    egui::Grid::new("words-grid")
+                        .num_columns(3)
+                        .striped(true)
+                        .spacing([16.0, 2.0])
+                        .show(ui, |ui| {
+                            ui.strong(s::WORD);
+                            ui.strong(s::COUNT);
+                            ui.strong(s::DOCUMENTS_COUNT);
+                            ui.end_row();
+                            for (word, count, docs) in &words {
+                                let selected = self.word.as_deref() == Some(word.as_str());
+                                if ui.selectable_label(selected, word).clicked() {
+                                    clicked = Some(word.clone());
+                                }
+                                ui.label(count.to_string());
+                                ui.label(docs.to_string());
+                                ui.end_row();
+                            }
+                        });
+                });
+            let ui = &mut cols[1];
+            if self.word.is_none() {
+                ui.label(RichText::new(s::CLICK_A_WORD).color(theme::muted(dark)));
+                return;
+            }
+            let word = self.word.clone().unwrap_or_default();
+            let lines = match self.kwic_lines(input) {
+                Ok(lines) => lines.to_vec(),
+                Err(e) => {
+                    ui.label(RichText::new(e).color(theme::error_colour(dark)));
+                    return;
+                }
+            };
+            ui.label(RichText::new(s::kwic_title(&word, lines.len())).strong());
+            egui::ScrollArea::vertical()
+                .id_salt("kwic-lines")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for (i, line) in lines.iter().enumerate() {
+                        let text = format!("…{} [{}] {}…", line.left, line.keyword, line.right);
+                        let mut parts = Vec::new();
+                        if let Some(speaker) = &line.speaker {
+                            parts.push(speaker.clone());
+                        }
+                        parts.push(line.document_name.clone());
+                        parts.push(format!("{}–{}", line.range.start, line.range.end));
+                        passage_ui(
+                            ui,
+                            ("kwic", i),
+                            None,
+                            &text,
+                            &parts.join(", "),
+                            commands,
+                            Command::Jump {
+                                document: line.document,
+                                range: line.range,
+                            },
+                        );
+                    }
+                });
+        });
+        if let Some(word) = clicked {
+            self.word = Some(word);
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
+        let project = input.project;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(s::SELECTION);
+            let text = match self.source {
+                Source::All => s::SEL_ALL,
+                Source::SelectedCodes => s::SEL_CODES,
+                Source::Group => s::SEL_GROUP,
+            };
+            egui::ComboBox::from_id_salt("words-source")
+                .selected_text(text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.source, Source::All, s::SEL_ALL);
+                    ui.selectable_value(&mut self.source, Source::SelectedCodes, s::SEL_CODES);
+                    ui.selectable_value(&mut self.source, Source::Group, s::SEL_GROUP);
+                })
+                .response
+                .labelled_by(label.id);
+            if self.source == Source::Group {
+                if self.attribute.is_none() {
+                    self.attribute = super::default_attribute(project);
+                }
+                let before = self.attribute.clone();
+                egui::ComboBox::from_id_salt("words-attr")
+                    .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE))
+                    .show_ui(ui, |ui| {
+                        for name in super::attribute_names(project) {
+                            ui.selectable_value(&mut self.attribute, Some(name.clone()), name);
+                        }
+                    });
+                if before != self.attribute {
+                    self.value = None;
+                }
+                if let Some(name) = self.attribute.clone() {
+                    egui::ComboBox::from_id_salt("words-value")
+                        .selected_text(self.value.as_deref().unwrap_or(s::ANY_VALUE))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut self.value, None, s::ANY_VALUE);
+                            for value in super::attribute_values(project, &name) {
+                                ui.selectable_value(&mut self.value, Some(value.clone()), value);
+                            }
+                        });
+                }
+            }
+            ui.separator();
+            ui.checkbox(&mut self.stemmed, s::STEMMED);
+            ui.checkbox(&mut self.stop_words, s::STOP_WORDS);
+        });
+    }
+}

@@ -1,0 +1,266 @@
+//! Headless tests of the analysis views (matrix, coding query builder, words) on the sample project, driven by
+//! clicks through the Analysis menu; assertions on what the views list and on the project state.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::analysis::{
+    Columns, CooccurrenceSpec, MatrixSpec, Proximity, Value, cooccurrence, matrix,
+};
+use marginalia::gui::analysis::AnalysisInput;
+use marginalia::gui::{Prefs, Workbench};
+use marginalia::ids::CodeId;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    harness: Harness<'static, Workbench>,
+}
+
+fn open_sample() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("sample");
+    marginalia::sample::build(&root).expect("sample builds");
+    let prefs = Prefs {
+        coder: "Kittest".into(),
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
+    workbench.open_project(&root);
+    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(3);
+    Fixture { _dir: dir, harness }
+}
+
+fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
+    &h.state().ws.as_ref().expect("open project").project
+}
+
+fn open_view(h: &mut Harness<'_, Workbench>, item: &str) {
+    h.get_by_label("Analysis").click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(3);
+}
+
+fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
+    project(h)
+        .codes
+        .values()
+        .find(|c| c.name == name)
+        .map(|c| c.id)
+        .expect("code exists")
+}
+
+#[test]
+fn matrix_by_group_and_traceable_cells() {
+    let Fixture { _dir, mut harness } = open_sample();
+    // The code selected in the codebook, so the matrix can be limited to it.
+    let shortage = code_named(&harness, "Resource shortage");
+    harness.state_mut().selected_codes = [shortage].into_iter().collect();
+    harness.run_steps(2);
+
+    open_view(&mut harness, "Code × case matrix");
+    assert!(harness.state().analysis.matrix.open);
+    harness.get_by_label("Columns").click();
+    harness.run_steps(2);
+    harness.get_by_label("Case groups by group").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().analysis.matrix.columns,
+        Columns::Attribute("group".into())
+    );
+    harness
+        .get_by_label("Only the codes selected in the codebook")
+        .click();
+    harness.run_steps(3);
+
+    // The same matrix straight from the core: one row, LOG and control columns, both counted.
+    let spec = MatrixSpec {
+        codes: vec![shortage],
+        columns: Columns::Attribute("group".into()),
+        value: Value::Codings,
+        ..MatrixSpec::default()
+    };
+    let m = matrix(project(&harness), &spec).expect("matrix");
+    assert_eq!(m.rows.len(), 1);
+    let labels: Vec<String> = m.columns.iter().map(|c| c.label.to_lowercase()).collect();
+    let log = labels
+        .iter()
+        .position(|l| l == "log")
+        .expect("a LOG column");
+    let control = labels
+        .iter()
+        .position(|l| l == "control")
+        .expect("a control column");
+    assert!(m.value(Some(0), Some(log)) > 0.0, "LOG schools mention it");
+    assert!(
+        m.value(Some(0), Some(control)) > 0.0,
+        "control schools mention it"
+    );
+
+    // Click the LOG cell: the excerpts listed are exactly the cell's number.
+    let cell = format!("{} × {}", m.rows[0].label, m.columns[log].label);
+    harness.get_by_label(&cell).click();
+    harness.run_steps(3);
+    let expected = m.value(Some(0), Some(log)) as usize;
+    assert_eq!(
+        harness.state().analysis.matrix.selected,
+        Some((Some(0), Some(log)))
+    );
+    let listed = {
+        let wb = harness.state_mut();
+        let ws = wb.ws.as_ref().expect("project");
+        let input = AnalysisInput {
+            project: &ws.project,
+            revision: ws.revision,
+            selected_codes: &wb.selected_codes,
+            index: None,
+            coder: &wb.prefs.coder,
+        };
+        wb.analysis.matrix.selected_excerpts(&input)
+    };
+    assert_eq!(listed.len(), expected);
+    let codings = m.cell_codings(Some(0), Some(log));
+    assert!(listed.iter().all(|e| codings.contains(&e.coding)));
+    harness.get_by_label_contains(&format!("{expected} excerpts behind"));
+
+    // Clicking an excerpt jumps to it in the viewer.
+    let first = listed[0].clone();
+    harness
+        .get_by_label_contains(&format!("{}–{}: ", first.range.start, first.range.end))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().viewer.document, Some(first.document));
+    assert_eq!(harness.state().viewer.selected_range(), Some(first.range));
+}
+
+#[test]
+fn query_builder_and_save_as_code_then_undo() {
+    let Fixture { _dir, mut harness } = open_sample();
+    // Two codes (neither inside the other) that overlap somewhere in the sample.
+    let (a, b) = {
+        let p = project(&harness);
+        let t = cooccurrence(
+            p,
+            &CooccurrenceSpec {
+                proximity: Proximity::Overlap,
+                ..CooccurrenceSpec::default()
+            },
+        )
+        .expect("co-occurrence");
+        let n = t.codes.len();
+        (0..n)
+            .flat_map(|r| (0..n).map(move |c| (r, c)))
+            .filter(|(r, c)| r != c && t.counts[*r][*c] > 0)
+            .map(|(r, c)| (t.codes[r].code, t.codes[c].code))
+            .find(|(a, b)| !p.descendants(*a).contains(b) && !p.descendants(*b).contains(a))
+            .expect("two overlapping codes")
+    };
+    open_view(&mut harness, "Coding query");
+    {
+        let q = &mut harness.state_mut().analysis.query;
+        q.code_a = Some(a);
+        q.code_b = Some(b);
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Run query").click();
+    harness.run_steps(3);
+    let passages = {
+        let wb = harness.state_mut();
+        let ws = wb.ws.as_ref().expect("project");
+        let input = AnalysisInput {
+            project: &ws.project,
+            revision: ws.revision,
+            selected_codes: &wb.selected_codes,
+            index: None,
+            coder: &wb.prefs.coder,
+        };
+        let result = wb.analysis.query.current(&input).expect("a query");
+        result.expect("runs").passages.clone()
+    };
+    assert!(!passages.is_empty(), "the two codes overlap");
+    harness.get_by_label_contains(&format!("{} passages in", passages.len()));
+
+    // Save as a new code: one edit, every passage coded.
+    harness.get_by_label("Save as code…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Code to save as").click();
+    harness
+        .get_by_label("Code to save as")
+        .type_text("Query results/Both");
+    harness.run_steps(1);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    let saved = |h: &Harness<'_, Workbench>| {
+        let p = project(h);
+        p.codes
+            .values()
+            .find(|c| c.name == "Both")
+            .map(|c| p.codings.values().filter(|x| x.code == c.id).count())
+    };
+    assert_eq!(saved(&harness), Some(passages.len()));
+
+    // One undo takes the code and all its codings away.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(saved(&harness), None, "undo removes the saved code");
+    assert!(
+        !project(&harness)
+            .codes
+            .values()
+            .any(|c| c.name == "Query results"),
+        "and the parent it created"
+    );
+}
+
+#[test]
+fn words_view_lists_kwic_lines_and_jumps() {
+    let Fixture { _dir, mut harness } = open_sample();
+    open_view(&mut harness, "Word frequencies");
+    let (word, count) = {
+        let wb = harness.state_mut();
+        let ws = wb.ws.as_ref().expect("project");
+        let input = AnalysisInput {
+            project: &ws.project,
+            revision: ws.revision,
+            selected_codes: &wb.selected_codes,
+            index: None,
+            coder: &wb.prefs.coder,
+        };
+        let w = wb.analysis.words.current(&input).expect("counts");
+        assert!(w.total > 1000, "the sample has many words");
+        (w.words[0].word.clone(), w.words[0].count)
+    };
+    harness.get_by_label(&word).click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().analysis.words.word.as_deref(),
+        Some(word.as_str())
+    );
+    harness.get_by_label_contains(&format!("in context: {count} lines"));
+    let line = {
+        let wb = harness.state_mut();
+        let ws = wb.ws.as_ref().expect("project");
+        let input = AnalysisInput {
+            project: &ws.project,
+            revision: ws.revision,
+            selected_codes: &wb.selected_codes,
+            index: None,
+            coder: &wb.prefs.coder,
+        };
+        wb.analysis.words.kwic_lines(&input).expect("kwic")[0].clone()
+    };
+    harness
+        .get_by_label_contains(&format!(
+            "{}, {}–{}: ",
+            line.document_name, line.range.start, line.range.end
+        ))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().viewer.document, Some(line.document));
+    assert_eq!(harness.state().viewer.selected_range(), Some(line.range));
+}
