@@ -81,9 +81,10 @@ pub enum Touched {
 }
 
 impl Entity {
-    pub fn key(&self) -> EntityKey {
-        match self {
-            Self::Meta(_) => EntityKey::Attribute(String::new()),
+    /// The key a delete would use; `None` for the project metadata, which always exists.
+    pub fn key(&self) -> Option<EntityKey> {
+        Some(match self {
+            Self::Meta(_) => return None,
             Self::Document(d) => EntityKey::Document(d.document.id),
             Self::Code(c) => EntityKey::Code(c.id),
             Self::Coding(c) => EntityKey::Coding(c.id),
@@ -92,7 +93,7 @@ impl Entity {
             Self::Attribute(a) => EntityKey::Attribute(a.name.clone()),
             Self::Case(c) => EntityKey::Case(c.id),
             Self::Set(s) => EntityKey::Set(s.id),
-        }
+        })
     }
 }
 
@@ -274,7 +275,7 @@ impl Project {
         };
         Ok(match old {
             Some(old) => Edit::Put(old),
-            None => Edit::Delete(key),
+            None => Edit::Delete(key.ok_or_else(|| EditError::Invalid("project metadata".into()))?),
         })
     }
 

@@ -28,8 +28,8 @@ use crate::edit::Touched;
 use crate::error::{Error, Result};
 use crate::ids::{CoderId, DocumentId};
 use crate::model::{
-    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, FORMAT_VERSION, Memo, Project,
-    ProjectMeta,
+    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, FORMAT_VERSION, Memo,
+    MemoTarget, Project, ProjectMeta,
 };
 use crate::offsets::char_len;
 use journal::Transaction;
@@ -459,6 +459,24 @@ pub fn load(root: &Path) -> Result<Project> {
 
     let memos_path = layout.file(MEMOS_FILE);
     let memos: MemosFile = read_ron_or(&memos_path, MemosFile { memos: Vec::new() })?;
-    project.memos = memos.memos.into_iter().map(|m| (m.id, m)).collect();
+    for memo in memos.memos {
+        let exists = match memo.target {
+            MemoTarget::Project => true,
+            MemoTarget::Document(id) => project.documents.contains_key(&id),
+            MemoTarget::Code(id) => project.codes.contains_key(&id),
+            MemoTarget::Coding(id) => project.codings.contains_key(&id),
+            MemoTarget::Case(id) => project.cases.contains_key(&id),
+        };
+        if !exists {
+            return Err(Error::invalid(
+                &memos_path,
+                format!(
+                    "memo '{}' is attached to something that does not exist ({:?})",
+                    memo.title, memo.target
+                ),
+            ));
+        }
+        project.memos.insert(memo.id, memo);
+    }
     Ok(project)
 }
