@@ -17,6 +17,7 @@ use crate::gui::coding_actions as coding;
 use crate::gui::commands::{ACTIONS, Action, Command, Menu, PickTarget, spec_of};
 use crate::gui::documents_panel::{self, DocumentsState};
 use crate::gui::excerpts_panel::{self, ExcerptsState};
+use crate::gui::export_dialog::{self, ExchangeState};
 use crate::gui::import_dialog::{self, ImportJob, ImportSummary};
 use crate::gui::memos_panel::{self, MemosState};
 use crate::gui::picker::{self, PickerState};
@@ -98,6 +99,8 @@ pub struct Workbench {
     pub import_summary: Option<ImportSummary>,
     /// The analysis views (Analysis menu).
     pub analysis: AnalysisState,
+    /// Excerpt export, REFI-QDA project and codebook exchange (File and Code menus).
+    pub exchange: ExchangeState,
     /// An error shown in red until dismissed.
     pub error: Option<String>,
     /// A short notice ("Undone: …").
@@ -139,6 +142,7 @@ impl Workbench {
             import_job: None,
             import_summary: None,
             analysis: AnalysisState::default(),
+            exchange: ExchangeState::default(),
             error: None,
             notice: None,
             data_dir,
@@ -327,6 +331,9 @@ impl Workbench {
             } else {
                 ctx.request_repaint_after(Duration::from_millis(100));
             }
+        }
+        for outcome in self.exchange.poll() {
+            export_dialog::finish(self, outcome);
         }
         if self.index_dirty && matches!(self.index, IndexState::Ready(_)) {
             self.start_index();
@@ -726,6 +733,11 @@ impl Workbench {
             Action::OpenChart => self.analysis.open(View::Chart),
             Action::OpenQueryBuilder => self.analysis.open(View::Query),
             Action::OpenWords => self.analysis.open(View::Words),
+            Action::ExportExcerpts
+            | Action::ExportQdpx
+            | Action::ImportQdpx
+            | Action::ExportQdc
+            | Action::ImportQdc => export_dialog::start(self, action, ctx),
         }
     }
 
@@ -902,6 +914,7 @@ impl Workbench {
                             Action::NewProject
                             | Action::OpenProject
                             | Action::OpenSample
+                            | Action::ImportQdpx
                             | Action::Quit => true,
                             Action::ToggleTheme => true,
                             _ => self.ws.is_some(),
@@ -1208,6 +1221,7 @@ impl Workbench {
 
     fn windows_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         self.stale_lock_ui(ctx);
+        export_dialog::windows_ui(self, ctx);
         let Some(ws) = &self.ws else { return };
         if let Some(state) = self.picker.as_mut()
             && !picker::picker_ui(ctx, &ws.project, state, commands)

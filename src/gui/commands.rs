@@ -111,6 +111,11 @@ pub enum Action {
     OpenChart,
     OpenQueryBuilder,
     OpenWords,
+    ExportExcerpts,
+    ExportQdpx,
+    ImportQdpx,
+    ExportQdc,
+    ImportQdc,
 }
 
 /// Which menu an action sits in.
@@ -203,6 +208,15 @@ pub const ACTIONS: &[ActionSpec] = &[
         true,
     ),
     spec(
+        Action::ExportExcerpts,
+        Menu::File,
+        s::EXPORT_EXCERPTS,
+        None,
+        true,
+    ),
+    spec(Action::ExportQdpx, Menu::File, s::EXPORT_QDPX, None, true),
+    spec(Action::ImportQdpx, Menu::File, s::IMPORT_QDPX, None, true),
+    spec(
         Action::Quit,
         Menu::File,
         s::QUIT,
@@ -266,6 +280,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         false,
     ),
     spec(Action::ShowCases, Menu::Code, s::SHOW_CASES, None, true),
+    spec(Action::ExportQdc, Menu::Code, s::EXPORT_QDC, None, true),
+    spec(Action::ImportQdc, Menu::Code, s::IMPORT_QDC, None, true),
     spec(Action::ToggleTheme, Menu::View, s::THEME_SWITCH, None, true),
     spec(
         Action::ToggleSnapWords,

@@ -8,6 +8,7 @@ pub mod coding_actions;
 pub mod commands;
 pub mod documents_panel;
 pub mod excerpts_panel;
+pub mod export_dialog;
 pub mod import_dialog;
 pub mod memos_panel;
 pub mod picker;

@@ -336,3 +336,139 @@ pub fn words_summary(total: usize, distinct: usize) -> String {
 pub fn kwic_title(word: &str, n: usize) -> String {
     format!("“{word}” in context: {n} lines")
 }
+
+// Export and exchange (src/gui/export_dialog.rs)
+pub const EXPORT_EXCERPTS: &str = "Export excerpts…";
+pub const EXPORT_QDPX: &str = "Export REFI-QDA project (.qdpx)…";
+pub const IMPORT_QDPX: &str = "Import REFI-QDA project (.qdpx)…";
+pub const EXPORT_QDC: &str = "Export codebook (.qdc)…";
+pub const IMPORT_QDC: &str = "Import codebook (.qdc, .csv, .txt)…";
+pub const EXPORT_EXCERPTS_TITLE: &str = "Export excerpts";
+pub const CODES_TO_EXPORT: &str = "Codes";
+pub const USE_CODEBOOK_SELECTION: &str = "Use the codebook selection";
+pub const CLEAR_CODES: &str = "Clear";
+pub const EXPORT_GROUPING: &str = "Grouping";
+pub const GROUP_CODE_CASE: &str = "Code → case";
+pub const GROUP_CASE_CODE: &str = "Case → code";
+pub const EXPORT_CONTEXT: &str = "Context";
+pub const CONTEXT_NONE: &str = "None";
+pub const CONTEXT_CHARS: &str = "Characters before and after";
+pub const CONTEXT_TURN: &str = "Whole turn";
+pub const EXPORT_FORMAT: &str = "Format";
+pub const FORMAT_DOCX: &str = "Word (.docx)";
+pub const FORMAT_HTML: &str = "HTML";
+pub const FORMAT_MARKDOWN: &str = "Markdown";
+pub const FORMAT_CSV: &str = "CSV";
+pub const FORMAT_XLSX: &str = "Excel (.xlsx)";
+pub const EXPORT_BUTTON: &str = "Export…";
+pub const EXCERPTS_SHEET: &str = "Excerpts";
+pub const QDPX_FILTER: &str = "REFI-QDA project";
+pub const QDC_FILTER: &str = "REFI-QDA codebook";
+pub const CODEBOOK_FILTER: &str = "Codebook";
+pub const NEW_PROJECT_FOLDER: &str = "Folder for the new project";
+pub const IMPORTED_PROJECT: &str = "Imported project";
+pub const QDPX_REPORT_TITLE: &str = "REFI-QDA import";
+pub const QDC_REPORT_TITLE: &str = "Codebook import";
+pub const WARNINGS: &str = "Warnings";
+pub const NOT_IMPORTED: &str = "Not imported";
+pub const NOT_UTF8: &str = "not UTF-8 text";
+
+/// "Coded excerpts: LOG follow-up" (the report's title).
+pub fn excerpts_report_title(project: &str) -> String {
+    format!("Coded excerpts: {project}")
+}
+
+/// The suggested file name (without extension) for exports of a project.
+pub fn excerpts_file_stem(project: &str) -> String {
+    let stem: String = project
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.trim_matches('_').is_empty() {
+        "export".into()
+    } else {
+        stem
+    }
+}
+
+/// The line under the report's title describing the selection.
+pub fn export_description(
+    codes: &[String],
+    subcodes: bool,
+    case: Option<&str>,
+    coder: Option<&str>,
+) -> String {
+    let mut parts = Vec::new();
+    if !codes.is_empty() {
+        parts.push(format!(
+            "codes: {}{}",
+            codes.join(", "),
+            if subcodes { " (with sub-codes)" } else { "" }
+        ));
+    }
+    if let Some(case) = case {
+        parts.push(format!("case: {case}"));
+    }
+    if let Some(coder) = coder {
+        parts.push(format!("coder: {coder}"));
+    }
+    if parts.is_empty() {
+        "All coded excerpts".into()
+    } else {
+        format!("Selection — {}", parts.join("; "))
+    }
+}
+
+/// "3 codes chosen" or, with none, what an export then holds.
+pub fn codes_chosen(n: usize) -> String {
+    match n {
+        0 => "No codes chosen: every coded excerpt is exported.".into(),
+        1 => "1 code chosen".into(),
+        n => format!("{n} codes chosen"),
+    }
+}
+
+pub fn excerpts_exported(n: usize, path: &str) -> String {
+    format!("Exported {n} excerpt(s) to {path}")
+}
+
+pub fn qdpx_exported(path: &str, documents: usize, codes: usize, codings: usize) -> String {
+    format!("Exported {documents} documents, {codes} codes, {codings} codings to {path}")
+}
+
+pub fn qdc_exported(path: &str, codes: usize) -> String {
+    format!("Exported {codes} codes to {path}")
+}
+
+pub fn qdpx_imported(
+    file: &str,
+    origin: &str,
+    documents: usize,
+    codes: usize,
+    codings: usize,
+    cases: usize,
+    memos: usize,
+) -> String {
+    let origin = if origin.is_empty() {
+        String::new()
+    } else {
+        format!(" ({origin})")
+    };
+    format!(
+        "Imported {file}{origin}: {documents} documents, {codes} codes, {codings} codings, {cases} cases, {memos} memos"
+    )
+}
+
+pub fn codebook_imported(added: usize, existing: usize) -> String {
+    format!("Added {added} code(s); {existing} already in the codebook")
+}
+
+pub fn no_codes_in(file: &str) -> String {
+    format!("{file}: no codes found")
+}

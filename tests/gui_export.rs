@@ -1,0 +1,271 @@
+//! Headless tests of export and exchange in the workbench (egui_kittest): the excerpt export window opened through
+//! the File menu, the codebook import as one undoable edit, and a REFI-QDA project round trip, on the sample
+//! project. The native dialogs cannot run headless, so the tests call the functions the dialogs hand a path to.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use marginalia::export::Grouping;
+use marginalia::gui::export_dialog::{self, ExcerptFormat, Outcome};
+use marginalia::gui::{Prefs, Workbench};
+use marginalia::ids::CodeId;
+use marginalia::retrieve::{ExcerptFilter, excerpts};
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    harness: Harness<'static, Workbench>,
+}
+
+fn open_sample() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("sample");
+    marginalia::sample::build(&root).expect("sample builds");
+    let prefs = Prefs {
+        coder: "Kittest".into(),
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
+    workbench.open_project(&root);
+    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(3);
+    Fixture { dir, harness }
+}
+
+fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
+    &h.state().ws.as_ref().expect("open project").project
+}
+
+fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
+    project(h)
+        .codes
+        .values()
+        .find(|c| c.name == name)
+        .map(|c| c.id)
+        .expect("code exists")
+}
+
+fn menu(h: &mut Harness<'_, Workbench>, menu: &str, item: &str) {
+    h.get_by_label(menu).click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(3);
+}
+
+#[test]
+fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
+    let Fixture { dir, mut harness } = open_sample();
+    let anchoring = code_named(&harness, "Municipal leadership anchoring");
+    let expected = excerpts(
+        project(&harness),
+        &ExcerptFilter {
+            codes: vec![anchoring],
+            include_subcodes: true,
+            ..ExcerptFilter::default()
+        },
+    );
+    assert!(!expected.is_empty(), "the sample codes this code");
+
+    // Nothing selected in the codebook: the window opens with no codes chosen.
+    menu(&mut harness, "File", "Export excerpts…");
+    assert!(harness.state().exchange.excerpts.open);
+    assert!(harness.state().exchange.excerpts.options.codes.is_empty());
+    harness.get_by_label("No codes chosen: every coded excerpt is exported.");
+
+    // Pick the code, Markdown, and case → code grouping.
+    harness
+        .get_by_label("Leadership/Municipal leadership anchoring")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Markdown").click();
+    harness.run_steps(2);
+    harness.get_by_label("Case → code").click();
+    harness.run_steps(2);
+    harness.get_by_label("1 code chosen");
+    let options = harness.state().exchange.excerpts.options.clone();
+    assert_eq!(
+        options.codes.iter().copied().collect::<Vec<_>>(),
+        [anchoring]
+    );
+    assert_eq!(options.format, ExcerptFormat::Markdown);
+    assert_eq!(options.grouping, Grouping::CaseCode);
+    harness.get_by_label("Export…");
+
+    // What the worker does once the save dialog has chosen a path.
+    let path = dir.path().join("excerpts.md");
+    let written = export_dialog::write_excerpts(project(&harness), &options, &path)
+        .expect("the export writes");
+    assert_eq!(written, expected.len());
+    let text = std::fs::read_to_string(&path).expect("the file exists");
+    assert!(text.starts_with("# Coded excerpts: "), "{text}");
+    assert!(
+        text.contains("codes: Leadership/Municipal leadership anchoring"),
+        "{text}"
+    );
+    let first_line = expected[0]
+        .text
+        .trim()
+        .lines()
+        .next()
+        .expect("a line")
+        .trim()
+        .to_string();
+    let fragment: String = first_line.chars().take(30).collect();
+    assert!(text.contains(&fragment), "{fragment:?} not in {text}");
+    // Grouped by case first: the first heading names cases, not the code.
+    let heading = text
+        .lines()
+        .find_map(|l| l.strip_prefix("## "))
+        .expect("a group heading");
+    // (a document of several cases is listed under all of them, joined with "; ")
+    assert!(
+        heading
+            .split("; ")
+            .all(|name| project(&harness).cases.values().any(|c| c.name == name)),
+        "{heading} names cases"
+    );
+    assert!(!heading.contains("Municipal leadership anchoring"));
+
+    // The worker's report reaches the window and the status bar.
+    let message = format!("Exported {written} excerpt(s) to {}", path.display());
+    export_dialog::finish(
+        harness.state_mut(),
+        Outcome::Exported {
+            result: Ok(message.clone()),
+            from_window: true,
+        },
+    );
+    harness.run_steps(2);
+    assert_eq!(harness.state().notice.as_deref(), Some(message.as_str()));
+    assert_eq!(harness.state().exchange.excerpts.message, Some(Ok(message)));
+}
+
+#[test]
+fn export_window_starts_with_the_codebook_selection() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let leadership = code_named(&harness, "Leadership");
+    harness.state_mut().selected_codes = [leadership].into_iter().collect();
+    harness.run_steps(2);
+    menu(&mut harness, "File", "Export excerpts…");
+    let options = &harness.state().exchange.excerpts.options;
+    assert_eq!(
+        options.codes.iter().copied().collect::<Vec<_>>(),
+        [leadership]
+    );
+    assert!(options.include_subcodes);
+}
+
+#[test]
+fn codebook_import_is_one_undoable_edit() {
+    let Fixture { dir, mut harness } = open_sample();
+    let before = project(&harness).codes.len();
+    let file = dir.path().join("outline.txt");
+    std::fs::write(
+        &file,
+        "Exchange test: a code from an outline\n  First child\n  Second child\nLeadership\n",
+    )
+    .expect("write outline");
+    let (nodes, warnings) = export_dialog::read_codebook(&file).expect("the outline reads");
+    assert_eq!(nodes.len(), 2);
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    export_dialog::finish(
+        harness.state_mut(),
+        Outcome::CodebookRead {
+            file,
+            nodes,
+            warnings,
+        },
+    );
+    harness.run_steps(2);
+    assert_eq!(project(&harness).codes.len(), before + 3);
+    assert_eq!(
+        harness.state().notice.as_deref(),
+        Some("Added 3 code(s); 1 already in the codebook")
+    );
+    let parent = code_named(&harness, "Exchange test");
+    assert_eq!(
+        project(&harness).codes[&parent].description,
+        "a code from an outline"
+    );
+
+    // One undo takes all three back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(project(&harness).codes.len(), before);
+}
+
+#[test]
+fn qdpx_round_trip_opens_the_new_project_with_its_report() {
+    let Fixture { dir, mut harness } = open_sample();
+    let (documents, codes, codings) = {
+        let p = project(&harness);
+        (p.documents.len(), p.codes.len(), p.codings.len())
+    };
+    let qdpx = dir.path().join("sample.qdpx");
+    let message = export_dialog::write_qdpx(project(&harness), &qdpx).expect("qdpx writes");
+    assert!(message.contains(&format!("{documents} documents, {codes} codes")));
+
+    // The codebook alone, as .qdc, reads back with every code.
+    let qdc = dir.path().join("codebook.qdc");
+    export_dialog::write_qdc(project(&harness), &qdc).expect("qdc writes");
+    let (nodes, _) = export_dialog::read_codebook(&qdc).expect("qdc reads");
+    fn count(nodes: &[marginalia::interop::qdc::CodeNode]) -> usize {
+        nodes.iter().map(|n| 1 + count(&n.children)).sum()
+    }
+    assert_eq!(count(&nodes), codes);
+
+    // The File menu offers the import (its file dialogs cannot run headless); the worker creates the project from
+    // the chosen file and folder, and the app opens it.
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    assert!(
+        !harness
+            .get_by_label("Import REFI-QDA project (.qdpx)…")
+            .accesskit_node()
+            .is_disabled(),
+        "the import is enabled"
+    );
+    let root = dir.path().join("reimported");
+    let report = export_dialog::import_qdpx(&qdpx, &root).expect("qdpx imports");
+    export_dialog::finish(
+        harness.state_mut(),
+        Outcome::ProjectImported {
+            root: root.clone(),
+            file: qdpx,
+            report,
+        },
+    );
+    harness.run_steps(3);
+    let ws = harness
+        .state()
+        .ws
+        .as_ref()
+        .expect("the new project is open");
+    assert_eq!(
+        ws.root().canonicalize().expect("root exists"),
+        root.canonicalize().expect("root exists")
+    );
+    assert_eq!(ws.project.documents.len(), documents);
+    assert_eq!(ws.project.codings.len(), codings);
+    let report = harness
+        .state()
+        .exchange
+        .report
+        .as_ref()
+        .expect("the report window");
+    assert!(
+        report.summary.contains(&format!(
+            "{documents} documents, {codes} codes, {codings} codings"
+        )),
+        "{}",
+        report.summary
+    );
+    harness.get_by_label("REFI-QDA import");
+}
