@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use marginalia::export::{self, Selection};
 use marginalia::index::SearchIndex;
-use marginalia::interop::{outline, qdc, qdpx_read, qdpx_write};
+use marginalia::interop::{qdc, qdpx_read, qdpx_write};
 use marginalia::{Workspace, query, retrieve};
 
 use super::output::{print_excerpts, print_json};
@@ -234,26 +234,7 @@ pub fn export_qdc(dir: &Path, output: &Path) -> Result<()> {
 
 /// `import-qdc DIR FILE`: a .qdc, a CSV/TSV table or a text outline, merged into the codebook.
 pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    let (nodes, mut warnings) = match extension.as_str() {
-        "qdc" | "xml" => qdc::read_qdc(file, &bytes)?,
-        "csv" | "tsv" => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow!("{}: not UTF-8 text", file.display()))?;
-            outline::read_csv(file, &text)?
-        }
-        _ => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow!("{}: not UTF-8 text", file.display()))?;
-            (outline::read_text(&text), Vec::new())
-        }
-    };
+    let (nodes, mut warnings) = marginalia::interop::read_codebook(file)?;
     if nodes.is_empty() {
         bail!("{}: no codes found", file.display());
     }

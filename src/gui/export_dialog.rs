@@ -15,7 +15,7 @@ use crate::gui::commands::Action;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, CodeId, CoderId};
 use crate::interop::qdc::{self, CodeNode};
-use crate::interop::{outline, qdpx_read, qdpx_write};
+use crate::interop::{qdpx_read, qdpx_write};
 use crate::model::Project;
 use crate::retrieve::ExcerptFilter;
 use crate::workspace::Workspace;
@@ -201,27 +201,7 @@ pub fn import_qdpx(file: &Path, root: &Path) -> crate::Result<qdpx_read::ImportR
     Ok(parsed.report)
 }
 
-/// Reads a codebook: a `.qdc`, a CSV/TSV table or an indented text outline; returns the codes and warnings.
-pub fn read_codebook(file: &Path) -> crate::Result<(Vec<CodeNode>, Vec<String>)> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    if matches!(extension.as_str(), "qdc" | "xml") {
-        return qdc::read_qdc(file, &bytes);
-    }
-    let text = String::from_utf8(bytes).map_err(|_| Error::Import {
-        path: file.to_path_buf(),
-        message: s::NOT_UTF8.into(),
-    })?;
-    if matches!(extension.as_str(), "csv" | "tsv") {
-        outline::read_csv(file, &text)
-    } else {
-        Ok((outline::read_text(&text), Vec::new()))
-    }
-}
+pub use crate::interop::read_codebook;
 
 /// What a worker reports back.
 pub enum Outcome {

@@ -12,6 +12,32 @@ use uuid::Uuid;
 
 use crate::model::AttributeType;
 
+/// Reads a codebook to merge: REFI-QDA `.qdc`/`.xml`, a CSV/TSV table, or an indented text outline (by extension).
+/// Returns the code tree and warnings about what was odd in the file.
+pub fn read_codebook(
+    file: &std::path::Path,
+) -> crate::error::Result<(Vec<qdc::CodeNode>, Vec<String>)> {
+    use crate::error::Error;
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    if matches!(extension.as_str(), "qdc" | "xml") {
+        return qdc::read_qdc(file, &bytes);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| Error::Import {
+        path: file.to_path_buf(),
+        message: "not UTF-8 text; save it as UTF-8 and try again".into(),
+    })?;
+    if matches!(extension.as_str(), "csv" | "tsv") {
+        outline::read_csv(file, &text)
+    } else {
+        Ok((outline::read_text(&text), Vec::new()))
+    }
+}
+
 /// Namespace of `.qde` project files.
 pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
 /// Namespace of `.qdc` codebook files.
