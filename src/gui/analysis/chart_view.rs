@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::AnalysisInput;
+use super::{AnalysisInput, view_window};
 use crate::analysis::{Columns, MatrixSpec, RowMode, Value, matrix};
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
@@ -154,12 +154,15 @@ impl ChartView {
 
     pub fn window_ui(&mut self, ctx: &egui::Context, input: &AnalysisInput<'_>) {
         let mut open = self.open;
-        egui::Window::new(s::CHART)
-            .id(egui::Id::unique("analysis-chart"))
-            .open(&mut open)
-            .default_size([820.0, 560.0])
-            .resizable(true)
-            .show(ctx, |ui| self.body_ui(ui, input));
+        view_window(
+            ctx,
+            s::CHART,
+            "analysis-chart",
+            [820.0, 560.0],
+            None,
+            &mut open,
+            |ui| self.body_ui(ui, input),
+        );
         self.open = open;
     }
 

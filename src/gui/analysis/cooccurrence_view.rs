@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui};
+use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui, view_window};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
@@ -112,15 +112,15 @@ impl CooccurrenceView {
         commands: &mut Vec<Command>,
     ) {
         let mut open = self.open;
-        egui::Window::new(s::COOCCURRENCE)
-            .id(egui::Id::unique("analysis-cooccurrence"))
-            .open(&mut open)
-            .default_size([980.0, 660.0])
-            .default_pos([290.0, 60.0])
-            .resizable(true)
-            .show(ctx, |ui| {
-                self.body_ui(ui, input, exporter, message, commands)
-            });
+        view_window(
+            ctx,
+            s::COOCCURRENCE,
+            "analysis-cooccurrence",
+            [980.0, 660.0],
+            Some([290.0, 60.0]),
+            &mut open,
+            |ui| self.body_ui(ui, input, exporter, message, commands),
+        );
         self.open = open;
     }
 

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui};
+use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui, view_window};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
@@ -122,15 +122,15 @@ impl MatrixView {
         commands: &mut Vec<Command>,
     ) {
         let mut open = self.open;
-        egui::Window::new(s::MATRIX)
-            .id(egui::Id::unique("analysis-matrix"))
-            .open(&mut open)
-            .default_size([1000.0, 680.0])
-            .default_pos([290.0, 60.0])
-            .resizable(true)
-            .show(ctx, |ui| {
-                self.body_ui(ui, input, exporter, message, commands)
-            });
+        view_window(
+            ctx,
+            s::MATRIX,
+            "analysis-matrix",
+            [1000.0, 680.0],
+            Some([290.0, 60.0]),
+            &mut open,
+            |ui| self.body_ui(ui, input, exporter, message, commands),
+        );
         self.open = open;
     }
 

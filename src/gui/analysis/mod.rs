@@ -167,6 +167,27 @@ impl Exporter {
 }
 
 /// Export buttons (CSV, XLSX) and the last export's outcome.
+/// Shows one analysis view as a resizable window (its open state in `open`).
+pub fn view_window(
+    ctx: &egui::Context,
+    title: &str,
+    id: &str,
+    size: [f32; 2],
+    position: Option<[f32; 2]>,
+    open: &mut bool,
+    body: impl FnOnce(&mut Ui),
+) {
+    let mut window = egui::Window::new(title)
+        .id(egui::Id::unique(id))
+        .open(open)
+        .default_size(size)
+        .resizable(true);
+    if let Some(position) = position {
+        window = window.default_pos(position);
+    }
+    window.show(ctx, body);
+}
+
 pub fn export_row_ui(
     ui: &mut Ui,
     exporter: &Exporter,

@@ -5,7 +5,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{AnalysisInput, Exporter, clip, code_choices, export_row_ui, passage_ui};
+use super::{AnalysisInput, Exporter, clip, code_choices, export_row_ui, passage_ui, view_window};
 use crate::analysis::{
     AttrFilter, CodingQuery, Near, QueryExpr, QueryResult, Scope, run_query, save_as_code,
 };
@@ -182,14 +182,15 @@ impl QueryBuilder {
         commands: &mut Vec<Command>,
     ) {
         let mut open = self.open;
-        egui::Window::new(s::QUERY_BUILDER)
-            .id(egui::Id::unique("analysis-query"))
-            .open(&mut open)
-            .default_size([760.0, 640.0])
-            .resizable(true)
-            .show(ctx, |ui| {
-                self.body_ui(ui, input, exporter, message, commands)
-            });
+        view_window(
+            ctx,
+            s::QUERY_BUILDER,
+            "analysis-query",
+            [760.0, 640.0],
+            None,
+            &mut open,
+            |ui| self.body_ui(ui, input, exporter, message, commands),
+        );
         self.open = open;
     }
 

@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{AnalysisInput, Exporter, export_row_ui, passage_ui};
+use super::{AnalysisInput, Exporter, export_row_ui, passage_ui, view_window};
 use crate::analysis::{
     AttrFilter, KwicLine, Scope, Selection, StopList, WordFrequencies, WordOptions, kwic,
     word_frequencies,
@@ -151,14 +151,15 @@ impl WordsView {
         commands: &mut Vec<Command>,
     ) {
         let mut open = self.open;
-        egui::Window::new(s::WORDS)
-            .id(egui::Id::unique("analysis-words"))
-            .open(&mut open)
-            .default_size([900.0, 620.0])
-            .resizable(true)
-            .show(ctx, |ui| {
-                self.body_ui(ui, input, exporter, message, commands)
-            });
+        view_window(
+            ctx,
+            s::WORDS,
+            "analysis-words",
+            [900.0, 620.0],
+            None,
+            &mut open,
+            |ui| self.body_ui(ui, input, exporter, message, commands),
+        );
         self.open = open;
     }
 
