@@ -270,7 +270,10 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
 
 /// Groups found ranges into passages: identical units together, or overlapping spans merged.
 fn passages(mut entries: Vec<Found>, by_unit: bool) -> Vec<CoPassage> {
-    entries.sort_by_key(|(doc, range, pair)| (*doc, range.start, range.end, *pair));
+    // Unit entries are recorded document by document and unit by unit, so they arrive grouped already.
+    if !by_unit {
+        entries.sort_unstable_by_key(|(doc, range, pair)| (*doc, range.start, range.end, *pair));
+    }
     let mut out: Vec<CoPassage> = Vec::new();
     for (doc, range, pair) in entries {
         if let Some(last) = out.last_mut()
