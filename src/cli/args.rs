@@ -124,50 +124,7 @@ pub enum Command {
         json: Json,
     },
     /// List coded excerpts with citations.
-    Excerpts {
-        dir: PathBuf,
-        /// Code path or name (repeatable).
-        #[arg(long)]
-        code: Vec<String>,
-        /// Include sub-codes of the given codes.
-        #[arg(long)]
-        subcodes: bool,
-        /// Only documents of this case (repeatable).
-        #[arg(long)]
-        case: Vec<String>,
-        /// Only codings by this coder (repeatable).
-        #[arg(long = "by")]
-        by: Vec<String>,
-        /// Only this document (repeatable).
-        #[arg(long)]
-        doc: Vec<String>,
-        /// Only documents of cases with this attribute value, KEY=VALUE (repeatable).
-        #[arg(long = "attr", value_name = "KEY=VALUE")]
-        attrs: Vec<String>,
-        /// Only documents in this set (repeatable).
-        #[arg(long)]
-        set: Vec<String>,
-        /// Only excerpts in passages this search query matches (a saved search).
-        #[arg(long)]
-        query: Option<String>,
-        /// Write a report: md, html, docx, csv or xlsx (needs -o).
-        #[arg(long, requires = "output")]
-        format: Option<String>,
-        /// The report file.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Grouping in reports: code-case or case-code.
-        #[arg(long, default_value = "code-case")]
-        group: String,
-        /// Context around each excerpt: a number of characters, or `turn`.
-        #[arg(long)]
-        context: Option<String>,
-        /// Report title.
-        #[arg(long)]
-        title: Option<String>,
-        #[command(flatten)]
-        json: Json,
-    },
+    Excerpts(super::exchange::ExcerptArgs),
     /// Export the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
     ExportQdpx {
         dir: PathBuf,

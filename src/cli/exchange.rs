@@ -11,22 +11,51 @@ use marginalia::{Workspace, query, retrieve};
 use super::output::{print_excerpts, print_json};
 use super::{find_case, find_code, find_coder, find_doc, ids, split_kv};
 
-/// Arguments of `excerpts`.
+/// What `excerpts` selects and how it reports.
+#[derive(Debug, clap::Args)]
 pub struct ExcerptArgs {
     pub dir: PathBuf,
+    /// Code path or name (repeatable).
+    #[arg(long)]
     pub code: Vec<String>,
+    /// Include sub-codes of the given codes.
+    #[arg(long)]
     pub subcodes: bool,
+    /// Only documents of this case (repeatable).
+    #[arg(long)]
     pub case: Vec<String>,
+    /// Only codings by this coder (repeatable).
+    #[arg(long = "by")]
     pub by: Vec<String>,
+    /// Only this document (repeatable).
+    #[arg(long)]
     pub doc: Vec<String>,
+    /// Only documents of cases with this attribute value, KEY=VALUE (repeatable).
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
     pub attrs: Vec<String>,
+    /// Only documents in this set (repeatable).
+    #[arg(long)]
     pub set: Vec<String>,
+    /// Only excerpts in passages this search query matches (a saved search).
+    #[arg(long)]
     pub query: Option<String>,
+    /// Write a report: md, html, docx, csv or xlsx (needs -o).
+    #[arg(long, requires = "output")]
     pub format: Option<String>,
+    /// The report file.
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Grouping in reports: code-case or case-code.
+    #[arg(long, default_value = "code-case")]
     pub group: String,
+    /// Context around each excerpt: a number of characters, or `turn`.
+    #[arg(long)]
     pub context: Option<String>,
+    /// Report title.
+    #[arg(long)]
     pub title: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long)]
     pub json: bool,
 }
 

@@ -233,39 +233,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             print_search(&results, json.json)?;
         }
-        Command::Excerpts {
-            dir,
-            code,
-            subcodes,
-            case,
-            by,
-            doc,
-            attrs,
-            set,
-            query,
-            format,
-            output,
-            group,
-            context,
-            title,
-            json,
-        } => exchange::excerpts(exchange::ExcerptArgs {
-            dir,
-            code,
-            subcodes,
-            case,
-            by,
-            doc,
-            attrs,
-            set,
-            query,
-            format,
-            output,
-            group,
-            context,
-            title,
-            json: json.json,
-        })?,
+        Command::Excerpts(args) => exchange::excerpts(args)?,
         Command::ExportQdpx { dir, output, json } => {
             exchange::export_qdpx(&dir, &output, json.json)?
         }

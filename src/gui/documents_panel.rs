@@ -143,28 +143,11 @@ pub fn documents_ui(
         Grouping::Case => {
             let mut cases: Vec<_> = project.cases.values().collect();
             cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
-            let mut out: Vec<(String, Vec<&Document>)> = cases
+            let members = cases
                 .iter()
-                .map(|c| {
-                    (
-                        c.name.clone(),
-                        docs.iter()
-                            .copied()
-                            .filter(|d| c.documents.contains(&d.id))
-                            .collect(),
-                    )
-                })
-                .filter(|(_, l): &(String, Vec<&Document>)| !l.is_empty())
+                .map(|c| (c.name.clone(), &c.documents))
                 .collect();
-            let loose: Vec<&Document> = docs
-                .iter()
-                .copied()
-                .filter(|d| !project.cases.values().any(|c| c.documents.contains(&d.id)))
-                .collect();
-            if !loose.is_empty() {
-                out.push((s::NO_CASE.into(), loose));
-            }
-            out
+            group_by_membership(&docs, members, s::NO_CASE)
         }
         Grouping::Attribute => {
             let attribute = state.attribute.clone().unwrap_or_default();
@@ -197,28 +180,11 @@ pub fn documents_ui(
         Grouping::Set => {
             let mut sets: Vec<_> = project.sets.values().collect();
             sets.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
-            let mut out: Vec<(String, Vec<&Document>)> = sets
+            let members = sets
                 .iter()
-                .map(|set| {
-                    (
-                        set.name.clone(),
-                        docs.iter()
-                            .copied()
-                            .filter(|d| set.documents.contains(&d.id))
-                            .collect(),
-                    )
-                })
-                .filter(|(_, l): &(String, Vec<&Document>)| !l.is_empty())
+                .map(|set| (set.name.clone(), &set.documents))
                 .collect();
-            let loose: Vec<&Document> = docs
-                .iter()
-                .copied()
-                .filter(|d| !project.sets.values().any(|st| st.documents.contains(&d.id)))
-                .collect();
-            if !loose.is_empty() {
-                out.push((s::NO_SET.into(), loose));
-            }
-            out
+            group_by_membership(&docs, members, s::NO_SET)
         }
     };
     let dark = ui.visuals().dark_mode;
@@ -266,4 +232,35 @@ pub fn documents_ui(
                 }
             }
         });
+}
+
+/// Groups documents by the named memberships they belong to (cases or sets), in the given order, with the
+/// documents that belong to none under `loose_label`. Empty groups are left out.
+fn group_by_membership<'d>(
+    docs: &[&'d Document],
+    members: Vec<(String, &std::collections::BTreeSet<crate::ids::DocumentId>)>,
+    loose_label: &str,
+) -> Vec<(String, Vec<&'d Document>)> {
+    let mut out: Vec<(String, Vec<&Document>)> = members
+        .iter()
+        .map(|(name, set)| {
+            (
+                name.clone(),
+                docs.iter()
+                    .copied()
+                    .filter(|d| set.contains(&d.id))
+                    .collect(),
+            )
+        })
+        .filter(|(_, list): &(String, Vec<&Document>)| !list.is_empty())
+        .collect();
+    let loose: Vec<&Document> = docs
+        .iter()
+        .copied()
+        .filter(|d| !members.iter().any(|(_, set)| set.contains(&d.id)))
+        .collect();
+    if !loose.is_empty() {
+        out.push((loose_label.into(), loose));
+    }
+    out
 }
