@@ -165,10 +165,10 @@ fn main() {
     let p = project();
     println!(
         "data: {} codes × {} cases ({} documents), {} codings, built in {:.1} s",
-        p.codes.len(),
-        p.cases.len(),
-        p.documents.len(),
-        p.codings.len(),
+        p.codes().len(),
+        p.cases().len(),
+        p.documents().len(),
+        p.codings().len(),
         start.elapsed().as_secs_f64()
     );
     let cells = |rows: usize, cols: usize| rows * cols;

@@ -113,7 +113,7 @@ fn main() {
     ws.save().expect("save");
     let stored = start.elapsed();
     let mut index = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("index");
-    index.sync(&ws.project).expect("sync");
+    index.sync(ws.project()).expect("sync");
     let indexed = start.elapsed();
     println!(
         "corpus: {count} documents, {mb:.1} MB of text, {} indexed passages",
@@ -150,7 +150,7 @@ fn main() {
     for round in 0..30 {
         for q in queries {
             let t = Instant::now();
-            let results = query::search(&index, &ws.project, q, Some(20)).expect("search");
+            let results = query::search(&index, ws.project(), q, Some(20)).expect("search");
             if round > 0 {
                 times.push(t.elapsed());
             }
@@ -182,25 +182,18 @@ fn main() {
         })
         .collect();
     ws.apply(Edit::batch("docs", edits)).expect("docs");
-    let mut edits = Vec::new();
-    let mut scratch = ws.project.clone();
-    let mut codes = Vec::new();
-    for i in 0..100 {
-        let (id, e) = ops::add_code(&scratch, &format!("Code {i}"), None, None, "");
-        scratch.apply(e.clone()).expect("code");
-        edits.push(e);
-        codes.push(id);
-    }
-    let mut coders = Vec::new();
-    for name in ["Ingrid", "Tobias"] {
-        let (id, e) = ops::ensure_coder(&scratch, name);
-        let e = e.expect("new coder");
-        scratch.apply(e.clone()).expect("coder");
-        edits.push(e);
-        coders.push(id);
-    }
+    let scratch = ws.project().clone();
+    let mut draft = ops::Draft::new(&scratch);
+    let codes: Vec<_> = (0..100)
+        .map(|i| ops::add_code(&mut draft, &format!("Code {i}"), None, None, ""))
+        .collect();
+    let coders: Vec<_> = ["Ingrid", "Tobias"]
+        .into_iter()
+        .map(|name| ops::ensure_coder(&mut draft, name))
+        .collect();
+    let mut edits = vec![draft.finish("codes and coders")];
     let docs: Vec<_> = scratch
-        .documents
+        .documents()
         .values()
         .map(|d| (d.id, d.char_len))
         .collect();
@@ -225,7 +218,7 @@ fn main() {
         let t = Instant::now();
         let ws = Workspace::open(&dir).expect("open");
         opens.push(t.elapsed());
-        std::hint::black_box(ws.project.codings.len());
+        std::hint::black_box(ws.project().codings().len());
     }
     opens.sort();
     println!(

@@ -148,7 +148,7 @@ fn main() -> anyhow::Result<()> {
     ws.apply(Edit::Put(Entity::Document(Box::new(entry))))?;
     let mut codes = Vec::new();
     for i in 0..24 {
-        let (id, edit) = ops::add_code(&ws.project, &format!("Code {i:02}"), None, None, "");
+        let (id, edit) = ops::add_code_path(ws.project(), &format!("Code {i:02}"), None, "")?;
         ws.apply(edit)?;
         codes.push(id);
     }

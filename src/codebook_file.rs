@@ -85,7 +85,7 @@ impl CodebookFile {
                 .collect()
         }
         Self {
-            name: project.meta.name.clone(),
+            name: project.meta().name.clone(),
             description: String::new(),
             codes: nodes(project, None),
         }
@@ -168,6 +168,9 @@ impl CodebookFile {
             .struct_names(false);
         ron::ser::to_string_pretty(self, config)
             .map(|t| t + "\n")
-            .map_err(|e| Error::Index(e.to_string()))
+            .map_err(|error| Error::Serialize {
+                path: "codebook".into(),
+                error,
+            })
     }
 }

@@ -3,16 +3,20 @@
 use std::path::PathBuf;
 
 use crate::edit::EditError;
+pub use crate::query::QueryError;
 
 /// Errors from the core library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// A file could not be read or written. The OS error is part of the message (not a separate source), so
+    /// it is printed once.
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
+    /// A project file is not valid RON (or refers to something that is not there), at a line and column.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Parse {
         path: PathBuf,
@@ -21,8 +25,13 @@ pub enum Error {
         message: String,
     },
 
+    /// A file or folder holds something the operation cannot accept.
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+
+    /// A value could not be written as RON.
+    #[error("{}: cannot write: {error}", path.display())]
+    Serialize { path: PathBuf, error: ron::Error },
 
     #[error("{}: the project is open in another Marginalia (process {pid} on {host}, since {since}); close it there first", path.display())]
     Locked {
@@ -39,27 +48,34 @@ pub enum Error {
         host: String,
     },
 
+    /// A file could not be imported.
     #[error("{}: {message}", path.display())]
     Import { path: PathBuf, message: String },
 
     #[error(transparent)]
     Edit(#[from] EditError),
 
+    /// The search index failed (it is derived data: `marginalia reindex` rebuilds it).
     #[error("search index: {0}")]
-    Index(String),
+    Index(#[from] tantivy::TantivyError),
 
-    #[error("query: {0}")]
-    Query(String),
+    /// Another process is writing the search index.
+    #[error("{}: the search index is being written by another process", path.display())]
+    IndexBusy { path: PathBuf },
 
-    #[error("{0}")]
-    NotFound(String),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+
+    /// A name given by the user matches nothing of that kind.
+    #[error("no {kind} named '{name}'")]
+    NotFound { kind: &'static str, name: String },
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 
@@ -69,11 +85,18 @@ impl Error {
             message: message.into(),
         }
     }
-}
 
-impl From<tantivy::TantivyError> for Error {
-    fn from(error: tantivy::TantivyError) -> Self {
-        Self::Index(error.to_string())
+    /// A query the user wrote cannot be run (no position known).
+    pub fn query(message: impl Into<String>) -> Self {
+        Self::Query(QueryError::new(message))
+    }
+
+    /// A name that matches nothing of its kind.
+    pub fn not_found(kind: &'static str, name: impl Into<String>) -> Self {
+        Self::NotFound {
+            kind,
+            name: name.into(),
+        }
     }
 }
 

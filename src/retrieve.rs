@@ -71,7 +71,7 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
         filter
             .cases
             .iter()
-            .filter_map(|c| project.cases.get(c))
+            .filter_map(|c| project.cases().get(c))
             .flat_map(|c| c.documents.iter().copied())
             .collect()
     });
@@ -82,7 +82,7 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
         .map(|(i, (_, c))| (c.id, i))
         .collect();
     let mut out: Vec<Excerpt> = project
-        .codings
+        .codings()
         .values()
         .filter(|c| codes.as_ref().is_none_or(|set| set.contains(&c.code)))
         .filter(|c| {
@@ -93,7 +93,7 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
         .filter(|c| filter.coders.is_empty() || filter.coders.contains(&c.coder))
         .filter(|c| filter.documents.is_empty() || filter.documents.contains(&c.document))
         .filter_map(|c| {
-            let doc = project.documents.get(&c.document)?;
+            let doc = project.documents().get(&c.document)?;
             let turn = doc.turn_at(c.range.start);
             Some(Excerpt {
                 coding: c.id,
@@ -113,7 +113,7 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
                 speaker: turn.map(|t| t.speaker.clone()),
                 timestamp: turn.and_then(|t| t.timestamp.clone()),
                 coder: project
-                    .coders
+                    .coders()
                     .get(&c.coder)
                     .map(|k| k.name.clone())
                     .unwrap_or_default(),

@@ -57,7 +57,7 @@ pub struct SampleReport {
 fn embedded_text(dir: &Dir<'_>, path: &str) -> Result<String> {
     let file = dir
         .get_file(path)
-        .ok_or_else(|| Error::NotFound(format!("sample file {path} is missing")))?;
+        .ok_or_else(|| Error::invalid(path, "this sample file is missing from the build"))?;
     file.contents_utf8()
         .map(str::to_string)
         .ok_or_else(|| Error::invalid(PathBuf::from(path), "sample file is not UTF-8"))
@@ -97,7 +97,7 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
     let codebook_path = PathBuf::from("codebooks").join(CODEBOOK);
     let codebook_text = embedded_text(&CODEBOOKS, CODEBOOK)?;
     let codebook: CodebookFile = crate::store::from_ron(&codebook_path, &codebook_text)?;
-    let (edit, _) = codebook.import_edit(&ws.project)?;
+    let (edit, _) = codebook.import_edit(ws.project())?;
     ws.apply(edit)?;
 
     let mut groups: Vec<&Dir<'_>> = CORPUS.dirs().collect();
@@ -106,13 +106,13 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
     // Cases and their attributes.
     let cases_path = Path::new("cases.csv");
     let case_rows = csv_rows(cases_path, &embedded_text(&CORPUS, "cases.csv")?, b',')?;
-    let edit = cases_from_rows(&ws.project, &case_rows, "case", &mut report.warnings)?;
+    let edit = cases_from_rows(ws.project(), &case_rows, "case", &mut report.warnings)?;
     ws.apply(edit)?;
 
     // Documents, linked to their cases.
     let mut file_ids: HashMap<String, DocumentId> = HashMap::new();
     let mut edits = Vec::new();
-    let mut scratch = ws.project.clone();
+    let mut scratch = ws.project().clone();
     for group in &groups {
         let list_path = group.path().join("documents.csv");
         let Some(list) = CORPUS.get_file(&list_path) else {
@@ -166,7 +166,7 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
 
     // Document sets by LOG/control group of the linked school.
     let mut by_group: BTreeMap<String, BTreeSet<DocumentId>> = BTreeMap::new();
-    for case in ws.project.cases.values() {
+    for case in ws.project().cases().values() {
         let is_school = case
             .attributes
             .get("type")
@@ -192,8 +192,9 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
     ws.apply(Edit::batch("sets by group", set_edits))?;
 
     // Codings.
-    let mut scratch = ws.project.clone();
-    let mut edits = Vec::new();
+    let project = ws.project().clone();
+    let mut draft = ops::Draft::new(&project);
+    let scratch = &project;
     let mut seen: BTreeSet<(
         DocumentId,
         crate::ids::CodeId,
@@ -236,11 +237,7 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
             };
             let start = char_len(&text[..byte]);
             let range = CharRange::new(start, start + char_len(quote));
-            let (coder, add) = ops::ensure_coder(&scratch, get("coder"));
-            if let Some(add) = add {
-                scratch.apply(add.clone())?;
-                edits.push(add);
-            }
+            let coder = ops::ensure_coder(&mut draft, get("coder"));
             if !seen.insert((doc, code, range, coder)) {
                 continue;
             }
@@ -254,12 +251,10 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
                 created: crate::now(),
                 memo,
             };
-            let put = Edit::Put(Entity::Coding(coding));
-            scratch.apply(put.clone())?;
-            edits.push(put);
+            draft.put(Entity::Coding(coding));
         }
     }
-    ws.apply(Edit::batch("code the sample corpus", edits))?;
+    ws.apply(draft.finish("code the sample corpus"))?;
 
     // Memos.
     if let Some(file) = CORPUS.get_file("memos.tsv") {
@@ -273,7 +268,7 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
         .enumerate()
         {
             let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
-            let p = &ws.project;
+            let p = ws.project();
             let target = match get("on").split_once(':') {
                 None if get("on") == "project" => Some(MemoTarget::Project),
                 Some(("code", path)) => p.find_code(path).map(|c| MemoTarget::Code(c.id)),
@@ -302,12 +297,12 @@ pub fn build(dir: &Path) -> Result<SampleReport> {
         ws.apply(Edit::batch("sample memos", edits))?;
     }
 
-    ws.history = Default::default();
+    ws.clear_history();
     ws.save()?;
-    report.documents = ws.project.documents.len();
-    report.cases = ws.project.cases.len();
-    report.codes = ws.project.codes.len();
-    report.codings = ws.project.codings.len();
+    report.documents = ws.project().documents().len();
+    report.cases = ws.project().cases().len();
+    report.codes = ws.project().codes().len();
+    report.codings = ws.project().codings().len();
     Ok(report)
 }
 
@@ -331,7 +326,7 @@ fn import_staff_survey(
     };
     let path = Path::new(SURVEY);
     let (edit, imported) =
-        survey::import_survey_bytes(&ws.project, path, file.contents(), &options)?;
+        survey::import_survey_bytes(ws.project(), path, file.contents(), &options)?;
     ws.apply(edit)?;
     warnings.extend(imported.warnings.iter().map(|w| format!("{SURVEY}: {w}")));
     let group = path
@@ -343,10 +338,10 @@ fn import_staff_survey(
         file_ids.insert(format!("{group}/{name}"), *id);
     }
 
-    let mut scratch = ws.project.clone();
+    let mut scratch = ws.project().clone();
     let mut edits = Vec::new();
     let respondents: Vec<Case> = scratch
-        .cases
+        .cases()
         .values()
         .filter(|c| !c.documents.is_disjoint(&documents))
         .cloned()
@@ -409,7 +404,7 @@ fn cases_from_rows(
     let mut edits = Vec::new();
     let mut defs: HashMap<String, AttributeType> = HashMap::new();
     for column in &columns {
-        let kind = match project.attributes.get(column) {
+        let kind = match project.attributes().get(column) {
             Some(def) => def.kind,
             None => {
                 let kind = AttributeType::infer(

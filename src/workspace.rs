@@ -17,12 +17,12 @@ const HISTORY_MAX_BYTES: usize = 32 * 1024 * 1024;
 /// A project opened for reading and writing.
 #[derive(Debug)]
 pub struct Workspace {
-    pub layout: Layout,
-    pub project: Project,
-    pub history: History,
+    layout: Layout,
+    project: Project,
+    history: History,
     pending: Vec<Touched>,
     /// Increases with every applied edit, undo or redo.
-    pub revision: u64,
+    revision: u64,
     saved_revision: u64,
     _lock: Option<ProjectLock>,
 }
@@ -74,6 +74,27 @@ impl Workspace {
         })
     }
 
+    /// The project as it is now (change it with [`Workspace::apply`]).
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The undo/redo stacks.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Paths inside the project folder.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Increases with every applied edit, undo or redo (views cache against it).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The project folder.
     pub fn root(&self) -> &Path {
         &self.layout.root
     }
@@ -108,6 +129,11 @@ impl Workspace {
             self.revision += 1;
         }
         Ok(label)
+    }
+
+    /// Forgets every undo and redo step (a freshly built project starts with none).
+    pub fn clear_history(&mut self) {
+        self.history = History::default();
     }
 
     /// Writes every changed file atomically, then the undo history.

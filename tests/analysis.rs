@@ -60,10 +60,10 @@ fn fixture() -> Fixture {
     }
     let docs: [DocumentId; 3] = docs.try_into().expect("three documents");
     let code = |p: &mut Project, path: &str| {
-        let (id, edits) = ops::ensure_code_path(p, path).expect("code path");
-        for e in edits {
-            p.apply(e).expect("code");
-        }
+        let mut draft = ops::Draft::new(p);
+        let id = ops::ensure_code_path(&mut draft, path).expect("code path");
+        let edit = draft.finish("code");
+        p.apply(edit).expect("code");
         id
     };
     let barriers = code(&mut p, "Barriers");
@@ -148,7 +148,7 @@ fn ids(list: &[CodingId]) -> BTreeSet<CodingId> {
 #[test]
 fn phrase_lengths_are_as_counted_by_hand() {
     let f = fixture();
-    let len = |i: usize| f.p.codings[&f.c[i - 1]].range.len();
+    let len = |i: usize| f.p.codings()[&f.c[i - 1]].range.len();
     assert_eq!(
         [
             len(1),
@@ -358,7 +358,7 @@ fn cooccurrence_counts_passages_with_traceable_pairs() {
     let passages = t.cell_passages(1, 2);
     assert_eq!(passages.len(), 1);
     assert_eq!(passages[0].pairs, vec![(f.c[1], f.c[2])]);
-    assert_eq!(passages[0].range, f.p.codings[&f.c[1]].range);
+    assert_eq!(passages[0].range, f.p.codings()[&f.c[1]].range);
     assert_eq!(t.cell_passages(2, 1)[0].pairs, vec![(f.c[2], f.c[1])]);
     assert_eq!(ids(&t.cell_codings(3, 1)), ids(&[f.c[3], f.c[4]]));
     assert_eq!(t.cell_excerpts(&f.p, 3, 1).len(), 2);
@@ -419,8 +419,8 @@ fn cooccurrence_in_the_same_turn_or_paragraph() {
     // Diagonal: turns touched by the code (A: two turns, B: one).
     assert_eq!(t.counts[1][1], 3);
     let passages = t.cell_passages(1, 3);
-    let turn = f.p.documents[&f.docs[0]]
-        .turn_at(f.p.codings[&f.c[3]].range.start)
+    let turn = f.p.documents()[&f.docs[0]]
+        .turn_at(f.p.codings()[&f.c[3]].range.start)
         .expect("turn")
         .range;
     assert_eq!(passages[0].range, turn);
@@ -551,7 +551,7 @@ fn saving_a_query_result_as_a_code_is_one_undoable_edit() {
     let code = p
         .find_code("Queries/Shortage and leadership")
         .expect("new code");
-    let saved: Vec<&Coding> = p.codings.values().filter(|c| c.code == code.id).collect();
+    let saved: Vec<&Coding> = p.codings().values().filter(|c| c.code == code.id).collect();
     assert_eq!(saved.len(), 1);
     assert_eq!(
         saved[0].range,
@@ -660,7 +660,7 @@ fn sample_resource_shortage_by_log_and_control_schools() {
     let root = dir.path().join("sample");
     marginalia::sample::build(&root).expect("sample builds");
     let ws = marginalia::Workspace::open_read_only(&root).expect("opens");
-    let p = &ws.project;
+    let p = ws.project();
     let shortage = p
         .find_code("Barriers/Resource shortage")
         .expect("resource shortage code")

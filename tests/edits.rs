@@ -15,6 +15,15 @@ use marginalia::ops;
 
 const INTERVIEW: &str = "Intervjuer: Hvordan har ressurssituasjonen vært?\n\nRektor: Vi har fått budsjettkutt, og sykefraværet har økt.\n\nIntervjuer: Og ressursteamet?\n\nRektor: Det møtes annenhver uke, med PPT og helsesykepleier til stede.";
 
+/// Builds one step with a draft and applies it.
+fn step<R>(p: &mut Project, build: impl FnOnce(&mut ops::Draft) -> R) -> R {
+    let mut draft = ops::Draft::new(p);
+    let result = build(&mut draft);
+    let edit = draft.finish("step");
+    p.apply(edit).expect("step applies");
+    result
+}
+
 /// A project with one of everything.
 fn fixture() -> Project {
     let mut p = Project::new("Test", Language::Nb);
@@ -22,27 +31,23 @@ fn fixture() -> Project {
     let doc = entry.document.id;
     p.apply(Edit::Put(Entity::Document(Box::new(entry))))
         .expect("document");
-    let (barriers, e) = ops::add_code(&p, "Barriers", None, None, "Hindringer");
-    p.apply(e).expect("code");
-    let (shortage, e) = ops::add_code(&p, "Resource shortage", Some(barriers), None, "");
-    p.apply(e).expect("code");
-    let (arenas, e) = ops::add_code(&p, "Meeting arenas", None, None, "");
-    p.apply(e).expect("code");
-    let (coder, e) = ops::ensure_coder(&p, "Ingrid Solberg");
-    p.apply(e.expect("new coder")).expect("coder");
-    let (coding, e) = ops::code_passage(
-        &p,
-        doc,
-        shortage,
-        CharRange::new(58, 100),
-        coder,
-        Some("tydelig".into()),
-    )
-    .expect("coding");
-    p.apply(e).expect("coding");
-    let (_, e) =
-        ops::code_passage(&p, doc, arenas, CharRange::new(140, 170), coder, None).expect("coding");
-    p.apply(e).expect("coding");
+    let barriers = step(&mut p, |d| {
+        ops::add_code(d, "Barriers", None, None, "Hindringer")
+    });
+    let shortage = step(&mut p, |d| {
+        ops::add_code(d, "Resource shortage", Some(barriers), None, "")
+    });
+    let arenas = step(&mut p, |d| {
+        ops::add_code(d, "Meeting arenas", None, None, "")
+    });
+    let coder = step(&mut p, |d| ops::ensure_coder(d, "Ingrid Solberg"));
+    let range = CharRange::new(58, 100);
+    let coding = step(&mut p, |d| {
+        ops::code_passage(d, doc, shortage, range, coder, Some("tydelig".into())).expect("coding")
+    });
+    step(&mut p, |d| {
+        ops::code_passage(d, doc, arenas, CharRange::new(140, 170), coder, None).expect("coding")
+    });
     p.apply(Edit::Put(Entity::Attribute(AttributeDef {
         name: "group".into(),
         kind: AttributeType::Text,
@@ -108,7 +113,7 @@ fn first<T: Clone>(map: &BTreeMap<impl Ord, T>) -> T {
 #[test]
 fn every_put_variant_round_trips() {
     let p = fixture();
-    let mut meta = p.meta.clone();
+    let mut meta = p.meta().clone();
     meta.name = "Oppfølgingsstudien".into();
     round_trip(&p, Edit::Put(Entity::Meta(meta)));
     let entry = document_from_text(
@@ -118,7 +123,7 @@ fn every_put_variant_round_trips() {
         Some(DocumentKind::Observation),
     );
     round_trip(&p, Edit::Put(Entity::Document(Box::new(entry))));
-    let code = first(&p.codes);
+    let code = first(p.codes());
     round_trip(
         &p,
         Edit::Put(Entity::Code(Code {
@@ -134,7 +139,7 @@ fn every_put_variant_round_trips() {
             ..code
         })),
     );
-    let coding = first(&p.codings);
+    let coding = first(p.codings());
     round_trip(
         &p,
         Edit::Put(Entity::Coding(Coding {
@@ -156,7 +161,7 @@ fn every_put_variant_round_trips() {
             name: "Tobias Lunde".into(),
         })),
     );
-    let memo = first(&p.memos);
+    let memo = first(p.memos());
     round_trip(
         &p,
         Edit::Put(Entity::Memo(Memo {
@@ -171,7 +176,7 @@ fn every_put_variant_round_trips() {
             kind: AttributeType::Integer,
         })),
     );
-    let case = first(&p.cases);
+    let case = first(p.cases());
     round_trip(
         &p,
         Edit::Put(Entity::Case(Case {
@@ -179,7 +184,7 @@ fn every_put_variant_round_trips() {
             ..case
         })),
     );
-    let set = first(&p.sets);
+    let set = first(p.sets());
     round_trip(
         &p,
         Edit::Put(Entity::Set(DocumentSet {
@@ -194,22 +199,22 @@ fn every_delete_variant_round_trips() {
     let p = fixture();
     // Plain deletes of entities nothing refers to.
     let free_coding = p
-        .codings
+        .codings()
         .values()
         .find(|c| p.memos_on(MemoTarget::Coding(c.id)).is_empty())
         .expect("coding");
     round_trip(&p, Edit::Delete(EntityKey::Coding(free_coding.id)));
-    round_trip(&p, Edit::Delete(EntityKey::Memo(first(&p.memos).id)));
-    round_trip(&p, Edit::Delete(EntityKey::Set(first(&p.sets).id)));
-    round_trip(&p, Edit::Delete(EntityKey::Case(first(&p.cases).id)));
+    round_trip(&p, Edit::Delete(EntityKey::Memo(first(p.memos()).id)));
+    round_trip(&p, Edit::Delete(EntityKey::Set(first(p.sets()).id)));
+    round_trip(&p, Edit::Delete(EntityKey::Case(first(p.cases()).id)));
     // Cascading deletes built by ops.
-    let doc = first(&p.documents).id;
+    let doc = first(p.documents()).id;
     round_trip(&p, ops::remove_document(&p, doc).expect("remove doc"));
     let barriers = p.find_code("Barriers").expect("code").id;
     round_trip(&p, ops::delete_code(&p, barriers).expect("delete code"));
     round_trip(&p, ops::remove_attribute(&p, "group").expect("remove attr"));
     let mut no_codings = p.clone();
-    for id in no_codings.codings.keys().copied().collect::<Vec<_>>() {
+    for id in no_codings.codings().keys().copied().collect::<Vec<_>>() {
         for m in no_codings
             .memos_on(MemoTarget::Coding(id))
             .iter()
@@ -224,10 +229,10 @@ fn every_delete_variant_round_trips() {
             .apply(Edit::Delete(EntityKey::Coding(id)))
             .expect("coding");
     }
-    let coder = first(&no_codings.coders).id;
+    let coder = first(no_codings.coders()).id;
     let with_memos_gone = {
         let mut q = no_codings.clone();
-        for m in q.memos.keys().copied().collect::<Vec<_>>() {
+        for m in q.memos().keys().copied().collect::<Vec<_>>() {
             q.apply(Edit::Delete(EntityKey::Memo(m))).expect("memo");
         }
         q
@@ -255,15 +260,16 @@ fn batches_and_ops_round_trip() {
         &p,
         ops::rename_code(&p, shortage, "Ressursmangel").expect("rename"),
     );
-    let (_, edits) = ops::ensure_code_path(&p, "Outcomes/Shared goal understanding").expect("path");
-    round_trip(&p, Edit::batch("add path", edits));
+    let mut draft = ops::Draft::new(&p);
+    ops::ensure_code_path(&mut draft, "Outcomes/Shared goal understanding").expect("path");
+    round_trip(&p, draft.finish("add path"));
 }
 
 #[test]
 fn a_failing_batch_changes_nothing() {
     let mut p = fixture();
     let before = p.clone();
-    let code = first(&p.codes);
+    let code = first(p.codes());
     let bad = Edit::Batch {
         label: "half good".into(),
         edits: vec![
@@ -284,14 +290,14 @@ fn referential_rules_hold() {
     let barriers = p.find_code("Barriers").expect("code").id;
     assert!(matches!(
         p.apply(Edit::Delete(EntityKey::Code(barriers))),
-        Err(EditError::InUse(..))
+        Err(EditError::InUse { .. })
     ));
-    let doc = first(&p.documents).id;
+    let doc = first(p.documents()).id;
     assert!(matches!(
         p.apply(Edit::Delete(EntityKey::Document(doc))),
-        Err(EditError::InUse(..))
+        Err(EditError::InUse { .. })
     ));
-    let coding = first(&p.codings);
+    let coding = first(p.codings());
     let outside = Coding {
         id: CodingId::new(),
         range: CharRange::new(0, 100_000),
@@ -299,12 +305,12 @@ fn referential_rules_hold() {
     };
     assert!(matches!(
         p.apply(Edit::Put(Entity::Coding(outside))),
-        Err(EditError::Invalid(_))
+        Err(EditError::Invalid { .. })
     ));
     let shortage = p.find_code("Resource shortage").expect("code").clone();
     let cycle = Code {
         parent: Some(shortage.id),
-        ..p.codes[&barriers].clone()
+        ..p.codes()[&barriers].clone()
     };
     assert!(
         p.apply(Edit::Put(Entity::Code(cycle))).is_err(),
@@ -335,25 +341,25 @@ fn history_undoes_and_redoes_with_labels() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws =
         marginalia::Workspace::create(&dir.path().join("p"), "P", Language::Nb).expect("create");
-    let (_, edit) = ops::add_code(&ws.project, "Resource shortage", None, None, "");
+    let (_, edit) = ops::add_code_path(ws.project(), "Resource shortage", None, "").expect("new");
     assert_eq!(
         ws.apply(edit).expect("apply"),
         "add code 'Resource shortage'"
     );
     assert_eq!(
-        ws.history.undo_label(),
+        ws.history().undo_label(),
         Some("add code 'Resource shortage'")
     );
     assert_eq!(
         ws.undo().expect("undo").as_deref(),
         Some("add code 'Resource shortage'")
     );
-    assert!(ws.project.codes.is_empty());
+    assert!(ws.project().codes().is_empty());
     assert_eq!(
         ws.redo().expect("redo").as_deref(),
         Some("add code 'Resource shortage'")
     );
-    assert_eq!(ws.project.codes.len(), 1);
+    assert_eq!(ws.project().codes().len(), 1);
     assert_eq!(
         ws.undo().expect("undo").as_deref(),
         Some("add code 'Resource shortage'")

@@ -97,7 +97,7 @@ fn selection_filters_cites_and_groups() {
 
 #[test]
 fn markdown_and_html_are_escaped_and_self_contained() {
-    let mut project = small();
+    let project = small();
     let title = "Ressursmangel <script>alert(1)</script> & co";
     let report = export::report(&project, &shortage_selection(&project), title);
     let md = export::render::markdown(&report);
@@ -117,7 +117,6 @@ fn markdown_and_html_are_escaped_and_self_contained() {
     );
     assert!(html.contains("<style>"));
     assert_eq!(html.matches("<blockquote>").count(), 3);
-    project.meta.name = "x".into();
 }
 
 #[test]
@@ -255,6 +254,6 @@ fn sample_reports_in_every_format() {
     let range = workbook.worksheet_range("Excerpts").expect("sheet");
     assert_eq!(range.height(), report.items.len() + 1);
     let counts = table::code_case_counts(&project);
-    assert_eq!(counts.rows.len(), project.codes.len());
-    assert_eq!(counts.header.len(), project.cases.len() + 2);
+    assert_eq!(counts.rows.len(), project.codes().len());
+    assert_eq!(counts.header.len(), project.cases().len() + 2);
 }

@@ -34,13 +34,13 @@ fn open_sample() -> Fixture {
 }
 
 fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    &h.state().ws.as_ref().expect("open project").project
+    h.state().ws.as_ref().expect("open project").project()
 }
 
 /// A range of whole words inside the second speaker turn of a document.
 fn some_words(h: &Harness<'_, Workbench>, doc: DocumentId) -> CharRange {
     let p = project(h);
-    let d = &p.documents[&doc];
+    let d = &p.documents()[&doc];
     let turn = d.turns.get(1).or(d.turns.first()).expect("a turn");
     let start = turn.content_start;
     let text = p.text(doc);
@@ -59,7 +59,7 @@ fn codings_with(
     code: CodeId,
 ) -> usize {
     project(h)
-        .codings
+        .codings()
         .values()
         .filter(|c| c.document == doc && c.range == range && c.code == code)
         .count()
@@ -177,7 +177,7 @@ fn code_undo_redo_search_and_retrieve() {
     );
 
     // Code all hits (turn) with a new code, as one undoable step.
-    let codings_before = project(&harness).codings.len();
+    let codings_before = project(&harness).codings().len();
     harness.get_by_label("Code all hits…").click();
     harness.run_steps(3);
     assert!(harness.state().picker.is_some());
@@ -190,16 +190,16 @@ fn code_undo_redo_search_and_retrieve() {
         .map(|c| c.id)
         .expect("code created");
     let coded = project(&harness)
-        .codings
+        .codings()
         .values()
         .filter(|c| c.code == new_code)
         .count();
     assert!(coded > 0 && coded <= hit_count * 4, "hits coded: {coded}");
-    assert_eq!(project(&harness).codings.len(), codings_before + coded);
+    assert_eq!(project(&harness).codings().len(), codings_before + coded);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(2);
     assert_eq!(
-        project(&harness).codings.len(),
+        project(&harness).codings().len(),
         codings_before,
         "one undo removes every hit's coding"
     );
@@ -218,7 +218,7 @@ fn code_undo_redo_search_and_retrieve() {
     harness.run_steps(3);
     let state = harness.state_mut();
     let ws = state.ws.as_ref().expect("project");
-    let (project, revision) = (ws.project.clone(), ws.revision);
+    let (project, revision) = (ws.project().clone(), ws.revision());
     let codes = state.selected_codes.clone();
     let excerpts = state.excerpts.current(&project, revision, &codes);
     assert!(
@@ -249,16 +249,16 @@ fn in_vivo_and_codebook_delete_confirmation() {
     let range = some_words(&harness, doc);
     harness.state_mut().viewer.selection = Some(Selection::of(range));
     harness.run_steps(1);
-    let codes_before = project(&harness).codes.len();
+    let codes_before = project(&harness).codes().len();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run_steps(2);
     assert_eq!(
-        project(&harness).codes.len(),
+        project(&harness).codes().len(),
         codes_before + 1,
         "in-vivo adds a code"
     );
     let code = harness.state().recent_codes[0];
-    let name = project(&harness).codes[&code].name.clone();
+    let name = project(&harness).codes()[&code].name.clone();
     assert_eq!(codings_with(&harness, doc, range, code), 1);
 
     // The Edit menu names the action to undo.
@@ -276,7 +276,7 @@ fn in_vivo_and_codebook_delete_confirmation() {
     harness.get_by_label_contains("1 coding(s) go with it");
     harness.get_by_label("Delete").click();
     harness.run_steps(2);
-    assert!(!project(&harness).codes.contains_key(&code));
+    assert!(!project(&harness).codes().contains_key(&code));
     assert_eq!(codings_with(&harness, doc, range, code), 0);
 }
 
@@ -295,7 +295,7 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
     )
     .expect("write");
     std::fs::write(source.path().join("bilete.png"), [0u8, 1, 2]).expect("write");
-    let docs_before = project(&harness).documents.len();
+    let docs_before = project(&harness).documents().len();
     let ctx = harness.ctx.clone();
     harness.state_mut().handle(
         marginalia::gui::commands::Command::ImportPaths(vec![
@@ -311,7 +311,7 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
     );
     harness.state_mut().wait_for_background();
     harness.run_steps(3);
-    assert_eq!(project(&harness).documents.len(), docs_before + 2);
+    assert_eq!(project(&harness).documents().len(), docs_before + 2);
     harness.get_by_label("2 imported, 0 skipped, 1 failed");
 
     // Assign the new documents to a new case in the summary.
@@ -370,17 +370,17 @@ fn keyboard_selection_and_memos() {
         .type_text("Rektor skildrar teamet som sitt eige.");
     harness.run_steps(1);
     assert!(
-        project(&harness).memos[&memo].text.is_empty(),
+        project(&harness).memos()[&memo].text.is_empty(),
         "not committed while typing"
     );
     harness.get_by_label("Memo title").click();
     harness.run_steps(2);
     assert_eq!(
-        project(&harness).memos[&memo].text,
+        project(&harness).memos()[&memo].text,
         "Rektor skildrar teamet som sitt eige."
     );
     assert_eq!(
-        project(&harness).memos[&memo].target,
+        project(&harness).memos()[&memo].target,
         marginalia::model::MemoTarget::Document(doc)
     );
 }

@@ -36,7 +36,7 @@ fn open_sample() -> Fixture {
 }
 
 fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    &h.state().ws.as_ref().expect("open project").project
+    h.state().ws.as_ref().expect("open project").project()
 }
 
 fn open_view(h: &mut Harness<'_, Workbench>, item: &str) {
@@ -48,7 +48,7 @@ fn open_view(h: &mut Harness<'_, Workbench>, item: &str) {
 
 fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
     project(h)
-        .codes
+        .codes()
         .values()
         .find(|c| c.name == name)
         .map(|c| c.id)
@@ -115,8 +115,8 @@ fn matrix_by_group_and_traceable_cells() {
         let wb = harness.state_mut();
         let ws = wb.ws.as_ref().expect("project");
         let input = AnalysisInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &wb.selected_codes,
             index: None,
             coder: &wb.prefs.coder,
@@ -173,8 +173,8 @@ fn query_builder_and_save_as_code_then_undo() {
         let wb = harness.state_mut();
         let ws = wb.ws.as_ref().expect("project");
         let input = AnalysisInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &wb.selected_codes,
             index: None,
             coder: &wb.prefs.coder,
@@ -197,10 +197,10 @@ fn query_builder_and_save_as_code_then_undo() {
     harness.run_steps(3);
     let saved = |h: &Harness<'_, Workbench>| {
         let p = project(h);
-        p.codes
+        p.codes()
             .values()
             .find(|c| c.name == "Both")
-            .map(|c| p.codings.values().filter(|x| x.code == c.id).count())
+            .map(|c| p.codings().values().filter(|x| x.code == c.id).count())
     };
     assert_eq!(saved(&harness), Some(passages.len()));
 
@@ -210,7 +210,7 @@ fn query_builder_and_save_as_code_then_undo() {
     assert_eq!(saved(&harness), None, "undo removes the saved code");
     assert!(
         !project(&harness)
-            .codes
+            .codes()
             .values()
             .any(|c| c.name == "Query results"),
         "and the parent it created"
@@ -225,8 +225,8 @@ fn words_view_lists_kwic_lines_and_jumps() {
         let wb = harness.state_mut();
         let ws = wb.ws.as_ref().expect("project");
         let input = AnalysisInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &wb.selected_codes,
             index: None,
             coder: &wb.prefs.coder,
@@ -246,8 +246,8 @@ fn words_view_lists_kwic_lines_and_jumps() {
         let wb = harness.state_mut();
         let ws = wb.ws.as_ref().expect("project");
         let input = AnalysisInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &wb.selected_codes,
             index: None,
             coder: &wb.prefs.coder,

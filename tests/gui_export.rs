@@ -36,12 +36,12 @@ fn open_sample() -> Fixture {
 }
 
 fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    &h.state().ws.as_ref().expect("open project").project
+    h.state().ws.as_ref().expect("open project").project()
 }
 
 fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
     project(h)
-        .codes
+        .codes()
         .values()
         .find(|c| c.name == name)
         .map(|c| c.id)
@@ -124,7 +124,7 @@ fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
     assert!(
         heading
             .split("; ")
-            .all(|name| project(&harness).cases.values().any(|c| c.name == name)),
+            .all(|name| project(&harness).cases().values().any(|c| c.name == name)),
         "{heading} names cases"
     );
     assert!(!heading.contains("Municipal leadership anchoring"));
@@ -164,7 +164,7 @@ fn export_window_starts_with_the_codebook_selection() {
 #[test]
 fn codebook_import_is_one_undoable_edit() {
     let Fixture { dir, mut harness } = open_sample();
-    let before = project(&harness).codes.len();
+    let before = project(&harness).codes().len();
     let file = dir.path().join("outline.txt");
     std::fs::write(
         &file,
@@ -184,21 +184,21 @@ fn codebook_import_is_one_undoable_edit() {
         },
     );
     harness.run_steps(2);
-    assert_eq!(project(&harness).codes.len(), before + 3);
+    assert_eq!(project(&harness).codes().len(), before + 3);
     assert_eq!(
         harness.state().notice.as_deref(),
         Some("Added 3 code(s); 1 already in the codebook")
     );
     let parent = code_named(&harness, "Exchange test");
     assert_eq!(
-        project(&harness).codes[&parent].description,
+        project(&harness).codes()[&parent].description,
         "a code from an outline"
     );
 
     // One undo takes all three back.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(2);
-    assert_eq!(project(&harness).codes.len(), before);
+    assert_eq!(project(&harness).codes().len(), before);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
     let Fixture { dir, mut harness } = open_sample();
     let (documents, codes, codings) = {
         let p = project(&harness);
-        (p.documents.len(), p.codes.len(), p.codings.len())
+        (p.documents().len(), p.codes().len(), p.codings().len())
     };
     let qdpx = dir.path().join("sample.qdpx");
     let message = export_dialog::write_qdpx(project(&harness), &qdpx).expect("qdpx writes");
@@ -252,8 +252,8 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
         ws.root().canonicalize().expect("root exists"),
         root.canonicalize().expect("root exists")
     );
-    assert_eq!(ws.project.documents.len(), documents);
-    assert_eq!(ws.project.codings.len(), codings);
+    assert_eq!(ws.project().documents().len(), documents);
+    assert_eq!(ws.project().codings().len(), codings);
     let report = harness
         .state()
         .exchange

@@ -303,7 +303,7 @@ fn survey_per_respondent_from_csv_xlsx_and_ods() {
         "personalundersoking.ods",
     ] {
         let project = survey_project(file, Per::Respondent);
-        assert_eq!(project.documents.len(), 3, "{file}");
+        assert_eq!(project.documents().len(), 3, "{file}");
         assert_eq!(
             document_text(&project, "personalundersoking R01"),
             "Kva fungerer godt i ressursteamet?\nVi får raskt hjelp.\n\nKva bør endrast?\nMeir tid til møta.",
@@ -342,7 +342,7 @@ fn survey_per_respondent_from_csv_xlsx_and_ods() {
 #[test]
 fn survey_per_question_has_a_turn_per_respondent() {
     let project = survey_project("personalundersoking.csv", Per::Question);
-    assert_eq!(project.documents.len(), 3);
+    assert_eq!(project.documents().len(), 3);
     let doc = project
         .find_document("personalundersoking Kva bør endrast?")
         .expect("doc");
@@ -680,7 +680,7 @@ fn cli_batch_imports_good_files_and_lists_refused_ones() {
     let show = marginalia(&["show", p, "intervju_rektor", "--json"]);
     assert!(show.status.success());
     let ws = Workspace::open_read_only(&project).expect("open");
-    assert_eq!(ws.project.documents.len(), 1);
+    assert_eq!(ws.project().documents().len(), 1);
 }
 
 #[test]
@@ -744,7 +744,7 @@ fn cli_import_survey_creates_documents_and_cases() {
     assert_eq!(report["cases_created"], 3);
     assert_eq!(report["documents"].as_array().map(Vec::len), Some(3));
     let ws = Workspace::open_read_only(&project).expect("open");
-    let r01 = ws.project.find_case("R01").expect("case");
+    let r01 = ws.project().find_case("R01").expect("case");
     assert_eq!(
         r01.attributes.get("År i stillinga"),
         Some(&AttributeValue::Integer(12))

@@ -53,8 +53,8 @@ fn sample_export_is_schema_valid_and_round_trips_exactly() {
     let (_dir, project) = sample();
     let (qde, report) = qdpx_write::project_qde(&project);
     assert_valid(&qde, "Project.xsd");
-    assert_eq!(report.documents, project.documents.len());
-    assert_eq!(report.codings, project.codings.len());
+    assert_eq!(report.documents, project.documents().len());
+    assert_eq!(report.codings, project.codings().len());
 
     let (bytes, _) = qdpx_write::project_qdpx(&project).expect("export");
     let (again, _) = qdpx_write::project_qdpx(&project).expect("export twice");
@@ -62,16 +62,16 @@ fn sample_export_is_schema_valid_and_round_trips_exactly() {
 
     let (imported, report) = import(&bytes);
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-    assert_eq!(imported.documents, project.documents);
-    assert_eq!(imported.texts, project.texts);
-    assert_eq!(imported.codes, project.codes);
-    assert_eq!(imported.codings, project.codings);
-    assert_eq!(imported.coders, project.coders);
-    assert_eq!(imported.memos, project.memos);
-    assert_eq!(imported.attributes, project.attributes);
-    assert_eq!(imported.cases, project.cases);
-    assert_eq!(imported.sets, project.sets);
-    assert_eq!(imported.meta, project.meta);
+    assert_eq!(imported.documents(), project.documents());
+    assert_eq!(imported.texts(), project.texts());
+    assert_eq!(imported.codes(), project.codes());
+    assert_eq!(imported.codings(), project.codings());
+    assert_eq!(imported.coders(), project.coders());
+    assert_eq!(imported.memos(), project.memos());
+    assert_eq!(imported.attributes(), project.attributes());
+    assert_eq!(imported.cases(), project.cases());
+    assert_eq!(imported.sets(), project.sets());
+    assert_eq!(imported.meta(), project.meta());
     assert_eq!(imported, project);
 }
 
@@ -85,12 +85,12 @@ fn codebook_export_is_schema_valid_and_imports_into_an_empty_project() {
     let mut empty = Project::new("empty", Default::default());
     let (edit, report) = qdc::merge_edit(&empty, &nodes).expect("merge");
     empty.apply(edit.expect("codes")).expect("apply");
-    assert_eq!(report.added, project.codes.len());
-    assert_eq!(empty.codes, project.codes);
+    assert_eq!(report.added, project.codes().len());
+    assert_eq!(empty.codes(), project.codes());
     // Importing the same codebook again adds nothing.
     let (edit, report) = qdc::merge_edit(&empty, &nodes).expect("merge again");
     assert!(edit.is_none());
-    assert_eq!(report.existing, project.codes.len());
+    assert_eq!(report.existing, project.codes().len());
 }
 
 /// Zips a fixture folder (an unpacked .qdpx) in memory.
@@ -137,7 +137,7 @@ fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
 
 fn coded_texts(project: &Project) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = project
-        .codings
+        .codings()
         .values()
         .map(|c| {
             (
@@ -163,30 +163,34 @@ fn small_fixture_imports_every_element_and_round_trips() {
     let (project, report) = import(&zip_fixture("small"));
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    assert_eq!(project.meta.name, "Liten studie");
+    assert_eq!(project.meta().name, "Liten studie");
     assert_eq!(
-        project.meta.description,
+        project.meta().description,
         "En liten studie laget for testene."
     );
     assert_eq!(
         (
-            project.documents.len(),
-            project.codes.len(),
-            project.codings.len()
+            project.documents().len(),
+            project.codes().len(),
+            project.codings().len()
         ),
         (2, 3, 4)
     );
     assert_eq!(
-        (project.cases.len(), project.sets.len(), project.memos.len()),
+        (
+            project.cases().len(),
+            project.sets().len(),
+            project.memos().len()
+        ),
         (1, 1, 5)
     );
-    assert_eq!(project.coders.len(), 2);
+    assert_eq!(project.coders().len(), 2);
 
     let shortage = code_id("20000000-0000-4000-8000-000000000002");
     assert_eq!(project.code_path(shortage), "Barrierer/Ressursmangel");
-    assert_eq!(project.codes[&shortage].colour, "#ff8800");
+    assert_eq!(project.codes()[&shortage].colour, "#ff8800");
     assert_eq!(
-        project.codes[&code_id("20000000-0000-4000-8000-000000000001")].description,
+        project.codes()[&code_id("20000000-0000-4000-8000-000000000001")].description,
         "Det som hindrer arbeidet."
     );
     assert_eq!(
@@ -211,12 +215,15 @@ fn small_fixture_imports_every_element_and_round_trips() {
         .parse()
         .expect("guid");
     assert_eq!(
-        project.codings[&first].memo.as_deref(),
+        project.codings()[&first].memo.as_deref(),
         Some("Tydelig eksempel.")
     );
-    assert_eq!(project.coders[&project.codings[&first].coder].name, "Kari");
+    assert_eq!(
+        project.coders()[&project.codings()[&first].coder].name,
+        "Kari"
+    );
 
-    let case = project.cases.values().next().expect("case");
+    let case = project.cases().values().next().expect("case");
     assert_eq!(
         case.attributes["kommune"],
         AttributeValue::Text("Elvheim".into())
@@ -232,7 +239,7 @@ fn small_fixture_imports_every_element_and_round_trips() {
 
     let target = |title: &str| {
         project
-            .memos
+            .memos()
             .values()
             .find(|m| m.title == title)
             .map(|m| m.target)
@@ -246,7 +253,7 @@ fn small_fixture_imports_every_element_and_round_trips() {
         .expect("guid");
     assert_eq!(target("Om intervjuet"), MemoTarget::Document(interview));
     assert_eq!(target("Om skolen"), MemoTarget::Case(case.id));
-    let set = project.sets.values().next().expect("set");
+    let set = project.sets().values().next().expect("set");
     assert_eq!((set.name.as_str(), set.documents.len()), ("Runde 1", 1));
 
     // Our export of it validates and reads back identically.
@@ -260,7 +267,7 @@ fn small_fixture_imports_every_element_and_round_trips() {
 #[test]
 fn nvivo_utf16_crlf_bom_positions_are_converted() {
     let (project, report) = import(&zip_fixture("nvivo"));
-    let doc = project.documents.values().next().expect("document");
+    let doc = project.documents().values().next().expect("document");
     assert_eq!(doc.name, "Rektor Furulund");
     assert_eq!(doc.id.to_string(), "B3C1E1A2-0000-4000-8000-0000000000AA");
     let text = project.text(doc.id);
@@ -287,7 +294,7 @@ fn nvivo_utf16_crlf_bom_positions_are_converted() {
     );
     assert!(report.warnings.iter().any(|w| w.contains("UTF-16")));
     assert_eq!(
-        project.coders.values().next().map(|c| c.name.as_str()),
+        project.coders().values().next().map(|c| c.name.as_str()),
         Some("NVIVO\\kari")
     );
 }
@@ -295,7 +302,7 @@ fn nvivo_utf16_crlf_bom_positions_are_converted() {
 #[test]
 fn atlas_variant_named_qde_flattened_codes_and_comments() {
     let (project, report) = import(&zip_fixture("atlas"));
-    assert_eq!(project.meta.name, "Skolestudie");
+    assert_eq!(project.meta().name, "Skolestudie");
     let paths: Vec<String> = project
         .code_tree()
         .iter()
@@ -316,10 +323,10 @@ fn atlas_variant_named_qde_flattened_codes_and_comments() {
             "ikke tid til å planlegge".to_string()
         )]
     );
-    let coding = project.codings.values().next().expect("coding");
+    let coding = project.codings().values().next().expect("coding");
     assert_eq!(coding.memo.as_deref(), Some("Gjelder hele trinnet."));
     // The description-only selection became a memo on the document, quoting the passage.
-    let memo = project.memos.values().next().expect("memo");
+    let memo = project.memos().values().next().expect("memo");
     assert!(
         memo.text.starts_with("Sjekk møtereferatene."),
         "{}",
@@ -349,7 +356,7 @@ fn atlas_variant_named_qde_flattened_codes_and_comments() {
 fn maxqda_variant_with_odd_ids_order_duplicates_and_pdf() {
     let (project, report) = import(&zip_fixture("maxqda"));
     let mut names: Vec<&str> = project
-        .documents
+        .documents()
         .values()
         .map(|d| d.name.as_str())
         .collect();
@@ -365,14 +372,14 @@ fn maxqda_variant_with_odd_ids_order_duplicates_and_pdf() {
             ),
         ]
     );
-    let memo = project.memos.values().next().expect("memo");
+    let memo = project.memos().values().next().expect("memo");
     assert!(memo.text.starts_with("Foreldremøtet i mars."));
     assert!(
         memo.text.contains("“Foreldrene engasjerer seg”"),
         "{}",
         memo.text
     );
-    let case = project.cases.values().next().expect("case");
+    let case = project.cases().values().next().expect("case");
     assert_eq!(case.documents.len(), 2);
     assert!(
         report.skipped.iter().any(|s| s.contains("Tavle.jpg")),
@@ -387,13 +394,13 @@ fn maxqda_variant_with_odd_ids_order_duplicates_and_pdf() {
     // Non-GUID ids map deterministically.
     let (again, _) = import(&zip_fixture("maxqda"));
     assert_eq!(
-        project.codings.keys().collect::<Vec<_>>(),
-        again.codings.keys().collect::<Vec<_>>()
+        project.codings().keys().collect::<Vec<_>>(),
+        again.codings().keys().collect::<Vec<_>>()
     );
     assert_eq!(
         qdpx_read::foreign_guid("doc-1"),
         project
-            .documents
+            .documents()
             .values()
             .find(|d| d.name == "Intervju")
             .map(|d| d.id.to_string())

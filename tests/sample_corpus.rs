@@ -65,7 +65,7 @@ fn converted_documents_keep_their_structure_and_every_quote() {
         assert_eq!(doc.kind, kind, "{name}");
         assert_eq!(doc.turns.len(), turns, "{name}");
         assert!(
-            p.codings.values().any(|c| c.document == doc.id),
+            p.codings().values().any(|c| c.document == doc.id),
             "{name} is coded"
         );
     }
@@ -122,7 +122,7 @@ fn converted_documents_keep_their_structure_and_every_quote() {
 fn the_staff_survey_has_a_case_per_respondent_linked_to_its_school() {
     let (_dir, p, _) = sample();
     let answers: Vec<_> = p
-        .documents
+        .documents()
         .values()
         .filter(|d| d.kind == DocumentKind::Survey)
         .collect();
@@ -134,7 +134,7 @@ fn the_staff_survey_has_a_case_per_respondent_linked_to_its_school() {
     );
 
     let respondents: Vec<_> = p
-        .cases
+        .cases()
         .values()
         .filter(|c| c.attributes.get("type") == Some(&AttributeValue::Text("respondent".into())))
         .collect();
@@ -184,7 +184,7 @@ fn the_staff_survey_has_a_case_per_respondent_linked_to_its_school() {
     // The survey's codings, all by one coder.
     let ingrid = p.find_coder("Ingrid Solberg").expect("coder").id;
     let survey_codings: Vec<_> = p
-        .codings
+        .codings()
         .values()
         .filter(|c| answers.iter().any(|d| d.id == c.document))
         .collect();

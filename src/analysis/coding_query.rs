@@ -19,11 +19,11 @@ use serde::{Deserialize, Serialize};
 use super::regions::{Regions, gap, hull, merge};
 use super::scope::Scope;
 use super::table::{Cell, Table};
-use crate::edit::{Edit, Entity};
+use crate::edit::Edit;
 use crate::error::{Error, Result};
 use crate::ids::{CodeId, CodingId, DocumentId};
 use crate::index::{SearchIndex, speaker_keys};
-use crate::model::{Coding, Project};
+use crate::model::Project;
 use crate::offsets::{CharRange, slice};
 
 /// How close `NEAR` operands must be.
@@ -158,7 +158,7 @@ pub fn parse_query(project: &Project, text: &str, near: Near) -> Result<QueryExp
     };
     let expr = parser.or()?;
     if parser.pos < parser.tokens.len() {
-        return Err(Error::Query(format!(
+        return Err(Error::query(format!(
             "unexpected '{}' in coding query",
             parser.tokens[parser.pos].text()
         )));
@@ -215,7 +215,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
             let end = chars[i + 1..]
                 .iter()
                 .position(|c| *c == '"')
-                .ok_or_else(|| Error::Query("a quotation mark is not closed".into()))?;
+                .ok_or_else(|| Error::query("a quotation mark is not closed"))?;
             tokens.push(Token::Name(chars[i + 1..i + 1 + end].iter().collect()));
             i += end + 2;
         } else {
@@ -231,7 +231,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
                 "NEAR" => Some(Token::Near(None)),
                 other => match other.strip_prefix("NEAR/") {
                     Some(arg) => Some(Token::Near(Some(Near::parse(arg).ok_or_else(|| {
-                        Error::Query(format!("NEAR/{arg}: give a number of characters or 'turn'"))
+                        Error::query(format!("NEAR/{arg}: give a number of characters or 'turn'"))
                     })?))),
                     None => None,
                 },
@@ -296,7 +296,7 @@ impl Parser<'_> {
                 Token::And => QueryExpr::And(l, right),
                 Token::Not => QueryExpr::Not(l, right),
                 Token::Near(n) => QueryExpr::Near(l, right, n.unwrap_or(self.near)),
-                _ => return Err(Error::Query("unexpected operator".into())),
+                _ => return Err(Error::query("unexpected operator")),
             };
         }
         Ok(left)
@@ -306,24 +306,24 @@ impl Parser<'_> {
         let token = self
             .peek()
             .cloned()
-            .ok_or_else(|| Error::Query("the coding query ends too early: name a code".into()))?;
+            .ok_or_else(|| Error::query("the coding query ends too early: name a code"))?;
         self.pos += 1;
         match token {
             Token::Open => {
                 let inner = self.or()?;
                 if self.peek() != Some(&Token::Close) {
-                    return Err(Error::Query("a parenthesis is not closed".into()));
+                    return Err(Error::query("a parenthesis is not closed"));
                 }
                 self.pos += 1;
                 Ok(inner)
             }
             Token::Name(name) => {
                 let code = self.project.find_code(&name).ok_or_else(|| {
-                    Error::Query(format!("no code named '{name}' in the codebook"))
+                    Error::query(format!("no code named '{name}' in the codebook"))
                 })?;
                 Ok(QueryExpr::Code(code.id))
             }
-            other => Err(Error::Query(format!(
+            other => Err(Error::query(format!(
                 "expected a code name, found '{}'",
                 other.text()
             ))),
@@ -341,7 +341,7 @@ pub fn run_query(
     let mut result = evaluate(project, query, &scope, &query.expr);
     if let Some(speaker) = query.speaker.as_deref().filter(|s| !s.trim().is_empty()) {
         let key = speaker.trim().to_lowercase();
-        let turns = Regions::from_ranges(project.documents.values().flat_map(|doc| {
+        let turns = Regions::from_ranges(project.documents().values().flat_map(|doc| {
             doc.turns
                 .iter()
                 .filter(|t| speaker_keys(&t.speaker).contains(&key))
@@ -351,7 +351,7 @@ pub fn run_query(
     }
     if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
         let index = index.ok_or_else(|| {
-            Error::Query("a text filter needs the search index; open the project's index".into())
+            Error::query("a text filter needs the search index; open the project's index")
         })?;
         let hits = crate::query::search(index, project, text, None)?;
         let found = Regions::from_ranges(hits.hits.iter().map(|h| (h.document, h.passage)));
@@ -362,11 +362,11 @@ pub fn run_query(
     let counted = counted_codes(project, &leaf_codes, query.include_subcodes);
     let mut passages = Vec::with_capacity(result.len());
     for (doc_id, range) in result.iter() {
-        let Some(doc) = project.documents.get(&doc_id) else {
+        let Some(doc) = project.documents().get(&doc_id) else {
             continue;
         };
         let codings = project
-            .codings
+            .codings()
             .values()
             .filter(|c| {
                 c.document == doc_id
@@ -426,7 +426,7 @@ fn evaluate(
             let codes = counted_codes(project, &[*id], query.include_subcodes);
             Regions::from_ranges(
                 project
-                    .codings
+                    .codings()
                     .values()
                     .filter(|c| {
                         codes.contains(&c.code)
@@ -461,7 +461,7 @@ fn near_regions(project: &Project, left: &Regions, right: &Regions, near: Near) 
         };
         let units: Vec<CharRange> = match near {
             Near::Turn => project
-                .documents
+                .documents()
                 .get(doc_id)
                 .map(|d| d.units().iter().map(|u| u.range).collect())
                 .unwrap_or_default(),
@@ -526,37 +526,28 @@ pub fn save_as_code(
     coder: &str,
 ) -> Result<Edit> {
     if coder.trim().is_empty() {
-        return Err(Error::Query("name the coder who saves the result".into()));
+        return Err(Error::query("name the coder who saves the result"));
     }
-    let (code, mut edits) = crate::ops::ensure_code_path(project, code_path)?;
-    let (coder_id, add_coder) = crate::ops::ensure_coder(project, coder);
-    edits.extend(add_coder);
-    let existing: BTreeSet<(DocumentId, CharRange)> = project
-        .codings
-        .values()
-        .filter(|c| c.code == code && c.coder == coder_id)
-        .map(|c| (c.document, c.range))
+    let passages: Vec<(DocumentId, CharRange)> = result
+        .passages
+        .iter()
+        .filter(|p| !p.range.is_empty())
+        .map(|p| (p.document, p.range))
         .collect();
-    let created = crate::now();
-    let mut added = 0;
-    for passage in &result.passages {
-        if passage.range.is_empty() || existing.contains(&(passage.document, passage.range)) {
-            continue;
-        }
-        added += 1;
-        edits.push(Edit::Put(Entity::Coding(Coding {
-            id: CodingId::new(),
-            document: passage.document,
-            code,
-            range: passage.range,
-            coder: coder_id,
-            created,
-            memo: None,
-        })));
-    }
+    let coded = crate::ops::code_with(
+        project,
+        crate::ops::CodeChoice::Path(code_path),
+        &passages,
+        coder,
+        None,
+    )?;
     let name = code_path.trim().trim_matches(crate::model::PATH_SEPARATOR);
-    Ok(Edit::Batch {
-        label: format!("save query result as code '{name}' ({added} passages)"),
-        edits,
+    let added = coded.codings.len();
+    Ok(match coded.edit {
+        Edit::Batch { edits, .. } => Edit::Batch {
+            label: format!("save query result as code '{name}' ({added} passages)"),
+            edits,
+        },
+        other => other,
     })
 }

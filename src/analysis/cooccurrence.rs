@@ -95,8 +95,10 @@ struct Item<'a> {
 pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccurrence> {
     let scope = spec.scope.resolve(project)?;
     for code in &spec.codes {
-        if !project.codes.contains_key(code) {
-            return Err(Error::NotFound(format!("code {code} does not exist")));
+        if !project.codes().contains_key(code) {
+            return Err(Error::Edit(crate::edit::EditError::Missing(
+                crate::edit::EntityKey::Code(*code),
+            )));
         }
     }
     let wanted: BTreeSet<CodeId> = spec.codes.iter().copied().collect();
@@ -123,7 +125,7 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
     }
     // Codings per document, sorted by start.
     let mut by_doc: BTreeMap<DocumentId, Vec<Item<'_>>> = BTreeMap::new();
-    for coding in project.codings.values() {
+    for coding in project.codings().values() {
         if !scope.has_coder(coding.coder) || !scope.has_document(coding.document) {
             continue;
         }
@@ -155,7 +157,7 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
     let mut diagonal: HashMap<usize, Vec<Found>> = HashMap::new();
     for (doc_id, items) in by_doc.iter_mut() {
         items.sort_by_key(|i| (i.range.start, i.range.end, i.coding));
-        let Some(doc) = project.documents.get(doc_id) else {
+        let Some(doc) = project.documents().get(doc_id) else {
             continue;
         };
         let units: Option<Vec<CharRange>> = match spec.proximity {

@@ -230,7 +230,7 @@ pub fn matrix(project: &Project, spec: &MatrixSpec) -> Result<Matrix> {
     }
     let (n_rows, n_cols) = (rows.len(), columns.len());
     let mut cells: Vec<Vec<CellData>> = vec![vec![CellData::default(); n_cols + 1]; n_rows + 1];
-    for coding in project.codings.values() {
+    for coding in project.codings().values() {
         if !scope.has_coder(coding.coder) {
             continue;
         }
@@ -279,7 +279,7 @@ pub fn matrix(project: &Project, spec: &MatrixSpec) -> Result<Matrix> {
         per_doc.iter().flat_map(|(doc, area)| {
             let ranges = match area {
                 Area::Whole => project
-                    .documents
+                    .documents()
                     .get(doc)
                     .map(|d| vec![CharRange::new(0, d.char_len)])
                     .unwrap_or_default(),
@@ -318,8 +318,10 @@ pub fn matrix(project: &Project, spec: &MatrixSpec) -> Result<Matrix> {
 
 fn rows(project: &Project, spec: &MatrixSpec) -> Result<Vec<Row>> {
     for code in &spec.codes {
-        if !project.codes.contains_key(code) {
-            return Err(Error::NotFound(format!("code {code} does not exist")));
+        if !project.codes().contains_key(code) {
+            return Err(Error::Edit(crate::edit::EditError::Missing(
+                crate::edit::EntityKey::Code(*code),
+            )));
         }
     }
     let wanted: BTreeSet<CodeId> = spec.codes.iter().copied().collect();
@@ -350,14 +352,14 @@ fn columns(
 ) -> Result<(Vec<Column>, Areas)> {
     let mut groups: Vec<(String, BTreeMap<DocumentId, Area>)> = Vec::new();
     let whole = |docs: &mut dyn Iterator<Item = DocumentId>| -> BTreeMap<DocumentId, Area> {
-        docs.filter(|d| scope.has_document(*d) && project.documents.contains_key(d))
+        docs.filter(|d| scope.has_document(*d) && project.documents().contains_key(d))
             .map(|d| (d, Area::Whole))
             .collect()
     };
     match &spec.columns {
         Columns::Cases => {
             for id in &scope.cases {
-                if let Some(case) = project.cases.get(id) {
+                if let Some(case) = project.cases().get(id) {
                     groups.push((
                         case.name.clone(),
                         whole(&mut case.documents.iter().copied()),
@@ -369,7 +371,7 @@ fn columns(
             let def = attribute_def(project, name)?;
             let mut by_value: BTreeMap<String, (String, BTreeSet<DocumentId>)> = BTreeMap::new();
             for id in &scope.cases {
-                let Some(case) = project.cases.get(id) else {
+                let Some(case) = project.cases().get(id) else {
                     continue;
                 };
                 let Some(value) = case.attributes.get(&def.name) else {
@@ -443,7 +445,7 @@ fn columns(
         let text_chars = per_doc
             .iter()
             .map(|(doc, area)| match area {
-                Area::Whole => project.documents.get(doc).map_or(0, |d| d.char_len),
+                Area::Whole => project.documents().get(doc).map_or(0, |d| d.char_len),
                 Area::Ranges(ranges) => ranges.iter().map(CharRange::len).sum(),
             })
             .sum();

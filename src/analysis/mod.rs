@@ -34,7 +34,7 @@ pub fn excerpts_of(project: &Project, codings: &[CodingId]) -> Vec<Excerpt> {
     let mut codes: BTreeSet<CodeId> = BTreeSet::new();
     let mut documents: BTreeSet<DocumentId> = BTreeSet::new();
     for id in &wanted {
-        if let Some(coding) = project.codings.get(id) {
+        if let Some(coding) = project.codings().get(id) {
             codes.insert(coding.code);
             documents.insert(coding.document);
         }

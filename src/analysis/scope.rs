@@ -21,7 +21,7 @@ impl AttrFilter {
         let (name, value) = text
             .split_once('=')
             .filter(|(k, _)| !k.trim().is_empty())
-            .ok_or_else(|| Error::Query(format!("'{text}' is not KEY=VALUE")))?;
+            .ok_or_else(|| Error::query(format!("'{text}' is not KEY=VALUE")))?;
         Ok(Self {
             name: name.trim().to_string(),
             value: value.trim().to_string(),
@@ -34,7 +34,7 @@ impl AttrFilter {
         let wanted = def
             .kind
             .parse_value(&self.value)
-            .map_err(|e| Error::Query(format!("attribute '{}': {e}", def.name)))?;
+            .map_err(|e| Error::query(format!("attribute '{}': {e}", def.name)))?;
         Ok(case
             .attributes
             .get(&def.name)
@@ -49,10 +49,10 @@ pub fn attribute_def<'p>(
 ) -> Result<&'p crate::model::AttributeDef> {
     let lower = name.trim().to_lowercase();
     project
-        .attributes
+        .attributes()
         .values()
         .find(|a| a.name.to_lowercase() == lower)
-        .ok_or_else(|| Error::NotFound(format!("no attribute named '{name}'")))
+        .ok_or_else(|| Error::not_found("attribute", name))
 }
 
 fn same_value(value: &AttributeValue, wanted: &AttributeValue) -> bool {
@@ -106,7 +106,7 @@ impl Scope {
     /// Resolves the restrictions into sets of cases, documents and coders.
     pub fn resolve(&self, project: &Project) -> Result<Resolved> {
         let mut cases: Vec<&Case> = Vec::new();
-        for case in project.cases.values() {
+        for case in project.cases().values() {
             if !self.cases.is_empty() && !self.cases.contains(&case.id) {
                 continue;
             }
@@ -119,8 +119,10 @@ impl Scope {
             }
         }
         for id in &self.cases {
-            if !project.cases.contains_key(id) {
-                return Err(Error::NotFound(format!("case {id} does not exist")));
+            if !project.cases().contains_key(id) {
+                return Err(Error::Edit(crate::edit::EditError::Missing(
+                    crate::edit::EntityKey::Case(*id),
+                )));
             }
         }
         cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
@@ -129,7 +131,7 @@ impl Scope {
             cases
                 .iter()
                 .flat_map(|c| c.documents.iter().copied())
-                .filter(|d| project.documents.contains_key(d))
+                .filter(|d| project.documents().contains_key(d))
                 .collect()
         });
         if !self.documents.is_empty() {

@@ -83,7 +83,7 @@ impl Selection {
         if self.codes.is_empty() {
             return Ok(Regions::from_ranges(
                 project
-                    .documents
+                    .documents()
                     .values()
                     .filter(|d| scope.has_document(d.id))
                     .map(|d| (d.id, CharRange::new(0, d.char_len))),
@@ -91,8 +91,10 @@ impl Selection {
         }
         let mut codes = BTreeSet::new();
         for code in &self.codes {
-            if !project.codes.contains_key(code) {
-                return Err(Error::NotFound(format!("code {code} does not exist")));
+            if !project.codes().contains_key(code) {
+                return Err(Error::Edit(crate::edit::EditError::Missing(
+                    crate::edit::EntityKey::Code(*code),
+                )));
             }
             if self.include_subcodes {
                 codes.extend(project.descendants(*code));
@@ -102,7 +104,7 @@ impl Selection {
         }
         Ok(Regions::from_ranges(
             project
-                .codings
+                .codings()
                 .values()
                 .filter(|c| {
                     codes.contains(&c.code)
@@ -198,7 +200,7 @@ pub fn word_frequencies(
     options: &WordOptions,
 ) -> Result<WordFrequencies> {
     let regions = selection.regions(project)?;
-    let stemmer = WordStemmer::new(project.meta.language);
+    let stemmer = WordStemmer::new(project.meta().language);
     let mut stems: HashMap<String, String> = HashMap::new();
     struct Tally {
         count: usize,
@@ -290,21 +292,21 @@ pub fn kwic(
     width: usize,
 ) -> Result<Vec<KwicLine>> {
     let regions = selection.regions(project)?;
-    let stemmer = WordStemmer::new(project.meta.language);
+    let stemmer = WordStemmer::new(project.meta().language);
     let wanted = word.trim().to_lowercase();
     if wanted.is_empty() {
-        return Err(Error::Query("name a word for keyword-in-context".into()));
+        return Err(Error::query("name a word for keyword-in-context"));
     }
     let wanted_stem = stemmer.stem(&wanted);
     let mut lines = Vec::new();
     let mut docs: Vec<(DocumentId, Vec<CharRange>)> =
         regions.0.iter().map(|(d, r)| (*d, r.clone())).collect();
     docs.sort_by(|a, b| {
-        let name = |id: &DocumentId| project.documents.get(id).map_or("", |d| d.name.as_str());
+        let name = |id: &DocumentId| project.documents().get(id).map_or("", |d| d.name.as_str());
         crate::collate::compare(name(&a.0), name(&b.0))
     });
     for (doc_id, ranges) in docs {
-        let Some(doc) = project.documents.get(&doc_id) else {
+        let Some(doc) = project.documents().get(&doc_id) else {
             continue;
         };
         let text = project.text(doc_id);

@@ -233,7 +233,7 @@ fn split_pair(
 
 pub fn run_matrix(args: MatrixArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let spec = MatrixSpec {
         rows: match args.rows.trim().to_lowercase().as_str() {
             "codes" => RowMode::Codes,
@@ -308,7 +308,7 @@ fn fmt_value(x: f64) -> String {
 
 pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let spec = CooccurrenceSpec {
         codes: codes(p, &args.codes)?,
         include_subcodes: args.subcodes,
@@ -356,7 +356,7 @@ pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
         );
         for passage in &passages {
             let name = p
-                .documents
+                .documents()
                 .get(&passage.document)
                 .map_or("?", |d| d.name.as_str());
             let text =
@@ -393,7 +393,7 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
             args.near
         )
     })?;
-    let p = &ws.project;
+    let p = ws.project();
     let expr = parse_query(p, &args.query, near)?;
     let query = CodingQuery {
         expr,
@@ -446,7 +446,7 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
 
 pub fn run_words(args: WordsArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let selection = Selection {
         codes: codes(p, &args.codes)?,
         include_subcodes: args.subcodes,

@@ -9,7 +9,7 @@ use marginalia::interop::{qdc, qdpx_read, qdpx_write};
 use marginalia::{Workspace, query, retrieve};
 
 use super::output::{print_excerpts, print_json};
-use super::{find_case, find_code, find_coder, find_doc, ids, split_kv};
+use super::{attribute_inputs, find_case, find_code, find_coder, find_doc, ids};
 
 /// What `excerpts` selects and how it reports.
 #[derive(Debug, clap::Args)]
@@ -67,7 +67,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Lists excerpts, or writes them as a report with `--format`.
 pub fn excerpts(args: ExcerptArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let filter = retrieve::ExcerptFilter {
         codes: ids(p, &args.code, find_code, |c| c.id)?,
         include_subcodes: args.subcodes,
@@ -75,13 +75,12 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
         coders: ids(p, &args.by, find_coder, |c| c.id)?,
         documents: ids(p, &args.doc, find_doc, |d| d.id)?,
     };
-    let attributes = args
-        .attrs
-        .iter()
-        .map(|a| split_kv(a))
-        .collect::<Result<Vec<_>>>()?;
+    let attributes: Vec<(String, String)> = attribute_inputs(&args.attrs)?
+        .into_iter()
+        .map(|a| (a.name, a.value))
+        .collect();
     for (name, _) in &attributes {
-        if !p.attributes.keys().any(|k| k.eq_ignore_ascii_case(name)) {
+        if !p.attributes().keys().any(|k| k.eq_ignore_ascii_case(name)) {
             bail!("no attribute '{name}' (see `marginalia cases DIR list`)");
         }
     }
@@ -158,7 +157,7 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
     let title = args
         .title
         .clone()
-        .unwrap_or_else(|| format!("Coded excerpts: {}", p.meta.name));
+        .unwrap_or_else(|| format!("Coded excerpts: {}", p.meta().name));
     let report = export::report(p, &selection, &title);
     let Some(format) = args.format else {
         let list: Vec<retrieve::Excerpt> = report.items.into_iter().map(|i| i.excerpt).collect();
@@ -187,7 +186,7 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
 /// `export-qdpx DIR -o FILE`.
 pub fn export_qdpx(dir: &Path, output: &Path, json: bool) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
-    let (bytes, report) = qdpx_write::project_qdpx(&ws.project)?;
+    let (bytes, report) = qdpx_write::project_qdpx(ws.project())?;
     write(output, &bytes)?;
     if json {
         return print_json(&report);
@@ -251,11 +250,11 @@ pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
 /// `export-qdc DIR -o FILE`.
 pub fn export_qdc(dir: &Path, output: &Path) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
-    let xml = qdc::codebook_qdc(&ws.project)?;
+    let xml = qdc::codebook_qdc(ws.project())?;
     write(output, xml.as_bytes())?;
     println!(
         "Wrote {} codes to {}",
-        ws.project.codes.len(),
+        ws.project().codes().len(),
         output.display()
     );
     Ok(())
@@ -268,7 +267,7 @@ pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
         bail!("{}: no codes found", file.display());
     }
     let mut ws = Workspace::open(dir)?;
-    let (edit, mut report) = qdc::merge_edit(&ws.project, &nodes)?;
+    let (edit, mut report) = qdc::merge_edit(ws.project(), &nodes)?;
     if let Some(edit) = edit {
         ws.apply(edit)?;
         ws.save()?;
@@ -291,7 +290,7 @@ pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
 /// `export-codebook DIR --format md|docx|csv -o FILE`.
 pub fn export_codebook(dir: &Path, format: &str, output: &Path) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let bytes = match format.to_lowercase().as_str() {
         "md" | "markdown" => export::codebook::markdown(p).into_bytes(),
         "docx" => export::codebook::docx(p)?,
@@ -300,14 +299,14 @@ pub fn export_codebook(dir: &Path, format: &str, output: &Path) -> Result<()> {
         other => bail!("unknown format '{other}' (use md, docx or csv)"),
     };
     write(output, &bytes)?;
-    println!("Wrote {} codes to {}", p.codes.len(), output.display());
+    println!("Wrote {} codes to {}", p.codes().len(), output.display());
     Ok(())
 }
 
 /// `export-table DIR --format csv|xlsx -o FILE`: code × case counts.
 pub fn export_table(dir: &Path, format: &str, output: &Path) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
-    let table = export::table::code_case_counts(&ws.project);
+    let table = export::table::code_case_counts(ws.project());
     let bytes = match format.to_lowercase().as_str() {
         "csv" => export::table::csv(&table)?,
         "xlsx" => export::table::xlsx(&table, "Code x case")?,

@@ -5,17 +5,13 @@ mod args;
 mod exchange;
 mod output;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use marginalia::edit::{Edit, Entity, EntityKey};
+use marginalia::edit::Edit;
 use marginalia::ids::{CodingId, MemoId};
 use marginalia::index::SearchIndex;
-use marginalia::model::{
-    AttributeDef, AttributeType, Case, DocumentKind, DocumentSet, Language, Memo, MemoTarget,
-    Project,
-};
+use marginalia::model::{AttributeType, Case, DocumentKind, Language, MemoTarget, Project};
 use marginalia::offsets::{CharRange, char_len};
 use marginalia::{Workspace, import, ops, query};
 
@@ -73,7 +69,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let show_progress = !json.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let (edit, report) =
-                import::import_files(&ws.project, &files, &options, |done, total, path| {
+                import::import_files(ws.project(), &files, &options, |done, total, path| {
                     if show_progress {
                         eprint!("\r{}", output::progress_bar(done, total, path));
                         if done == total {
@@ -82,15 +78,20 @@ pub fn run(cli: Cli) -> Result<()> {
                     }
                 });
             if let Some(edit) = edit {
-                let mut edits = vec![edit];
+                let label = edit.label(ws.project());
+                let mut draft = ops::Draft::new(ws.project());
+                draft.push(edit);
                 if let Some(case_name) = &case {
-                    let mut scratch = ws.project.clone();
-                    scratch.apply(edits[0].clone())?;
                     let docs: Vec<_> = report.imported.iter().map(|f| f.document).collect();
-                    edits.extend(case_edits(&scratch, case_name, &attrs, &docs)?);
+                    ops::assign_documents(
+                        &mut draft,
+                        case_name,
+                        &attribute_inputs(&attrs)?,
+                        &docs,
+                    )?;
                 }
-                let label = edits[0].label(&ws.project);
-                ws.apply(Edit::batch(label, edits))?;
+                let edit = draft.finish(label);
+                ws.apply(edit)?;
                 ws.save()?;
             }
             if json.json {
@@ -104,12 +105,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Docs { dir, json } => {
             let ws = Workspace::open_read_only(&dir)?;
-            output::print_documents(&ws.project, json.json)?;
+            output::print_documents(ws.project(), json.json)?;
         }
         Command::Show { dir, doc, json } => {
             let ws = Workspace::open_read_only(&dir)?;
-            let doc = find_doc(&ws.project, &doc)?;
-            output::print_document(&ws.project, doc, json.json)?;
+            let doc = find_doc(ws.project(), &doc)?;
+            output::print_document(ws.project(), doc, json.json)?;
         }
         Command::Codes { dir, action } => codes(&dir, action)?,
         Command::Code {
@@ -124,7 +125,7 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let mut ws = Workspace::open(&dir)?;
-            let p = &ws.project;
+            let p = ws.project();
             let doc = find_doc(p, &doc)?;
             let text = p.text(doc.id);
             let range = match (range, needle) {
@@ -147,41 +148,25 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             let doc_id = doc.id;
-            let mut edits = Vec::new();
-            let mut scratch = p.clone();
-            let code_id = match p.find_code(&code) {
-                Some(c) => c.id,
-                None if create => {
-                    let (id, new) = ops::ensure_code_path(p, &code)?;
-                    for e in &new {
-                        scratch.apply(e.clone())?;
-                    }
-                    edits.extend(new);
-                    id
-                }
+            let choice = match p.find_code(&code) {
+                Some(c) => ops::CodeChoice::Existing(c.id),
+                None if create => ops::CodeChoice::Path(&code),
                 None => bail!(
                     "no code '{code}' in the codebook (add it with `marginalia codes DIR add`, or pass --create)"
                 ),
             };
-            let (coder_id, add_coder) = ops::ensure_coder(&scratch, &coder);
-            if let Some(e) = add_coder {
-                scratch.apply(e.clone())?;
-                edits.push(e);
-            }
-            let (coding_id, edit) =
-                ops::code_passage(&scratch, doc_id, code_id, range, coder_id, memo)?;
-            let label = edit.label(&scratch);
-            edits.push(edit);
-            ws.apply(Edit::batch(label, edits))?;
+            let coded = ops::code_with(p, choice, &[(doc_id, range)], &coder, memo)?;
+            let (code_id, coding_id) = (coded.code, coded.codings[0]);
+            ws.apply(coded.edit)?;
             ws.save()?;
-            let path = ws.project.code_path(code_id);
+            let path = ws.project().code_path(code_id);
             if json.json {
                 print_json(
                     &serde_json::json!({ "coding": coding_id, "code": path, "range": range }),
                 )?;
             } else {
                 let quoted =
-                    marginalia::offsets::slice(ws.project.text(doc_id), range).unwrap_or("");
+                    marginalia::offsets::slice(ws.project().text(doc_id), range).unwrap_or("");
                 println!(
                     "Coded {range} as '{path}': \"{}\" ({coding_id})",
                     output::shorten(quoted, 80)
@@ -191,15 +176,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Uncode { dir, coding } => {
             let mut ws = Workspace::open(&dir)?;
             let id: CodingId = coding.parse().map_err(|e: String| anyhow!(e))?;
-            let memos: Vec<Edit> = ws
-                .project
-                .memos_on(MemoTarget::Coding(id))
-                .iter()
-                .map(|m| Edit::Delete(EntityKey::Memo(m.id)))
-                .collect();
-            let mut edits = memos;
-            edits.push(Edit::Delete(EntityKey::Coding(id)));
-            ws.apply(Edit::batch("remove coding", edits))?;
+            let edit = ops::remove_coding(ws.project(), id)?;
+            ws.apply(edit)?;
             ws.save()?;
             println!("Removed coding {id}");
         }
@@ -213,11 +191,11 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let ws = Workspace::open_read_only(&dir)?;
-            let index = SearchIndex::for_project(&ws.index_dir(), &ws.project)?;
+            let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
             let results = if regex {
                 query::regex_search(
                     &index,
-                    &ws.project,
+                    ws.project(),
                     &query,
                     within.as_deref(),
                     case_sensitive,
@@ -229,7 +207,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         "--within works with --regex; for word searches put the filters in the query"
                     );
                 }
-                query::search(&index, &ws.project, &query, Some(limit))?
+                query::search(&index, ws.project(), &query, Some(limit))?
             };
             print_search(&results, json.json)?;
         }
@@ -255,13 +233,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sets { dir, action } => sets(&dir, action)?,
         Command::Stats { dir, json } => {
             let ws = Workspace::open_read_only(&dir)?;
-            output::print_stats(&ws.project, json.json)?;
+            output::print_stats(ws.project(), json.json)?;
         }
         Command::Reindex { dir } => {
             let ws = Workspace::open_read_only(&dir)?;
             let start = std::time::Instant::now();
-            let mut index = SearchIndex::open_or_create(&ws.index_dir(), ws.project.meta.language)?;
-            let n = index.rebuild(&ws.project)?;
+            let mut index =
+                SearchIndex::open_or_create(&ws.index_dir(), ws.project().meta().language)?;
+            let n = index.rebuild(ws.project())?;
             println!(
                 "Indexed {n} documents ({} passages) in {:.2} s",
                 index.unit_count(),
@@ -302,7 +281,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let mut ws = Workspace::open(&dir)?;
             let (edit, report) =
-                import::formats::survey::import_survey(&ws.project, &file, &options)?;
+                import::formats::survey::import_survey(ws.project(), &file, &options)?;
             ws.apply(edit)?;
             ws.save()?;
             if json.json {
@@ -427,63 +406,12 @@ fn find_occurrence(text: &str, needle: &str, occurrence: usize) -> Option<CharRa
     Some(CharRange::new(start, start + char_len(needle)))
 }
 
-fn split_kv(text: &str) -> Result<(String, String)> {
-    let (k, v) = text
-        .split_once('=')
-        .ok_or_else(|| anyhow!("'{text}' is not KEY=VALUE"))?;
-    if k.trim().is_empty() {
-        bail!("'{text}' has no attribute name");
-    }
-    Ok((k.trim().to_string(), v.trim().to_string()))
-}
-
-/// Edits that give a case these attribute values (defining new attributes with an inferred type).
-fn attribute_edits(p: &Project, case: &mut Case, values: &[String]) -> Result<Vec<Edit>> {
-    let mut edits = Vec::new();
-    for kv in values {
-        let (key, value) = split_kv(kv)?;
-        let def = match p
-            .attributes
-            .values()
-            .find(|a| a.name.to_lowercase() == key.to_lowercase())
-        {
-            Some(def) => def.clone(),
-            None => {
-                let def = AttributeDef {
-                    name: key.clone(),
-                    kind: AttributeType::infer([value.as_str()]),
-                };
-                edits.push(Edit::Put(Entity::Attribute(def.clone())));
-                def
-            }
-        };
-        let typed = def
-            .kind
-            .parse_value(&value)
-            .map_err(|e| anyhow!("attribute '{}': {e}", def.name))?;
-        case.attributes.insert(def.name.clone(), typed);
-    }
-    Ok(edits)
-}
-
-/// Edits that create or update a case, set attributes, and link documents.
-fn case_edits(
-    p: &Project,
-    name: &str,
-    attrs: &[String],
-    docs: &[marginalia::ids::DocumentId],
-) -> Result<Vec<Edit>> {
-    let mut case = p.find_case(name).cloned().unwrap_or_else(|| Case {
-        id: marginalia::ids::CaseId::new(),
-        name: name.trim().to_string(),
-        description: String::new(),
-        attributes: BTreeMap::new(),
-        documents: Default::default(),
-    });
-    let mut edits = attribute_edits(p, &mut case, attrs)?;
-    case.documents.extend(docs.iter().copied());
-    edits.push(Edit::Put(Entity::Case(case)));
-    Ok(edits)
+/// Parses `NAME=VALUE` arguments.
+fn attribute_inputs(values: &[String]) -> Result<Vec<ops::AttributeInput>> {
+    Ok(values
+        .iter()
+        .map(|v| ops::AttributeInput::parse(v))
+        .collect::<Result<_, _>>()?)
 }
 
 fn commit(ws: &mut Workspace, edit: Edit) -> Result<String> {
@@ -495,54 +423,28 @@ fn commit(ws: &mut Workspace, edit: Edit) -> Result<String> {
 fn codes(dir: &Path, action: CodesAction) -> Result<()> {
     if let CodesAction::List { json } = action {
         let ws = Workspace::open_read_only(dir)?;
-        return output::print_codebook(&ws.project, json.json);
+        return output::print_codebook(ws.project(), json.json);
     }
     if let CodesAction::Export { file } = &action {
         let ws = Workspace::open_read_only(dir)?;
-        let text = marginalia::codebook_file::CodebookFile::from_project(&ws.project).to_ron()?;
+        let text = marginalia::codebook_file::CodebookFile::from_project(ws.project()).to_ron()?;
         marginalia::store::write_atomic(file, text.as_bytes())?;
         println!(
             "Wrote {} codes to {}",
-            ws.project.codes.len(),
+            ws.project().codes().len(),
             file.display()
         );
         return Ok(());
     }
     let mut ws = Workspace::open(dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let edit = match action {
         CodesAction::List { .. } | CodesAction::Export { .. } => unreachable!("handled above"),
         CodesAction::Add {
             path,
             colour,
             description,
-        } => {
-            if p.find_code(&path).is_some_and(|c| {
-                p.code_path(c.id).to_lowercase() == path.trim_matches('/').to_lowercase()
-            }) {
-                bail!("the code '{path}' already exists");
-            }
-            let (parent_path, name) = match path.trim_matches('/').rsplit_once('/') {
-                Some((parent, name)) => (Some(parent.to_string()), name.to_string()),
-                None => (None, path.trim_matches('/').to_string()),
-            };
-            let mut scratch = p.clone();
-            let mut edits = Vec::new();
-            let parent = match parent_path {
-                Some(pp) => {
-                    let (id, new) = ops::ensure_code_path(p, &pp)?;
-                    for e in &new {
-                        scratch.apply(e.clone())?;
-                    }
-                    edits.extend(new);
-                    Some(id)
-                }
-                None => None,
-            };
-            let (_, edit) = ops::add_code(&scratch, &name, parent, colour.as_deref(), &description);
-            edits.push(edit);
-            Edit::batch(format!("add code '{name}'"), edits)
-        }
+        } => ops::add_code_path(p, &path, colour.as_deref(), &description)?.1,
         CodesAction::Rename { code, name } => ops::rename_code(p, find_code(p, &code)?.id, &name)?,
         CodesAction::Move { code, to, position } => {
             let id = find_code(p, &code)?.id;
@@ -563,24 +465,10 @@ fn codes(dir: &Path, action: CodesAction) -> Result<()> {
             edit
         }
         CodesAction::Describe { code, description } => {
-            let c = find_code(p, &code)?;
-            Edit::Batch {
-                label: format!("describe code '{}'", c.name),
-                edits: vec![Edit::Put(Entity::Code(marginalia::model::Code {
-                    description,
-                    ..c.clone()
-                }))],
-            }
+            ops::describe_code(p, find_code(p, &code)?.id, &description)?
         }
         CodesAction::Colour { code, colour } => {
-            let c = find_code(p, &code)?;
-            Edit::Batch {
-                label: format!("colour code '{}'", c.name),
-                edits: vec![Edit::Put(Entity::Code(marginalia::model::Code {
-                    colour,
-                    ..c.clone()
-                }))],
-            }
+            ops::colour_code(p, find_code(p, &code)?.id, &colour)?
         }
         CodesAction::Import { file } => {
             let book = marginalia::codebook_file::CodebookFile::read(&file)?;
@@ -597,69 +485,30 @@ fn codes(dir: &Path, action: CodesAction) -> Result<()> {
 fn cases(dir: &Path, action: CasesAction) -> Result<()> {
     if let CasesAction::List { json } = action {
         let ws = Workspace::open_read_only(dir)?;
-        return output::print_cases(&ws.project, json.json);
+        return output::print_cases(ws.project(), json.json);
     }
     let mut ws = Workspace::open(dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let edit = match action {
         CasesAction::List { .. } => unreachable!("handled above"),
         CasesAction::Add {
             name,
             attrs,
             description,
-        } => {
-            if p.find_case(&name).is_some() {
-                bail!("a case named '{name}' already exists");
-            }
-            let mut edits = case_edits(p, &name, &attrs, &[])?;
-            if let Some(Edit::Put(Entity::Case(case))) = edits.last_mut() {
-                case.description = description;
-            }
-            Edit::batch(format!("add case '{name}'"), edits)
-        }
+        } => ops::add_case_named(p, &name, &description, &attribute_inputs(&attrs)?, &[])?.1,
         CasesAction::Set { case, values } => {
-            let mut c = find_case(p, &case)?.clone();
-            let mut edits = attribute_edits(p, &mut c, &values)?;
-            let label = format!("set attributes of '{}'", c.name);
-            edits.push(Edit::Put(Entity::Case(c)));
-            Edit::batch(label, edits)
+            ops::set_attribute_values(p, find_case(p, &case)?.id, &attribute_inputs(&values)?)?
         }
         CasesAction::Unset { case, keys } => {
-            let mut c = find_case(p, &case)?.clone();
-            for key in &keys {
-                let name = c
-                    .attributes
-                    .keys()
-                    .find(|k| k.to_lowercase() == key.to_lowercase())
-                    .cloned();
-                let name =
-                    name.ok_or_else(|| anyhow!("case '{}' has no attribute '{key}'", c.name))?;
-                c.attributes.remove(&name);
-            }
-            Edit::batch(
-                format!("clear attributes of '{}'", c.name),
-                vec![Edit::Put(Entity::Case(c))],
-            )
+            ops::unset_attributes(p, find_case(p, &case)?.id, &keys)?
         }
         CasesAction::Link { case, docs } => {
-            let mut c = find_case(p, &case)?.clone();
-            for d in &docs {
-                c.documents.insert(find_doc(p, d)?.id);
-            }
-            Edit::batch(
-                format!("link documents to '{}'", c.name),
-                vec![Edit::Put(Entity::Case(c))],
-            )
+            let docs = ids(p, &docs, find_doc, |d| d.id)?;
+            ops::link_documents(p, find_case(p, &case)?.id, &docs)?
         }
         CasesAction::Unlink { case, docs } => {
-            let mut c = find_case(p, &case)?.clone();
-            for d in &docs {
-                c.documents.remove(&find_doc(p, d)?.id);
-            }
-            Edit::batch(
-                format!("unlink documents from '{}'", c.name),
-                vec![Edit::Put(Entity::Case(c))],
-            )
+            let docs = ids(p, &docs, find_doc, |d| d.id)?;
+            ops::unlink_documents(p, find_case(p, &case)?.id, &docs)?
         }
         CasesAction::Delete { case } => ops::delete_case(p, find_case(p, &case)?.id)?,
         CasesAction::Define { name, r#type } => {
@@ -669,7 +518,7 @@ fn cases(dir: &Path, action: CasesAction) -> Result<()> {
                     r#type
                 )
             })?;
-            Edit::Put(Entity::Attribute(AttributeDef { name, kind }))
+            ops::define_attribute(p, &name, kind)?
         }
         CasesAction::ImportCsv { file } => marginalia::sample::cases_from_csv(p, &file)?,
     };
@@ -691,7 +540,7 @@ fn memo_target(p: &Project, on: &str) -> Result<MemoTarget> {
         "case" => MemoTarget::Case(find_case(p, key)?.id),
         "coding" => {
             let id: CodingId = key.parse().map_err(|e: String| anyhow!(e))?;
-            if !p.codings.contains_key(&id) {
+            if !p.codings().contains_key(&id) {
                 bail!("no coding {id}");
             }
             MemoTarget::Coding(id)
@@ -705,31 +554,18 @@ fn memo_target(p: &Project, on: &str) -> Result<MemoTarget> {
 fn memos(dir: &Path, action: MemosAction, coder: &str) -> Result<()> {
     if let MemosAction::List { json } = action {
         let ws = Workspace::open_read_only(dir)?;
-        return output::print_memos(&ws.project, json.json);
+        return output::print_memos(ws.project(), json.json);
     }
     let mut ws = Workspace::open(dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let edit = match action {
         MemosAction::List { .. } => unreachable!("handled above"),
         MemosAction::Add { on, title, text } => {
-            let target = memo_target(p, &on)?;
-            let (author, add_coder) = ops::ensure_coder(p, coder);
-            let memo = Memo {
-                id: MemoId::new(),
-                title,
-                text,
-                target,
-                author: Some(author),
-                created: marginalia::now(),
-            };
-            let label = format!("write memo '{}'", memo.title);
-            let mut edits: Vec<Edit> = add_coder.into_iter().collect();
-            edits.push(Edit::Put(Entity::Memo(memo)));
-            Edit::Batch { label, edits }
+            ops::add_memo(p, memo_target(p, &on)?, &title, &text, coder)?.1
         }
         MemosAction::Delete { memo } => {
             let id: MemoId = memo.parse().map_err(|e: String| anyhow!(e))?;
-            Edit::Delete(EntityKey::Memo(id))
+            ops::delete_memo(p, id)?
         }
     };
     let label = commit(&mut ws, edit)?;
@@ -740,32 +576,20 @@ fn memos(dir: &Path, action: MemosAction, coder: &str) -> Result<()> {
 fn sets(dir: &Path, action: SetsAction) -> Result<()> {
     if let SetsAction::List { json } = action {
         let ws = Workspace::open_read_only(dir)?;
-        return output::print_sets(&ws.project, json.json);
+        return output::print_sets(ws.project(), json.json);
     }
     let mut ws = Workspace::open(dir)?;
-    let p = &ws.project;
+    let p = ws.project();
     let edit = match action {
         SetsAction::List { .. } => unreachable!("handled above"),
         SetsAction::Add { name, docs } => {
-            let mut set = p.find_set(&name).cloned().unwrap_or_else(|| DocumentSet {
-                id: marginalia::ids::SetId::new(),
-                name: name.clone(),
-                description: String::new(),
-                documents: Default::default(),
-            });
-            for d in &docs {
-                set.documents.insert(find_doc(p, d)?.id);
-            }
-            Edit::batch(
-                format!("change set '{name}'"),
-                vec![Edit::Put(Entity::Set(set))],
-            )
+            ops::add_to_set(p, &name, &ids(p, &docs, find_doc, |d| d.id)?)?
         }
         SetsAction::Delete { name } => {
             let set = p
                 .find_set(&name)
                 .ok_or_else(|| anyhow!("no document set named '{name}'"))?;
-            Edit::Delete(EntityKey::Set(set.id))
+            ops::delete_set(p, set.id)?
         }
     };
     let label = commit(&mut ws, edit)?;

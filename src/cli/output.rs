@@ -95,7 +95,7 @@ pub fn print_survey_report(report: &marginalia::import::formats::survey::SurveyR
 pub fn print_documents(p: &Project, as_json: bool) -> Result<()> {
     let counts = {
         let mut m = std::collections::HashMap::new();
-        for c in p.codings.values() {
+        for c in p.codings().values() {
             *m.entry(c.document).or_insert(0usize) += 1;
         }
         m
@@ -229,11 +229,11 @@ pub fn print_excerpts(excerpts: &[Excerpt], as_json: bool) -> Result<()> {
 }
 
 pub fn print_cases(p: &Project, as_json: bool) -> Result<()> {
-    let mut cases: Vec<_> = p.cases.values().collect();
+    let mut cases: Vec<_> = p.cases().values().collect();
     cases.sort_by(|a, b| marginalia::collate::compare(&a.name, &b.name));
     if as_json {
         let attributes: Vec<_> = p
-            .attributes
+            .attributes()
             .values()
             .map(|a| json!({ "name": a.name, "type": a.kind }))
             .collect();
@@ -243,7 +243,7 @@ pub fn print_cases(p: &Project, as_json: bool) -> Result<()> {
                 let attrs: serde_json::Map<String, serde_json::Value> =
                     c.attributes.iter().map(|(k, v)| (k.clone(), json!(v.to_string()))).collect();
                 let docs: Vec<String> =
-                    c.documents.iter().filter_map(|d| p.documents.get(d)).map(|d| d.name.clone()).collect();
+                    c.documents.iter().filter_map(|d| p.documents().get(d)).map(|d| d.name.clone()).collect();
                 json!({ "id": c.id, "name": c.name, "description": c.description, "attributes": attrs, "documents": docs })
             })
             .collect();
@@ -270,13 +270,16 @@ fn target_name(p: &Project, target: MemoTarget) -> String {
         MemoTarget::Project => "project".into(),
         MemoTarget::Document(id) => format!(
             "doc:{}",
-            p.documents.get(&id).map(|d| d.name.as_str()).unwrap_or("?")
+            p.documents()
+                .get(&id)
+                .map(|d| d.name.as_str())
+                .unwrap_or("?")
         ),
         MemoTarget::Code(id) => format!("code:{}", p.code_path(id)),
         MemoTarget::Coding(id) => format!("coding:{id}"),
         MemoTarget::Case(id) => format!(
             "case:{}",
-            p.cases.get(&id).map(|c| c.name.as_str()).unwrap_or("?")
+            p.cases().get(&id).map(|c| c.name.as_str()).unwrap_or("?")
         ),
     }
 }
@@ -284,14 +287,14 @@ fn target_name(p: &Project, target: MemoTarget) -> String {
 pub fn print_memos(p: &Project, as_json: bool) -> Result<()> {
     if as_json {
         let rows: Vec<_> = p
-            .memos
+            .memos()
             .values()
             .map(|m| json!({ "id": m.id, "title": m.title, "text": m.text, "on": target_name(p, m.target),
-                "author": m.author.and_then(|a| p.coders.get(&a)).map(|c| c.name.clone()) }))
+                "author": m.author.and_then(|a| p.coders().get(&a)).map(|c| c.name.clone()) }))
             .collect();
         return print_json(&rows);
     }
-    for m in p.memos.values() {
+    for m in p.memos().values() {
         println!(
             "{}  [{}]  {}\n    {}",
             m.id,
@@ -306,33 +309,33 @@ pub fn print_memos(p: &Project, as_json: bool) -> Result<()> {
 pub fn print_sets(p: &Project, as_json: bool) -> Result<()> {
     if as_json {
         let rows: Vec<_> = p
-            .sets
+            .sets()
             .values()
-            .map(|s| json!({ "id": s.id, "name": s.name, "documents": s.documents.iter().filter_map(|d| p.documents.get(d)).map(|d| d.name.clone()).collect::<Vec<_>>() }))
+            .map(|s| json!({ "id": s.id, "name": s.name, "documents": s.documents.iter().filter_map(|d| p.documents().get(d)).map(|d| d.name.clone()).collect::<Vec<_>>() }))
             .collect();
         return print_json(&rows);
     }
-    for s in p.sets.values() {
+    for s in p.sets().values() {
         println!("{:<32} {:>3} docs", s.name, s.documents.len());
     }
     Ok(())
 }
 
 pub fn print_stats(p: &Project, as_json: bool) -> Result<()> {
-    let characters: usize = p.documents.values().map(|d| d.char_len).sum();
+    let characters: usize = p.documents().values().map(|d| d.char_len).sum();
     let mut by_coder: Vec<(String, usize)> = p
-        .coders
+        .coders()
         .values()
         .map(|c| {
             (
                 c.name.clone(),
-                p.codings.values().filter(|k| k.coder == c.id).count(),
+                p.codings().values().filter(|k| k.coder == c.id).count(),
             )
         })
         .collect();
     by_coder.sort();
     let municipalities: std::collections::BTreeSet<String> = p
-        .cases
+        .cases()
         .values()
         .filter_map(|c| {
             c.attributes
@@ -342,42 +345,42 @@ pub fn print_stats(p: &Project, as_json: bool) -> Result<()> {
         })
         .collect();
     let stats = json!({
-        "name": p.meta.name,
-        "language": p.meta.language,
-        "documents": p.documents.len(),
+        "name": p.meta().name,
+        "language": p.meta().language,
+        "documents": p.documents().len(),
         "characters": characters,
-        "codes": p.codes.len(),
-        "codings": p.codings.len(),
+        "codes": p.codes().len(),
+        "codings": p.codings().len(),
         "coders": by_coder.iter().map(|(n, k)| json!({ "name": n, "codings": k })).collect::<Vec<_>>(),
-        "cases": p.cases.len(),
+        "cases": p.cases().len(),
         "cases_by_type": cases_by_type(p),
         "municipalities": municipalities.len(),
-        "attributes": p.attributes.len(),
-        "memos": p.memos.len(),
-        "sets": p.sets.len(),
+        "attributes": p.attributes().len(),
+        "memos": p.memos().len(),
+        "sets": p.sets().len(),
     });
     if as_json {
         return print_json(&stats);
     }
-    println!("{} ({})", p.meta.name, p.meta.language.code());
+    println!("{} ({})", p.meta().name, p.meta().language.code());
     println!(
         "  documents  {:>8}  ({} characters)",
-        p.documents.len(),
+        p.documents().len(),
         characters
     );
-    println!("  codes      {:>8}", p.codes.len());
-    println!("  codings    {:>8}", p.codings.len());
+    println!("  codes      {:>8}", p.codes().len());
+    println!("  codings    {:>8}", p.codings().len());
     for (name, n) in by_coder {
         println!("    {name:<20} {n:>6}");
     }
-    println!("  cases      {:>8}", p.cases.len());
-    println!("  memos      {:>8}", p.memos.len());
+    println!("  cases      {:>8}", p.cases().len());
+    println!("  memos      {:>8}", p.memos().len());
     Ok(())
 }
 
 fn cases_by_type(p: &Project) -> serde_json::Value {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for c in p.cases.values() {
+    for c in p.cases().values() {
         let kind = c
             .attributes
             .iter()

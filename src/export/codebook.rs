@@ -7,12 +7,16 @@ use crate::model::Project;
 
 /// Codings per code, not rolled up.
 fn count(project: &Project, code: crate::ids::CodeId) -> usize {
-    project.codings.values().filter(|c| c.code == code).count()
+    project
+        .codings()
+        .values()
+        .filter(|c| c.code == code)
+        .count()
 }
 
 /// A nested Markdown list: **name** (n codings): definition.
 pub fn markdown(project: &Project) -> String {
-    let mut out = format!("# Codebook: {}\n\n", project.meta.name);
+    let mut out = format!("# Codebook: {}\n\n", project.meta().name);
     for (depth, code) in project.code_tree() {
         let indent = "  ".repeat(depth);
         out.push_str(&format!(
@@ -31,7 +35,7 @@ pub fn markdown(project: &Project) -> String {
 /// A Word document: a heading per code (levels 1–3, deeper codes stay at 3) and its definition.
 pub fn docx(project: &Project) -> Result<Vec<u8>> {
     let mut doc = Docx::new();
-    let title = format!("Codebook: {}", project.meta.name);
+    let title = format!("Codebook: {}", project.meta().name);
     doc.text("Title", &title);
     for (depth, code) in project.code_tree() {
         doc.heading(depth + 1, &code.name);

@@ -143,7 +143,7 @@ fn documents_matching(project: &Project, selection: &Selection) -> Option<BTreeS
         let value = value.trim().to_lowercase();
         restrict(
             project
-                .cases
+                .cases()
                 .values()
                 .filter(|c| {
                     c.attributes.iter().any(|(k, v)| {
@@ -159,7 +159,7 @@ fn documents_matching(project: &Project, selection: &Selection) -> Option<BTreeS
             selection
                 .sets
                 .iter()
-                .filter_map(|s| project.sets.get(s))
+                .filter_map(|s| project.sets().get(s))
                 .flat_map(|s| s.documents.iter().copied())
                 .collect(),
         );
@@ -169,7 +169,7 @@ fn documents_matching(project: &Project, selection: &Selection) -> Option<BTreeS
 
 fn context_of(project: &Project, excerpt: &Excerpt, context: Context) -> (String, String) {
     let text = project.text(excerpt.document);
-    let Some(doc) = project.documents.get(&excerpt.document) else {
+    let Some(doc) = project.documents().get(&excerpt.document) else {
         return (String::new(), String::new());
     };
     let range = excerpt.range;
@@ -207,7 +207,7 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
             })
         })
         .map(|excerpt| {
-            let doc = project.documents.get(&excerpt.document);
+            let doc = project.documents().get(&excerpt.document);
             let page = doc.and_then(|d| d.page_at(excerpt.range.start));
             let (before, after) = context_of(project, &excerpt, selection.context);
             let mut attributes: BTreeMap<String, String> = BTreeMap::new();
@@ -283,6 +283,6 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
         description: selection.description.clone(),
         items,
         groups,
-        attribute_names: project.attributes.keys().cloned().collect(),
+        attribute_names: project.attributes().keys().cloned().collect(),
     }
 }

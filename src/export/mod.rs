@@ -3,7 +3,9 @@
 pub mod codebook;
 pub mod docx;
 pub mod excerpts;
+mod format;
 pub mod render;
 pub mod table;
 
 pub use excerpts::{Context, Grouping, Report, Selection, report};
+pub use format::ReportFormat;

@@ -13,7 +13,6 @@ use crate::edit::Edit;
 use crate::gui::analysis::{AnalysisInput, AnalysisState, View};
 use crate::gui::cases_panel::{self, CasesState};
 use crate::gui::codebook_panel::{self, CodebookState};
-use crate::gui::coding_actions as coding;
 use crate::gui::commands::{ACTIONS, Action, Command, Menu, PickTarget, spec_of};
 use crate::gui::documents_panel::{self, DocumentsState};
 use crate::gui::excerpts_panel::{self, ExcerptsState};
@@ -29,6 +28,7 @@ use crate::ids::{CodeId, CoderId};
 use crate::index::SearchIndex;
 use crate::model::MemoTarget;
 use crate::offsets::CharRange;
+use crate::ops::{self, CodeChoice};
 use crate::workspace::Workspace;
 
 /// How long after the last edit the project is saved.
@@ -208,7 +208,7 @@ impl Workbench {
                 self.prefs.recent.retain(|p| p != &root);
                 self.prefs.recent.insert(0, root);
                 self.prefs.recent.truncate(RECENT_PROJECTS);
-                let first_doc = ws.project.documents_sorted().first().map(|d| d.id);
+                let first_doc = ws.project().documents_sorted().first().map(|d| d.id);
                 self.ws = Some(ws);
                 if let Some(doc) = first_doc {
                     self.viewer.open(doc);
@@ -261,7 +261,7 @@ impl Workbench {
 
     fn start_index(&mut self) {
         let Some(ws) = &self.ws else { return };
-        let project = ws.project.clone();
+        let project = ws.project().clone();
         let dir = ws.index_dir();
         let (tx, rx) = channel();
         let previous = std::mem::replace(&mut self.index, IndexState::None);
@@ -355,7 +355,7 @@ impl Workbench {
     pub fn coder_id(&self) -> Option<CoderId> {
         self.ws
             .as_ref()
-            .and_then(|ws| ws.project.find_coder(&self.prefs.coder))
+            .and_then(|ws| ws.project().find_coder(&self.prefs.coder))
             .map(|c| c.id)
     }
 
@@ -443,7 +443,7 @@ impl Workbench {
             self.search.run_requested = self.indexing();
             return;
         };
-        if let Err(e) = index.sync(&ws.project) {
+        if let Err(e) = index.sync(ws.project()) {
             self.search.error = Some(e.to_string());
             return;
         }
@@ -453,9 +453,9 @@ impl Workbench {
             return;
         }
         let result = if self.search.regex {
-            crate::query::regex_search(index, &ws.project, query, None, false, None)
+            crate::query::regex_search(index, ws.project(), query, None, false, None)
         } else {
-            crate::query::search(index, &ws.project, query, None)
+            crate::query::search(index, ws.project(), query, None)
         };
         match result {
             Ok(results) => self.search.set_results(results),
@@ -516,28 +516,21 @@ impl Workbench {
             }
             Command::RemoveCoding(id) => {
                 if let Some(ws) = &self.ws {
-                    let edit = coding::remove_coding(&ws.project, id);
-                    self.apply(edit);
+                    match ops::remove_coding(ws.project(), id) {
+                        Ok(edit) => drop(self.apply(edit)),
+                        Err(e) => self.notice = Some(e.to_string()),
+                    }
                 }
             }
             Command::SetCodingBounds(id) => {
                 if let (Some(ws), Some(range)) = (&self.ws, self.viewer.selected_range())
-                    && let Some(edit) = coding::set_bounds(&ws.project, id, range)
+                    && let Ok(edit) = ops::set_bounds(ws.project(), id, range)
                 {
                     self.apply(edit);
                 }
             }
-            Command::AddCodingMemo(id) => {
-                let (memo, edit) = memos_panel::new_memo(
-                    MemoTarget::Coding(id),
-                    self.coder_id(),
-                    s::UNTITLED_MEMO,
-                );
-                if self.apply(edit) {
-                    self.memos.open = Some(memo);
-                    self.right_tab = RightTab::Memos;
-                }
-            }
+            Command::AddCodingMemo(id) => self.new_memo(MemoTarget::Coding(id)),
+            Command::NewMemo(target) => self.new_memo(target),
             Command::OpenMemo(id) => {
                 self.memos.open = Some(id);
                 self.right_tab = RightTab::Memos;
@@ -550,12 +543,12 @@ impl Workbench {
                     && !paths.is_empty()
                 {
                     self.import_job =
-                        Some(ImportJob::start(ws.project.clone(), paths, ctx.clone()));
+                        Some(ImportJob::start(ws.project().clone(), paths, ctx.clone()));
                 }
             }
             Command::ImportCasesCsv(path) => {
                 if let Some(ws) = &self.ws {
-                    match crate::sample::cases_from_csv(&ws.project, &path) {
+                    match crate::sample::cases_from_csv(ws.project(), &path) {
                         Ok(edit) => {
                             if self.apply(edit) {
                                 self.index_dirty = true;
@@ -569,88 +562,66 @@ impl Workbench {
         }
     }
 
-    fn code_with(&mut self, target: PickTarget, code: CodeId) {
+    /// Writes a new, untitled memo (its author: the coder name in the preferences) and opens it.
+    fn new_memo(&mut self, target: MemoTarget) {
         let Some(ws) = &self.ws else { return };
-        let project = &ws.project;
-        let edit = match &target {
-            PickTarget::Selection => match self.selection_target() {
-                Some((doc, range)) => {
-                    coding::code_range(project, doc, code, range, &self.prefs.coder)
+        let added = ops::add_memo(
+            ws.project(),
+            target,
+            s::UNTITLED_MEMO,
+            "",
+            &self.prefs.coder,
+        );
+        match added {
+            Ok((memo, edit)) => {
+                if self.apply(edit) {
+                    self.memos.open = Some(memo);
+                    self.right_tab = RightTab::Memos;
                 }
+            }
+            Err(e) => self.notice = Some(e.to_string()),
+        }
+    }
+
+    fn code_with(&mut self, target: PickTarget, code: CodeId) {
+        self.code_target(target, CodeChoice::Existing(code), false);
+    }
+
+    fn create_and_code(&mut self, target: PickTarget, name: &str) {
+        self.code_target(target, CodeChoice::Path(name), true);
+    }
+
+    /// Codes the picker's target (the selection, every search hit, or one coding) through the core's ops.
+    fn code_target(&mut self, target: PickTarget, choice: CodeChoice, reveal: bool) {
+        let Some(ws) = &self.ws else { return };
+        let project = ws.project();
+        let coder = self.prefs.coder.as_str();
+        let result = match &target {
+            PickTarget::Selection => match self.selection_target() {
+                Some(passage) => ops::code_with(project, choice, &[passage], coder, None)
+                    .map_err(|e| e.to_string()),
                 None => Err(s::NO_SELECTION.into()),
             },
             PickTarget::AllHits(unit) => match &self.search.results {
                 Some(results) => {
-                    coding::code_hits(project, &results.hits, *unit, code, &self.prefs.coder)
-                        .ok_or_else(|| "every hit is already coded with this code".to_string())
+                    let passages = ops::hit_passages(project, &results.hits, *unit);
+                    ops::code_with(project, choice, &passages, coder, None)
+                        .map_err(|e| e.to_string())
                 }
                 None => Err("run a search first".into()),
             },
-            PickTarget::Coding(id) => coding::change_code(project, *id, code)
-                .ok_or_else(|| "the coding is gone".to_string()),
+            PickTarget::Coding(id) => ops::recode(project, *id, choice).map_err(|e| e.to_string()),
         };
-        match edit {
-            Ok(edit) => {
-                if self.apply(edit) {
-                    self.push_recent_code(code);
+        match result {
+            Ok(coded) => {
+                if self.apply(coded.edit) {
+                    self.push_recent_code(coded.code);
+                    if reveal {
+                        self.codebook.scroll_to = Some(coded.code);
+                    }
                 }
             }
             Err(e) => self.notice = Some(e),
-        }
-    }
-
-    fn create_and_code(&mut self, target: PickTarget, name: &str) {
-        let Some(ws) = &self.ws else { return };
-        let project = &ws.project;
-        let result: Result<(CodeId, Edit), String> = match &target {
-            PickTarget::Selection => match self.selection_target() {
-                Some((doc, range)) => {
-                    coding::create_and_code(project, name, doc, range, &self.prefs.coder)
-                }
-                None => Err(s::NO_SELECTION.into()),
-            },
-            PickTarget::AllHits(unit) => match crate::ops::ensure_code_path(project, name) {
-                Ok((code, mut edits)) => {
-                    let hits = self
-                        .search
-                        .results
-                        .as_ref()
-                        .map(|r| r.hits.as_slice())
-                        .unwrap_or(&[]);
-                    if let Some(Edit::Batch { edits: more, label }) =
-                        coding::code_hits(project, hits, *unit, code, &self.prefs.coder)
-                    {
-                        edits.extend(more);
-                        Ok((code, Edit::Batch { label, edits }))
-                    } else {
-                        Ok((code, Edit::batch(format!("add code '{name}'"), edits)))
-                    }
-                }
-                Err(e) => Err(e.to_string()),
-            },
-            PickTarget::Coding(id) => match crate::ops::ensure_code_path(project, name) {
-                Ok((code, mut edits)) => {
-                    if let Some(c) = project.codings.get(id) {
-                        edits.push(Edit::Put(crate::edit::Entity::Coding(
-                            crate::model::Coding { code, ..c.clone() },
-                        )));
-                    }
-                    Ok((
-                        code,
-                        Edit::batch(format!("change coding to '{name}'"), edits),
-                    ))
-                }
-                Err(e) => Err(e.to_string()),
-            },
-        };
-        match result {
-            Ok((code, edit)) => {
-                if self.apply(edit) {
-                    self.push_recent_code(code);
-                    self.codebook.scroll_to = Some(code);
-                }
-            }
-            Err(e) => self.error = Some(e),
         }
     }
 
@@ -702,14 +673,14 @@ impl Workbench {
                 let Some(ws) = &self.ws else { return };
                 match self.selection_target() {
                     Some((doc, range)) => {
-                        match coding::in_vivo(&ws.project, doc, range, &self.prefs.coder) {
-                            Ok((code, edit)) => {
-                                if self.apply(edit) {
-                                    self.push_recent_code(code);
-                                    self.codebook.scroll_to = Some(code);
+                        match ops::in_vivo(ws.project(), doc, range, &self.prefs.coder) {
+                            Ok(coded) => {
+                                if self.apply(coded.edit) {
+                                    self.push_recent_code(coded.code);
+                                    self.codebook.scroll_to = Some(coded.code);
                                 }
                             }
-                            Err(e) => self.notice = Some(e),
+                            Err(e) => self.notice = Some(e.to_string()),
                         }
                     }
                     None => self.notice = Some(s::NO_SELECTION.into()),
@@ -798,7 +769,7 @@ impl Workbench {
             }
         }
         if let Some(ws) = &self.ws {
-            self.viewer.keyboard(ctx, &ws.project);
+            self.viewer.keyboard(ctx, ws.project());
         }
     }
 
@@ -869,7 +840,7 @@ impl Workbench {
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
-        let title = s::title(self.ws.as_ref().map(|w| w.project.meta.name.as_str()));
+        let title = s::title(self.ws.as_ref().map(|w| w.project().meta().name.as_str()));
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
@@ -888,12 +859,12 @@ impl Workbench {
                 ui.menu_button(title, |ui| {
                     for spec in ACTIONS.iter().filter(|a| a.menu == menu) {
                         let label = match spec.action {
-                            Action::Undo => {
-                                s::undo_label(self.ws.as_ref().and_then(|w| w.history.undo_label()))
-                            }
-                            Action::Redo => {
-                                s::redo_label(self.ws.as_ref().and_then(|w| w.history.redo_label()))
-                            }
+                            Action::Undo => s::undo_label(
+                                self.ws.as_ref().and_then(|w| w.history().undo_label()),
+                            ),
+                            Action::Redo => s::redo_label(
+                                self.ws.as_ref().and_then(|w| w.history().redo_label()),
+                            ),
                             Action::ToggleTheme => {
                                 format!("{} ({})", s::THEME_SWITCH, self.prefs.theme.label())
                             }
@@ -903,11 +874,11 @@ impl Workbench {
                             Action::Undo => self
                                 .ws
                                 .as_ref()
-                                .is_some_and(|w| w.history.undo_label().is_some()),
+                                .is_some_and(|w| w.history().undo_label().is_some()),
                             Action::Redo => self
                                 .ws
                                 .as_ref()
-                                .is_some_and(|w| w.history.redo_label().is_some()),
+                                .is_some_and(|w| w.history().redo_label().is_some()),
                             Action::CodeSelection | Action::InVivo | Action::ClearSelection => {
                                 self.viewer.selected_range().is_some()
                             }
@@ -1001,7 +972,7 @@ impl Workbench {
                 if let Some(doc) = self
                     .viewer
                     .document
-                    .and_then(|d| self.ws.as_ref()?.project.documents.get(&d))
+                    .and_then(|d| self.ws.as_ref()?.project().documents().get(&d))
                 {
                     ui.label(RichText::new(&doc.name).strong());
                     ui.separator();
@@ -1028,8 +999,8 @@ impl Workbench {
                 ui.heading(s::DOCUMENTS);
                 documents_panel::documents_ui(
                     ui,
-                    &ws.project,
-                    ws.revision,
+                    ws.project(),
+                    ws.revision(),
                     self.viewer.document,
                     &mut self.documents,
                     commands,
@@ -1039,8 +1010,8 @@ impl Workbench {
         ui.heading(s::CODEBOOK);
         codebook_panel::codebook_ui(
             ui,
-            &ws.project,
-            ws.revision,
+            ws.project(),
+            ws.revision(),
             &self.selected_codes,
             &mut self.codebook,
             commands,
@@ -1061,30 +1032,29 @@ impl Workbench {
         });
         ui.separator();
         let indexing = self.indexing();
-        let coder = self.coder_id();
+        let _coder = self.coder_id();
         let Some(ws) = &self.ws else { return };
         match self.right_tab {
             RightTab::Search => search_panel::search_ui(ui, &mut self.search, indexing, commands),
             RightTab::Excerpts => excerpts_panel::excerpts_ui(
                 ui,
-                &ws.project,
-                ws.revision,
+                ws.project(),
+                ws.revision(),
                 &self.selected_codes,
                 &mut self.excerpts,
                 commands,
             ),
             RightTab::Memos => memos_panel::memos_ui(
                 ui,
-                &ws.project,
+                ws.project(),
                 self.viewer.document,
                 &self.selected_codes,
-                coder,
                 &mut self.memos,
                 commands,
             ),
             RightTab::Case => cases_panel::case_tab_ui(
                 ui,
-                &ws.project,
+                ws.project(),
                 self.viewer.document,
                 &mut self.cases,
                 commands,
@@ -1101,12 +1071,12 @@ impl Workbench {
         if let Some(doc) = self
             .viewer
             .document
-            .and_then(|d| ws.project.documents.get(&d))
+            .and_then(|d| ws.project().documents().get(&d))
         {
             ui.horizontal(|ui| {
                 ui.heading(&doc.name);
                 let cases: Vec<String> = ws
-                    .project
+                    .project()
                     .cases_of(doc.id)
                     .iter()
                     .map(|c| c.name.clone())
@@ -1126,7 +1096,7 @@ impl Workbench {
                             .color(theme::muted(dark)),
                     );
                     for (n, id) in self.recent_codes.iter().enumerate() {
-                        let Some(code) = ws.project.codes.get(id) else {
+                        let Some(code) = ws.project().codes().get(id) else {
                             continue;
                         };
                         let text = RichText::new(format!("{} {}", n + 1, code.name))
@@ -1153,8 +1123,8 @@ impl Workbench {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let input = ViewerInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &self.selected_codes,
             hits,
         };
@@ -1224,16 +1194,16 @@ impl Workbench {
         export_dialog::windows_ui(self, ctx);
         let Some(ws) = &self.ws else { return };
         if let Some(state) = self.picker.as_mut()
-            && !picker::picker_ui(ctx, &ws.project, state, commands)
+            && !picker::picker_ui(ctx, ws.project(), state, commands)
         {
             self.picker = None;
         }
-        codebook_panel::confirm_delete_ui(ctx, &ws.project, &mut self.codebook, commands);
+        codebook_panel::confirm_delete_ui(ctx, ws.project(), &mut self.codebook, commands);
         if self.cases.window_open {
-            cases_panel::cases_window_ui(ctx, &ws.project, &mut self.cases, commands);
+            cases_panel::cases_window_ui(ctx, ws.project(), &mut self.cases, commands);
         }
         if let Some(summary) = self.import_summary.as_mut()
-            && !import_dialog::summary_ui(ctx, &ws.project, summary, commands)
+            && !import_dialog::summary_ui(ctx, ws.project(), summary, commands)
         {
             self.import_summary = None;
         }
@@ -1245,7 +1215,7 @@ impl Workbench {
         let Some(ws) = &self.ws else { return };
         if self.analysis.needs_index()
             && let IndexState::Ready(index) = &mut self.index
-            && let Err(e) = index.sync(&ws.project)
+            && let Err(e) = index.sync(ws.project())
         {
             self.error = Some(e.to_string());
         }
@@ -1254,8 +1224,8 @@ impl Workbench {
             _ => None,
         };
         let input = AnalysisInput {
-            project: &ws.project,
-            revision: ws.revision,
+            project: ws.project(),
+            revision: ws.revision(),
             selected_codes: &self.selected_codes,
             index,
             coder: &self.prefs.coder,

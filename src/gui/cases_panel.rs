@@ -97,7 +97,7 @@ fn commit_cell(
         commands.push(put_case(updated, format!("rename case '{}'", case.name)));
         return;
     }
-    let Some(def) = project.attributes.get(attribute) else {
+    let Some(def) = project.attributes().get(attribute) else {
         return;
     };
     if text.trim().is_empty() {
@@ -128,7 +128,7 @@ pub fn case_tab_ui(
     commands: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
-    let Some(doc) = document.and_then(|d| project.documents.get(&d)) else {
+    let Some(doc) = document.and_then(|d| project.documents().get(&d)) else {
         ui.label(RichText::new(s::NO_DOCUMENT).color(theme::muted(dark)));
         return;
     };
@@ -159,7 +159,7 @@ pub fn case_tab_ui(
                     .num_columns(2)
                     .spacing([10.0, 4.0])
                     .show(ui, |ui| {
-                        for def in project.attributes.values() {
+                        for def in project.attributes().values() {
                             ui.label(RichText::new(&def.name).color(theme::muted(dark)));
                             cell_ui(
                                 ui,
@@ -179,7 +179,7 @@ pub fn case_tab_ui(
     ui.separator();
     let linked: BTreeSet<CaseId> = cases.iter().map(|c| c.id).collect();
     let mut others: Vec<&Case> = project
-        .cases
+        .cases()
         .values()
         .filter(|c| !linked.contains(&c.id))
         .collect();
@@ -188,7 +188,7 @@ pub fn case_tab_ui(
         let label = ui.label(s::LINK_TO_CASE);
         let chosen = state
             .link_choice
-            .and_then(|c| project.cases.get(&c))
+            .and_then(|c| project.cases().get(&c))
             .map(|c| c.name.clone())
             .unwrap_or_else(|| s::NONE.into());
         egui::ComboBox::from_id_salt("link-case")
@@ -202,7 +202,7 @@ pub fn case_tab_ui(
             .response
             .labelled_by(label.id);
         if ui.button(s::LINK).clicked()
-            && let Some(case) = state.link_choice.and_then(|c| project.cases.get(&c))
+            && let Some(case) = state.link_choice.and_then(|c| project.cases().get(&c))
         {
             let mut updated = case.clone();
             updated.documents.insert(doc.id);
@@ -303,7 +303,7 @@ pub fn cases_window_ui(
                 let name = state.new_attribute.trim().to_lowercase();
                 if ui.button(s::ADD).clicked()
                     && !name.is_empty()
-                    && !project.attributes.contains_key(&name)
+                    && !project.attributes().contains_key(&name)
                 {
                     commands.push(Command::Apply(Edit::batch(
                         format!("define attribute '{name}'"),
@@ -324,8 +324,8 @@ fn cases_table_ui(
     state: &mut CasesState,
     commands: &mut Vec<Command>,
 ) {
-    let attributes: Vec<String> = project.attributes.keys().cloned().collect();
-    let mut cases: Vec<&Case> = project.cases.values().collect();
+    let attributes: Vec<String> = project.attributes().keys().cloned().collect();
+    let mut cases: Vec<&Case> = project.cases().values().collect();
     let (column, descending) = state.sort;
     cases.sort_by(|a, b| {
         let order = match column {

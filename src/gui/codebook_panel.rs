@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use egui::{Align2, FontId, Key, RichText, Sense, Ui, vec2};
 
-use crate::edit::{Edit, Entity};
+use crate::edit::{EditError, EntityKey};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
@@ -52,16 +52,20 @@ pub fn codebook_ui(
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if (ui.button(s::ADD).clicked() || enter) && !state.new_code.trim().is_empty() {
-            match ops::ensure_code_path(project, &state.new_code) {
-                Ok((id, edits)) if !edits.is_empty() => {
+            match ops::add_code_path(project, &state.new_code, None, "") {
+                Ok((id, edit)) => {
                     state.scroll_to = Some(id);
-                    commands.push(Command::Apply(Edit::batch(
-                        format!("add code '{}'", state.new_code.trim()),
-                        edits,
-                    )));
+                    commands.push(Command::Apply(edit));
                     state.new_code.clear();
                 }
-                Ok(_) => state.new_code.clear(),
+                // The code is there already: show it.
+                Err(EditError::Invalid {
+                    key: Some(EntityKey::Code(id)),
+                    ..
+                }) => {
+                    state.scroll_to = Some(id);
+                    state.new_code.clear();
+                }
                 Err(e) => commands.push(Command::Error(e.to_string())),
             }
         }
@@ -85,7 +89,7 @@ pub fn codebook_ui(
             let (rest, response) =
                 ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::hover());
             if let Some(dragged) = response.dnd_hover_payload::<CodeId>()
-                && project.codes.contains_key(&dragged)
+                && project.codes().contains_key(&dragged)
             {
                 ui.painter().rect_stroke(
                     rest.shrink(2.0),
@@ -103,7 +107,10 @@ pub fn codebook_ui(
 
     // Description of the one selected code; commits when focus leaves.
     if selected.len() == 1
-        && let Some(code) = selected.iter().next().and_then(|id| project.codes.get(id))
+        && let Some(code) = selected
+            .iter()
+            .next()
+            .and_then(|id| project.codes().get(id))
     {
         ui.separator();
         let label = ui.label(RichText::new(format!("{} — {}", s::DESCRIPTION, code.name)).strong());
@@ -124,13 +131,10 @@ pub fn codebook_ui(
                 )
                 .labelled_by(label.id);
             if response.lost_focus() && *draft != code.description {
-                commands.push(Command::Apply(Edit::batch(
-                    format!("describe code '{}'", code.name),
-                    vec![Edit::Put(Entity::Code(Code {
-                        description: draft.clone(),
-                        ..code.clone()
-                    }))],
-                )));
+                match ops::describe_code(project, code.id, draft) {
+                    Ok(edit) => commands.push(Command::Apply(edit)),
+                    Err(e) => commands.push(Command::Error(e.to_string())),
+                }
             }
             if !response.has_focus() && *draft != code.description && !response.lost_focus() {
                 // The code changed elsewhere (undo): show the stored text.
@@ -296,8 +300,10 @@ fn code_row_ui(
             ui.close();
         }
         if ui.button(s::ADD_SUBCODE).clicked() {
-            let (id, edit) = ops::add_code(project, s::NEW_SUBCODE_NAME, Some(code.id), None, "");
-            commands.push(Command::Apply(edit));
+            let mut draft = ops::Draft::new(project);
+            let id = ops::add_code(&mut draft, s::NEW_SUBCODE_NAME, Some(code.id), None, "");
+            let label = format!("add code '{}'", s::NEW_SUBCODE_NAME);
+            commands.push(Command::Apply(draft.finish_labelled(label)));
             state.renaming = Some((id, s::NEW_SUBCODE_NAME.into(), false));
             ui.close();
         }
@@ -363,7 +369,7 @@ pub fn confirm_delete_ui(
     let Some(id) = state.confirm_delete else {
         return;
     };
-    let Some(code) = project.codes.get(&id) else {
+    let Some(code) = project.codes().get(&id) else {
         state.confirm_delete = None;
         return;
     };

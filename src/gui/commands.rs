@@ -7,6 +7,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use crate::edit::Edit;
 use crate::gui::strings as s;
 use crate::ids::{CodeId, CodingId, DocumentId, MemoId};
+use crate::model::MemoTarget;
 use crate::offsets::CharRange;
 
 /// What a code picker codes when a code is chosen.
@@ -20,26 +21,15 @@ pub enum PickTarget {
     Coding(CodingId),
 }
 
-/// How far a search hit is widened before it is coded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum HitUnit {
-    #[default]
-    Hit,
-    Sentence,
-    Turn,
-    Paragraph,
-}
+pub use crate::ops::HitUnit;
 
-impl HitUnit {
-    pub const ALL: [HitUnit; 4] = [Self::Hit, Self::Sentence, Self::Turn, Self::Paragraph];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Hit => s::UNIT_HIT,
-            Self::Sentence => s::UNIT_SENTENCE,
-            Self::Turn => s::UNIT_TURN,
-            Self::Paragraph => s::UNIT_PARAGRAPH,
-        }
+/// The menu label of a hit unit.
+pub fn hit_unit_label(unit: HitUnit) -> &'static str {
+    match unit {
+        HitUnit::Hit => s::UNIT_HIT,
+        HitUnit::Sentence => s::UNIT_SENTENCE,
+        HitUnit::Turn => s::UNIT_TURN,
+        HitUnit::Paragraph => s::UNIT_PARAGRAPH,
     }
 }
 
@@ -76,6 +66,8 @@ pub enum Command {
     RemoveCoding(CodingId),
     SetCodingBounds(CodingId),
     AddCodingMemo(CodingId),
+    /// Write a new memo on a target (project, document, code, coding, case) and open it.
+    NewMemo(MemoTarget),
     OpenMemo(MemoId),
     OpenProject(PathBuf),
     CreateProject(PathBuf),

@@ -63,7 +63,7 @@ pub fn documents_ui(
 ) {
     if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
         let mut counts = HashMap::new();
-        for coding in project.codings.values() {
+        for coding in project.codings().values() {
             *counts.entry(coding.document).or_insert(0) += 1;
         }
         state.counts = Some((revision, counts));
@@ -83,13 +83,13 @@ pub fn documents_ui(
         && state
             .attribute
             .as_ref()
-            .is_none_or(|a| !project.attributes.contains_key(a))
+            .is_none_or(|a| !project.attributes().contains_key(a))
     {
         state.attribute = project
-            .attributes
+            .attributes()
             .keys()
             .find(|k| k.as_str() == "municipality")
-            .or_else(|| project.attributes.keys().next())
+            .or_else(|| project.attributes().keys().next())
             .cloned();
     }
     ui.horizontal(|ui| {
@@ -99,7 +99,7 @@ pub fn documents_ui(
             .width(90.0)
             .show_ui(ui, |ui| {
                 for g in Grouping::ALL {
-                    if g == Grouping::Attribute && project.attributes.is_empty() {
+                    if g == Grouping::Attribute && project.attributes().is_empty() {
                         continue;
                     }
                     ui.selectable_value(&mut state.grouping, g, g.label());
@@ -112,7 +112,7 @@ pub fn documents_ui(
                 .selected_text(state.attribute.clone().unwrap_or_default())
                 .width(110.0)
                 .show_ui(ui, |ui| {
-                    for name in project.attributes.keys() {
+                    for name in project.attributes().keys() {
                         ui.selectable_value(&mut state.attribute, Some(name.clone()), name);
                     }
                 })
@@ -141,7 +141,7 @@ pub fn documents_ui(
             out
         }
         Grouping::Case => {
-            let mut cases: Vec<_> = project.cases.values().collect();
+            let mut cases: Vec<_> = project.cases().values().collect();
             cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
             let members = cases
                 .iter()
@@ -178,7 +178,7 @@ pub fn documents_ui(
             out
         }
         Grouping::Set => {
-            let mut sets: Vec<_> = project.sets.values().collect();
+            let mut sets: Vec<_> = project.sets().values().collect();
             sets.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
             let members = sets
                 .iter()

@@ -98,7 +98,7 @@ pub fn excerpts_ui(
     }
     ui.horizontal_wrapped(|ui| {
         for code in codes {
-            if let Some(c) = project.codes.get(code) {
+            if let Some(c) = project.codes().get(code) {
                 ui.label(
                     RichText::new(project.code_path(c.id))
                         .strong()
@@ -109,11 +109,11 @@ pub fn excerpts_ui(
     });
     ui.checkbox(&mut state.include_subcodes, s::INCLUDE_SUBCODES);
     ui.horizontal(|ui| {
-        let mut cases: Vec<_> = project.cases.values().collect();
+        let mut cases: Vec<_> = project.cases().values().collect();
         cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
         let case_name = state
             .case
-            .and_then(|c| project.cases.get(&c))
+            .and_then(|c| project.cases().get(&c))
             .map(|c| c.name.clone())
             .unwrap_or_else(|| s::ALL_CASES.into());
         let label = ui.label(s::CASE_FILTER);
@@ -132,7 +132,7 @@ pub fn excerpts_ui(
     ui.horizontal(|ui| {
         let coder_name = state
             .coder
-            .and_then(|c| project.coders.get(&c))
+            .and_then(|c| project.coders().get(&c))
             .map(|c| c.name.clone())
             .unwrap_or_else(|| s::ALL_CODERS.into());
         let label = ui.label(s::CODER_FILTER);
@@ -141,7 +141,7 @@ pub fn excerpts_ui(
             .width(150.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.coder, None, s::ALL_CODERS);
-                for coder in project.coders.values() {
+                for coder in project.coders().values() {
                     ui.selectable_value(&mut state.coder, Some(coder.id), &coder.name);
                 }
             })
@@ -170,7 +170,7 @@ fn excerpt_row_ui(
     commands: &mut Vec<Command>,
 ) {
     let colour = project
-        .codes
+        .codes()
         .get(&excerpt.code)
         .map(|c| theme::code_colour(&c.colour, dark))
         .unwrap_or(ui.visuals().text_color());

@@ -129,10 +129,10 @@ impl ExcerptOptions {
             .codes
             .iter()
             .copied()
-            .filter(|c| project.codes.contains_key(c))
+            .filter(|c| project.codes().contains_key(c))
             .collect();
-        let case = self.case.and_then(|c| project.cases.get(&c));
-        let coder = self.coder.and_then(|c| project.coders.get(&c));
+        let case = self.case.and_then(|c| project.cases().get(&c));
+        let coder = self.coder.and_then(|c| project.coders().get(&c));
         let paths: Vec<String> = codes.iter().map(|c| project.code_path(*c)).collect();
         Selection {
             filter: ExcerptFilter {
@@ -162,7 +162,7 @@ pub fn write_excerpts(
     options: &ExcerptOptions,
     path: &Path,
 ) -> crate::Result<usize> {
-    let title = s::excerpts_report_title(&project.meta.name);
+    let title = s::excerpts_report_title(&project.meta().name);
     let report = export::report(project, &options.selection(project), &title);
     let bytes = options.format.render(&report)?;
     crate::store::write_atomic(path, &bytes)?;
@@ -187,7 +187,7 @@ pub fn write_qdc(project: &Project, path: &Path) -> crate::Result<String> {
     crate::store::write_atomic(path, xml.as_bytes())?;
     Ok(s::qdc_exported(
         &path.display().to_string(),
-        project.codes.len(),
+        project.codes().len(),
     ))
 }
 
@@ -299,7 +299,7 @@ impl ExchangeState {
         self.excerpts.running = true;
         self.excerpts.message = None;
         let ext = options.format.extension();
-        let file_name = format!("{}.{ext}", s::excerpts_file_stem(&project.meta.name));
+        let file_name = format!("{}.{ext}", s::excerpts_file_stem(&project.meta().name));
         self.spawn(ctx, move || {
             let Some(path) = rfd::FileDialog::new()
                 .set_title(s::EXPORT_EXCERPTS)
@@ -344,8 +344,8 @@ pub fn start(wb: &mut Workbench, action: Action, ctx: &egui::Context) {
         return;
     }
     let Some(ws) = &wb.ws else { return };
-    let project = ws.project.clone();
-    let stem = s::excerpts_file_stem(&project.meta.name);
+    let project = ws.project().clone();
+    let stem = s::excerpts_file_stem(&project.meta().name);
     match action {
         Action::ExportExcerpts => wb.exchange.excerpts.show(&wb.selected_codes),
         Action::ExportQdpx => wb.exchange.spawn(ctx, move || {
@@ -436,7 +436,7 @@ pub fn finish(wb: &mut Workbench, outcome: Outcome) {
                 wb.error = Some(s::no_codes_in(&file.display().to_string()));
                 return;
             }
-            match qdc::merge_edit(&ws.project, &nodes) {
+            match qdc::merge_edit(ws.project(), &nodes) {
                 Ok((edit, mut report)) => {
                     if let Some(edit) = edit
                         && !wb.apply(edit)
@@ -471,12 +471,12 @@ pub fn windows_ui(wb: &mut Workbench, ctx: &egui::Context) {
     let Some(ws) = &wb.ws else { return };
     let export = excerpt_window_ui(
         ctx,
-        &ws.project,
+        ws.project(),
         &wb.selected_codes,
         &mut wb.exchange.excerpts,
     );
     if export {
-        let project = ws.project.clone();
+        let project = ws.project().clone();
         wb.exchange.export_excerpts(ctx, project);
     }
 }
@@ -564,7 +564,7 @@ fn excerpt_window_ui(
             let chosen = options
                 .codes
                 .iter()
-                .filter(|c| project.codes.contains_key(c))
+                .filter(|c| project.codes().contains_key(c))
                 .count();
             ui.label(RichText::new(s::codes_chosen(chosen)).color(theme::muted(dark)));
             ui.checkbox(&mut options.include_subcodes, s::INCLUDE_SUBCODES);
@@ -574,11 +574,11 @@ fn excerpt_window_ui(
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
                     let label = ui.label(s::CASE_FILTER);
-                    let mut cases: Vec<_> = project.cases.values().collect();
+                    let mut cases: Vec<_> = project.cases().values().collect();
                     cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
                     let current = options
                         .case
-                        .and_then(|c| project.cases.get(&c))
+                        .and_then(|c| project.cases().get(&c))
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| s::ALL_CASES.into());
                     egui::ComboBox::from_id_salt("export-case")
@@ -594,11 +594,11 @@ fn excerpt_window_ui(
                     ui.end_row();
 
                     let label = ui.label(s::CODER_FILTER);
-                    let mut coders: Vec<_> = project.coders.values().collect();
+                    let mut coders: Vec<_> = project.coders().values().collect();
                     coders.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
                     let current = options
                         .coder
-                        .and_then(|c| project.coders.get(&c))
+                        .and_then(|c| project.coders().get(&c))
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| s::ALL_CODERS.into());
                     egui::ComboBox::from_id_salt("export-coder")

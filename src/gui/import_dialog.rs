@@ -181,17 +181,17 @@ pub fn summary_ui(
                 .imported
                 .iter()
                 .map(|f| f.document)
-                .filter(|d| project.documents.contains_key(d))
+                .filter(|d| project.documents().contains_key(d))
                 .collect();
             if !imported.is_empty() {
                 ui.separator();
                 ui.horizontal(|ui| {
                     let label = ui.label(s::ASSIGN_CASE);
-                    let mut cases: Vec<&Case> = project.cases.values().collect();
+                    let mut cases: Vec<&Case> = project.cases().values().collect();
                     cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
                     let chosen = summary
                         .case
-                        .and_then(|c| project.cases.get(&c))
+                        .and_then(|c| project.cases().get(&c))
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| s::NONE.into());
                     egui::ComboBox::from_id_salt("import-case")
@@ -223,7 +223,7 @@ pub fn summary_ui(
                             documents: Default::default(),
                         })
                     } else {
-                        summary.case.and_then(|c| project.cases.get(&c)).cloned()
+                        summary.case.and_then(|c| project.cases().get(&c)).cloned()
                     };
                     if let Some(mut case) = case {
                         case.documents.extend(imported.iter().copied());

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use egui::{RichText, Ui};
 
-use crate::edit::{Edit, Entity, EntityKey};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
-use crate::ids::{CodeId, CoderId, DocumentId, MemoId};
+use crate::ids::{CodeId, DocumentId, MemoId};
 use crate::model::{Memo, MemoTarget, Project};
+use crate::ops;
 
 /// Tab state.
 #[derive(Default)]
@@ -18,42 +18,22 @@ pub struct MemosState {
     draft: Option<(MemoId, String, String)>,
 }
 
-/// A new memo on a target (its id is known before the edit is applied).
-pub fn new_memo(target: MemoTarget, author: Option<CoderId>, title: &str) -> (MemoId, Edit) {
-    let memo = Memo {
-        id: MemoId::new(),
-        title: title.into(),
-        text: String::new(),
-        target,
-        author,
-        created: crate::now(),
-    };
-    let id = memo.id;
-    (
-        id,
-        Edit::Batch {
-            label: format!("add memo '{title}'"),
-            edits: vec![Edit::Put(Entity::Memo(memo))],
-        },
-    )
-}
-
 fn target_label(project: &Project, target: MemoTarget) -> String {
     match target {
-        MemoTarget::Project => project.meta.name.clone(),
+        MemoTarget::Project => project.meta().name.clone(),
         MemoTarget::Document(d) => project
-            .documents
+            .documents()
             .get(&d)
             .map(|d| d.name.clone())
             .unwrap_or_default(),
         MemoTarget::Code(c) => project.code_path(c),
         MemoTarget::Coding(c) => project
-            .codings
+            .codings()
             .get(&c)
             .map(|k| format!("{} · {}", project.code_path(k.code), k.range))
             .unwrap_or_default(),
         MemoTarget::Case(c) => project
-            .cases
+            .cases()
             .get(&c)
             .map(|k| k.name.clone())
             .unwrap_or_default(),
@@ -66,31 +46,24 @@ pub fn memos_ui(
     project: &Project,
     document: Option<DocumentId>,
     codes: &BTreeSet<CodeId>,
-    author: Option<CoderId>,
     state: &mut MemosState,
     commands: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
         if ui.button(s::NEW_PROJECT_MEMO).clicked() {
-            let (id, edit) = new_memo(MemoTarget::Project, author, s::UNTITLED_MEMO);
-            commands.push(Command::Apply(edit));
-            state.open = Some(id);
+            commands.push(Command::NewMemo(MemoTarget::Project));
         }
         if let Some(doc) = document
             && ui.button(s::NEW_DOCUMENT_MEMO).clicked()
         {
-            let (id, edit) = new_memo(MemoTarget::Document(doc), author, s::UNTITLED_MEMO);
-            commands.push(Command::Apply(edit));
-            state.open = Some(id);
+            commands.push(Command::NewMemo(MemoTarget::Document(doc)));
         }
         if codes.len() == 1
             && let Some(code) = codes.iter().next()
             && ui.button(s::NEW_CODE_MEMO).clicked()
         {
-            let (id, edit) = new_memo(MemoTarget::Code(*code), author, s::UNTITLED_MEMO);
-            commands.push(Command::Apply(edit));
-            state.open = Some(id);
+            commands.push(Command::NewMemo(MemoTarget::Code(*code)));
         }
     });
     ui.separator();
@@ -98,7 +71,7 @@ pub fn memos_ui(
         .map(|d| project.codings_in(d).iter().map(|c| c.id).collect())
         .unwrap_or_default();
     let mut memos: Vec<&Memo> = project
-        .memos
+        .memos()
         .values()
         .filter(|m| match m.target {
             MemoTarget::Project => true,
@@ -107,7 +80,7 @@ pub fn memos_ui(
             MemoTarget::Coding(c) => doc_codings.contains(&c),
             MemoTarget::Case(c) => document.is_some_and(|d| {
                 project
-                    .cases
+                    .cases()
                     .get(&c)
                     .is_some_and(|k| k.documents.contains(&d))
             }),
@@ -141,7 +114,7 @@ pub fn memos_ui(
                 });
             }
         });
-    let Some(memo) = state.open.and_then(|id| project.memos.get(&id)) else {
+    let Some(memo) = state.open.and_then(|id| project.memos().get(&id)) else {
         return;
     };
     ui.separator();
@@ -165,24 +138,20 @@ pub fn memos_ui(
         .labelled_by(label.id);
     let changed = *title != memo.title || *text != memo.text;
     if (title_edit.lost_focus() || text_edit.lost_focus()) && changed {
-        commands.push(Command::Apply(Edit::batch(
-            format!("edit memo '{}'", title.trim()),
-            vec![Edit::Put(Entity::Memo(Memo {
-                title: title.trim().to_string(),
-                text: text.clone(),
-                ..memo.clone()
-            }))],
-        )));
+        match ops::edit_memo(project, memo.id, title, text) {
+            Ok(edit) => commands.push(Command::Apply(edit)),
+            Err(e) => commands.push(Command::Error(e.to_string())),
+        }
     } else if changed && !title_edit.has_focus() && !text_edit.has_focus() {
         // Changed elsewhere (undo): show the stored memo.
         *title = memo.title.clone();
         *text = memo.text.clone();
     }
     if ui.button(s::DELETE_MEMO).clicked() {
-        commands.push(Command::Apply(Edit::batch(
-            format!("delete memo '{}'", memo.title),
-            vec![Edit::Delete(EntityKey::Memo(memo.id))],
-        )));
+        match ops::delete_memo(project, memo.id) {
+            Ok(edit) => commands.push(Command::Apply(edit)),
+            Err(e) => commands.push(Command::Error(e.to_string())),
+        }
         state.open = None;
     }
 }

@@ -4,7 +4,6 @@ pub mod analysis;
 pub mod app;
 pub mod cases_panel;
 pub mod codebook_panel;
-pub mod coding_actions;
 pub mod commands;
 pub mod documents_panel;
 pub mod excerpts_panel;

@@ -31,7 +31,7 @@ impl PickerState {
 
 /// How well `query` matches a code; None when it does not.
 pub fn score(project: &Project, code: CodeId, query: &str) -> Option<i64> {
-    let c = project.codes.get(&code)?;
+    let c = project.codes().get(&code)?;
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Some(0);
@@ -154,7 +154,7 @@ pub fn picker_ui(
                 .max_height(320.0)
                 .show(ui, |ui| {
                     for (row, id) in found.iter().enumerate() {
-                        let Some(code) = project.codes.get(id) else {
+                        let Some(code) = project.codes().get(id) else {
                             continue;
                         };
                         let path = project.code_path(*id);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{FontId, Key, RichText, Sense, Ui};
 
-use crate::gui::commands::{Command, HitUnit, PickTarget};
+use crate::gui::commands::{Command, HitUnit, PickTarget, hit_unit_label};
 use crate::gui::{strings as s, theme};
 use crate::ids::DocumentId;
 use crate::offsets::CharRange;
@@ -116,10 +116,10 @@ pub fn search_ui(
         ui.horizontal(|ui| {
             let label = ui.label(s::CODE_AS);
             egui::ComboBox::from_id_salt("hit-unit")
-                .selected_text(state.unit.label())
+                .selected_text(hit_unit_label(state.unit))
                 .show_ui(ui, |ui| {
                     for unit in HitUnit::ALL {
-                        ui.selectable_value(&mut state.unit, unit, unit.label());
+                        ui.selectable_value(&mut state.unit, unit, hit_unit_label(unit));
                     }
                 })
                 .response

@@ -72,7 +72,7 @@ impl StripeIndex {
             };
             lane_ends[lane] = lane_ends[lane].max(coding.range.end);
             let hex = project
-                .codes
+                .codes()
                 .get(&coding.code)
                 .map(|c| c.colour.as_str())
                 .unwrap_or("#808080");

@@ -140,7 +140,10 @@ impl ViewerState {
 
     /// Draws the viewer; returns commands for the app.
     pub fn viewer_ui(&mut self, ui: &mut Ui, input: &ViewerInput<'_>, commands: &mut Vec<Command>) {
-        let Some(doc) = self.document.and_then(|d| input.project.documents.get(&d)) else {
+        let Some(doc) = self
+            .document
+            .and_then(|d| input.project.documents().get(&d))
+        else {
             ui.centered_and_justified(|ui| {
                 ui.label(
                     egui::RichText::new(s::NO_DOCUMENT).color(theme::muted(ui.visuals().dark_mode)),
@@ -323,10 +326,10 @@ impl ViewerState {
         let hovered_bar = pointer.filter(|_| response.hovered()).and_then(bar_under);
         if let Some(coding) = hovered_bar {
             ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
-            if let Some(c) = input.project.codings.get(&coding) {
+            if let Some(c) = input.project.codings().get(&coding) {
                 let coder = input
                     .project
-                    .coders
+                    .coders()
                     .get(&c.coder)
                     .map(|k| k.name.as_str())
                     .unwrap_or("?");
@@ -376,7 +379,7 @@ impl ViewerState {
         if response.clicked() {
             match pointer.and_then(bar_under) {
                 Some(coding) => {
-                    if let Some(c) = input.project.codings.get(&coding) {
+                    if let Some(c) = input.project.codings().get(&coding) {
                         self.selection = Some(Selection::of(c.range));
                         commands.push(Command::SelectCode {
                             code: c.code,
@@ -444,7 +447,7 @@ impl ViewerState {
                 }
             }
             for id in codings {
-                let Some(c) = input.project.codings.get(&id) else {
+                let Some(c) = input.project.codings().get(&id) else {
                     continue;
                 };
                 let title = input.project.code_path(c.code);
@@ -485,7 +488,7 @@ impl ViewerState {
 
     /// Keyboard selection (Shift+arrows; with Ctrl by word). Call only when no text field has focus.
     pub fn keyboard(&mut self, ctx: &egui::Context, project: &Project) {
-        let Some(doc) = self.document.and_then(|d| project.documents.get(&d)) else {
+        let Some(doc) = self.document.and_then(|d| project.documents().get(&d)) else {
             return;
         };
         let Some(sel) = self.selection else { return };

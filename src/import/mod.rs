@@ -249,9 +249,13 @@ pub fn import_files(
 ) -> (Option<Edit>, ImportReport) {
     let files = expand_paths(paths);
     let mut report = ImportReport::default();
-    let mut names: HashSet<String> = project.documents.values().map(|d| d.name.clone()).collect();
+    let mut names: HashSet<String> = project
+        .documents()
+        .values()
+        .map(|d| d.name.clone())
+        .collect();
     let mut hashes: HashSet<String> = project
-        .documents
+        .documents()
         .values()
         .map(|d| d.text_hash.clone())
         .collect();
@@ -262,7 +266,7 @@ pub fn import_files(
             Ok(mut entry) => {
                 if !options.allow_duplicates && hashes.contains(&entry.document.text_hash) {
                     let existing = project
-                        .documents
+                        .documents()
                         .values()
                         .find(|d| d.text_hash == entry.document.text_hash)
                         .map(|d| format!("'{}'", d.name))
@@ -288,7 +292,7 @@ pub fn import_files(
             Err(error) => {
                 let reason = match error {
                     Error::Import { message, .. } => message,
-                    Error::Io { source, .. } => source.to_string(),
+                    Error::Io { error, .. } => error.to_string(),
                     other => other.to_string(),
                 };
                 let problem = FileProblem {

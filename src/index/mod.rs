@@ -212,11 +212,11 @@ impl SearchIndex {
     /// Opens the project's index and brings it up to date. When another process holds the index writer, an
     /// in-memory index is built instead, so reading never waits or fails.
     pub fn for_project(dir: &Path, project: &Project) -> Result<Self> {
-        let mut index = Self::open_or_create(dir, project.meta.language)?;
+        let mut index = Self::open_or_create(dir, project.meta().language)?;
         match index.sync(project) {
             Ok(_) => Ok(index),
-            Err(Error::Index(message)) if message.contains("lock") || message.contains("Lock") => {
-                let mut memory = Self::in_memory(project.meta.language)?;
+            Err(Error::IndexBusy { .. }) => {
+                let mut memory = Self::in_memory(project.meta().language)?;
                 memory.sync(project)?;
                 Ok(memory)
             }
@@ -228,13 +228,19 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1);
-        Ok(self.index.writer_with_num_threads(threads, WRITER_MEMORY)?)
+        match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
+            Ok(writer) => Ok(writer),
+            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::IndexBusy {
+                path: self.dir.clone().unwrap_or_default(),
+            }),
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// Indexes new and changed documents and drops removed ones; returns how many documents were (re)indexed.
     pub fn sync(&mut self, project: &Project) -> Result<usize> {
         let wanted: BTreeMap<DocumentId, String> = project
-            .documents
+            .documents()
             .values()
             .map(|d| (d.id, fingerprint(project, d)))
             .collect();
@@ -249,7 +255,7 @@ impl SearchIndex {
             .map(|(id, _)| *id)
             .collect();
         let fresh: Vec<&Document> = project
-            .documents
+            .documents()
             .values()
             .filter(|d| self.manifest.documents.get(&d.id) != wanted.get(&d.id))
             .collect();

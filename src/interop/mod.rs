@@ -38,6 +38,20 @@ pub fn read_codebook(
     }
 }
 
+/// Creates a project in `root` from a `.qdpx` file and saves it. Everything is parsed and checked before the
+/// folder is created, so a bad file leaves nothing behind. Returns the project's name and what was imported.
+pub fn import_qdpx_project(
+    file: &std::path::Path,
+    root: &std::path::Path,
+) -> crate::error::Result<(String, qdpx_read::ImportReport)> {
+    let bytes = std::fs::read(file).map_err(|e| crate::error::Error::io(file, e))?;
+    let parsed = qdpx_read::read_qdpx(file, &bytes)?;
+    let mut ws = crate::Workspace::create(root, &parsed.name, parsed.language)?;
+    ws.apply(parsed.edit)?;
+    ws.save()?;
+    Ok((parsed.name, parsed.report))
+}
+
 /// Namespace of `.qde` project files.
 pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
 /// Namespace of `.qdc` codebook files.

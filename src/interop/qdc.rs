@@ -35,10 +35,11 @@ pub struct CodebookReport {
 
 /// Writes the project's codebook as a `.qdc` file. An empty codebook is refused (the schema needs a code).
 pub fn codebook_qdc(project: &Project) -> Result<String> {
-    if project.codes.is_empty() {
-        return Err(Error::NotFound(
-            "the codebook is empty; there is nothing to export".into(),
-        ));
+    if project.codes().is_empty() {
+        return Err(Error::Edit(crate::edit::EditError::invalid(
+            None,
+            "the codebook is empty; there is nothing to export",
+        )));
     }
     let mut w = Writer::new();
     w.open(
@@ -50,7 +51,7 @@ pub fn codebook_qdc(project: &Project) -> Result<String> {
     );
     w.open("Codes", &[]);
     fn write(w: &mut Writer, project: &Project, id: CodeId) {
-        let Some(code) = project.codes.get(&id) else {
+        let Some(code) = project.codes().get(&id) else {
             return;
         };
         w.open(
@@ -226,9 +227,9 @@ pub fn merge_edit(project: &Project, nodes: &[CodeNode]) -> Result<(Option<Edit>
             let by_id = node
                 .id
                 .map(CodeId)
-                .filter(|id| scratch.codes.contains_key(id) && !seen.contains(id));
+                .filter(|id| scratch.codes().contains_key(id) && !seen.contains(id));
             let by_name = scratch
-                .codes
+                .codes()
                 .values()
                 .find(|c| c.parent == parent && c.name.to_lowercase() == name.to_lowercase())
                 .map(|c| c.id);
@@ -241,10 +242,10 @@ pub fn merge_edit(project: &Project, nodes: &[CodeNode]) -> Result<(Option<Edit>
                     let id = node
                         .id
                         .map(CodeId)
-                        .filter(|id| !scratch.codes.contains_key(id))
+                        .filter(|id| !scratch.codes().contains_key(id))
                         .unwrap_or_default();
                     let order = scratch
-                        .codes
+                        .codes()
                         .values()
                         .filter(|c| c.parent == parent)
                         .map(|c| c.order + 1)

@@ -55,7 +55,7 @@ pub fn variable_guid(name: &str) -> String {
 pub fn project_qde(project: &Project) -> (String, ExportReport) {
     let mut report = ExportReport::default();
     let mut notes_by_target: HashMap<MemoTarget, Vec<&Memo>> = HashMap::new();
-    for memo in project.memos.values() {
+    for memo in project.memos().values() {
         notes_by_target.entry(memo.target).or_default().push(memo);
     }
     let note_refs = |w: &mut Writer, target: MemoTarget| {
@@ -69,27 +69,27 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
         "Project",
         &[
             ("xmlns", PROJECT_NS.to_string()),
-            ("name", project.meta.name.clone()),
+            ("name", project.meta().name.clone()),
             ("origin", super::ORIGIN.to_string()),
-            ("creationDateTime", time(project.meta.created)),
+            ("creationDateTime", time(project.meta().created)),
         ],
     );
 
     // Users.
-    if !project.coders.is_empty() {
+    if !project.coders().is_empty() {
         w.open("Users", &[]);
-        for coder in project.coders.values() {
+        for coder in project.coders().values() {
             w.empty(
                 "User",
                 &[("guid", coder.id.to_string()), ("name", coder.name.clone())],
             );
         }
         w.close("Users");
-        report.users = project.coders.len();
+        report.users = project.coders().len();
     }
 
     // Codebook, nested in tree order.
-    if !project.codes.is_empty() {
+    if !project.codes().is_empty() {
         w.open("CodeBook", &[]);
         w.open("Codes", &[]);
         fn write_code(
@@ -98,7 +98,7 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             id: CodeId,
             note_refs: &dyn Fn(&mut Writer, MemoTarget),
         ) {
-            let Some(code) = project.codes.get(&id) else {
+            let Some(code) = project.codes().get(&id) else {
                 return;
             };
             w.open(
@@ -124,13 +124,13 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
         }
         w.close("Codes");
         w.close("CodeBook");
-        report.codes = project.codes.len();
+        report.codes = project.codes().len();
     }
 
     // Variables (attribute definitions).
-    if !project.attributes.is_empty() {
+    if !project.attributes().is_empty() {
         w.open("Variables", &[]);
-        for def in project.attributes.values() {
+        for def in project.attributes().values() {
             w.empty(
                 "Variable",
                 &[
@@ -144,9 +144,9 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
     }
 
     // Cases with their values and documents.
-    if !project.cases.is_empty() {
+    if !project.cases().is_empty() {
         w.open("Cases", &[]);
-        for case in project.cases.values() {
+        for case in project.cases().values() {
             w.open(
                 "Case",
                 &[("guid", case.id.to_string()), ("name", case.name.clone())],
@@ -173,14 +173,14 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             w.close("Case");
         }
         w.close("Cases");
-        report.cases = project.cases.len();
+        report.cases = project.cases().len();
     }
 
     // Sources: one selection per coding, the coding memo as the selection's description.
     let mut coding_memos = 0;
-    if !project.documents.is_empty() {
+    if !project.documents().is_empty() {
         w.open("Sources", &[]);
-        for doc in project.documents.values() {
+        for doc in project.documents().values() {
             w.open(
                 "TextSource",
                 &[
@@ -222,14 +222,14 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             w.close("TextSource");
         }
         w.close("Sources");
-        report.documents = project.documents.len();
-        report.codings = project.codings.len();
+        report.documents = project.documents().len();
+        report.codings = project.codings().len();
     }
 
     // Notes (memos).
-    if !project.memos.is_empty() {
+    if !project.memos().is_empty() {
         w.open("Notes", &[]);
-        for memo in project.memos.values() {
+        for memo in project.memos().values() {
             let mut attrs = vec![("guid", memo.id.to_string()), ("name", memo.title.clone())];
             if let Some(author) = memo.author {
                 attrs.push(("creatingUser", author.to_string()));
@@ -240,12 +240,12 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             w.close("Note");
         }
         w.close("Notes");
-        report.memos = project.memos.len();
+        report.memos = project.memos().len();
     }
 
     // Case memos: a case has no NoteRef in the schema, so a link from the note to the case carries them.
     let case_memos: Vec<&Memo> = project
-        .memos
+        .memos()
         .values()
         .filter(|m| matches!(m.target, MemoTarget::Case(_)))
         .collect();
@@ -276,9 +276,9 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
     }
 
     // Document sets.
-    if !project.sets.is_empty() {
+    if !project.sets().is_empty() {
         w.open("Sets", &[]);
-        for set in project.sets.values() {
+        for set in project.sets().values() {
             w.open(
                 "Set",
                 &[("guid", set.id.to_string()), ("name", set.name.clone())],
@@ -292,11 +292,11 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             w.close("Set");
         }
         w.close("Sets");
-        report.sets = project.sets.len();
+        report.sets = project.sets().len();
     }
 
-    if !project.meta.description.is_empty() {
-        w.text("Description", &project.meta.description);
+    if !project.meta().description.is_empty() {
+        w.text("Description", &project.meta().description);
     }
     note_refs(&mut w, MemoTarget::Project);
     w.close("Project");
@@ -316,13 +316,13 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
 pub fn project_qdpx(project: &Project) -> Result<(Vec<u8>, ExportReport)> {
     let (qde, report) = project_qde(project);
     let sidecar = Sidecar {
-        language: project.meta.language,
-        documents: project.documents.values().cloned().collect(),
+        language: project.meta().language,
+        documents: project.documents().values().cloned().collect(),
     };
     let sidecar =
         crate::store::to_ron(&sidecar).map_err(|e| Error::invalid(SIDECAR_PATH, e.to_string()))?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for id in project.documents.keys() {
+    for id in project.documents().keys() {
         files.insert(
             format!("sources/{id}.txt"),
             project.text(*id).as_bytes().to_vec(),

@@ -1,10 +1,12 @@
 //! The project model: everything a researcher creates, held in memory, with read-only queries over it.
 
+mod apply;
 mod case;
 mod codebook;
 mod coding;
 mod document;
 mod memo;
+mod validate;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -68,10 +70,25 @@ pub struct ProjectMeta {
     pub description: String,
 }
 
-/// A whole project in memory.
+/// A whole project in memory. Fields are private: the only way to change a project is [`Project::apply`]
+/// (through `Workspace::apply` for an open project), so undo, autosave and every front end share one path.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
-    pub meta: ProjectMeta,
+    meta: ProjectMeta,
+    documents: BTreeMap<DocumentId, Document>,
+    texts: HashMap<DocumentId, Arc<str>>,
+    codes: BTreeMap<CodeId, Code>,
+    codings: BTreeMap<CodingId, Coding>,
+    coders: BTreeMap<CoderId, Coder>,
+    memos: BTreeMap<MemoId, Memo>,
+    attributes: BTreeMap<String, AttributeDef>,
+    cases: BTreeMap<CaseId, Case>,
+    sets: BTreeMap<SetId, DocumentSet>,
+}
+
+/// Every part of a project, as read from its files; [`Project::from_parts`] assembles them.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectParts {
     pub documents: BTreeMap<DocumentId, Document>,
     pub texts: HashMap<DocumentId, Arc<str>>,
     pub codes: BTreeMap<CodeId, Code>,
@@ -104,6 +121,83 @@ impl Project {
             cases: BTreeMap::new(),
             sets: BTreeMap::new(),
         }
+    }
+
+    /// Assembles a project read from its files (the store checks references before calling this).
+    pub fn from_parts(meta: ProjectMeta, parts: ProjectParts) -> Self {
+        let ProjectParts {
+            documents,
+            texts,
+            codes,
+            codings,
+            coders,
+            memos,
+            attributes,
+            cases,
+            sets,
+        } = parts;
+        Self {
+            meta,
+            documents,
+            texts,
+            codes,
+            codings,
+            coders,
+            memos,
+            attributes,
+            cases,
+            sets,
+        }
+    }
+
+    /// Project-wide metadata.
+    pub fn meta(&self) -> &ProjectMeta {
+        &self.meta
+    }
+
+    /// Documents by id.
+    pub fn documents(&self) -> &BTreeMap<DocumentId, Document> {
+        &self.documents
+    }
+
+    /// Each document's text by id.
+    pub fn texts(&self) -> &HashMap<DocumentId, Arc<str>> {
+        &self.texts
+    }
+
+    /// Codes by id.
+    pub fn codes(&self) -> &BTreeMap<CodeId, Code> {
+        &self.codes
+    }
+
+    /// Codings by id.
+    pub fn codings(&self) -> &BTreeMap<CodingId, Coding> {
+        &self.codings
+    }
+
+    /// Coders by id.
+    pub fn coders(&self) -> &BTreeMap<CoderId, Coder> {
+        &self.coders
+    }
+
+    /// Memos by id.
+    pub fn memos(&self) -> &BTreeMap<MemoId, Memo> {
+        &self.memos
+    }
+
+    /// Attribute definitions by name.
+    pub fn attributes(&self) -> &BTreeMap<String, AttributeDef> {
+        &self.attributes
+    }
+
+    /// Cases by id.
+    pub fn cases(&self) -> &BTreeMap<CaseId, Case> {
+        &self.cases
+    }
+
+    /// Document sets by id.
+    pub fn sets(&self) -> &BTreeMap<SetId, DocumentSet> {
+        &self.sets
     }
 
     /// The text of a document ("" if it is unknown).

@@ -1,6 +1,7 @@
 //! Search: turns a parsed query into a tantivy query over the index (filters resolved against the project),
 //! runs it, and returns passages with code-point match ranges and snippets. Also a regex mode.
 
+mod error;
 pub mod highlight;
 pub mod parse;
 
@@ -21,6 +22,7 @@ use crate::ids::DocumentId;
 use crate::index::{SearchIndex, analyzer, speaker_keys, unit_key};
 use crate::model::{AttributeValue, DocumentKind, Project};
 use crate::offsets::{CharRange, OffsetMap, slice};
+pub use error::QueryError;
 pub use highlight::Snippet;
 use highlight::{Highlighter, snippet};
 use parse::{Comparison, Expr, Filter};
@@ -79,7 +81,7 @@ pub fn search(
     query: &str,
     limit: Option<usize>,
 ) -> Result<SearchResults> {
-    let expr = parse::parse(query).map_err(Error::Query)?;
+    let expr = parse::parse(query)?;
     let planner = Planner { index, project };
     let tantivy_query = planner.plan(&expr)?;
     let searcher = index.reader.searcher();
@@ -91,7 +93,7 @@ pub fn search(
         &tantivy_query,
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
-    let highlighter = Highlighter::new(&expr, project.meta.language);
+    let highlighter = Highlighter::new(&expr, project.meta().language);
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let Some(located) = locate(&searcher, address)? else {
@@ -139,7 +141,7 @@ fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<Located>> {
 }
 
 fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlighter) -> Option<Hit> {
-    let doc = project.documents.get(&at.document)?;
+    let doc = project.documents().get(&at.document)?;
     let text = project.text(at.document).get(at.bytes.clone())?;
     let passage = at.passage;
     let relative = highlighter.matches(text);
@@ -249,7 +251,7 @@ impl Planner<'_> {
             }
             Filter::Kind(kind) => {
                 let kind = DocumentKind::parse(kind).ok_or_else(|| {
-                    Error::Query(format!(
+                    Error::query(format!(
                         "unknown kind '{kind}' (use interview, observation, document or survey)"
                     ))
                 })?;
@@ -261,7 +263,7 @@ impl Planner<'_> {
             Filter::Case(name) => {
                 let case = p
                     .find_case(name)
-                    .ok_or_else(|| Error::Query(format!("no case named '{name}'")))?;
+                    .ok_or_else(|| Error::query(format!("no case named '{name}'")))?;
                 Box::new(TermQuery::new(
                     Term::from_field_text(f.cases, &case.id.to_string()),
                     IndexRecordOption::Basic,
@@ -270,27 +272,27 @@ impl Planner<'_> {
             Filter::Doc(name) => {
                 let doc = p
                     .find_document(name)
-                    .ok_or_else(|| Error::Query(format!("no document named '{name}'")))?;
+                    .ok_or_else(|| Error::query(format!("no document named '{name}'")))?;
                 self.doc_set([doc.id])
             }
             Filter::Set(name) => {
                 let set = p
                     .find_set(name)
-                    .ok_or_else(|| Error::Query(format!("no document set named '{name}'")))?;
+                    .ok_or_else(|| Error::query(format!("no document set named '{name}'")))?;
                 self.doc_set(set.documents.iter().copied())
             }
             Filter::Attr { key, op, value } => {
                 let def = p
-                    .attributes
+                    .attributes()
                     .values()
                     .find(|a| a.name.to_lowercase() == key.to_lowercase())
-                    .ok_or_else(|| Error::Query(format!("no attribute named '{key}'")))?;
+                    .ok_or_else(|| Error::query(format!("no attribute named '{key}'")))?;
                 let wanted = def
                     .kind
                     .parse_value(value)
-                    .map_err(|e| Error::Query(format!("attr:{key}: {e}")))?;
+                    .map_err(|e| Error::query(format!("attr:{key}: {e}")))?;
                 let docs: BTreeSet<DocumentId> = p
-                    .cases
+                    .cases()
                     .values()
                     .filter(|c| {
                         c.attributes
@@ -304,12 +306,12 @@ impl Planner<'_> {
             Filter::Code(name) => {
                 let code = p
                     .find_code(name)
-                    .ok_or_else(|| Error::Query(format!("no code named '{name}'")))?;
+                    .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
                 let codes = p.descendants(code.id);
                 let mut keys = BTreeSet::new();
                 let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
-                for coding in p.codings.values().filter(|c| codes.contains(&c.code)) {
-                    let Some(doc) = p.documents.get(&coding.document) else {
+                for coding in p.codings().values().filter(|c| codes.contains(&c.code)) {
+                    let Some(doc) = p.documents().get(&coding.document) else {
                         continue;
                     };
                     let units = units_cache
@@ -373,7 +375,7 @@ pub fn regex_search(
         .case_insensitive(!case_sensitive)
         .size_limit(50 * 1024 * 1024)
         .build()
-        .map_err(|e| Error::Query(format!("invalid regular expression: {e}")))?;
+        .map_err(|e| Error::query(format!("invalid regular expression: {e}")))?;
     let allowed: Option<BTreeSet<(DocumentId, usize)>> = match within {
         Some(q) if !q.trim().is_empty() => Some(
             search(index, project, q, None)?

@@ -2,6 +2,8 @@
 //! filters `code:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`. Words next to each other
 //! must all match (AND).
 
+use super::QueryError;
+
 /// A parsed query.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
@@ -42,6 +44,12 @@ pub enum Comparison {
     Ge,
 }
 
+/// How deeply parentheses and NOT may nest: deeper queries are refused instead of overflowing the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+
 #[derive(Clone, Debug, PartialEq)]
 enum Token {
     Open,
@@ -53,87 +61,135 @@ enum Token {
     Atom(String, bool),
 }
 
-fn tokenize(input: &str) -> Result<Vec<Token>, String> {
+/// Splits a query into tokens, each with the character position where it starts.
+fn tokenize(input: &str) -> Result<Vec<(usize, Token)>, QueryError> {
     let chars: Vec<char> = input.chars().collect();
+    if chars.len() > MAX_QUERY_CHARS {
+        return Err(QueryError::new(format!(
+            "the query is {} characters long; at most {MAX_QUERY_CHARS} are accepted",
+            chars.len()
+        )));
+    }
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        let start = i;
         if c.is_whitespace() {
             i += 1;
-        } else if c == '(' {
-            tokens.push(Token::Open);
+            continue;
+        }
+        let token = if c == '(' {
             i += 1;
+            Token::Open
         } else if c == ')' {
-            tokens.push(Token::Close);
             i += 1;
+            Token::Close
         } else if c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
-            tokens.push(Token::Minus);
             i += 1;
+            Token::Minus
         } else {
-            // An atom: runs to whitespace or a parenthesis, with "quoted" parts kept whole.
-            let mut atom = String::new();
-            let mut quoted = false;
-            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
-            {
-                if chars[i] == '"' {
-                    quoted = true;
-                    i += 1;
-                    let mut closed = false;
-                    while i < chars.len() {
-                        if chars[i] == '"' {
-                            closed = true;
-                            i += 1;
-                            break;
-                        }
-                        atom.push(chars[i]);
-                        i += 1;
-                    }
-                    if !closed {
-                        return Err("a quotation mark is not closed".into());
-                    }
-                } else {
-                    atom.push(chars[i]);
-                    i += 1;
-                }
-            }
-            let token = match (quoted, atom.as_str()) {
+            let (atom, quoted) = read_atom(&chars, &mut i)?;
+            match (quoted, atom.as_str()) {
                 (false, "AND" | "&&") => Token::And,
                 (false, "OR" | "||") => Token::Or,
                 (false, "NOT") => Token::Not,
                 _ => Token::Atom(atom, quoted),
-            };
-            tokens.push(token);
-        }
+            }
+        };
+        tokens.push((start, token));
     }
     Ok(tokens)
 }
 
+/// An atom runs to whitespace or a parenthesis, with "quoted" parts kept whole.
+fn read_atom(chars: &[char], i: &mut usize) -> Result<(String, bool), QueryError> {
+    let mut atom = String::new();
+    let mut quoted = false;
+    while *i < chars.len() && !chars[*i].is_whitespace() && chars[*i] != '(' && chars[*i] != ')' {
+        if chars[*i] != '"' {
+            atom.push(chars[*i]);
+            *i += 1;
+            continue;
+        }
+        let open = *i;
+        quoted = true;
+        *i += 1;
+        loop {
+            match chars.get(*i) {
+                None => {
+                    return Err(QueryError::at(open, "a quotation mark is not closed")
+                        .expecting("a closing '\"'"));
+                }
+                Some('"') => {
+                    *i += 1;
+                    break;
+                }
+                Some(c) => {
+                    atom.push(*c);
+                    *i += 1;
+                }
+            }
+        }
+    }
+    Ok((atom, quoted))
+}
+
 struct Parser {
-    tokens: Vec<Token>,
+    tokens: Vec<(usize, Token)>,
     pos: usize,
+    /// Where the query ends (for "ends too early").
+    end: usize,
+    depth: usize,
 }
 
 /// Parses a query string.
-pub fn parse(input: &str) -> Result<Expr, String> {
+pub fn parse(input: &str) -> Result<Expr, QueryError> {
     let tokens = tokenize(input)?;
     if tokens.is_empty() {
-        return Err("the query is empty".into());
+        return Err(
+            QueryError::new("the query is empty").expecting("a word, a \"phrase\" or a filter")
+        );
     }
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        end: input.chars().count(),
+        depth: 0,
+    };
     let expr = parser.or()?;
-    if parser.pos < parser.tokens.len() {
-        return Err("unbalanced ')' in the query".into());
+    if let Some((at, _)) = parser.tokens.get(parser.pos) {
+        return Err(QueryError::at(*at, "unbalanced ')' in the query"));
     }
     Ok(expr)
 }
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos)
+        self.tokens.get(self.pos).map(|(_, t)| t)
     }
 
-    fn or(&mut self) -> Result<Expr, String> {
+    /// Where the next token starts (or the end of the query).
+    fn here(&self) -> usize {
+        self.tokens
+            .get(self.pos)
+            .map(|(at, _)| *at)
+            .unwrap_or(self.end)
+    }
+
+    /// Enters one level of nesting; too deep a query is refused.
+    fn descend(&mut self) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(QueryError::at(
+                self.here(),
+                format!("the query nests parentheses or NOT more than {MAX_DEPTH} deep"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn or(&mut self) -> Result<Expr, QueryError> {
         let mut items = vec![self.and()?];
         while self.peek() == Some(&Token::Or) {
             self.pos += 1;
@@ -146,7 +202,7 @@ impl Parser {
         })
     }
 
-    fn and(&mut self) -> Result<Expr, String> {
+    fn and(&mut self) -> Result<Expr, QueryError> {
         let mut items = vec![self.unary()?];
         loop {
             match self.peek() {
@@ -165,34 +221,44 @@ impl Parser {
         })
     }
 
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self) -> Result<Expr, QueryError> {
         match self.peek() {
             Some(Token::Not) | Some(Token::Minus) => {
                 self.pos += 1;
-                Ok(Expr::Not(Box::new(self.unary()?)))
+                self.descend()?;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(Expr::Not(Box::new(inner)))
             }
             _ => self.primary(),
         }
     }
 
-    fn primary(&mut self) -> Result<Expr, String> {
-        let Some(token) = self.tokens.get(self.pos).cloned() else {
-            return Err("the query ends too early".into());
+    fn primary(&mut self) -> Result<Expr, QueryError> {
+        let at = self.here();
+        let Some(token) = self.peek().cloned() else {
+            return Err(QueryError::at(at, "the query ends too early").expecting("a word"));
         };
         self.pos += 1;
         match token {
             Token::Open => {
+                self.descend()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 if self.peek() != Some(&Token::Close) {
-                    return Err("a '(' is not closed".into());
+                    return Err(
+                        QueryError::at(at, "a '(' is not closed").expecting("a closing ')'")
+                    );
                 }
                 self.pos += 1;
                 Ok(inner)
             }
-            Token::Atom(text, quoted) => atom(&text, quoted),
-            Token::Close => Err("unexpected ')'".into()),
+            Token::Atom(text, quoted) => {
+                atom(&text, quoted).map_err(|message| QueryError::at(at, message))
+            }
+            Token::Close => Err(QueryError::at(at, "unexpected ')'").expecting("a word")),
             Token::And | Token::Or | Token::Not | Token::Minus => {
-                Err("AND/OR/NOT needs a word on both sides".into())
+                Err(QueryError::at(at, "AND/OR/NOT needs a word on both sides").expecting("a word"))
             }
         }
     }
@@ -332,15 +398,30 @@ mod tests {
     #[test]
     fn errors_are_explained() {
         assert!(parse("").is_err());
-        assert!(parse("\"open").expect_err("unclosed").contains("quotation"));
-        assert!(parse("(a OR b").expect_err("unclosed").contains("'('"));
-        assert!(parse("a)").is_err());
-        assert!(
-            parse("attr:group")
-                .expect_err("no op")
-                .contains("comparison")
-        );
+        let unclosed = parse("ab \"open").expect_err("unclosed");
+        assert!(unclosed.message.contains("quotation"));
+        assert_eq!(unclosed.position, Some(3));
+        let paren = parse("(a OR b").expect_err("unclosed");
+        assert!(paren.message.contains("'('"));
+        assert_eq!(paren.expected, Some("a closing ')'"));
+        assert_eq!(parse("a)").expect_err("unbalanced").position, Some(1));
+        let no_op = parse("x attr:group").expect_err("no op");
+        assert!(no_op.message.contains("comparison"));
+        assert_eq!(no_op.position, Some(2));
+        assert!(no_op.to_string().contains("at character 3"));
         assert!(parse("word~7").is_err());
         assert!(parse("code:").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let nots = "NOT ".repeat(1_000) + "ressurs";
+        let error = parse(&nots).expect_err("too deep");
+        assert!(error.message.contains("deep"), "{error}");
+        let parens = "(".repeat(12_000) + "a" + &")".repeat(12_000);
+        assert!(parse(&parens).is_err());
+        let ok = "(".repeat(MAX_DEPTH) + "a" + &")".repeat(MAX_DEPTH);
+        assert_eq!(parse(&ok).expect("within the limit"), w("a"));
+        assert!(parse(&"a ".repeat(MAX_QUERY_CHARS)).is_err());
     }
 }

@@ -14,12 +14,12 @@
 
 pub mod atomic;
 pub mod journal;
+mod load;
 pub mod lock;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,14 +27,11 @@ use serde::{Deserialize, Serialize};
 use crate::edit::Touched;
 use crate::error::{Error, Result};
 use crate::ids::{CoderId, DocumentId};
-use crate::model::{
-    AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, FORMAT_VERSION, Memo,
-    MemoTarget, Project, ProjectMeta,
-};
-use crate::offsets::char_len;
+use crate::model::{AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, Memo, Project};
 use journal::Transaction;
 
 pub use atomic::write_atomic;
+pub use load::load;
 
 pub const META_FILE: &str = "marginalia.ron";
 pub const DOCUMENTS_FILE: &str = "documents.ron";
@@ -52,33 +49,33 @@ const GITIGNORE: &str =
     "# Derived data and local state: rebuilt or per-user.\n.index/\n.marginalia/\n";
 
 #[derive(Serialize, Deserialize)]
-struct DocumentsFile {
+pub(crate) struct DocumentsFile {
     documents: Vec<Document>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CodebookFile {
+pub(crate) struct CodebookFile {
     codes: Vec<Code>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CasesFile {
+pub(crate) struct CasesFile {
     attributes: Vec<AttributeDef>,
     cases: Vec<Case>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct SetsFile {
+pub(crate) struct SetsFile {
     sets: Vec<DocumentSet>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct MemosFile {
+pub(crate) struct MemosFile {
     memos: Vec<Memo>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CodingsFile {
+pub(crate) struct CodingsFile {
     coder: Coder,
     codings: Vec<Coding>,
 }
@@ -104,7 +101,7 @@ pub fn from_ron<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
     })
 }
 
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
@@ -112,18 +109,6 @@ fn read_text(path: &Path) -> Result<String> {
             format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
         )
     })
-}
-
-fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    from_ron(path, &read_text(path)?)
-}
-
-fn read_ron_or<T: DeserializeOwned>(path: &Path, empty: T) -> Result<T> {
-    if path.exists() {
-        read_ron(path)
-    } else {
-        Ok(empty)
-    }
 }
 
 fn stage_ron<T: Serialize>(tx: &mut Transaction, path: &Path, value: &T) -> Result<()> {
@@ -212,8 +197,8 @@ pub fn save_all(layout: &Layout, project: &Project) -> Result<()> {
         Touched::Sets,
         Touched::Memos,
     ];
-    touched.extend(project.documents.keys().map(|id| Touched::Source(*id)));
-    touched.extend(project.coders.keys().map(|id| Touched::Codings(*id)));
+    touched.extend(project.documents().keys().map(|id| Touched::Source(*id)));
+    touched.extend(project.coders().keys().map(|id| Touched::Codings(*id)));
     touched.push(Touched::Meta);
     save(layout, project, &touched)
 }
@@ -224,17 +209,17 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
     let mut tx = Transaction::new(&layout.root);
     for item in &touched {
         match *item {
-            Touched::Meta => stage_ron(&mut tx, &layout.file(META_FILE), &project.meta)?,
+            Touched::Meta => stage_ron(&mut tx, &layout.file(META_FILE), &project.meta())?,
             Touched::Documents => stage_ron(
                 &mut tx,
                 &layout.file(DOCUMENTS_FILE),
                 &DocumentsFile {
-                    documents: project.documents.values().cloned().collect(),
+                    documents: project.documents().values().cloned().collect(),
                 },
             )?,
             Touched::Source(id) => {
                 let path = layout.source(id);
-                match project.texts.get(&id) {
+                match project.texts().get(&id) {
                     Some(text) if !path.exists() => tx.write(&path, text.as_bytes())?,
                     Some(_) => {}
                     None => tx.remove(&path),
@@ -244,15 +229,15 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
                 &mut tx,
                 &layout.file(CODEBOOK_FILE),
                 &CodebookFile {
-                    codes: project.codes.values().cloned().collect(),
+                    codes: project.codes().values().cloned().collect(),
                 },
             )?,
             Touched::Codings(coder) => {
                 let path = layout.codings(coder);
-                match project.coders.get(&coder) {
+                match project.coders().get(&coder) {
                     Some(c) => {
                         let mut codings: Vec<Coding> = project
-                            .codings
+                            .codings()
                             .values()
                             .filter(|k| k.coder == coder)
                             .cloned()
@@ -274,22 +259,22 @@ pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<(
                 &mut tx,
                 &layout.file(MEMOS_FILE),
                 &MemosFile {
-                    memos: project.memos.values().cloned().collect(),
+                    memos: project.memos().values().cloned().collect(),
                 },
             )?,
             Touched::Cases => stage_ron(
                 &mut tx,
                 &layout.file(CASES_FILE),
                 &CasesFile {
-                    attributes: project.attributes.values().cloned().collect(),
-                    cases: project.cases.values().cloned().collect(),
+                    attributes: project.attributes().values().cloned().collect(),
+                    cases: project.cases().values().cloned().collect(),
                 },
             )?,
             Touched::Sets => stage_ron(
                 &mut tx,
                 &layout.file(SETS_FILE),
                 &SetsFile {
-                    sets: project.sets.values().cloned().collect(),
+                    sets: project.sets().values().cloned().collect(),
                 },
             )?,
         }
@@ -304,179 +289,4 @@ pub fn recover_if_unlocked(root: &Path) -> Result<()> {
         journal::recover(root)?;
     }
     Ok(())
-}
-
-/// Reads a project folder, checking the format version and every reference between files.
-pub fn load(root: &Path) -> Result<Project> {
-    let layout = Layout::new(root);
-    let meta_path = layout.file(META_FILE);
-    if !meta_path.is_file() {
-        return Err(Error::invalid(
-            root,
-            "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
-        ));
-    }
-    let meta: ProjectMeta = read_ron(&meta_path)?;
-    if meta.format_version > FORMAT_VERSION {
-        return Err(Error::invalid(
-            &meta_path,
-            format!(
-                "made by a newer Marginalia (format {}; this version reads up to {FORMAT_VERSION}); please update",
-                meta.format_version
-            ),
-        ));
-    }
-    let mut project = Project::new(&meta.name, meta.language);
-    project.meta = meta;
-
-    let docs_path = layout.file(DOCUMENTS_FILE);
-    let docs: DocumentsFile = read_ron_or(
-        &docs_path,
-        DocumentsFile {
-            documents: Vec::new(),
-        },
-    )?;
-    for doc in docs.documents {
-        let source = layout.source(doc.id);
-        let text = read_text(&source)?;
-        if char_len(&text) != doc.char_len {
-            return Err(Error::invalid(
-                &source,
-                format!(
-                    "the text has changed since import ({} characters, expected {})",
-                    char_len(&text),
-                    doc.char_len
-                ),
-            ));
-        }
-        project.texts.insert(doc.id, Arc::from(text));
-        project.documents.insert(doc.id, doc);
-    }
-
-    let codebook_path = layout.file(CODEBOOK_FILE);
-    let codebook: CodebookFile = read_ron_or(&codebook_path, CodebookFile { codes: Vec::new() })?;
-    project.codes = codebook.codes.into_iter().map(|c| (c.id, c)).collect();
-    for code in project.codes.values() {
-        if let Some(parent) = code.parent.filter(|p| !project.codes.contains_key(p)) {
-            return Err(Error::invalid(
-                &codebook_path,
-                format!("code '{}' has a missing parent {parent}", code.name),
-            ));
-        }
-        if code
-            .parent
-            .is_some_and(|p| project.is_ancestor_or_self(code.id, p))
-        {
-            return Err(Error::invalid(
-                &codebook_path,
-                format!("code '{}' is its own ancestor", code.name),
-            ));
-        }
-    }
-
-    let cases_path = layout.file(CASES_FILE);
-    let cases: CasesFile = read_ron_or(
-        &cases_path,
-        CasesFile {
-            attributes: Vec::new(),
-            cases: Vec::new(),
-        },
-    )?;
-    project.attributes = cases
-        .attributes
-        .into_iter()
-        .map(|a| (a.name.clone(), a))
-        .collect();
-    for case in cases.cases {
-        if let Some(doc) = case
-            .documents
-            .iter()
-            .find(|d| !project.documents.contains_key(d))
-        {
-            return Err(Error::invalid(
-                &cases_path,
-                format!("case '{}' refers to a missing document {doc}", case.name),
-            ));
-        }
-        project.cases.insert(case.id, case);
-    }
-
-    let sets_path = layout.file(SETS_FILE);
-    let sets: SetsFile = read_ron_or(&sets_path, SetsFile { sets: Vec::new() })?;
-    for set in sets.sets {
-        if let Some(doc) = set
-            .documents
-            .iter()
-            .find(|d| !project.documents.contains_key(d))
-        {
-            return Err(Error::invalid(
-                &sets_path,
-                format!("set '{}' refers to a missing document {doc}", set.name),
-            ));
-        }
-        project.sets.insert(set.id, set);
-    }
-
-    let codings_dir = root.join(CODINGS_DIR);
-    if codings_dir.is_dir() {
-        let mut files: Vec<PathBuf> = fs::read_dir(&codings_dir)
-            .map_err(|e| Error::io(&codings_dir, e))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .collect();
-        files.sort();
-        for path in files {
-            let file: CodingsFile = read_ron(&path)?;
-            let coder = file.coder.id;
-            if project.coders.insert(coder, file.coder).is_some() {
-                return Err(Error::invalid(
-                    &path,
-                    format!("coder {coder} appears in two files"),
-                ));
-            }
-            for coding in file.codings {
-                let problem = if coding.coder != coder {
-                    Some("belongs to another coder".to_string())
-                } else if !project.codes.contains_key(&coding.code) {
-                    Some(format!("refers to a missing code {}", coding.code))
-                } else if let Some(doc) = project.documents.get(&coding.document) {
-                    (coding.range.is_empty() || coding.range.end > doc.char_len)
-                        .then(|| format!("range {} lies outside '{}'", coding.range, doc.name))
-                } else {
-                    Some(format!("refers to a missing document {}", coding.document))
-                };
-                if let Some(problem) = problem {
-                    return Err(Error::invalid(
-                        &path,
-                        format!("coding {} {problem}", coding.id),
-                    ));
-                }
-                project.codings.insert(coding.id, coding);
-            }
-        }
-    }
-
-    let memos_path = layout.file(MEMOS_FILE);
-    let memos: MemosFile = read_ron_or(&memos_path, MemosFile { memos: Vec::new() })?;
-    for memo in memos.memos {
-        let exists = match memo.target {
-            MemoTarget::Project => true,
-            MemoTarget::Document(id) => project.documents.contains_key(&id),
-            MemoTarget::Code(id) => project.codes.contains_key(&id),
-            MemoTarget::Coding(id) => project.codings.contains_key(&id),
-            MemoTarget::Case(id) => project.cases.contains_key(&id),
-        };
-        if !exists {
-            return Err(Error::invalid(
-                &memos_path,
-                format!(
-                    "memo '{}' is attached to something that does not exist ({:?})",
-                    memo.title, memo.target
-                ),
-            ));
-        }
-        project.memos.insert(memo.id, memo);
-    }
-    Ok(project)
 }

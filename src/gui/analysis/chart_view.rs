@@ -75,7 +75,7 @@ pub fn chart_data(
             code: id,
             label,
             colour: project
-                .codes
+                .codes()
                 .get(&id)
                 .map(|c| c.colour.clone())
                 .unwrap_or_default(),
@@ -86,7 +86,7 @@ pub fn chart_data(
         let subs = matrix(project, &spec(children.clone(), true))?;
         for r in 0..subs.rows.len() {
             let name = project
-                .codes
+                .codes()
                 .get(&subs.rows[r].code)
                 .map(|c| c.name.clone())
                 .unwrap_or_default();
@@ -100,7 +100,7 @@ pub fn chart_data(
         || children.is_empty()
     {
         let name = project
-            .codes
+            .codes()
             .get(&code)
             .map(|c| format!("{} (itself)", c.name))
             .unwrap_or_default();
@@ -115,17 +115,17 @@ impl ChartView {
         if self
             .attribute
             .as_ref()
-            .is_none_or(|a| !project.attributes.contains_key(a))
+            .is_none_or(|a| !project.attributes().contains_key(a))
         {
             self.attribute = super::default_attribute(project);
         }
-        if self.code.is_none_or(|c| !project.codes.contains_key(&c)) {
+        if self.code.is_none_or(|c| !project.codes().contains_key(&c)) {
             // The first top-level code with sub-codes.
             self.code = project
                 .code_tree()
                 .into_iter()
                 .find(|(_, c)| {
-                    c.parent.is_none() && project.codes.values().any(|x| x.parent == Some(c.id))
+                    c.parent.is_none() && project.codes().values().any(|x| x.parent == Some(c.id))
                 })
                 .or_else(|| project.code_tree().into_iter().next())
                 .map(|(_, c)| c.id);
@@ -170,7 +170,7 @@ impl ChartView {
         let dark = ui.visuals().dark_mode;
         self.ensure_defaults(input);
         let project = input.project;
-        if project.attributes.is_empty() {
+        if project.attributes().is_empty() {
             ui.label(RichText::new(s::NO_ATTRIBUTES).color(theme::muted(dark)));
             return;
         }

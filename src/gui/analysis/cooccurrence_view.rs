@@ -269,7 +269,7 @@ fn table_ui(
                         row.col(|ui| {
                             let colour = input
                                 .project
-                                .codes
+                                .codes()
                                 .get(&code.code)
                                 .map(|c| theme::code_colour(&c.colour, dark))
                                 .unwrap_or(ui.visuals().text_color());

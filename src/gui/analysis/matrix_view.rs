@@ -319,7 +319,7 @@ fn matrix_table_ui(
                                 let row_info = &m.rows[r];
                                 let colour = input
                                     .project
-                                    .codes
+                                    .codes()
                                     .get(&row_info.code)
                                     .map(|c| theme::code_colour(&c.colour, dark))
                                     .unwrap_or(ui.visuals().text_color());

@@ -302,7 +302,7 @@ pub fn excerpt_list_ui(
         .show(ui, |ui| {
             for (i, excerpt) in list.iter().enumerate() {
                 let colour = project
-                    .codes
+                    .codes()
                     .get(&excerpt.code)
                     .map(|c| theme::code_colour(&c.colour, dark))
                     .unwrap_or(ui.visuals().text_color());
@@ -387,13 +387,13 @@ pub fn code_choices(project: &Project) -> Vec<(CodeId, String)> {
 
 /// The attribute names of the project, in order.
 pub fn attribute_names(project: &Project) -> Vec<String> {
-    project.attributes.keys().cloned().collect()
+    project.attributes().keys().cloned().collect()
 }
 
 /// The distinct values of a case attribute (as text), sorted.
 pub fn attribute_values(project: &Project, name: &str) -> Vec<String> {
     let mut values: Vec<String> = project
-        .cases
+        .cases()
         .values()
         .filter_map(|c| c.attributes.get(name).map(|v| v.to_string()))
         .filter(|v| !v.trim().is_empty())
@@ -406,10 +406,10 @@ pub fn attribute_values(project: &Project, name: &str) -> Vec<String> {
 
 /// The attribute a grouping starts on: `group` when there is one, else the first.
 pub fn default_attribute(project: &Project) -> Option<String> {
-    if project.attributes.contains_key("group") {
+    if project.attributes().contains_key("group") {
         return Some("group".into());
     }
-    project.attributes.keys().next().cloned()
+    project.attributes().keys().next().cloned()
 }
 
 /// A row label in a heatmap's first column: a colour square and the code's name, indented by depth, painted into

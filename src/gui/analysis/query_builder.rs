@@ -339,11 +339,11 @@ impl QueryBuilder {
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label(s::CASE_FILTER);
-                let mut cases: Vec<_> = project.cases.values().collect();
+                let mut cases: Vec<_> = project.cases().values().collect();
                 cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
                 let name = self
                     .case
-                    .and_then(|c| project.cases.get(&c))
+                    .and_then(|c| project.cases().get(&c))
                     .map_or(s::ANY_CASE.to_string(), |c| c.name.clone());
                 egui::ComboBox::from_id_salt("query-case")
                     .selected_text(name)
@@ -403,13 +403,13 @@ impl QueryBuilder {
                 let label = ui.label(s::CODER_FILTER);
                 let name = self
                     .coder
-                    .and_then(|c| project.coders.get(&c))
+                    .and_then(|c| project.coders().get(&c))
                     .map_or(s::ANY_CODER.to_string(), |c| c.name.clone());
                 egui::ComboBox::from_id_salt("query-coder")
                     .selected_text(name)
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut self.coder, None, s::ANY_CODER);
-                        for coder in project.coders.values() {
+                        for coder in project.coders().values() {
                             ui.selectable_value(&mut self.coder, Some(coder.id), &coder.name);
                         }
                     })

@@ -380,9 +380,13 @@ fn build(
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut names: HashSet<String> = project.documents.values().map(|d| d.name.clone()).collect();
+    let mut names: HashSet<String> = project
+        .documents()
+        .values()
+        .map(|d| d.name.clone())
+        .collect();
     let hashes: HashMap<&str, &str> = project
-        .documents
+        .documents()
         .values()
         .map(|d| (d.text_hash.as_str(), d.name.as_str()))
         .collect();
@@ -489,7 +493,7 @@ fn build(
     for c in &attribute_columns {
         let name = header(table, *c);
         let existing = project
-            .attributes
+            .attributes()
             .values()
             .find(|a| a.name.to_lowercase() == name.to_lowercase());
         let (name, kind) = match existing {

@@ -1,0 +1,363 @@
+//! Coding operations: code passages (creating the code path and the coder when new), in-vivo codes, code
+//! every search hit widened to a unit, re-code, re-bound and remove codings.
+
+use std::collections::BTreeSet;
+
+use super::{Draft, ensure_code_path};
+use crate::edit::{Edit, EditError, Entity, EntityKey};
+use crate::ids::{CodeId, CoderId, CodingId, DocumentId};
+use crate::model::{Coder, Coding, MemoTarget, PATH_SEPARATOR, Project};
+use crate::offsets::{CharRange, slice};
+use crate::query::Hit;
+
+/// The name used when no coder name is set.
+pub const DEFAULT_CODER: &str = "researcher";
+
+/// Which code a passage gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeChoice<'a> {
+    /// A code of the codebook.
+    Existing(CodeId),
+    /// A `Parent/Child` path; missing levels are created in the same step.
+    Path(&'a str),
+}
+
+/// The result of coding: the code used, the new codings' ids and the one edit that does it all.
+#[derive(Clone, Debug)]
+pub struct Coded {
+    pub code: CodeId,
+    pub codings: Vec<CodingId>,
+    pub edit: Edit,
+}
+
+/// How far a search hit is widened before it is coded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum HitUnit {
+    /// The matched words only.
+    #[default]
+    Hit,
+    /// The sentence around each match.
+    Sentence,
+    /// The speaker turn.
+    Turn,
+    /// The paragraph.
+    Paragraph,
+}
+
+impl HitUnit {
+    pub const ALL: [HitUnit; 4] = [Self::Hit, Self::Sentence, Self::Turn, Self::Paragraph];
+}
+
+/// The coder with this name (blank: [`DEFAULT_CODER`]), added to the draft when new.
+pub fn ensure_coder(draft: &mut Draft, name: &str) -> CoderId {
+    let name = match name.trim() {
+        "" => DEFAULT_CODER,
+        name => name,
+    };
+    if let Some(coder) = draft.coder_named(name) {
+        return coder.id;
+    }
+    let coder = Coder {
+        id: CoderId::new(),
+        name: name.to_string(),
+    };
+    let id = coder.id;
+    draft.put(Entity::Coder(coder));
+    id
+}
+
+/// Adds one coding to a draft; the range must lie inside the document.
+pub fn code_passage(
+    draft: &mut Draft,
+    document: DocumentId,
+    code: CodeId,
+    range: CharRange,
+    coder: CoderId,
+    memo: Option<String>,
+) -> Result<CodingId, EditError> {
+    let doc = draft
+        .project()
+        .documents()
+        .get(&document)
+        .ok_or(EditError::Missing(EntityKey::Document(document)))?;
+    if range.is_empty() || range.end > doc.char_len {
+        return Err(EditError::invalid(
+            EntityKey::Document(document),
+            format!(
+                "range {range} is empty or outside '{}' (0..{})",
+                doc.name, doc.char_len
+            ),
+        ));
+    }
+    let coding = Coding {
+        id: CodingId::new(),
+        document,
+        code,
+        range,
+        coder,
+        created: crate::now(),
+        memo,
+    };
+    let id = coding.id;
+    draft.put(Entity::Coding(coding));
+    Ok(id)
+}
+
+/// Codes passages with one code as ONE undoable step, creating the code path and the coder when new.
+///
+/// A passage this coder already coded with this code is skipped; when every passage is, the action is
+/// refused ("already coded"), so the undo history never gets an empty step.
+pub fn code_with(
+    project: &Project,
+    choice: CodeChoice,
+    passages: &[(DocumentId, CharRange)],
+    coder_name: &str,
+    memo: Option<String>,
+) -> Result<Coded, EditError> {
+    let mut draft = Draft::new(project);
+    let code = match choice {
+        CodeChoice::Existing(id) => draft.existing_code(id)?.id,
+        CodeChoice::Path(path) => ensure_code_path(&mut draft, path)?,
+    };
+    let name = draft.existing_code(code)?.name.clone();
+    let coder = ensure_coder(&mut draft, coder_name);
+    let mut done: BTreeSet<(DocumentId, CharRange)> = project
+        .codings()
+        .values()
+        .filter(|c| c.code == code && c.coder == coder)
+        .map(|c| (c.document, c.range))
+        .collect();
+    let mut codings = Vec::new();
+    for &(document, range) in passages {
+        if done.insert((document, range)) {
+            codings.push(code_passage(
+                &mut draft,
+                document,
+                code,
+                range,
+                coder,
+                memo.clone(),
+            )?);
+        }
+    }
+    if codings.is_empty() {
+        let what = match passages {
+            [(_, range)] => format!("{range} is"),
+            _ => "every passage is".to_string(),
+        };
+        return Err(EditError::invalid(
+            EntityKey::Code(code),
+            format!("{what} already coded '{name}' by this coder"),
+        ));
+    }
+    let label = match codings.len() {
+        1 => format!("code '{name}'"),
+        n => format!("code {n} passages as '{name}'"),
+    };
+    Ok(Coded {
+        code,
+        codings,
+        edit: draft.finish_labelled(label),
+    })
+}
+
+/// The code name an in-vivo code gets from the selected words (trimmed, at most 60 characters).
+pub fn in_vivo_name(text: &str) -> Option<String> {
+    let joined = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(PATH_SEPARATOR, "-");
+    let mut name = joined
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    if name.chars().count() > 60 {
+        name = name.chars().take(59).collect::<String>() + "…";
+    }
+    (!name.is_empty()).then_some(name)
+}
+
+/// An in-vivo code: the selected words become a top-level code (reused when it exists) coding the passage.
+pub fn in_vivo(
+    project: &Project,
+    document: DocumentId,
+    range: CharRange,
+    coder_name: &str,
+) -> Result<Coded, EditError> {
+    let text = slice(project.text(document), range).unwrap_or("");
+    let name = in_vivo_name(text).ok_or_else(|| {
+        EditError::invalid(
+            EntityKey::Document(document),
+            "the selection has no words to name a code",
+        )
+    })?;
+    let mut coded = code_with(
+        project,
+        CodeChoice::Path(&name),
+        &[(document, range)],
+        coder_name,
+        None,
+    )?;
+    if let Edit::Batch { label, .. } = &mut coded.edit {
+        *label = format!("in-vivo code '{name}'");
+    }
+    Ok(coded)
+}
+
+/// Gives a coding another code (an existing one, or a path created in the same step).
+pub fn recode(project: &Project, coding: CodingId, choice: CodeChoice) -> Result<Coded, EditError> {
+    let old = project
+        .codings()
+        .get(&coding)
+        .ok_or(EditError::Missing(EntityKey::Coding(coding)))?;
+    let mut draft = Draft::new(project);
+    let code = match choice {
+        CodeChoice::Existing(id) => draft.existing_code(id)?.id,
+        CodeChoice::Path(path) => ensure_code_path(&mut draft, path)?,
+    };
+    let name = draft.existing_code(code)?.name.clone();
+    draft.put(Entity::Coding(Coding {
+        code,
+        ..old.clone()
+    }));
+    Ok(Coded {
+        code,
+        codings: vec![coding],
+        edit: draft.finish_labelled(format!("change coding to '{name}'")),
+    })
+}
+
+/// Moves a coding's bounds.
+pub fn set_bounds(
+    project: &Project,
+    coding: CodingId,
+    range: CharRange,
+) -> Result<Edit, EditError> {
+    let old = project
+        .codings()
+        .get(&coding)
+        .ok_or(EditError::Missing(EntityKey::Coding(coding)))?;
+    Ok(Edit::Batch {
+        label: "adjust coding bounds".into(),
+        edits: vec![Edit::Put(Entity::Coding(Coding {
+            range,
+            ..old.clone()
+        }))],
+    })
+}
+
+/// Removes a coding with the memos written on it.
+pub fn remove_coding(project: &Project, coding: CodingId) -> Result<Edit, EditError> {
+    if !project.codings().contains_key(&coding) {
+        return Err(EditError::Missing(EntityKey::Coding(coding)));
+    }
+    let mut draft = Draft::new(project);
+    for memo in project.memos_on(MemoTarget::Coding(coding)) {
+        draft.delete(EntityKey::Memo(memo.id));
+    }
+    draft.delete(EntityKey::Coding(coding));
+    Ok(draft.finish_labelled("remove coding"))
+}
+
+/// The passages to code for a list of search hits: each match widened to `unit`, in document order.
+pub fn hit_passages(
+    project: &Project,
+    hits: &[Hit],
+    unit: HitUnit,
+) -> Vec<(DocumentId, CharRange)> {
+    let mut wanted: BTreeSet<(DocumentId, CharRange)> = BTreeSet::new();
+    for hit in hits {
+        let matches = match hit.matches.is_empty() {
+            true => std::slice::from_ref(&hit.passage),
+            false => hit.matches.as_slice(),
+        };
+        for m in matches {
+            let range = widen(project, hit, *m, unit);
+            if !range.is_empty() {
+                wanted.insert((hit.document, range));
+            }
+        }
+    }
+    wanted.into_iter().collect()
+}
+
+/// Widens one match of a hit to the chosen unit.
+pub fn widen(project: &Project, hit: &Hit, m: CharRange, unit: HitUnit) -> CharRange {
+    let Some(doc) = project.documents().get(&hit.document) else {
+        return m;
+    };
+    match unit {
+        HitUnit::Hit => m,
+        HitUnit::Turn => doc
+            .turn_at(m.start)
+            .map(|t| CharRange::new(t.content_start.min(m.start), t.range.end))
+            .unwrap_or(hit.passage),
+        HitUnit::Paragraph => doc.paragraph_at(m.start).unwrap_or(hit.passage),
+        HitUnit::Sentence => {
+            let floor = doc
+                .turn_at(m.start)
+                .map(|t| t.content_start)
+                .unwrap_or(hit.passage.start);
+            sentence_around(project.text(hit.document), hit.passage, m, floor)
+        }
+    }
+}
+
+/// The sentence around a match, within its passage, never before `floor` (where a turn's words start).
+fn sentence_around(text: &str, passage: CharRange, m: CharRange, floor: usize) -> CharRange {
+    let Some(part) = slice(text, passage) else {
+        return m;
+    };
+    let chars: Vec<char> = part.chars().collect();
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let lowest = floor.saturating_sub(passage.start).min(chars.len());
+    let mut start = m.start.saturating_sub(passage.start).min(chars.len());
+    while start > lowest && !is_end(chars[start - 1]) {
+        start -= 1;
+    }
+    while start < chars.len() && chars[start].is_whitespace() {
+        start += 1;
+    }
+    let mut end = m.end.saturating_sub(passage.start).min(chars.len());
+    while end < chars.len() && !is_end(chars[end]) {
+        end += 1;
+    }
+    if end < chars.len() && chars[end] != '\n' {
+        end += 1;
+    }
+    CharRange::new(passage.start + start, passage.start + end.max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_are_found_around_a_match() {
+        let text =
+            "Rektor (00:01:02): Det var fint. Me fekk eit ressursteam i fjor. Så slutta det.";
+        let passage = CharRange::new(0, crate::offsets::char_len(text));
+        let at = text
+            .find("ressursteam")
+            .map(|b| text[..b].chars().count())
+            .unwrap_or(0);
+        let r = sentence_around(text, passage, CharRange::new(at, at + 11), 19);
+        assert_eq!(slice(text, r), Some("Me fekk eit ressursteam i fjor."));
+        let first = sentence_around(text, passage, CharRange::new(23, 26), 19);
+        assert_eq!(slice(text, first), Some("Det var fint."));
+    }
+
+    #[test]
+    fn in_vivo_names_are_trimmed_and_bounded() {
+        assert_eq!(
+            in_vivo_name("  «vi har ikkje nok folk»! ").as_deref(),
+            Some("vi har ikkje nok folk")
+        );
+        assert_eq!(in_vivo_name("a/b").as_deref(), Some("a-b"));
+        assert_eq!(in_vivo_name(" … "), None);
+        assert_eq!(
+            in_vivo_name(&"ord ".repeat(40)).map(|n| n.chars().count()),
+            Some(60)
+        );
+    }
+}

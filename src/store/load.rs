@@ -1,0 +1,361 @@
+//! Reading a project folder: the format version, every file, and every reference between them.
+//!
+//! Nothing is ever dropped or rewritten silently: a duplicated id, a dangling reference or a range outside
+//! its text is refused with the file, the line and what to do.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::{
+    CASES_FILE, CODEBOOK_FILE, CODINGS_DIR, CasesFile, CodebookFile, CodingsFile, DOCUMENTS_FILE,
+    DocumentsFile, Layout, MEMOS_FILE, META_FILE, MemosFile, SETS_FILE, SetsFile, from_ron,
+    read_text,
+};
+use crate::error::{Error, Result};
+use crate::model::{FORMAT_VERSION, MemoTarget, Project, ProjectMeta, ProjectParts};
+use crate::offsets::char_len;
+
+/// Reads a project folder, checking the format version and every reference between files.
+pub fn load(root: &Path) -> Result<Project> {
+    let layout = Layout::new(root);
+    let meta = read_meta(&layout)?;
+    let mut parts = ProjectParts::default();
+    read_documents(&layout, &mut parts)?;
+    read_codebook(&layout, &mut parts)?;
+    read_cases(&layout, &mut parts)?;
+    read_sets(&layout, &mut parts)?;
+    read_codings(&layout, &mut parts)?;
+    read_memos(&layout, &mut parts)?;
+    Ok(Project::from_parts(meta, parts))
+}
+
+/// A file's text and its parsed content (the text is kept to name the line of a problem).
+struct Read<T> {
+    path: PathBuf,
+    text: String,
+    value: T,
+}
+
+impl<T> Read<T> {
+    /// A refusal naming the line where `id` occurs for the `nth` time (0-based) in this file.
+    fn refuse(&self, id: &str, nth: usize, message: String) -> Error {
+        match line_of(&self.text, id, nth) {
+            Some(line) => Error::Parse {
+                path: self.path.clone(),
+                line,
+                column: 1,
+                message,
+            },
+            None => Error::invalid(&self.path, message),
+        }
+    }
+}
+
+fn read_file<T: DeserializeOwned>(path: PathBuf, empty: impl FnOnce() -> T) -> Result<Read<T>> {
+    if !path.exists() {
+        return Ok(Read {
+            path,
+            text: String::new(),
+            value: empty(),
+        });
+    }
+    let text = read_text(&path)?;
+    let value = from_ron(&path, &text)?;
+    Ok(Read { path, text, value })
+}
+
+/// The 1-based line of the `nth` occurrence of `needle`.
+fn line_of(text: &str, needle: &str, nth: usize) -> Option<usize> {
+    let (at, _) = text.match_indices(needle).nth(nth)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+/// Inserts an entity by id; a second entity with the same id is refused, naming both lines.
+fn insert_unique<K: Ord + ToString + Copy, V, T>(
+    map: &mut BTreeMap<K, V>,
+    id: K,
+    value: V,
+    file: &Read<T>,
+    kind: &str,
+) -> Result<()> {
+    match map.entry(id) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+        Entry::Occupied(_) => {
+            let id = id.to_string();
+            let first = line_of(&file.text, &id, 0).unwrap_or(0);
+            Err(file.refuse(
+                &id,
+                1,
+                format!(
+                    "{kind} {id} appears twice (first on line {first}); remove or re-number one copy \
+                     (a copy made by hand or by a merge)"
+                ),
+            ))
+        }
+    }
+}
+
+fn read_meta(layout: &Layout) -> Result<ProjectMeta> {
+    let path = layout.file(META_FILE);
+    if !path.is_file() {
+        return Err(Error::invalid(
+            &layout.root,
+            "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
+        ));
+    }
+    let meta: ProjectMeta = from_ron(&path, &read_text(&path)?)?;
+    if meta.format_version > FORMAT_VERSION {
+        return Err(Error::invalid(
+            &path,
+            format!(
+                "made by a newer Marginalia (format {}; this version reads up to {FORMAT_VERSION}); please update",
+                meta.format_version
+            ),
+        ));
+    }
+    Ok(meta)
+}
+
+fn read_documents(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let file: Read<DocumentsFile> = read_file(layout.file(DOCUMENTS_FILE), || DocumentsFile {
+        documents: Vec::new(),
+    })?;
+    for doc in &file.value.documents {
+        insert_unique(&mut parts.documents, doc.id, doc.clone(), &file, "document")?;
+        let source = layout.source(doc.id);
+        let text = read_text(&source)?;
+        if char_len(&text) != doc.char_len {
+            return Err(Error::invalid(
+                &source,
+                format!(
+                    "the text has changed since import ({} characters, expected {})",
+                    char_len(&text),
+                    doc.char_len
+                ),
+            ));
+        }
+        parts.texts.insert(doc.id, Arc::from(text));
+    }
+    Ok(())
+}
+
+fn read_codebook(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let file: Read<CodebookFile> = read_file(layout.file(CODEBOOK_FILE), || CodebookFile {
+        codes: Vec::new(),
+    })?;
+    for code in &file.value.codes {
+        insert_unique(&mut parts.codes, code.id, code.clone(), &file, "code")?;
+    }
+    for code in &file.value.codes {
+        if let Some(parent) = code.parent.filter(|p| !parts.codes.contains_key(p)) {
+            return Err(file.refuse(
+                &code.id.to_string(),
+                0,
+                format!("code '{}' has a missing parent {parent}", code.name),
+            ));
+        }
+        if code.parent.is_some() && has_cycle(&parts.codes, code.id) {
+            return Err(file.refuse(
+                &code.id.to_string(),
+                0,
+                format!("code '{}' is its own ancestor", code.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True when following `parent` links from `start` comes back to it.
+fn has_cycle(
+    codes: &BTreeMap<crate::ids::CodeId, crate::model::Code>,
+    start: crate::ids::CodeId,
+) -> bool {
+    let mut current = codes.get(&start).and_then(|c| c.parent);
+    for _ in 0..=codes.len() {
+        match current {
+            None => return false,
+            Some(id) if id == start => return true,
+            Some(id) => current = codes.get(&id).and_then(|c| c.parent),
+        }
+    }
+    true
+}
+
+fn read_cases(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let file: Read<CasesFile> = read_file(layout.file(CASES_FILE), || CasesFile {
+        attributes: Vec::new(),
+        cases: Vec::new(),
+    })?;
+    for def in &file.value.attributes {
+        if parts
+            .attributes
+            .insert(def.name.clone(), def.clone())
+            .is_some()
+        {
+            return Err(file.refuse(
+                &format!("\"{}\"", def.name),
+                1,
+                format!(
+                    "attribute '{}' is defined twice; remove one definition",
+                    def.name
+                ),
+            ));
+        }
+    }
+    for case in &file.value.cases {
+        if let Some(doc) = case
+            .documents
+            .iter()
+            .find(|d| !parts.documents.contains_key(d))
+        {
+            return Err(file.refuse(
+                &case.id.to_string(),
+                0,
+                format!("case '{}' refers to a missing document {doc}", case.name),
+            ));
+        }
+        insert_unique(&mut parts.cases, case.id, case.clone(), &file, "case")?;
+    }
+    Ok(())
+}
+
+fn read_sets(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let file: Read<SetsFile> = read_file(layout.file(SETS_FILE), || SetsFile { sets: Vec::new() })?;
+    for set in &file.value.sets {
+        if let Some(doc) = set
+            .documents
+            .iter()
+            .find(|d| !parts.documents.contains_key(d))
+        {
+            return Err(file.refuse(
+                &set.id.to_string(),
+                0,
+                format!("set '{}' refers to a missing document {doc}", set.name),
+            ));
+        }
+        insert_unique(&mut parts.sets, set.id, set.clone(), &file, "set")?;
+    }
+    Ok(())
+}
+
+fn read_codings(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let dir = layout.root.join(CODINGS_DIR);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    // Which file each coding came from, to name both files of a duplicate.
+    let mut origin: BTreeMap<crate::ids::CodingId, PathBuf> = BTreeMap::new();
+    for path in files {
+        let file: Read<CodingsFile> = read_file(path, || CodingsFile {
+            coder: crate::model::Coder {
+                id: crate::ids::CoderId::new(),
+                name: String::new(),
+            },
+            codings: Vec::new(),
+        })?;
+        let coder = file.value.coder.id;
+        if parts
+            .coders
+            .insert(coder, file.value.coder.clone())
+            .is_some()
+        {
+            return Err(file.refuse(
+                &coder.to_string(),
+                0,
+                format!("coder {coder} appears in two files; merge the two files into one"),
+            ));
+        }
+        for coding in &file.value.codings {
+            if let Some(problem) = coding_problem(parts, coding, coder) {
+                return Err(file.refuse(
+                    &coding.id.to_string(),
+                    0,
+                    format!("coding {} {problem}", coding.id),
+                ));
+            }
+            if let Some(first) = origin.get(&coding.id) {
+                let message = format!(
+                    "coding {} appears twice (also in {}); remove one copy",
+                    coding.id,
+                    first.display()
+                );
+                let nth = usize::from(first == &file.path);
+                return Err(file.refuse(&coding.id.to_string(), nth, message));
+            }
+            origin.insert(coding.id, file.path.clone());
+            parts.codings.insert(coding.id, coding.clone());
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with a coding read from `coder`'s file, if anything.
+fn coding_problem(
+    parts: &ProjectParts,
+    coding: &crate::model::Coding,
+    coder: crate::ids::CoderId,
+) -> Option<String> {
+    if coding.coder != coder {
+        return Some("belongs to another coder".to_string());
+    }
+    if !parts.codes.contains_key(&coding.code) {
+        return Some(format!("refers to a missing code {}", coding.code));
+    }
+    match parts.documents.get(&coding.document) {
+        Some(doc) => (coding.range.is_empty() || coding.range.end > doc.char_len).then(|| {
+            format!(
+                "range {} lies outside '{}' (0..{})",
+                coding.range, doc.name, doc.char_len
+            )
+        }),
+        None => Some(format!("refers to a missing document {}", coding.document)),
+    }
+}
+
+fn read_memos(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+    let file: Read<MemosFile> =
+        read_file(layout.file(MEMOS_FILE), || MemosFile { memos: Vec::new() })?;
+    for memo in &file.value.memos {
+        let exists = match memo.target {
+            MemoTarget::Project => true,
+            MemoTarget::Document(id) => parts.documents.contains_key(&id),
+            MemoTarget::Code(id) => parts.codes.contains_key(&id),
+            MemoTarget::Coding(id) => parts.codings.contains_key(&id),
+            MemoTarget::Case(id) => parts.cases.contains_key(&id),
+        };
+        if !exists {
+            return Err(file.refuse(
+                &memo.id.to_string(),
+                0,
+                format!(
+                    "memo '{}' is attached to something that does not exist ({:?})",
+                    memo.title, memo.target
+                ),
+            ));
+        }
+        if let Some(author) = memo.author.filter(|a| !parts.coders.contains_key(a)) {
+            return Err(file.refuse(
+                &memo.id.to_string(),
+                0,
+                format!("memo '{}' names a missing author {author}", memo.title),
+            ));
+        }
+        insert_unique(&mut parts.memos, memo.id, memo.clone(), &file, "memo")?;
+    }
+    Ok(())
+}
