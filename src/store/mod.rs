@@ -16,6 +16,7 @@ pub mod atomic;
 pub mod journal;
 mod load;
 pub mod lock;
+mod output;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -32,6 +33,7 @@ use journal::Transaction;
 
 pub use atomic::write_atomic;
 pub use load::load;
+pub use output::{check_output_path, enclosing_project, write_export};
 
 pub const META_FILE: &str = "marginalia.ron";
 pub const DOCUMENTS_FILE: &str = "documents.ron";
