@@ -1,18 +1,31 @@
 //! An open project: the model, its folder, the lock, undo history and pending saves, in one place.
+//!
+//! The undo history is saved in the same journaled commit as the project files and names the fingerprint of
+//! the files it belongs to, so a crash can never separate them, and a history that does not match the files
+//! on disk (a `git pull`, a hand edit, a crash of an older version) is set aside, never applied.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::edit::{Edit, Touched};
 use crate::error::{Error, Result};
 use crate::history::History;
 use crate::model::{Language, Project};
-use crate::store::{self, Layout, lock::ProjectLock};
+use crate::store::{self, Fingerprint, Layout, Transaction, lock::ProjectLock};
 
-/// File holding the undo history between CLI runs.
+/// File holding the undo history between runs.
 const HISTORY_FILE: &str = "history.ron";
-/// Largest history file kept on disk; older steps are dropped past this.
-const HISTORY_MAX_BYTES: usize = 32 * 1024 * 1024;
+/// Size the history file is kept under by dropping the oldest undo steps (redo steps are never dropped).
+pub const HISTORY_MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// The history file: the steps and the fingerprint of the project files they apply to.
+#[derive(Serialize, Deserialize)]
+struct HistoryFile {
+    fingerprint: String,
+    history: History,
+}
 
 /// A project opened for reading and writing.
 #[derive(Debug)]
@@ -24,6 +37,10 @@ pub struct Workspace {
     /// Increases with every applied edit, undo or redo.
     revision: u64,
     saved_revision: u64,
+    /// What the project files on disk hold (updated by every save).
+    fingerprint: Fingerprint,
+    /// Things the user should be told once (history set aside or trimmed).
+    notices: Vec<String>,
     _lock: Option<ProjectLock>,
 }
 
@@ -46,8 +63,10 @@ impl Workspace {
         }
         let lock = ProjectLock::acquire(&layout.lock_file())?;
         store::journal::recover(root)?;
-        let project = store::load(root)?;
-        let history = read_history(&layout);
+        let (project, fingerprint) = store::load_with_fingerprint(root)?;
+        let mut notices = Vec::new();
+        let history = read_history(&layout, &fingerprint, &mut notices);
+        store::remove_orphan_sources(&layout, &project);
         Ok(Self {
             layout,
             project,
@@ -55,6 +74,8 @@ impl Workspace {
             pending: Vec::new(),
             revision: 0,
             saved_revision: 0,
+            fingerprint,
+            notices,
             _lock: Some(lock),
         })
     }
@@ -62,7 +83,7 @@ impl Workspace {
     /// Opens a project without the lock, for reading only (saving is refused).
     pub fn open_read_only(root: &Path) -> Result<Self> {
         store::recover_if_unlocked(root)?;
-        let project = store::load(root)?;
+        let (project, fingerprint) = store::load_with_fingerprint(root)?;
         Ok(Self {
             layout: Layout::new(root),
             project,
@@ -70,6 +91,8 @@ impl Workspace {
             pending: Vec::new(),
             revision: 0,
             saved_revision: 0,
+            fingerprint,
+            notices: Vec::new(),
             _lock: None,
         })
     }
@@ -136,7 +159,8 @@ impl Workspace {
         self.history = History::default();
     }
 
-    /// Writes every changed file atomically, then the undo history.
+    /// Writes every changed file and the undo history as ONE journaled commit: after a crash, the next open
+    /// finds the old files with the old history or the new files with the new history.
     pub fn save(&mut self) -> Result<()> {
         if self._lock.is_none() {
             return Err(Error::invalid(self.root(), "opened read-only; cannot save"));
@@ -144,10 +168,28 @@ impl Workspace {
         if !self.is_dirty() && self.pending.is_empty() {
             return Ok(());
         }
-        store::save(&self.layout, &self.project, &self.pending)?;
+        let mut tx = Transaction::new(&self.layout.root);
+        let mut fingerprint = self.fingerprint.clone();
+        store::stage(
+            &self.layout,
+            &self.project,
+            &self.pending,
+            &mut tx,
+            &mut fingerprint,
+        )?;
+        let (text, trimmed) = history_text(&mut self.history, fingerprint.value())?;
+        tx.write(&history_path(&self.layout), text.as_bytes())?;
+        tx.commit()?;
+        self.notices.extend(trimmed);
+        self.fingerprint = fingerprint;
         self.pending.clear();
         self.saved_revision = self.revision;
-        write_history(&self.layout, &mut self.history)
+        Ok(())
+    }
+
+    /// Notices the user should see once (the history was set aside or trimmed); empties the list.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// Path of the derived search index.
@@ -160,28 +202,64 @@ fn history_path(layout: &Layout) -> PathBuf {
     layout.state_dir().join(HISTORY_FILE)
 }
 
-fn read_history(layout: &Layout) -> History {
+/// Reads the undo history; one that cannot be read or belongs to other files is set aside with a notice.
+fn read_history(layout: &Layout, fingerprint: &Fingerprint, notices: &mut Vec<String>) -> History {
     let path = history_path(layout);
-    // The history is a convenience: an unreadable one (e.g. from another version) starts afresh.
-    fs::read_to_string(&path)
-        .ok()
-        .and_then(|text| ron::from_str(&text).ok())
-        .unwrap_or_default()
+    let Ok(text) = fs::read_to_string(&path) else {
+        return History::default();
+    };
+    let problem = match ron::from_str::<HistoryFile>(&text) {
+        Ok(file) if file.fingerprint == fingerprint.value() => return file.history,
+        Ok(_) => "belongs to other project files (changed outside this copy, e.g. by git pull)",
+        Err(_) => "could not be read",
+    };
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let aside = layout
+        .state_dir()
+        .join(format!("history.set-aside-{stamp}.ron"));
+    let kept = match fs::rename(&path, &aside) {
+        Ok(()) => format!("kept as {}", aside.display()),
+        Err(e) => format!("could not be moved aside ({e})"),
+    };
+    notices.push(format!(
+        "the undo history {problem}; it was not applied and is {kept}. Undo starts afresh."
+    ));
+    History::default()
 }
 
-fn write_history(layout: &Layout, history: &mut History) -> Result<()> {
-    let path = history_path(layout);
-    let dir = layout.state_dir();
-    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    loop {
-        let text = ron::to_string(history).map_err(|e| Error::invalid(&path, e.to_string()))?;
-        if text.len() <= HISTORY_MAX_BYTES || (history.undo.is_empty() && history.redo.is_empty()) {
-            return store::write_atomic(&path, text.as_bytes());
-        }
-        if history.redo.is_empty() {
-            history.undo.remove(0);
-        } else {
-            history.redo.remove(0);
-        }
+/// The history file's text, under [`HISTORY_MAX_BYTES`] by dropping the oldest undo steps (never redo steps);
+/// with a notice when steps were dropped.
+fn history_text(history: &mut History, fingerprint: String) -> Result<(String, Option<String>)> {
+    let serialize = |history: &History| {
+        ron::to_string(&HistoryFile {
+            fingerprint: fingerprint.clone(),
+            history: history.clone(),
+        })
+        .map_err(|error| Error::Serialize {
+            path: HISTORY_FILE.into(),
+            error,
+        })
+    };
+    let text = serialize(history)?;
+    if text.len() <= HISTORY_MAX_BYTES {
+        return Ok((text, None));
     }
+    let mut excess = text.len() - HISTORY_MAX_BYTES;
+    let mut dropped = 0;
+    while excess > 0 && dropped < history.undo.len() {
+        let size = ron::to_string(&history.undo[dropped]).map_or(0, |t| t.len());
+        excess = excess.saturating_sub(size);
+        dropped += 1;
+    }
+    history.undo.drain(..dropped);
+    let notice = format!(
+        "the undo history grew past {} MB: the {dropped} oldest undo step(s) were dropped{}",
+        HISTORY_MAX_BYTES / (1024 * 1024),
+        if excess > 0 {
+            "; the redo steps alone are larger and were all kept"
+        } else {
+            ""
+        }
+    );
+    Ok((serialize(history)?, Some(notice)))
 }

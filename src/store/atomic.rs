@@ -19,7 +19,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
+        super::crash_point::step();
         fs::rename(&tmp, path)?;
+        super::crash_point::step();
         sync_dir(dir)
     })();
     if result.is_err() {
@@ -30,6 +32,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Removes a file durably (missing files are fine).
 pub fn remove_durable(path: &Path) -> Result<()> {
+    super::crash_point::step();
     match fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),

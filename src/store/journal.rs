@@ -1,8 +1,12 @@
-//! Multi-file commits: every changed file is staged as a temp file, then a journal names them, then they are
-//! renamed into place. A crash before the journal leaves the old project; after it, the next open rolls forward.
+//! Multi-file commits: changed files are staged as temp files (new immutable files are written in place),
+//! one durability barrier makes them all durable, then a journal names them, then they are renamed into place.
+//! A crash before the journal leaves the old project; after it, the next open rolls forward.
+//!
+//! The journal is read back on recovery, so every path in it is checked to lie inside the project folder:
+//! a tampered journal can never touch a file outside it.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -14,6 +18,7 @@ pub const JOURNAL: &str = ".marginalia/journal";
 pub struct Transaction {
     root: PathBuf,
     staged: Vec<(PathBuf, PathBuf)>,
+    created: Vec<PathBuf>,
     removals: Vec<PathBuf>,
 }
 
@@ -29,11 +34,22 @@ fn relative<'a>(root: &Path, path: &'a Path) -> &'a Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
+/// Writes a whole file without syncing it (the commit's barrier does that for every file at once).
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(path, bytes)?;
+    super::crash_point::step();
+    Ok(())
+}
+
 impl Transaction {
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
             staged: Vec::new(),
+            created: Vec::new(),
             removals: Vec::new(),
         }
     }
@@ -43,21 +59,21 @@ impl Transaction {
         if fs::read(target).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
         let tmp = temp_for(target);
-        let written = (|| {
-            use std::io::Write;
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()
-        })();
-        if let Err(e) = written {
+        if let Err(e) = write_file(&tmp, bytes) {
             let _ = fs::remove_file(&tmp);
             return Err(Error::io(target, e));
         }
         self.staged.push((tmp, target.to_path_buf()));
+        Ok(())
+    }
+
+    /// Writes a new file that nothing refers to until this commit (a document's text): written in place, made
+    /// durable by the commit's barrier. A crash before the commit leaves an unreferenced file, which the next
+    /// open removes.
+    pub fn create(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        write_file(target, bytes).map_err(|e| Error::io(target, e))?;
+        self.created.push(target.to_path_buf());
         Ok(())
     }
 
@@ -68,30 +84,29 @@ impl Transaction {
         }
     }
 
+    /// True when nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty() && self.created.is_empty() && self.removals.is_empty()
+    }
+
     /// Makes every staged change visible, all or nothing as far as a crash is concerned.
     pub fn commit(self) -> Result<()> {
-        if self.staged.is_empty() && self.removals.is_empty() {
+        if self.is_empty() {
             return Ok(());
         }
-        let mut journal = String::new();
-        for (tmp, target) in &self.staged {
-            journal.push_str(&format!(
-                "move\t{}\t{}\n",
-                relative(&self.root, tmp).display(),
-                relative(&self.root, target).display()
-            ));
-        }
-        for target in &self.removals {
-            journal.push_str(&format!(
-                "remove\t{}\n",
-                relative(&self.root, target).display()
-            ));
-        }
+        let written: Vec<&Path> = self
+            .staged
+            .iter()
+            .map(|(tmp, _)| tmp.as_path())
+            .chain(self.created.iter().map(PathBuf::as_path))
+            .collect();
+        let journal = self.journal_text();
         let journal_path = self.root.join(JOURNAL);
-        let recorded = journal_path
-            .parent()
-            .map_or(Ok(()), |d| {
-                fs::create_dir_all(d).map_err(|e| Error::io(d, e))
+        let recorded = super::barrier::make_durable(&self.root, &written)
+            .and_then(|()| {
+                journal_path.parent().map_or(Ok(()), |d| {
+                    fs::create_dir_all(d).map_err(|e| Error::io(d, e))
+                })
             })
             .and_then(|()| super::atomic::write_atomic(&journal_path, journal.as_bytes()));
         if let Err(error) = recorded {
@@ -103,34 +118,97 @@ impl Transaction {
         roll_forward(&self.root, &journal)?;
         super::atomic::remove_durable(&journal_path)
     }
+
+    fn journal_text(&self) -> String {
+        let mut journal = String::new();
+        for (tmp, target) in &self.staged {
+            journal.push_str(&format!(
+                "move\t{}\t{}\n",
+                relative(&self.root, tmp).display(),
+                relative(&self.root, target).display()
+            ));
+        }
+        for target in &self.created {
+            journal.push_str(&format!(
+                "created\t{}\n",
+                relative(&self.root, target).display()
+            ));
+        }
+        for target in &self.removals {
+            journal.push_str(&format!(
+                "remove\t{}\n",
+                relative(&self.root, target).display()
+            ));
+        }
+        journal
+    }
+}
+
+/// One journal line, with its paths checked.
+enum Step {
+    Move(PathBuf, PathBuf),
+    Created,
+    Remove(PathBuf),
+}
+
+/// Resolves a journal path: relative, made of plain names only (no `..`, no root), inside `root`.
+fn inside(root: &Path, journal: &Path, text: &str) -> Result<PathBuf> {
+    let path = Path::new(text);
+    let plain = !text.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return Err(Error::invalid(
+            journal,
+            format!(
+                "names '{text}', which is not a file inside the project; the journal was not applied \
+                 (remove {} if you did not expect it)",
+                journal.display()
+            ),
+        ));
+    }
+    Ok(root.join(path))
+}
+
+/// Reads a journal, checking every line before any is applied.
+fn parse(root: &Path, journal: &str) -> Result<Vec<Step>> {
+    let path = root.join(JOURNAL);
+    journal
+        .lines()
+        .map(
+            |line| match line.split('\t').collect::<Vec<_>>().as_slice() {
+                ["move", tmp, target] => Ok(Step::Move(
+                    inside(root, &path, tmp)?,
+                    inside(root, &path, target)?,
+                )),
+                ["created", target] => inside(root, &path, target).map(|_| Step::Created),
+                ["remove", target] => Ok(Step::Remove(inside(root, &path, target)?)),
+                _ => Err(Error::invalid(
+                    &path,
+                    format!("unreadable journal line '{line}'"),
+                )),
+            },
+        )
+        .collect()
 }
 
 fn roll_forward(root: &Path, journal: &str) -> Result<()> {
     let mut dirs = std::collections::BTreeSet::new();
-    for line in journal.lines() {
-        let parts: Vec<&str> = line.split('\t').collect();
-        match parts.as_slice() {
-            ["move", tmp, target] => {
-                let (tmp, target) = (root.join(tmp), root.join(target));
+    for step in parse(root, journal)? {
+        match step {
+            Step::Move(tmp, target) => {
                 if tmp.exists() {
                     fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+                    super::crash_point::step();
                 }
                 dirs.extend(target.parent().map(Path::to_path_buf));
             }
-            ["remove", target] => {
-                let target = root.join(target);
+            Step::Created => {}
+            Step::Remove(target) => {
                 match fs::remove_file(&target) {
-                    Ok(()) => {}
+                    Ok(()) => super::crash_point::step(),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => return Err(Error::io(&target, e)),
                 }
                 dirs.extend(target.parent().map(Path::to_path_buf));
-            }
-            _ => {
-                return Err(Error::invalid(
-                    root.join(JOURNAL),
-                    format!("unreadable journal line '{line}'"),
-                ));
             }
         }
     }
@@ -224,5 +302,36 @@ mod tests {
         assert_eq!(fs::read_to_string(root.join("b.ron")).expect("b"), "new b");
         assert!(!root.join("c.ron").exists());
         assert!(!root.join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn a_journal_naming_paths_outside_the_project_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("p");
+        fs::create_dir_all(root.join(".marginalia")).expect("mkdir");
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "keep me").expect("write");
+        fs::write(root.join("a.ron"), "a").expect("write");
+        for line in [
+            "remove\t../outside.txt\n",
+            "remove\ta.ron\nremove\t../outside.txt\n",
+            &format!("remove\t{}\n", outside.display()),
+            "move\t../outside.txt\ta.ron\n",
+        ] {
+            fs::write(root.join(JOURNAL), line).expect("journal");
+            let error = recover(&root).expect_err("refused");
+            assert!(
+                error.to_string().contains("not a file inside the project"),
+                "{error}"
+            );
+            assert!(
+                outside.exists(),
+                "{line:?} touched a file outside the project"
+            );
+            assert!(
+                root.join("a.ron").exists(),
+                "no line is applied when one is bad"
+            );
+        }
     }
 }

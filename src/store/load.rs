@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
+use super::fingerprint::Fingerprint;
 use super::{
     CASES_FILE, CODEBOOK_FILE, CODINGS_DIR, CasesFile, CodebookFile, CodingsFile, DOCUMENTS_FILE,
     DocumentsFile, Layout, MEMOS_FILE, META_FILE, MemosFile, SETS_FILE, SetsFile, from_ron,
@@ -22,16 +23,23 @@ use crate::offsets::char_len;
 
 /// Reads a project folder, checking the format version and every reference between files.
 pub fn load(root: &Path) -> Result<Project> {
+    load_with_fingerprint(root).map(|(project, _)| project)
+}
+
+/// Like [`load`], also returning the fingerprint of the files read (for the undo history).
+pub fn load_with_fingerprint(root: &Path) -> Result<(Project, Fingerprint)> {
     let layout = Layout::new(root);
-    let meta = read_meta(&layout)?;
+    let mut fingerprint = Fingerprint::default();
+    let meta = read_meta(&layout, &mut fingerprint)?;
     let mut parts = ProjectParts::default();
-    read_documents(&layout, &mut parts)?;
-    read_codebook(&layout, &mut parts)?;
-    read_cases(&layout, &mut parts)?;
-    read_sets(&layout, &mut parts)?;
-    read_codings(&layout, &mut parts)?;
-    read_memos(&layout, &mut parts)?;
-    Ok(Project::from_parts(meta, parts))
+    let fp = &mut fingerprint;
+    read_documents(&layout, &mut parts, fp)?;
+    read_codebook(&layout, &mut parts, fp)?;
+    read_cases(&layout, &mut parts, fp)?;
+    read_sets(&layout, &mut parts, fp)?;
+    read_codings(&layout, &mut parts, fp)?;
+    read_memos(&layout, &mut parts, fp)?;
+    Ok((Project::from_parts(meta, parts), fingerprint))
 }
 
 /// A file's text and its parsed content (the text is kept to name the line of a problem).
@@ -56,7 +64,12 @@ impl<T> Read<T> {
     }
 }
 
-fn read_file<T: DeserializeOwned>(path: PathBuf, empty: impl FnOnce() -> T) -> Result<Read<T>> {
+fn read_file<T: DeserializeOwned>(
+    layout: &Layout,
+    fingerprint: &mut Fingerprint,
+    path: PathBuf,
+    empty: impl FnOnce() -> T,
+) -> Result<Read<T>> {
     if !path.exists() {
         return Ok(Read {
             path,
@@ -65,6 +78,7 @@ fn read_file<T: DeserializeOwned>(path: PathBuf, empty: impl FnOnce() -> T) -> R
         });
     }
     let text = read_text(&path)?;
+    fingerprint.record(&layout.root, &path, text.as_bytes());
     let value = from_ron(&path, &text)?;
     Ok(Read { path, text, value })
 }
@@ -103,7 +117,7 @@ fn insert_unique<K: Ord + ToString + Copy, V, T>(
     }
 }
 
-fn read_meta(layout: &Layout) -> Result<ProjectMeta> {
+fn read_meta(layout: &Layout, fingerprint: &mut Fingerprint) -> Result<ProjectMeta> {
     let path = layout.file(META_FILE);
     if !path.is_file() {
         return Err(Error::invalid(
@@ -111,7 +125,9 @@ fn read_meta(layout: &Layout) -> Result<ProjectMeta> {
             "not a Marginalia project (no marginalia.ron); create one with `marginalia new`",
         ));
     }
-    let meta: ProjectMeta = from_ron(&path, &read_text(&path)?)?;
+    let text = read_text(&path)?;
+    fingerprint.record(&layout.root, &path, text.as_bytes());
+    let meta: ProjectMeta = from_ron(&path, &text)?;
     if meta.format_version > FORMAT_VERSION {
         return Err(Error::invalid(
             &path,
@@ -124,10 +140,11 @@ fn read_meta(layout: &Layout) -> Result<ProjectMeta> {
     Ok(meta)
 }
 
-fn read_documents(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
-    let file: Read<DocumentsFile> = read_file(layout.file(DOCUMENTS_FILE), || DocumentsFile {
-        documents: Vec::new(),
-    })?;
+fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+    let file: Read<DocumentsFile> =
+        read_file(layout, fp, layout.file(DOCUMENTS_FILE), || DocumentsFile {
+            documents: Vec::new(),
+        })?;
     for doc in &file.value.documents {
         insert_unique(&mut parts.documents, doc.id, doc.clone(), &file, "document")?;
         let source = layout.source(doc.id);
@@ -147,9 +164,9 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
     Ok(())
 }
 
-fn read_codebook(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
-    let file: Read<CodebookFile> = read_file(layout.file(CODEBOOK_FILE), || CodebookFile {
-        codes: Vec::new(),
+fn read_codebook(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+    let file: Read<CodebookFile> = read_file(layout, fp, layout.file(CODEBOOK_FILE), || {
+        CodebookFile { codes: Vec::new() }
     })?;
     for code in &file.value.codes {
         insert_unique(&mut parts.codes, code.id, code.clone(), &file, "code")?;
@@ -189,8 +206,8 @@ fn has_cycle(
     true
 }
 
-fn read_cases(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
-    let file: Read<CasesFile> = read_file(layout.file(CASES_FILE), || CasesFile {
+fn read_cases(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+    let file: Read<CasesFile> = read_file(layout, fp, layout.file(CASES_FILE), || CasesFile {
         attributes: Vec::new(),
         cases: Vec::new(),
     })?;
@@ -227,8 +244,10 @@ fn read_cases(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
     Ok(())
 }
 
-fn read_sets(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
-    let file: Read<SetsFile> = read_file(layout.file(SETS_FILE), || SetsFile { sets: Vec::new() })?;
+fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+    let file: Read<SetsFile> = read_file(layout, fp, layout.file(SETS_FILE), || SetsFile {
+        sets: Vec::new(),
+    })?;
     for set in &file.value.sets {
         if let Some(doc) = set
             .documents
@@ -246,7 +265,7 @@ fn read_sets(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
     Ok(())
 }
 
-fn read_codings(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
+fn read_codings(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
     let dir = layout.root.join(CODINGS_DIR);
     if !dir.is_dir() {
         return Ok(());
@@ -261,7 +280,7 @@ fn read_codings(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
     // Which file each coding came from, to name both files of a duplicate.
     let mut origin: BTreeMap<crate::ids::CodingId, PathBuf> = BTreeMap::new();
     for path in files {
-        let file: Read<CodingsFile> = read_file(path, || CodingsFile {
+        let file: Read<CodingsFile> = read_file(layout, fp, path, || CodingsFile {
             coder: crate::model::Coder {
                 id: crate::ids::CoderId::new(),
                 name: String::new(),
@@ -327,9 +346,10 @@ fn coding_problem(
     }
 }
 
-fn read_memos(layout: &Layout, parts: &mut ProjectParts) -> Result<()> {
-    let file: Read<MemosFile> =
-        read_file(layout.file(MEMOS_FILE), || MemosFile { memos: Vec::new() })?;
+fn read_memos(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+    let file: Read<MemosFile> = read_file(layout, fp, layout.file(MEMOS_FILE), || MemosFile {
+        memos: Vec::new(),
+    })?;
     for memo in &file.value.memos {
         let exists = match memo.target {
             MemoTarget::Project => true,

@@ -1,4 +1,5 @@
-//! The project lock file: one writer per project; a lock left by a dead process is reported, not broken.
+//! The project lock file: one writer per project. A lock whose process is provably dead (same computer, and
+//! no such process, or a process with that id started later: the id was reused) is cleared automatically.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -18,6 +19,8 @@ pub struct LockOwner {
     pub pid: u32,
     pub host: String,
     pub since: String,
+    /// When the owning process started, as the platform identifies it (empty when unknown).
+    pub started: String,
 }
 
 fn host_name() -> String {
@@ -30,56 +33,137 @@ fn host_name() -> String {
         .unwrap_or_else(|| "this computer".into())
 }
 
-/// Whether a process is alive, where the platform lets us tell (Linux: /proc). Unknown counts as alive.
+/// Whether a process with this id exists. Unknown counts as alive.
 fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
+    #[cfg(unix)]
+    {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        // Signal 0 checks existence; EPERM means it exists but belongs to someone else.
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(windows)]
+    {
+        std::process::Command::new("tasklist")
+            .args(["/FI", &format!("PID eq {pid}"), "/NH", "/FO", "CSV"])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).contains(&format!("\"{pid}\"")))
+            .unwrap_or(true)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = pid;
         true
     }
 }
 
+/// An identity of a process's start (so a reused id is told apart), or "" where it cannot be read.
+fn process_started(pid: u32) -> String {
+    #[cfg(target_os = "linux")]
+    {
+        // Field 22 of /proc/PID/stat: start time in clock ticks since boot; the boot id tells boots apart.
+        let boot = fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+        let start = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(19))
+            .unwrap_or("");
+        if start.is_empty() {
+            return String::new();
+        }
+        format!("{}:{start}", boot.trim())
+    }
+    #[cfg(target_os = "macos")]
+    {
+        std::process::Command::new("ps")
+            .args(["-o", "lstart=", "-p", &pid.to_string()])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    {
+        let _ = pid;
+        String::new()
+    }
+}
+
 fn parse_owner(text: &str) -> Option<LockOwner> {
+    let mut owner = LockOwner {
+        pid: 0,
+        host: String::new(),
+        since: String::new(),
+        started: String::new(),
+    };
     let mut pid = None;
-    let mut host = None;
-    let mut since = None;
     for line in text.lines() {
         let (key, value) = line.split_once('=')?;
+        let value = value.trim().to_string();
         match key.trim() {
-            "pid" => pid = value.trim().parse().ok(),
-            "host" => host = Some(value.trim().to_string()),
-            "since" => since = Some(value.trim().to_string()),
+            "pid" => pid = value.parse().ok(),
+            "host" => owner.host = value,
+            "since" => owner.since = value,
+            "started" => owner.started = value,
             _ => {}
         }
     }
-    Some(LockOwner {
-        pid: pid?,
-        host: host.unwrap_or_default(),
-        since: since.unwrap_or_default(),
-    })
+    owner.pid = pid?;
+    Some(owner)
 }
 
-/// True when a lock file exists and its process is (or may be) alive.
-pub fn held_by_live_process(path: &Path) -> bool {
-    match ProjectLock::owner(path) {
-        Some(owner) => owner.host != host_name() || process_alive(owner.pid),
-        None => false,
+impl LockOwner {
+    /// True when the owner certainly no longer runs: same computer, and no such process, or a process with
+    /// that id that started at another time (the id was reused, e.g. after a reboot).
+    pub fn is_provably_dead(&self) -> bool {
+        if self.host != host_name() || self.pid == std::process::id() {
+            return false;
+        }
+        if !process_alive(self.pid) {
+            return true;
+        }
+        !self.started.is_empty() && {
+            let now = process_started(self.pid);
+            !now.is_empty() && now != self.started
+        }
     }
 }
 
+/// True when a lock file exists and its process may be alive.
+pub fn held_by_live_process(path: &Path) -> bool {
+    ProjectLock::owner(path).is_some_and(|owner| !owner.is_provably_dead())
+}
+
 impl ProjectLock {
-    /// Takes the lock at `path`, or explains who holds it.
+    /// Takes the lock at `path` (clearing one whose owner is provably dead), or explains who holds it.
     pub fn acquire(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
+        match Self::create(path) {
+            Err(Error::Locked { .. } | Error::StaleLock { .. }) if Self::clear_dead(path)? => {
+                Self::create(path)
+            }
+            other => other,
+        }
+    }
+
+    fn create(path: &Path) -> Result<Self> {
         let since = crate::now()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
+        let pid = std::process::id();
         let content = format!(
-            "pid={}\nhost={}\nsince={since}\n",
-            std::process::id(),
-            host_name()
+            "pid={pid}\nhost={}\nsince={since}\nstarted={}\n",
+            host_name(),
+            process_started(pid)
         );
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(mut file) => {
@@ -90,38 +174,47 @@ impl ProjectLock {
                     path: path.to_path_buf(),
                 })
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let text = fs::read_to_string(path).unwrap_or_default();
-                let Some(owner) = parse_owner(&text) else {
-                    return Err(Error::invalid(
-                        path,
-                        "unreadable lock file; if no other Marginalia uses this project, remove it with `marginalia unlock`",
-                    ));
-                };
-                let here = owner.host == host_name();
-                if owner.pid == std::process::id() && here {
-                    return Err(Error::Locked {
-                        path: path.into(),
-                        pid: owner.pid,
-                        host: owner.host,
-                        since: owner.since,
-                    });
-                }
-                if here && !process_alive(owner.pid) {
-                    Err(Error::StaleLock {
-                        path: path.into(),
-                        pid: owner.pid,
-                        host: owner.host,
-                    })
-                } else {
-                    Err(Error::Locked {
-                        path: path.into(),
-                        pid: owner.pid,
-                        host: owner.host,
-                        since: owner.since,
-                    })
-                }
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Self::refusal(path)),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Why the lock at `path` cannot be taken.
+    fn refusal(path: &Path) -> Error {
+        match Self::owner(path) {
+            Some(owner) if owner.is_provably_dead() => Error::StaleLock {
+                path: path.into(),
+                pid: owner.pid,
+                host: owner.host,
+            },
+            Some(owner) => Error::Locked {
+                path: path.into(),
+                pid: owner.pid,
+                host: owner.host,
+                since: owner.since,
+            },
+            None => Error::invalid(
+                path,
+                "unreadable lock file; if no other Marginalia uses this project, remove it with `marginalia unlock`",
+            ),
+        }
+    }
+
+    /// Removes the lock when its owner is provably dead; true when it was removed.
+    fn clear_dead(path: &Path) -> Result<bool> {
+        let Ok(text) = fs::read_to_string(path) else {
+            return Ok(false);
+        };
+        if !parse_owner(&text).is_some_and(|o| o.is_provably_dead()) {
+            return Ok(false);
+        }
+        // Only remove the very lock we judged (another process may have just replaced it).
+        if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            return Ok(false);
+        }
+        match fs::remove_file(path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
             Err(e) => Err(Error::io(path, e)),
         }
     }
@@ -131,16 +224,13 @@ impl ProjectLock {
         parse_owner(&fs::read_to_string(path).ok()?)
     }
 
-    /// Removes a lock file left behind; refuses while its process is alive on this computer.
+    /// Removes a lock file left behind (`marginalia unlock`); refuses while its owner certainly runs on this
+    /// computer. A lock from another computer is removed: the user says its owner is gone.
     pub fn break_stale(path: &Path) -> Result<bool> {
-        let Some(owner) = Self::owner(path) else {
-            return match fs::remove_file(path) {
-                Ok(()) => Ok(true),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-                Err(e) => Err(Error::io(path, e)),
-            };
-        };
-        if owner.host == host_name() && process_alive(owner.pid) && owner.pid != std::process::id()
+        if let Some(owner) = Self::owner(path)
+            && owner.host == host_name()
+            && owner.pid != std::process::id()
+            && !owner.is_provably_dead()
         {
             return Err(Error::Locked {
                 path: path.into(),
@@ -149,8 +239,11 @@ impl ProjectLock {
                 since: owner.since,
             });
         }
-        fs::remove_file(path).map_err(|e| Error::io(path, e))?;
-        Ok(true)
+        match fs::remove_file(path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(path, e)),
+        }
     }
 }
 
@@ -176,29 +269,57 @@ mod tests {
         ProjectLock::acquire(&path).expect("lock again after release");
     }
 
+    fn write_lock(path: &Path, pid: u32, started: &str) {
+        let text = format!(
+            "pid={pid}\nhost={}\nsince=2026-01-01T00:00:00Z\nstarted={started}\n",
+            host_name()
+        );
+        fs::write(path, text).expect("write");
+    }
+
+    #[cfg(unix)]
     #[test]
-    fn a_dead_process_lock_is_reported_as_stale_and_can_be_broken() {
+    fn a_dead_process_lock_is_cleared_automatically() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("lock");
         // PIDs above the kernel's pid_max never run.
-        fs::write(
-            &path,
-            format!(
-                "pid=4194999\nhost={}\nsince=2026-01-01T00:00:00Z\n",
-                host_name()
-            ),
-        )
-        .expect("write");
-        let err = ProjectLock::acquire(&path).expect_err("stale lock must be reported");
-        if cfg!(target_os = "linux") {
-            assert!(
-                matches!(err, Error::StaleLock { pid: 4_194_999, .. }),
-                "{err}"
-            );
-            assert!(err.to_string().contains("marginalia unlock"));
-        }
-        assert!(path.exists(), "a stale lock is never broken silently");
-        assert!(ProjectLock::break_stale(&path).expect("break"));
-        ProjectLock::acquire(&path).expect("lock after unlock");
+        write_lock(&path, 4_194_999, "");
+        let lock = ProjectLock::acquire(&path).expect("a provably dead owner's lock is cleared");
+        assert_eq!(
+            ProjectLock::owner(&path).map(|o| o.pid),
+            Some(std::process::id())
+        );
+        drop(lock);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_reused_pid_is_recognised_and_unlock_removes_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("lock");
+        // PID 1 is alive, but it did not start at this (made-up) time: the lock's owner is gone.
+        write_lock(&path, 1, "00000000-0000-0000-0000-000000000000:1");
+        assert!(!held_by_live_process(&path));
+        ProjectLock::acquire(&path).expect("reused pid: cleared");
+        // A lock of a live process with an unknown start time is respected, and unlock refuses it.
+        let path = dir.path().join("lock2");
+        write_lock(&path, 1, "");
+        assert!(matches!(
+            ProjectLock::acquire(&path),
+            Err(Error::Locked { pid: 1, .. })
+        ));
+        assert!(ProjectLock::break_stale(&path).is_err());
+    }
+
+    #[test]
+    fn a_lock_from_another_computer_is_never_cleared_automatically() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("lock");
+        fs::write(&path, "pid=12\nhost=another-laptop\nsince=x\n").expect("write");
+        assert!(matches!(
+            ProjectLock::acquire(&path),
+            Err(Error::Locked { .. })
+        ));
+        assert!(ProjectLock::break_stale(&path).expect("unlock"));
     }
 }

@@ -13,6 +13,9 @@
 //! ```
 
 pub mod atomic;
+mod barrier;
+pub mod crash_point;
+mod fingerprint;
 pub mod journal;
 mod load;
 pub mod lock;
@@ -29,10 +32,11 @@ use crate::edit::Touched;
 use crate::error::{Error, Result};
 use crate::ids::{CoderId, DocumentId};
 use crate::model::{AttributeDef, Case, Code, Coder, Coding, Document, DocumentSet, Memo, Project};
-use journal::Transaction;
 
 pub use atomic::write_atomic;
-pub use load::load;
+pub use fingerprint::Fingerprint;
+pub use journal::Transaction;
+pub use load::{load, load_with_fingerprint};
 pub use output::{check_output_path, enclosing_project, write_export};
 
 pub const META_FILE: &str = "marginalia.ron";
@@ -111,11 +115,6 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
             format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
         )
     })
-}
-
-fn stage_ron<T: Serialize>(tx: &mut Transaction, path: &Path, value: &T) -> Result<()> {
-    let text = to_ron(value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    tx.write(path, text.as_bytes())
 }
 
 /// Paths inside a project folder.
@@ -207,81 +206,151 @@ pub fn save_all(layout: &Layout, project: &Project) -> Result<()> {
 
 /// Writes the files an edit touched, as one journaled commit: a crash leaves the old project or the new one.
 pub fn save(layout: &Layout, project: &Project, touched: &[Touched]) -> Result<()> {
-    let touched: BTreeSet<Touched> = touched.iter().copied().collect();
     let mut tx = Transaction::new(&layout.root);
-    for item in &touched {
-        match *item {
-            Touched::Meta => stage_ron(&mut tx, &layout.file(META_FILE), &project.meta())?,
-            Touched::Documents => stage_ron(
-                &mut tx,
-                &layout.file(DOCUMENTS_FILE),
+    stage(
+        layout,
+        project,
+        touched,
+        &mut tx,
+        &mut Fingerprint::default(),
+    )?;
+    tx.commit()
+}
+
+/// Stages the files an edit touched into a transaction (the caller may add more files, e.g. the undo
+/// history, and commits), keeping `fingerprint` up to date with what the files will hold.
+pub fn stage(
+    layout: &Layout,
+    project: &Project,
+    touched: &[Touched],
+    tx: &mut Transaction,
+    fingerprint: &mut Fingerprint,
+) -> Result<()> {
+    let touched: BTreeSet<Touched> = touched.iter().copied().collect();
+    let mut stager = Stager {
+        layout,
+        tx,
+        fingerprint,
+    };
+    for item in touched {
+        stager.item(project, item)?;
+    }
+    Ok(())
+}
+
+/// Stages one project file at a time, recording each in the fingerprint.
+struct Stager<'a> {
+    layout: &'a Layout,
+    tx: &'a mut Transaction,
+    fingerprint: &'a mut Fingerprint,
+}
+
+impl Stager<'_> {
+    fn ron<T: Serialize>(&mut self, path: PathBuf, value: &T) -> Result<()> {
+        let text = to_ron(value).map_err(|error| Error::Serialize {
+            path: path.clone(),
+            error,
+        })?;
+        self.fingerprint
+            .record(&self.layout.root, &path, text.as_bytes());
+        self.tx.write(&path, text.as_bytes())
+    }
+
+    fn remove(&mut self, path: PathBuf) {
+        self.fingerprint.forget(&self.layout.root, &path);
+        self.tx.remove(&path);
+    }
+
+    fn item(&mut self, project: &Project, item: Touched) -> Result<()> {
+        let layout = self.layout;
+        match item {
+            Touched::Meta => self.ron(layout.file(META_FILE), project.meta()),
+            Touched::Documents => self.ron(
+                layout.file(DOCUMENTS_FILE),
                 &DocumentsFile {
                     documents: project.documents().values().cloned().collect(),
                 },
-            )?,
+            ),
             Touched::Source(id) => {
                 let path = layout.source(id);
                 match project.texts().get(&id) {
-                    Some(text) if !path.exists() => tx.write(&path, text.as_bytes())?,
+                    Some(text) if !path.exists() => self.tx.create(&path, text.as_bytes())?,
                     Some(_) => {}
-                    None => tx.remove(&path),
+                    None => self.tx.remove(&path),
                 }
+                Ok(())
             }
-            Touched::Codebook => stage_ron(
-                &mut tx,
-                &layout.file(CODEBOOK_FILE),
+            Touched::Codebook => self.ron(
+                layout.file(CODEBOOK_FILE),
                 &CodebookFile {
                     codes: project.codes().values().cloned().collect(),
                 },
-            )?,
-            Touched::Codings(coder) => {
-                let path = layout.codings(coder);
-                match project.coders().get(&coder) {
-                    Some(c) => {
-                        let mut codings: Vec<Coding> = project
-                            .codings()
-                            .values()
-                            .filter(|k| k.coder == coder)
-                            .cloned()
-                            .collect();
-                        codings.sort_by_key(|k| (k.document, k.range.start, k.range.end, k.id));
-                        stage_ron(
-                            &mut tx,
-                            &path,
-                            &CodingsFile {
-                                coder: c.clone(),
-                                codings,
-                            },
-                        )?
-                    }
-                    None => tx.remove(&path),
-                }
-            }
-            Touched::Memos => stage_ron(
-                &mut tx,
-                &layout.file(MEMOS_FILE),
+            ),
+            Touched::Codings(coder) => self.codings(project, coder),
+            Touched::Memos => self.ron(
+                layout.file(MEMOS_FILE),
                 &MemosFile {
                     memos: project.memos().values().cloned().collect(),
                 },
-            )?,
-            Touched::Cases => stage_ron(
-                &mut tx,
-                &layout.file(CASES_FILE),
+            ),
+            Touched::Cases => self.ron(
+                layout.file(CASES_FILE),
                 &CasesFile {
                     attributes: project.attributes().values().cloned().collect(),
                     cases: project.cases().values().cloned().collect(),
                 },
-            )?,
-            Touched::Sets => stage_ron(
-                &mut tx,
-                &layout.file(SETS_FILE),
+            ),
+            Touched::Sets => self.ron(
+                layout.file(SETS_FILE),
                 &SetsFile {
                     sets: project.sets().values().cloned().collect(),
                 },
-            )?,
+            ),
         }
     }
-    tx.commit()
+
+    /// One coder's file: the coder and their codings, sorted by place (git merges coders without conflicts).
+    fn codings(&mut self, project: &Project, coder: CoderId) -> Result<()> {
+        let path = self.layout.codings(coder);
+        let Some(c) = project.coders().get(&coder) else {
+            self.remove(path);
+            return Ok(());
+        };
+        let mut codings: Vec<Coding> = project
+            .codings()
+            .values()
+            .filter(|k| k.coder == coder)
+            .cloned()
+            .collect();
+        codings.sort_by_key(|k| (k.document, k.range.start, k.range.end, k.id));
+        self.ron(
+            path,
+            &CodingsFile {
+                coder: c.clone(),
+                codings,
+            },
+        )
+    }
+}
+
+/// Removes texts in `sources/` that no document refers to: a save that a crash cut short before its commit
+/// leaves them (they were written before the journal). Only a writer holding the lock may call this.
+pub fn remove_orphan_sources(layout: &Layout, project: &Project) {
+    let Ok(entries) = fs::read_dir(layout.root.join(SOURCES_DIR)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let orphan = path.extension().is_some_and(|x| x == "txt")
+            && path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse::<DocumentId>().ok())
+                .is_some_and(|id| !project.documents().contains_key(&id));
+        if orphan {
+            let _ = fs::remove_file(&path);
+        }
+    }
 }
 
 /// Finishes an interrupted save when no live process holds the project (readers must not race a writer).
