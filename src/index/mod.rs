@@ -1,5 +1,10 @@
 //! The tantivy search index: one index document per speaker turn or paragraph, kept in `.index/` as derived
 //! data and brought up to date with the project (missing, stale or old-schema indexes are rebuilt).
+//!
+//! One protocol for every process (CLI and workbench): the manifest of what is indexed travels as the payload
+//! of each tantivy commit, so a kill can never leave documents indexed twice; an index is (re)created only
+//! under a build lock, in a staging folder swapped in by rename, so a reader never deletes an index someone
+//! else is building; a process that cannot write (another one is) searches an in-memory index instead.
 
 pub mod analyzer;
 
@@ -19,7 +24,8 @@ use crate::offsets::OffsetMap;
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 2;
-const MANIFEST: &str = "marginalia-index.ron";
+/// The lock a process holds while it (re)creates the index folder (in the git-ignored state folder).
+const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// The fields of the index.
@@ -165,37 +171,14 @@ impl SearchIndex {
     /// Opens the index in `dir`, or creates it afresh when it is missing, unreadable or of another version.
     pub fn open_or_create(dir: &Path, language: Language) -> Result<Self> {
         let (schema, fields) = schema();
-        let manifest_path = dir.join(MANIFEST);
-        let manifest: Option<Manifest> = std::fs::read_to_string(&manifest_path)
+        let existing = Index::open_in_dir(dir)
             .ok()
-            .and_then(|t| ron::from_str(&t).ok());
-        let usable = manifest
-            .as_ref()
-            .is_some_and(|m| m.schema_version == SCHEMA_VERSION && m.language == language);
-        let opened = if usable {
-            Index::open_in_dir(dir)
-                .ok()
-                .filter(|i| i.schema() == schema)
-        } else {
-            None
-        };
-        let (index, manifest) = match (opened, manifest) {
-            (Some(index), Some(manifest)) => (index, manifest),
-            _ => {
-                if dir.exists() {
-                    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                }
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                let index = Index::create_in_dir(dir, schema)?;
-                (
-                    index,
-                    Manifest {
-                        schema_version: SCHEMA_VERSION,
-                        language,
-                        documents: BTreeMap::new(),
-                    },
-                )
-            }
+            .filter(|i| i.schema() == schema)
+            .and_then(|i| read_manifest(&i).map(|m| (i, m)))
+            .filter(|(_, m)| m.schema_version == SCHEMA_VERSION && m.language == language);
+        let (index, manifest) = match existing {
+            Some(found) => found,
+            None => create_fresh(dir, schema, language)?,
         };
         register(&index, language);
         let reader = reader(&index)?;
@@ -212,15 +195,32 @@ impl SearchIndex {
     /// Opens the project's index and brings it up to date. When another process holds the index writer, an
     /// in-memory index is built instead, so reading never waits or fails.
     pub fn for_project(dir: &Path, project: &Project) -> Result<Self> {
-        let mut index = Self::open_or_create(dir, project.meta().language)?;
-        match index.sync(project) {
-            Ok(_) => Ok(index),
+        let mut attempt = 0;
+        loop {
+            match Self::open_synced(dir, project) {
+                // Another process committed between our reading the index's file list and opening a file
+                // (its commit removed files of the previous one): read the new list.
+                Err(Error::Index(e)) if vanished(&e) && attempt < 5 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_synced(dir: &Path, project: &Project) -> Result<Self> {
+        let synced = Self::open_or_create(dir, project.meta().language).and_then(|mut index| {
+            index.sync(project)?;
+            Ok(index)
+        });
+        match synced {
             Err(Error::IndexBusy { .. }) => {
                 let mut memory = Self::in_memory(project.meta().language)?;
                 memory.sync(project)?;
                 Ok(memory)
             }
-            Err(other) => Err(other),
+            other => other,
         }
     }
 
@@ -247,6 +247,14 @@ impl SearchIndex {
         if wanted == self.manifest.documents {
             return Ok(0);
         }
+        let writer = self.writer()?;
+        // Holding the writer, take the manifest of the latest commit: another process may have synced since.
+        if let Some(latest) = read_manifest(&self.index) {
+            self.manifest = latest;
+            if wanted == self.manifest.documents {
+                return Ok(0);
+            }
+        }
         let stale: Vec<DocumentId> = self
             .manifest
             .documents
@@ -259,43 +267,38 @@ impl SearchIndex {
             .values()
             .filter(|d| self.manifest.documents.get(&d.id) != wanted.get(&d.id))
             .collect();
-        let writer = self.writer()?;
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
         for doc in &fresh {
             self.add_document(&writer, project, doc)?;
         }
-        self.commit(writer)?;
+        let count = fresh.len();
         self.manifest.documents = wanted;
-        self.write_manifest()?;
-        Ok(fresh.len())
+        self.commit(writer)?;
+        Ok(count)
     }
 
     /// Drops everything and indexes the project again.
     pub fn rebuild(&mut self, project: &Project) -> Result<usize> {
         let writer = self.writer()?;
         writer.delete_all_documents()?;
-        self.commit(writer)?;
         self.manifest.documents.clear();
-        self.write_manifest()?;
+        self.commit(writer)?;
         self.sync(project)
     }
 
+    /// Commits with the manifest as the commit's payload: the index and the record of what it holds change
+    /// together or not at all.
     fn commit(&mut self, mut writer: IndexWriter) -> Result<()> {
-        writer.commit()?;
+        let payload = manifest_text(&self.manifest)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
         // Segment merges are an optimisation: dropping the writer stops them rather than making the caller wait.
         drop(writer);
         self.reader.reload()?;
         Ok(())
-    }
-
-    fn write_manifest(&self) -> Result<()> {
-        let Some(dir) = &self.dir else { return Ok(()) };
-        let path = dir.join(MANIFEST);
-        let text =
-            ron::to_string(&self.manifest).map_err(|e| Error::invalid(&path, e.to_string()))?;
-        crate::store::write_atomic(&path, text.as_bytes())
     }
 
     fn add_document(&self, writer: &IndexWriter, project: &Project, doc: &Document) -> Result<()> {
@@ -342,6 +345,74 @@ impl SearchIndex {
     pub fn unit_count(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
+}
+
+/// True when tantivy could not open a file that its file list named (removed by another process's commit).
+fn vanished(error: &tantivy::TantivyError) -> bool {
+    use tantivy::directory::error::OpenReadError;
+    match error {
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(_)) => true,
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, .. }) => {
+            io_error.kind() == std::io::ErrorKind::NotFound
+        }
+        _ => false,
+    }
+}
+
+fn manifest_text(manifest: &Manifest) -> Result<String> {
+    ron::to_string(manifest).map_err(|error| Error::Serialize {
+        path: "index manifest".into(),
+        error,
+    })
+}
+
+/// The manifest stored with the index's latest commit.
+fn read_manifest(index: &Index) -> Option<Manifest> {
+    let payload = index.load_metas().ok()?.payload?;
+    ron::from_str(&payload).ok()
+}
+
+/// Creates an empty index in `dir` (replacing what is there) under the build lock: built in a staging folder,
+/// then swapped in by rename. When another process holds the lock, the index is busy.
+fn create_fresh(dir: &Path, schema: Schema, language: Language) -> Result<(Index, Manifest)> {
+    let root = dir.parent().unwrap_or(Path::new("."));
+    let state = root.join(crate::store::STATE_DIR);
+    std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
+    let _lock =
+        crate::store::lock::ProjectLock::acquire(&state.join(BUILD_LOCK)).map_err(|e| match e {
+            Error::Locked { .. } | Error::StaleLock { .. } => Error::IndexBusy {
+                path: dir.to_path_buf(),
+            },
+            other => other,
+        })?;
+    let pid = std::process::id();
+    let staging = state.join(format!("index-building-{pid}"));
+    let old = state.join(format!("index-old-{pid}"));
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
+        }
+    }
+    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        language,
+        documents: BTreeMap::new(),
+    };
+    {
+        let index = Index::create_in_dir(&staging, schema)?;
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&manifest_text(&manifest)?);
+        prepared.commit()?;
+    }
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))?;
+    // Readers that still have the old files open keep reading them; the folder goes.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok((Index::open_in_dir(dir)?, manifest))
 }
 
 /// The terms a speaker is found by: the whole lower-cased label and each word of it.
