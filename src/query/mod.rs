@@ -14,7 +14,7 @@ use tantivy::query::{
     TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Term};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -94,9 +94,10 @@ pub fn search(
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
     let highlighter = Highlighter::new(&expr, project.meta().language);
+    let columns = index.unit_columns(&searcher)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let Some(located) = locate(&searcher, address)? else {
+        let Some(located) = locate(&columns, address) else {
             continue;
         };
         if let Some(hit) = make_hit(project, &located, score, &highlighter) {
@@ -119,25 +120,17 @@ struct Located {
     bytes: std::ops::Range<usize>,
 }
 
-fn locate(searcher: &Searcher, address: DocAddress) -> Result<Option<Located>> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let fast = segment.fast_fields();
-    let read = |name: &str| -> Result<Option<u64>> { Ok(fast.u64(name)?.first(address.doc_id)) };
-    let (Some(hi), Some(lo), Some(start), Some(end), Some(byte_start), Some(byte_end)) = (
-        read("doc_hi")?,
-        read("doc_lo")?,
-        read("start")?,
-        read("end")?,
-        read("byte_start")?,
-        read("byte_end")?,
-    ) else {
-        return Ok(None);
-    };
-    Ok(Some(Located {
-        document: DocumentId(Uuid::from_u64_pair(hi, lo)),
-        passage: CharRange::new(start as usize, end as usize),
-        bytes: byte_start as usize..byte_end as usize,
-    }))
+fn locate(columns: &[crate::index::UnitColumns], address: DocAddress) -> Option<Located> {
+    let c = columns.get(address.segment_ord as usize)?;
+    let doc = address.doc_id;
+    Some(Located {
+        document: DocumentId(Uuid::from_u64_pair(
+            c.doc_hi.first(doc)?,
+            c.doc_lo.first(doc)?,
+        )),
+        passage: CharRange::new(c.start.first(doc)? as usize, c.end.first(doc)? as usize),
+        bytes: c.byte_start.first(doc)? as usize..c.byte_end.first(doc)? as usize,
+    })
 }
 
 fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlighter) -> Option<Hit> {
