@@ -750,3 +750,194 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn docs_rename_set_kind_and_remove_with_undo() {
+    let (_tmp, d) = project();
+    ok(&["codes", &d, "add", "Barriers"]);
+    let coded = json(&[
+        "code",
+        &d,
+        "--doc",
+        "rektor_furulund",
+        "--code",
+        "Barriers",
+        "--match",
+        "Budsjettet ble kuttet med to millioner",
+        "--json",
+    ]);
+    let on_coding = format!("coding:{}", coded["coding"].as_str().expect("id"));
+    ok(&[
+        "code",
+        &d,
+        "--doc",
+        "rektor_furulund",
+        "--code",
+        "Barriers",
+        "--range",
+        "0..10",
+    ]);
+    ok(&[
+        "code",
+        &d,
+        "--doc",
+        "laerar_vikoy",
+        "--code",
+        "Barriers",
+        "--range",
+        "0..10",
+    ]);
+    ok(&[
+        "memos", &d, "add", "--on", &on_coding, "--title", "Kutt", "--text", "Tydelig.",
+    ]);
+    ok(&[
+        "memos",
+        &d,
+        "add",
+        "--on",
+        "doc:rektor_furulund",
+        "--title",
+        "Om",
+        "--text",
+        "Rik.",
+    ]);
+    ok(&[
+        "memos",
+        &d,
+        "add",
+        "--title",
+        "Plan",
+        "--text",
+        "Analyseplan.",
+    ]);
+    ok(&["sets", &d, "add", "Rektorer", "rektor_furulund"]);
+
+    let renamed = ok(&["docs", &d, "rename", "rektor_furulund", "Rektor Furulund"]);
+    assert!(
+        renamed.contains("Done: rename document 'rektor_furulund' to 'Rektor Furulund'"),
+        "{renamed}"
+    );
+    ok(&["docs", &d, "set-kind", "Rektor Furulund", "observation"]);
+    let listed = json(&["docs", &d, "list", "--json"]);
+    assert_eq!(
+        listed,
+        json(&["docs", &d, "--json"]),
+        "`docs DIR` and `docs DIR list` agree"
+    );
+    let doc = |docs: &Value, name: &str| {
+        docs.as_array()
+            .expect("array")
+            .iter()
+            .find(|x| x["name"] == name)
+            .cloned()
+    };
+    assert_eq!(
+        doc(&listed, "Rektor Furulund").expect("renamed")["kind"],
+        "observation"
+    );
+    assert!(
+        fails(&["docs", &d, "set-kind", "Rektor Furulund", "poem"]).contains("unknown kind 'poem'")
+    );
+    assert!(fails(&["docs", &d, "remove", "nope"]).contains("no document named 'nope'"));
+
+    // Removing takes the codings, the memos on the document and its codings, and its memberships.
+    let removed = ok(&["docs", &d, "remove", "Rektor Furulund"]);
+    assert!(
+        removed.contains("remove document 'Rektor Furulund', with 2 coding(s) and 2 memo(s)"),
+        "{removed}"
+    );
+    assert!(doc(&json(&["docs", &d, "--json"]), "Rektor Furulund").is_none());
+    let count = |args: &[&str]| json(args).as_array().expect("array").len();
+    assert_eq!(count(&["excerpts", &d, "--json"]), 1);
+    assert_eq!(count(&["memos", &d, "list", "--json"]), 1);
+    assert_eq!(json(&["stats", &d, "--json"])["documents"], 2);
+    let furulund = |cases: &Value| {
+        cases["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .find(|c| c["name"] == "Furulund skole")
+            .map(|c| c["documents"].as_array().expect("docs").len())
+    };
+    assert_eq!(furulund(&json(&["cases", &d, "list", "--json"])), Some(0));
+    assert!(ok(&["sets", &d, "list"]).contains("0 docs"));
+
+    // One undo brings all of it back.
+    assert!(ok(&["undo", &d]).contains("Undid: remove document 'Rektor Furulund'"));
+    assert_eq!(count(&["excerpts", &d, "--json"]), 3);
+    assert_eq!(count(&["memos", &d, "list", "--json"]), 3);
+    assert_eq!(furulund(&json(&["cases", &d, "list", "--json"])), Some(1));
+    let shown = json(&["show", &d, "Rektor Furulund", "--json"]);
+    assert!(
+        shown["text"]
+            .as_str()
+            .expect("text")
+            .contains("Budsjettet ble kuttet")
+    );
+    assert!(ok(&["docs", &d]).contains("Rektor Furulund"));
+    assert_eq!(json(&["search", &d, "budsjettet", "--json"])["total"], 1);
+}
+
+#[test]
+fn exports_never_write_inside_a_project_folder() {
+    let (tmp, d) = project();
+    ok(&["codes", &d, "add", "Barriers"]);
+    ok(&[
+        "code",
+        &d,
+        "--doc",
+        "rektor_furulund",
+        "--code",
+        "Barriers",
+        "--range",
+        "0..10",
+    ]);
+    let codebook = Path::new(&d).join("codebook.ron");
+    let before = std::fs::read(&codebook).expect("read");
+    let target = codebook.to_str().expect("path");
+    let refused: [&[&str]; 11] = [
+        &["export-qdpx", &d, "-o", target],
+        &["export-qdc", &d, "-o", target],
+        &["export-codebook", &d, "--format", "md", "-o", target],
+        &["export-table", &d, "-o", target],
+        &["excerpts", &d, "--format", "md", "-o", target],
+        &["matrix", &d, "--format", "csv", "-o", target],
+        &["cooccurrence", &d, "--format", "csv", "-o", target],
+        &["query", &d, "Barriers", "--format", "csv", "-o", target],
+        &["words", &d, "--format", "csv", "-o", target],
+        &[
+            "words", &d, "--kwic", "ressurs", "--format", "csv", "-o", target,
+        ],
+        &["codes", &d, "export", target],
+    ];
+    for args in refused {
+        let err = fails(args);
+        assert!(
+            err.lines().count() == 1
+                && err.contains(target)
+                && err.contains("inside the project folder"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&codebook).expect("read"),
+            before,
+            "{args:?} left codebook.ron alone"
+        );
+    }
+    // A new file in a new sub-folder of the project is refused too, and nothing is created.
+    let sub = Path::new(&d).join("exports/report.docx");
+    fails(&[
+        "excerpts",
+        &d,
+        "--format",
+        "docx",
+        "-o",
+        sub.to_str().expect("path"),
+    ]);
+    assert!(!sub.exists() && !sub.parent().expect("folder").exists());
+    // The project still opens, and the same export outside the folder works.
+    assert_eq!(json(&["stats", &d, "--json"])["codes"], 1);
+    let outside = tmp.path().join("studie.qdpx");
+    ok(&["export-qdpx", &d, "-o", outside.to_str().expect("path")]);
+    assert!(outside.is_file());
+}

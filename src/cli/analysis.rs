@@ -7,7 +7,9 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use marginalia::Workspace;
 use marginalia::analysis::coding_query::parse_query;
+use marginalia::analysis::cooccurrence::Cooccurrence;
 use marginalia::analysis::cooccurrence::{CooccurrenceSpec, Proximity, cooccurrence};
+use marginalia::analysis::matrix::Matrix;
 use marginalia::analysis::matrix::{Columns, MatrixSpec, RowMode, Value, matrix};
 use marginalia::analysis::words::{Selection, StopList, WordOptions, kwic, kwic_table};
 use marginalia::analysis::{
@@ -18,7 +20,7 @@ use marginalia::index::SearchIndex;
 use marginalia::model::Project;
 
 use super::output::{print_excerpts, print_json, shorten};
-use super::{find_case, find_code, find_coder, find_doc, ids};
+use super::resolve::{find_case, find_code, find_coder, find_doc, ids};
 
 /// How a result is shown or saved.
 #[derive(Debug, Args)]
@@ -258,34 +260,7 @@ pub fn run_matrix(args: MatrixArgs) -> Result<()> {
     };
     let m = matrix(p, &spec)?;
     if let Some(cell) = &args.cell {
-        let total = |s: &str| s.trim().eq_ignore_ascii_case("total");
-        let (r, c) = split_pair(
-            cell,
-            |s| total(s) || m.find_row(s).is_some(),
-            |s| total(s) || m.find_column(s).is_some(),
-        )
-        .ok_or_else(|| {
-            anyhow!("--cell '{cell}': give ROW,COL as a row (code path or number) and a column (label or number)")
-        })?;
-        let row = if total(r) { None } else { m.find_row(r) };
-        let col = if total(c) { None } else { m.find_column(c) };
-        let excerpts = m.cell_excerpts(p, row, col);
-        if !args.output.json {
-            let row_label = row.map_or("Total", |r| m.rows[r].label.as_str());
-            let col_label = col.map_or("Total", |c| m.columns[c].label.as_str());
-            let codings = m.cell_codings(row, col).len();
-            let behind = if spec.value == Value::Codings {
-                String::new()
-            } else {
-                format!(" ({codings} codings)")
-            };
-            println!(
-                "{row_label} × {col_label}: {} {}{behind}",
-                fmt_value(m.value(row, col)),
-                spec.value.label(),
-            );
-        }
-        return print_excerpts(&excerpts, args.output.json);
+        return print_cell(p, &m, spec.value, cell, args.output.json);
     }
     let table = m.to_table();
     if export(&table, &args.output)? {
@@ -296,6 +271,38 @@ pub fn run_matrix(args: MatrixArgs) -> Result<()> {
     }
     print!("{}", table.to_text());
     Ok(())
+}
+
+/// `--cell ROW,COL`: the cell's value and the excerpts behind it.
+fn print_cell(p: &Project, m: &Matrix, value: Value, cell: &str, json: bool) -> Result<()> {
+    let total = |s: &str| s.trim().eq_ignore_ascii_case("total");
+    let (r, c) = split_pair(
+        cell,
+        |s| total(s) || m.find_row(s).is_some(),
+        |s| total(s) || m.find_column(s).is_some(),
+    )
+    .ok_or_else(|| {
+        anyhow!("--cell '{cell}': give ROW,COL as a row (code path or number) and a column (label or number)")
+    })?;
+    let row = if total(r) { None } else { m.find_row(r) };
+    let col = if total(c) { None } else { m.find_column(c) };
+    let excerpts = m.cell_excerpts(p, row, col);
+    if !json {
+        let row_label = row.map_or("Total", |r| m.rows[r].label.as_str());
+        let col_label = col.map_or("Total", |c| m.columns[c].label.as_str());
+        let codings = m.cell_codings(row, col).len();
+        let behind = if value == Value::Codings {
+            String::new()
+        } else {
+            format!(" ({codings} codings)")
+        };
+        println!(
+            "{row_label} × {col_label}: {} {}{behind}",
+            fmt_value(m.value(row, col)),
+            value.label(),
+        );
+    }
+    print_excerpts(&excerpts, json)
 }
 
 fn fmt_value(x: f64) -> String {
@@ -323,52 +330,7 @@ pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
     };
     let table_data = cooccurrence(p, &spec)?;
     if let Some(pair) = &args.pair {
-        let (a, b) = split_pair(
-            pair,
-            |s| table_data.find_code(s).is_some(),
-            |s| table_data.find_code(s).is_some(),
-        )
-        .ok_or_else(|| anyhow!("--pair '{pair}': give A,B as two codes of the table"))?;
-        let (Some(a), Some(b)) = (table_data.find_code(a), table_data.find_code(b)) else {
-            bail!("--pair '{pair}': give A,B as two codes of the table");
-        };
-        let passages = table_data.cell_passages(a, b);
-        if args.output.json {
-            return print_json(&serde_json::json!({
-                "a": table_data.codes[a].label,
-                "b": table_data.codes[b].label,
-                "count": table_data.counts[a][b],
-                "value": table_data.values[a][b],
-                "passages": passages,
-                "excerpts": table_data.cell_excerpts(p, a, b),
-            }));
-        }
-        println!(
-            "{} × {}: {} passages{}",
-            table_data.codes[a].label,
-            table_data.codes[b].label,
-            table_data.counts[a][b],
-            if spec.jaccard {
-                format!(" (Jaccard {:.3})", table_data.values[a][b])
-            } else {
-                String::new()
-            }
-        );
-        for passage in &passages {
-            let name = p
-                .documents()
-                .get(&passage.document)
-                .map_or("?", |d| d.name.as_str());
-            let text =
-                marginalia::offsets::slice(p.text(passage.document), passage.range).unwrap_or("");
-            println!(
-                "\n{name} {}: \"{}\"\n    {} pair(s) of codings",
-                passage.range,
-                shorten(text.trim(), 200),
-                passage.pairs.len()
-            );
-        }
-        return Ok(());
+        return print_pair(p, &table_data, spec.jaccard, pair, args.output.json);
     }
     let table = table_data.to_table();
     if export(&table, &args.output)? {
@@ -378,6 +340,62 @@ pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
         return print_json(&table_data);
     }
     print!("{}", table.to_text());
+    Ok(())
+}
+
+/// `--pair A,B`: the passages where both codes occur.
+fn print_pair(
+    p: &Project,
+    table_data: &Cooccurrence,
+    jaccard: bool,
+    pair: &str,
+    json: bool,
+) -> Result<()> {
+    let (a, b) = split_pair(
+        pair,
+        |s| table_data.find_code(s).is_some(),
+        |s| table_data.find_code(s).is_some(),
+    )
+    .ok_or_else(|| anyhow!("--pair '{pair}': give A,B as two codes of the table"))?;
+    let (Some(a), Some(b)) = (table_data.find_code(a), table_data.find_code(b)) else {
+        bail!("--pair '{pair}': give A,B as two codes of the table");
+    };
+    let passages = table_data.cell_passages(a, b);
+    if json {
+        return print_json(&serde_json::json!({
+            "a": table_data.codes[a].label,
+            "b": table_data.codes[b].label,
+            "count": table_data.counts[a][b],
+            "value": table_data.values[a][b],
+            "passages": passages,
+            "excerpts": table_data.cell_excerpts(p, a, b),
+        }));
+    }
+    println!(
+        "{} × {}: {} passages{}",
+        table_data.codes[a].label,
+        table_data.codes[b].label,
+        table_data.counts[a][b],
+        if jaccard {
+            format!(" (Jaccard {:.3})", table_data.values[a][b])
+        } else {
+            String::new()
+        }
+    );
+    for passage in &passages {
+        let name = p
+            .documents()
+            .get(&passage.document)
+            .map_or("?", |d| d.name.as_str());
+        let text =
+            marginalia::offsets::slice(p.text(passage.document), passage.range).unwrap_or("");
+        println!(
+            "\n{name} {}: \"{}\"\n    {} pair(s) of codings",
+            passage.range,
+            shorten(text.trim(), 200),
+            passage.pairs.len()
+        );
+    }
     Ok(())
 }
 
@@ -453,28 +471,7 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
         scope: scope(p, &args.scope)?,
     };
     if let Some(word) = &args.kwic {
-        let lines = kwic(p, &selection, word, args.stemmed, args.width)?;
-        let table = kwic_table(&lines);
-        if export(&table, &args.output)? {
-            return Ok(());
-        }
-        if args.output.json {
-            return print_json(&lines);
-        }
-        let left_width = lines
-            .iter()
-            .map(|l| marginalia::offsets::char_len(&l.left))
-            .max()
-            .unwrap_or(0);
-        for line in &lines {
-            let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
-            println!(
-                "{pad}{} [{}] {}    ({}, {})",
-                line.left, line.keyword, line.right, line.document_name, line.range.start
-            );
-        }
-        println!("\n{} occurrences", lines.len());
-        return Ok(());
+        return print_kwic(p, &selection, word, &args);
     }
     let mut stopwords = if args.no_default_stopwords {
         StopList::default()
@@ -505,5 +502,31 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
         freq.distinct,
         if args.stemmed { " stems" } else { "" }
     );
+    Ok(())
+}
+
+/// `words --kwic WORD`: every occurrence with its context.
+fn print_kwic(p: &Project, selection: &Selection, word: &str, args: &WordsArgs) -> Result<()> {
+    let lines = kwic(p, selection, word, args.stemmed, args.width)?;
+    let table = kwic_table(&lines);
+    if export(&table, &args.output)? {
+        return Ok(());
+    }
+    if args.output.json {
+        return print_json(&lines);
+    }
+    let left_width = lines
+        .iter()
+        .map(|l| marginalia::offsets::char_len(&l.left))
+        .max()
+        .unwrap_or(0);
+    for line in &lines {
+        let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
+        println!(
+            "{pad}{} [{}] {}    ({}, {})",
+            line.left, line.keyword, line.right, line.document_name, line.range.start
+        );
+    }
+    println!("\n{} occurrences", lines.len());
     Ok(())
 }
