@@ -174,28 +174,23 @@ fn codebook_with_codings(d: &str) {
     ]);
     ok(&["codes", d, "add", "Organisation/Meeting arenas"]);
     ok(&["codes", d, "add", "Organisation/Møtearenaer"]);
-    let coded = json(&[
-        "code",
-        d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Budget cuts",
-        "--match",
-        "Budsjettet ble kuttet med to millioner",
-        "--json",
-    ]);
+    let coded = code(d, "rektor_furulund", "Budget cuts", "--match", BUDGET);
     assert_eq!(coded["code"], "Barriers/Resource shortage/Budget cuts");
-    ok(&[
-        "code",
+    let arenas = "Ressursteamet møtes annenhver tirsdag";
+    code(
         d,
-        "--doc",
         "rektor_furulund",
-        "--code",
         "Organisation/Møtearenaer",
         "--match",
-        "Ressursteamet møtes annenhver tirsdag",
-    ]);
+        arenas,
+    );
+}
+
+const BUDGET: &str = "Budsjettet ble kuttet med to millioner";
+
+/// Codes a passage (`how` is `--match` or `--range`); returns what `code --json` prints.
+fn code(d: &str, doc: &str, code: &str, how: &str, what: &str) -> Value {
+    json(&["code", d, "--doc", doc, "--code", code, how, what, "--json"])
 }
 
 fn excerpt_count(d: &str) -> usize {
@@ -384,16 +379,14 @@ fn search_stems_norwegian_and_filters() {
     assert_eq!(hits("ressurs attr:group=control")["total"], 1);
     assert_eq!(hits("ressurs kind:observation")["total"], 1);
     ok(&["codes", &d, "add", "Barriers/Resource shortage"]);
-    ok(&[
-        "code",
+    let shortage = "vi har for lite ressurser";
+    code(
         &d,
-        "--doc",
         "rektor_furulund",
-        "--code",
         "Resource shortage",
         "--match",
-        "vi har for lite ressurser",
-    ]);
+        shortage,
+    );
     let coded = hits("code:Barriers");
     assert_eq!(coded["total"], 1, "code: filter covers sub-codes");
     assert_eq!(coded["hits"][0]["speaker"], "Rektor");
@@ -743,38 +736,10 @@ fn copy_dir(from: &Path, to: &Path) {
 /// project memo, and `rektor_furulund` in the set Rektorer.
 fn documents_with_codings_and_memos(d: &str) {
     ok(&["codes", d, "add", "Barriers"]);
-    let coded = json(&[
-        "code",
-        d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Barriers",
-        "--match",
-        "Budsjettet ble kuttet med to millioner",
-        "--json",
-    ]);
+    let coded = code(d, "rektor_furulund", "Barriers", "--match", BUDGET);
     let on_coding = format!("coding:{}", coded["coding"].as_str().expect("id"));
-    ok(&[
-        "code",
-        d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Barriers",
-        "--range",
-        "0..10",
-    ]);
-    ok(&[
-        "code",
-        d,
-        "--doc",
-        "laerar_vikoy",
-        "--code",
-        "Barriers",
-        "--range",
-        "0..10",
-    ]);
+    code(d, "rektor_furulund", "Barriers", "--range", "0..10");
+    code(d, "laerar_vikoy", "Barriers", "--range", "0..10");
     ok(&[
         "memos", d, "add", "--on", &on_coding, "--title", "Kutt", "--text", "Tydelig.",
     ]);
@@ -868,11 +833,9 @@ fn docs_remove_takes_codings_memos_and_memberships_and_undo_restores_them() {
     assert_eq!(count(&["memos", &d, "list", "--json"]), 3);
     assert_eq!(furulund(&json(&["cases", &d, "list", "--json"])), Some(1));
     let shown = json(&["show", &d, "Rektor Furulund", "--json"]);
-    assert!(
-        shown["text"]
-            .as_str()
-            .expect("text")
-            .contains("Budsjettet ble kuttet")
+    assert_eq!(
+        shown["text"].as_str().map(|t| t.contains(BUDGET)),
+        Some(true)
     );
     assert!(ok(&["docs", &d]).contains("Rektor Furulund"));
     assert_eq!(json(&["search", &d, "budsjettet", "--json"])["total"], 1);
@@ -882,16 +845,7 @@ fn docs_remove_takes_codings_memos_and_memberships_and_undo_restores_them() {
 fn exports_never_write_inside_a_project_folder() {
     let (tmp, d) = project();
     ok(&["codes", &d, "add", "Barriers"]);
-    ok(&[
-        "code",
-        &d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Barriers",
-        "--range",
-        "0..10",
-    ]);
+    code(&d, "rektor_furulund", "Barriers", "--range", "0..10");
     let codebook = Path::new(&d).join("codebook.ron");
     let before = std::fs::read(&codebook).expect("read");
     let target = codebook.to_str().expect("path");

@@ -209,7 +209,7 @@ fn small_codes_and_codings(project: &Project) {
         "Det som hindrer arbeidet."
     );
     assert_eq!(
-        coded_texts(&project),
+        coded_texts(project),
         vec![
             ("Barrierer".to_string(), "vikarene kommer sent".to_string()),
             (

@@ -222,6 +222,23 @@ fn export(table: &Table, output: &Output) -> Result<bool> {
     Ok(true)
 }
 
+/// Writes the table with -o, prints `data` as JSON with --json, or else prints for people with `text`.
+fn show_table<T: serde::Serialize + ?Sized>(
+    table: &Table,
+    output: &Output,
+    data: &T,
+    text: impl FnOnce(),
+) -> Result<()> {
+    if export(table, output)? {
+        return Ok(());
+    }
+    if output.json {
+        return print_json(data);
+    }
+    text();
+    Ok(())
+}
+
 /// Splits `A,B` where both parts must be recognised (labels may themselves contain commas).
 fn split_pair(
     text: &str,
@@ -263,14 +280,7 @@ pub fn run_matrix(args: MatrixArgs) -> Result<()> {
         return print_cell(p, &m, spec.value, cell, args.output.json);
     }
     let table = m.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&m);
-    }
-    print!("{}", table.to_text());
-    Ok(())
+    show_table(&table, &args.output, &m, || print!("{}", table.to_text()))
 }
 
 /// `--cell ROW,COL`: the cell's value and the excerpts behind it.
@@ -333,14 +343,9 @@ pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
         return print_pair(p, &table_data, spec.jaccard, pair, args.output.json);
     }
     let table = table_data.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&table_data);
-    }
-    print!("{}", table.to_text());
-    Ok(())
+    show_table(&table, &args.output, &table_data, || {
+        print!("{}", table.to_text())
+    })
 }
 
 /// `--pair A,B`: the passages where both codes occur.
@@ -432,34 +437,28 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
         println!("Saved: {label}");
         return Ok(());
     }
-    let table = result.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&result);
-    }
-    for passage in &result.passages {
-        let speaker = passage
-            .speaker
-            .as_deref()
-            .map(|s| format!("{s}, "))
-            .unwrap_or_default();
+    show_table(&result.to_table(), &args.output, &result, || {
+        for passage in &result.passages {
+            let speaker = passage
+                .speaker
+                .as_deref()
+                .map(|s| format!("{s}, "))
+                .unwrap_or_default();
+            println!(
+                "\n\"{}\"\n    — {speaker}{}, {}",
+                shorten(passage.text.trim(), 300),
+                passage.document_name,
+                passage.range
+            );
+        }
         println!(
-            "\n\"{}\"\n    — {speaker}{}, {}",
-            shorten(passage.text.trim(), 300),
-            passage.document_name,
-            passage.range
+            "\n{}: {} passages in {} documents ({} characters)",
+            result.description,
+            result.passages.len(),
+            result.documents,
+            result.characters
         );
-    }
-    println!(
-        "\n{}: {} passages in {} documents ({} characters)",
-        result.description,
-        result.passages.len(),
-        result.documents,
-        result.characters
-    );
-    Ok(())
+    })
 }
 
 pub fn run_words(args: WordsArgs) -> Result<()> {
@@ -489,44 +488,33 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
     };
     let freq = word_frequencies(p, &selection, &options)?;
     let table = freq.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&freq);
-    }
-    print!("{}", table.to_text());
-    println!(
-        "\n{} words counted, {} distinct{}",
-        freq.total,
-        freq.distinct,
-        if args.stemmed { " stems" } else { "" }
-    );
-    Ok(())
+    show_table(&table, &args.output, &freq, || {
+        print!("{}", table.to_text());
+        println!(
+            "\n{} words counted, {} distinct{}",
+            freq.total,
+            freq.distinct,
+            if args.stemmed { " stems" } else { "" }
+        );
+    })
 }
 
 /// `words --kwic WORD`: every occurrence with its context.
 fn print_kwic(p: &Project, selection: &Selection, word: &str, args: &WordsArgs) -> Result<()> {
     let lines = kwic(p, selection, word, args.stemmed, args.width)?;
-    let table = kwic_table(&lines);
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&lines);
-    }
-    let left_width = lines
-        .iter()
-        .map(|l| marginalia::offsets::char_len(&l.left))
-        .max()
-        .unwrap_or(0);
-    for line in &lines {
-        let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
-        println!(
-            "{pad}{} [{}] {}    ({}, {})",
-            line.left, line.keyword, line.right, line.document_name, line.range.start
-        );
-    }
-    println!("\n{} occurrences", lines.len());
-    Ok(())
+    show_table(&kwic_table(&lines), &args.output, &lines, || {
+        let left_width = lines
+            .iter()
+            .map(|l| marginalia::offsets::char_len(&l.left))
+            .max()
+            .unwrap_or(0);
+        for line in &lines {
+            let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
+            println!(
+                "{pad}{} [{}] {}    ({}, {})",
+                line.left, line.keyword, line.right, line.document_name, line.range.start
+            );
+        }
+        println!("\n{} occurrences", lines.len());
+    })
 }

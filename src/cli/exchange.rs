@@ -19,21 +19,29 @@ pub fn export_qdpx(dir: &Path, output: &Path, json: bool) -> Result<()> {
     if json {
         return print_json(&report);
     }
-    println!(
-        "Wrote {}: {} documents, {} codes, {} codings, {} cases, {} memos, {} sets, {} users",
-        output.display(),
-        report.documents,
-        report.codes,
-        report.codings,
-        report.cases,
-        report.memos,
-        report.sets,
-        report.users
-    );
+    println!("Wrote {}: {}", output.display(), summary(&report));
     for note in &report.not_represented {
         println!("  not in the standard: {note}");
     }
     Ok(())
+}
+
+/// `N documents, N codes, N codings, N cases, N memos, N sets, N users` of an import or export report.
+fn summary(report: &impl serde::Serialize) -> String {
+    let fields = serde_json::to_value(report).unwrap_or_default();
+    let parts: Vec<String> = [
+        "documents",
+        "codes",
+        "codings",
+        "cases",
+        "memos",
+        "sets",
+        "users",
+    ]
+    .iter()
+    .map(|name| format!("{} {name}", fields[name].as_u64().unwrap_or(0)))
+    .collect();
+    parts.join(", ")
 }
 
 /// `import-qdpx FILE DIR`: parses and checks everything first, then creates the project.
@@ -47,17 +55,11 @@ pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
     } else {
         format!(" ({})", report.origin)
     };
+    let counts = summary(&report);
     println!(
-        "Created '{name}' in {} from {}{origin}: {} documents, {} codes, {} codings, {} cases, {} memos, {} sets, {} users",
+        "Created '{name}' in {} from {}{origin}: {counts}",
         dir.display(),
-        file.display(),
-        report.documents,
-        report.codes,
-        report.codings,
-        report.cases,
-        report.memos,
-        report.sets,
-        report.users
+        file.display()
     );
     for warning in &report.warnings {
         println!("  warning: {warning}");

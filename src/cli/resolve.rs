@@ -6,30 +6,38 @@ use marginalia::ids::SetId;
 use marginalia::model::{Case, Code, Coder, Document, Project};
 use marginalia::ops;
 
+/// The error for a name that matches nothing: what was looked for, and where to see what there is.
+fn unknown(what: &str, key: &str, see: &str) -> anyhow::Error {
+    anyhow!("no {what} '{key}'{see}")
+}
+
 pub fn find_doc<'p>(p: &'p Project, key: &str) -> Result<&'p Document> {
+    let see = " (see `marginalia docs`)";
     p.find_document(key)
-        .ok_or_else(|| anyhow!("no document named '{key}' (see `marginalia docs`)"))
+        .ok_or_else(|| unknown("document named", key, see))
 }
 
 pub fn find_code<'p>(p: &'p Project, key: &str) -> Result<&'p Code> {
-    p.find_code(key)
-        .ok_or_else(|| anyhow!("no code '{key}' in the codebook (see `marginalia codes DIR list`)"))
+    let see = " in the codebook (see `marginalia codes DIR list`)";
+    p.find_code(key).ok_or_else(|| unknown("code", key, see))
 }
 
 pub fn find_case<'p>(p: &'p Project, key: &str) -> Result<&'p Case> {
+    let see = " (see `marginalia cases DIR list`)";
     p.find_case(key)
-        .ok_or_else(|| anyhow!("no case named '{key}' (see `marginalia cases DIR list`)"))
+        .ok_or_else(|| unknown("case named", key, see))
 }
 
 pub fn find_coder<'p>(p: &'p Project, key: &str) -> Result<&'p Coder> {
     p.find_coder(key)
-        .ok_or_else(|| anyhow!("no coder named '{key}'"))
+        .ok_or_else(|| unknown("coder named", key, ""))
 }
 
 pub fn find_set(p: &Project, key: &str) -> Result<SetId> {
+    let see = " (see `marginalia sets DIR list`)";
     p.find_set(key)
         .map(|s| s.id)
-        .ok_or_else(|| anyhow!("no document set named '{key}' (see `marginalia sets DIR list`)"))
+        .ok_or_else(|| unknown("document set named", key, see))
 }
 
 /// Resolves many names at once with one of the `find_*` functions; the first unknown name is the error.

@@ -117,20 +117,24 @@ impl<'p> Qde<'p> {
         write_note_refs(&mut self.w, &self.notes, target);
     }
 
+    /// `<name>…</name>` around what `write` writes, left out when `count` is 0; returns `count`.
+    fn section(&mut self, name: &str, count: usize, write: impl FnOnce(&mut Self)) -> usize {
+        if count > 0 {
+            self.w.open(name, &[]);
+            write(self);
+            self.w.close(name);
+        }
+        count
+    }
+
     fn users(&mut self) {
         let coders = self.project.coders();
-        if coders.is_empty() {
-            return;
-        }
-        self.w.open("Users", &[]);
-        for coder in coders.values() {
-            self.w.empty(
-                "User",
-                &[("guid", coder.id.to_string()), ("name", coder.name.clone())],
-            );
-        }
-        self.w.close("Users");
-        self.report.users = coders.len();
+        self.report.users = self.section("Users", coders.len(), |q| {
+            for coder in coders.values() {
+                let attrs = [("guid", coder.id.to_string()), ("name", coder.name.clone())];
+                q.w.empty("User", &attrs);
+            }
+        });
     }
 
     /// The codebook, nested in tree order, with the memos on each code.
@@ -148,50 +152,39 @@ impl<'p> Qde<'p> {
     /// Attribute definitions.
     fn variables(&mut self) {
         let attributes = self.project.attributes();
-        if attributes.is_empty() {
-            return;
-        }
-        self.w.open("Variables", &[]);
-        for def in attributes.values() {
-            self.w.empty(
-                "Variable",
-                &[
+        self.section("Variables", attributes.len(), |q| {
+            for def in attributes.values() {
+                let attrs = [
                     ("guid", variable_guid(&def.name)),
                     ("name", def.name.clone()),
                     ("typeOfVariable", variable_type(def.kind).to_string()),
-                ],
-            );
-        }
-        self.w.close("Variables");
+                ];
+                q.w.empty("Variable", &attrs);
+            }
+        });
     }
 
     /// Cases with their values and documents.
     fn cases(&mut self) {
         let cases = self.project.cases();
-        if cases.is_empty() {
-            return;
-        }
-        self.w.open("Cases", &[]);
-        for case in cases.values() {
-            self.w.open(
-                "Case",
-                &[("guid", case.id.to_string()), ("name", case.name.clone())],
-            );
-            self.description(&case.description);
-            for (name, value) in &case.attributes {
-                self.variable_value(name, value);
+        self.report.cases = self.section("Cases", cases.len(), |q| {
+            for case in cases.values() {
+                q.named("Case", case.id.to_string(), &case.name, &case.description);
+                for (name, value) in &case.attributes {
+                    q.variable_value(name, value);
+                }
+                for doc in &case.documents {
+                    q.w.empty("SourceRef", &[("targetGUID", doc.to_string())]);
+                }
+                q.w.close("Case");
             }
-            for doc in &case.documents {
-                self.w
-                    .empty("SourceRef", &[("targetGUID", doc.to_string())]);
-            }
-            self.w.close("Case");
-        }
-        self.w.close("Cases");
-        self.report.cases = cases.len();
+        });
     }
 
-    fn description(&mut self, description: &str) {
+    /// Opens an element with a guid and a name, and writes its description (when there is one).
+    fn named(&mut self, element: &str, guid: String, name: &str, description: &str) {
+        self.w
+            .open(element, &[("guid", guid), ("name", name.to_string())]);
         if !description.is_empty() {
             self.w.text("Description", description);
         }
@@ -215,29 +208,25 @@ impl<'p> Qde<'p> {
     /// Text sources: one selection per coding, the coding memo as the selection's description.
     fn sources(&mut self) {
         let project = self.project;
-        if project.documents().is_empty() {
-            return;
-        }
-        self.w.open("Sources", &[]);
-        for doc in project.documents().values() {
-            self.w.open(
-                "TextSource",
-                &[
+        self.report.documents = self.section("Sources", project.documents().len(), |q| {
+            for doc in project.documents().values() {
+                let attrs = [
                     ("guid", doc.id.to_string()),
                     ("name", doc.name.clone()),
                     ("plainTextPath", format!("internal://{}.txt", doc.id)),
                     ("creationDateTime", time(doc.imported)),
-                ],
-            );
-            for coding in project.codings_in(doc.id) {
-                self.selection(coding);
+                ];
+                q.w.open("TextSource", &attrs);
+                for coding in project.codings_in(doc.id) {
+                    q.selection(coding);
+                }
+                q.note_refs(MemoTarget::Document(doc.id));
+                q.w.close("TextSource");
             }
-            self.note_refs(MemoTarget::Document(doc.id));
-            self.w.close("TextSource");
+        });
+        if self.report.documents > 0 {
+            self.report.codings = project.codings().len();
         }
-        self.w.close("Sources");
-        self.report.documents = project.documents().len();
-        self.report.codings = project.codings().len();
     }
 
     /// The selection that carries one coding.
@@ -274,22 +263,18 @@ impl<'p> Qde<'p> {
     /// Memos as notes.
     fn notes(&mut self) {
         let memos = self.project.memos();
-        if memos.is_empty() {
-            return;
-        }
-        self.w.open("Notes", &[]);
-        for memo in memos.values() {
-            let mut attrs = vec![("guid", memo.id.to_string()), ("name", memo.title.clone())];
-            if let Some(author) = memo.author {
-                attrs.push(("creatingUser", author.to_string()));
+        self.report.memos = self.section("Notes", memos.len(), |q| {
+            for memo in memos.values() {
+                let mut attrs = vec![("guid", memo.id.to_string()), ("name", memo.title.clone())];
+                if let Some(author) = memo.author {
+                    attrs.push(("creatingUser", author.to_string()));
+                }
+                attrs.push(("creationDateTime", time(memo.created)));
+                q.w.open("Note", &attrs);
+                q.w.text("PlainTextContent", &memo.text);
+                q.w.close("Note");
             }
-            attrs.push(("creationDateTime", time(memo.created)));
-            self.w.open("Note", &attrs);
-            self.w.text("PlainTextContent", &memo.text);
-            self.w.close("Note");
-        }
-        self.w.close("Notes");
-        self.report.memos = memos.len();
+        });
     }
 
     /// Case memos: a case has no NoteRef in the schema, so a link from the note to the case carries them.
@@ -303,53 +288,38 @@ impl<'p> Qde<'p> {
                 _ => None,
             })
             .collect();
-        if case_memos.is_empty() {
-            return;
-        }
-        self.w.open("Links", &[]);
-        for (memo, case) in &case_memos {
-            self.w.empty(
-                "Link",
-                &[
-                    (
-                        "guid",
-                        guid_text(derived_guid("case-memo", &memo.id.to_string())),
-                    ),
+        let links = self.section("Links", case_memos.len(), |q| {
+            for (memo, case) in &case_memos {
+                let guid = guid_text(derived_guid("case-memo", &memo.id.to_string()));
+                let attrs = [
+                    ("guid", guid),
                     ("name", "memo".to_string()),
                     ("direction", "OneWay".to_string()),
                     ("originGUID", memo.id.to_string()),
                     ("targetGUID", case.to_string()),
-                ],
-            );
+                ];
+                q.w.empty("Link", &attrs);
+            }
+        });
+        if links > 0 {
+            self.report.not_represented.push(format!(
+                "{links} case memo(s): the standard has no notes on cases; written as links from the note to the case"
+            ));
         }
-        self.w.close("Links");
-        self.report.not_represented.push(format!(
-            "{} case memo(s): the standard has no notes on cases; written as links from the note to the case",
-            case_memos.len()
-        ));
     }
 
     /// Document sets.
     fn sets(&mut self) {
         let sets = self.project.sets();
-        if sets.is_empty() {
-            return;
-        }
-        self.w.open("Sets", &[]);
-        for set in sets.values() {
-            self.w.open(
-                "Set",
-                &[("guid", set.id.to_string()), ("name", set.name.clone())],
-            );
-            self.description(&set.description);
-            for doc in &set.documents {
-                self.w
-                    .empty("MemberSource", &[("targetGUID", doc.to_string())]);
+        self.report.sets = self.section("Sets", sets.len(), |q| {
+            for set in sets.values() {
+                q.named("Set", set.id.to_string(), &set.name, &set.description);
+                for doc in &set.documents {
+                    q.w.empty("MemberSource", &[("targetGUID", doc.to_string())]);
+                }
+                q.w.close("Set");
             }
-            self.w.close("Set");
-        }
-        self.w.close("Sets");
-        self.report.sets = sets.len();
+        });
     }
 
     /// The XML and the report, with what the standard could not hold.

@@ -40,6 +40,32 @@ impl Targets {
     }
 }
 
+/// `base`, or `base (2)`, `base (3)` …: the first name `free` accepts.
+fn numbered(base: &str, mut free: impl FnMut(&str) -> bool) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while !free(&name) {
+        name = format!("{base} ({n})");
+        n += 1;
+    }
+    name
+}
+
+/// An element's `name` (or `fallback` when it has none), numbered to be unique among `taken` (lower case).
+fn unique_name(
+    element: &Element,
+    fallback: impl FnOnce() -> String,
+    taken: &mut HashSet<String>,
+) -> String {
+    let base = element
+        .attr("name")
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(fallback);
+    numbered(&base, |name| taken.insert(name.to_lowercase()))
+}
+
 /// Everything read so far.
 pub(super) struct Builder {
     pub(super) counting: Counting,
@@ -97,16 +123,12 @@ impl Builder {
             return id;
         }
         let id = CoderId(derived_guid("coder", "imported"));
-        let mut name = "Imported".to_string();
-        let mut n = 2;
-        while self
-            .coders
-            .values()
-            .any(|c| c.name.eq_ignore_ascii_case(&name))
-        {
-            name = format!("Imported ({n})");
-            n += 1;
-        }
+        let name = numbered("Imported", |name| {
+            !self
+                .coders
+                .values()
+                .any(|c| c.name.eq_ignore_ascii_case(name))
+        });
         self.coders.insert(id, Coder { id, name });
         self.fallback_coder = Some(id);
         id
@@ -114,28 +136,12 @@ impl Builder {
 
     pub(super) fn users(&mut self, root: &Element) {
         let mut taken = HashSet::new();
-        for (index, user) in root
-            .child("Users")
-            .into_iter()
-            .flat_map(|u| u.all("User"))
-            .enumerate()
-        {
+        for (index, user) in root.all_in("Users", "User").enumerate() {
             let Some(raw) = user.attr("guid") else {
                 continue;
             };
             let id = CoderId(gid(raw));
-            let base = user
-                .attr("name")
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("User {}", index + 1));
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{base} ({n})");
-                n += 1;
-            }
+            let name = unique_name(user, || format!("User {}", index + 1), &mut taken);
             self.coders.insert(id, Coder { id, name });
         }
     }
@@ -215,11 +221,8 @@ impl Builder {
                 code.name = renamed;
             }
             let base = code.name.clone();
-            let mut n = 2;
-            while !seen.insert((code.parent, code.name.to_lowercase())) {
-                code.name = format!("{base} ({n})");
-                n += 1;
-            }
+            let parent = code.parent;
+            code.name = numbered(&base, |name| seen.insert((parent, name.to_lowercase())));
             if code.name != base {
                 self.report.warnings.push(format!(
                     "two codes named '{base}' at the same level: the second is now '{}'",
@@ -230,11 +233,7 @@ impl Builder {
     }
 
     pub(super) fn variables(&mut self, root: &Element) {
-        for variable in root
-            .child("Variables")
-            .into_iter()
-            .flat_map(|v| v.all("Variable"))
-        {
+        for variable in root.all_in("Variables", "Variable") {
             let (Some(raw), Some(name)) = (variable.attr("guid"), variable.attr("name")) else {
                 continue;
             };
@@ -297,28 +296,12 @@ impl Builder {
         let mut cases = Vec::new();
         let mut taken = HashSet::new();
         let mut code_refs = 0;
-        for (index, element) in root
-            .child("Cases")
-            .into_iter()
-            .flat_map(|c| c.all("Case"))
-            .enumerate()
-        {
+        for (index, element) in root.all_in("Cases", "Case").enumerate() {
             let Some(raw) = element.attr("guid") else {
                 continue;
             };
             let id = CaseId(gid(raw));
-            let base = element
-                .attr("name")
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("Case {}", index + 1));
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{base} ({n})");
-                n += 1;
-            }
+            let name = unique_name(element, || format!("Case {}", index + 1), &mut taken);
             let mut attributes = BTreeMap::new();
             for value in element.all("VariableValue") {
                 if let Some((key, value)) = self.value(value, &format!("case '{name}'")) {
@@ -360,7 +343,7 @@ impl Builder {
 
     pub(super) fn sets(&mut self, root: &Element) -> Vec<DocumentSet> {
         let mut sets = Vec::new();
-        for element in root.child("Sets").into_iter().flat_map(|s| s.all("Set")) {
+        for element in root.all_in("Sets", "Set") {
             let (Some(raw), Some(name)) = (element.attr("guid"), element.attr("name")) else {
                 continue;
             };
@@ -393,7 +376,7 @@ impl Builder {
 
     pub(super) fn notes(&mut self, root: &Element, archive: &mut Archive<'_>, cases: &[Case]) {
         self.targets.note_refs(root, MemoTarget::Project);
-        for link in root.child("Links").into_iter().flat_map(|l| l.all("Link")) {
+        for link in root.all_in("Links", "Link") {
             let (Some(origin), Some(target)) = (link.attr("originGUID"), link.attr("targetGUID"))
             else {
                 continue;
@@ -406,7 +389,7 @@ impl Builder {
                     .or_insert(MemoTarget::Case(case));
             }
         }
-        for note in root.child("Notes").into_iter().flat_map(|n| n.all("Note")) {
+        for note in root.all_in("Notes", "Note") {
             let Some(raw) = note.attr("guid") else {
                 continue;
             };

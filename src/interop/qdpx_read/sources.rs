@@ -28,74 +28,70 @@ struct SourceText<'a> {
 }
 
 impl Builder {
+    /// Every source: texts imported, the text of PDFs and the transcripts of recordings too; pictures and
+    /// what lies outside the text (page areas, time-based selections) reported.
     pub(super) fn sources(&mut self, root: &Element, archive: &mut Archive<'_>) {
         let Some(sources) = root.child("Sources") else {
             return;
         };
         let mut taken: HashSet<String> = HashSet::new();
         for source in &sources.children {
-            let name = source.attr("name").unwrap_or("").to_string();
+            let name = source.attr("name").unwrap_or("");
             let label = if name.is_empty() {
-                source.attr("guid").unwrap_or("?").to_string()
+                source.attr("guid").unwrap_or("?")
             } else {
-                name.clone()
+                name
             };
-            match source.name.as_str() {
-                "TextSource" => self.text_source(source, source, &name, archive, &mut taken),
-                "PDFSource" => {
-                    let pdf_selections = source.all("PDFSelection").count();
-                    match source.child("Representation") {
-                        Some(text) => {
-                            self.text_source(source, text, &name, archive, &mut taken);
-                            if pdf_selections > 0 {
-                                self.report.skipped.push(format!(
-                                    "PDF '{label}': {pdf_selections} area selection(s) on the page images (its text representation was imported)"
-                                ));
-                            }
-                        }
-                        None => self
-                            .report
-                            .skipped
-                            .push(format!("PDF '{label}': no text representation in the file")),
-                    }
+            let (kind, text, missing, left_out, what) = match source.name.as_str() {
+                "TextSource" => {
+                    self.text_source(source, source, name, archive, &mut taken);
+                    continue;
                 }
+                "PDFSource" => (
+                    "PDF",
+                    source.child("Representation"),
+                    "no text representation in the file",
+                    source.all("PDFSelection").count(),
+                    "area selection(s) on the page images (its text representation was imported)",
+                ),
                 "AudioSource" | "VideoSource" => {
+                    let transcript = source.child("Transcript");
+                    let timed = transcript.map_or(0, |t| t.all("TranscriptSelection").count())
+                        + source.all("AudioSelection").count()
+                        + source.all("VideoSelection").count();
                     let kind = if source.name == "AudioSource" {
                         "audio"
                     } else {
                         "video"
                     };
-                    match source.child("Transcript") {
-                        Some(transcript) => {
-                            self.text_source(source, transcript, &name, archive, &mut taken);
-                            let timed = transcript.all("TranscriptSelection").count()
-                                + source.all("AudioSelection").count()
-                                + source.all("VideoSelection").count();
-                            if timed > 0 {
-                                self.report.skipped.push(format!(
-                                    "{kind} '{label}': {timed} time-based selection(s) (the transcript was imported)"
-                                ));
-                            }
-                        }
-                        None => self
-                            .report
-                            .skipped
-                            .push(format!("{kind} '{label}': no transcript in the file")),
-                    }
+                    let what = "time-based selection(s) (the transcript was imported)";
+                    (kind, transcript, "no transcript in the file", timed, what)
                 }
-                "PictureSource" => self
-                    .report
+                "PictureSource" => {
+                    let skipped = format!("picture '{label}': pictures are not supported");
+                    self.report.skipped.push(skipped);
+                    continue;
+                }
+                other => {
+                    let skipped = format!("source '{label}': unknown kind <{other}>");
+                    self.report.skipped.push(skipped);
+                    continue;
+                }
+            };
+            let Some(text) = text else {
+                self.report
                     .skipped
-                    .push(format!("picture '{label}': pictures are not supported")),
-                other => self
-                    .report
+                    .push(format!("{kind} '{label}': {missing}"));
+                continue;
+            };
+            self.text_source(source, text, name, archive, &mut taken);
+            if left_out > 0 {
+                self.report
                     .skipped
-                    .push(format!("source '{label}': unknown kind <{other}>")),
+                    .push(format!("{kind} '{label}': {left_out} {what}"));
             }
         }
     }
-
-    /// Imports one text (a text source, a PDF's representation or a transcript) under the outer source's id.
 
     /// Imports one text (a text source, a PDF's representation or a transcript) under the outer source's id.
     fn text_source(
