@@ -8,6 +8,7 @@ use crate::edit::{Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::CodeId;
 use crate::model::{Code, Project, is_valid_colour};
+use crate::ops::{self, Draft};
 
 /// A codebook as a tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,71 +93,15 @@ impl CodebookFile {
     }
 
     /// One edit adding every code of the file that the project lacks (matched by path); existing codes get
-    /// the file's description and colour when theirs are empty.
+    /// the file's description when theirs is empty. Returns the edit and how many codes it adds.
     pub fn import_edit(
         &self,
         project: &Project,
     ) -> std::result::Result<(Edit, usize), crate::edit::EditError> {
-        let mut scratch = project.clone();
-        let mut edits = Vec::new();
-        let mut added = 0;
-        fn walk(
-            nodes: &[CodeNode],
-            parent: Option<CodeId>,
-            scratch: &mut Project,
-            edits: &mut Vec<Edit>,
-            added: &mut usize,
-        ) -> std::result::Result<(), crate::edit::EditError> {
-            for node in nodes {
-                let lower = node.name.to_lowercase();
-                let existing = scratch
-                    .children(parent)
-                    .into_iter()
-                    .find(|c| c.name.to_lowercase() == lower)
-                    .cloned();
-                let id = match existing {
-                    Some(code) => {
-                        if code.description.is_empty() && !node.description.is_empty() {
-                            let edit = Edit::Put(Entity::Code(Code {
-                                description: node.description.clone(),
-                                ..code.clone()
-                            }));
-                            scratch.apply(edit.clone())?;
-                            edits.push(edit);
-                        }
-                        code.id
-                    }
-                    None => {
-                        let code = Code {
-                            id: CodeId::new(),
-                            name: node.name.trim().to_string(),
-                            colour: node.colour.clone().unwrap_or_else(|| scratch.next_colour()),
-                            description: node.description.clone(),
-                            parent,
-                            order: scratch
-                                .children(parent)
-                                .last()
-                                .map(|c| c.order + 1)
-                                .unwrap_or(0),
-                        };
-                        let id = code.id;
-                        let edit = Edit::Put(Entity::Code(code));
-                        scratch.apply(edit.clone())?;
-                        edits.push(edit);
-                        *added += 1;
-                        id
-                    }
-                };
-                walk(&node.children, Some(id), scratch, edits, added)?;
-            }
-            Ok(())
-        }
-        walk(&self.codes, None, &mut scratch, &mut edits, &mut added)?;
+        let mut draft = Draft::new(project);
+        let added = add_nodes(&mut draft, &self.codes, None);
         Ok((
-            Edit::Batch {
-                label: format!("import codebook '{}'", self.name),
-                edits,
-            },
+            draft.finish_labelled(format!("import codebook '{}'", self.name)),
             added,
         ))
     }
@@ -173,4 +118,37 @@ impl CodebookFile {
                 error,
             })
     }
+}
+
+/// Adds the nodes the draft lacks under `parent`, recursively; returns how many codes were added.
+fn add_nodes(draft: &mut Draft, nodes: &[CodeNode], parent: Option<CodeId>) -> usize {
+    let mut added = 0;
+    for node in nodes {
+        let id = match draft.child_named(parent, &node.name).cloned() {
+            Some(code) => {
+                if code.description.is_empty() && !node.description.is_empty() {
+                    let id = code.id;
+                    draft.put(Entity::Code(Code {
+                        description: node.description.clone(),
+                        ..code
+                    }));
+                    id
+                } else {
+                    code.id
+                }
+            }
+            None => {
+                added += 1;
+                ops::add_code(
+                    draft,
+                    &node.name,
+                    parent,
+                    node.colour.as_deref(),
+                    &node.description,
+                )
+            }
+        };
+        added += add_nodes(draft, &node.children, Some(id));
+    }
+    added
 }

@@ -16,11 +16,11 @@ use include_dir::{Dir, include_dir};
 use crate::codebook_file::CodebookFile;
 use crate::edit::{Edit, Entity};
 use crate::error::{Error, Result};
-use crate::ids::{CaseId, CodingId, DocumentId, MemoId, SetId};
+use crate::ids::{CaseId, CodeId, DocumentId, MemoId, SetId};
 use crate::import::formats::survey::{self, SurveyOptions};
 use crate::model::{
-    AttributeDef, AttributeType, Case, Coding, DocumentKind, DocumentSet, Language, Memo,
-    MemoTarget, Project,
+    AttributeDef, AttributeType, Case, DocumentKind, DocumentSet, Language, Memo, MemoTarget,
+    Project,
 };
 use crate::offsets::{CharRange, char_len};
 use crate::workspace::Workspace;
@@ -93,217 +93,102 @@ fn csv_rows(name: &Path, text: &str, delimiter: u8) -> Result<Vec<HashMap<String
 pub fn build(dir: &Path) -> Result<SampleReport> {
     let mut ws = Workspace::create(dir, "LOG follow-up study (sample)", Language::Nb)?;
     let mut report = SampleReport::default();
-
-    let codebook_path = PathBuf::from("codebooks").join(CODEBOOK);
-    let codebook_text = embedded_text(&CODEBOOKS, CODEBOOK)?;
-    let codebook: CodebookFile = crate::store::from_ron(&codebook_path, &codebook_text)?;
-    let (edit, _) = codebook.import_edit(ws.project())?;
-    ws.apply(edit)?;
-
+    let warnings = &mut report.warnings;
+    import_codebook(&mut ws)?;
+    import_cases(&mut ws, warnings)?;
     let mut groups: Vec<&Dir<'_>> = CORPUS.dirs().collect();
     groups.sort_by_key(|d| d.path().to_path_buf());
+    let mut file_ids = import_documents(&mut ws, &groups, warnings)?;
+    import_staff_survey(&mut ws, &mut file_ids, warnings)?;
+    add_group_sets(&mut ws)?;
+    code_corpus(&mut ws, &groups, &file_ids, warnings)?;
+    add_memos(&mut ws, warnings)?;
+    ws.clear_history();
+    ws.save()?;
+    let p = ws.project();
+    report.documents = p.documents().len();
+    report.cases = p.cases().len();
+    report.codes = p.codes().len();
+    report.codings = p.codings().len();
+    Ok(report)
+}
 
-    // Cases and their attributes.
-    let cases_path = Path::new("cases.csv");
-    let case_rows = csv_rows(cases_path, &embedded_text(&CORPUS, "cases.csv")?, b',')?;
-    let edit = cases_from_rows(ws.project(), &case_rows, "case", &mut report.warnings)?;
+/// The sample's codebook (`codebooks/log-followup.ron`).
+fn import_codebook(ws: &mut Workspace) -> Result<()> {
+    let path = PathBuf::from("codebooks").join(CODEBOOK);
+    let text = embedded_text(&CODEBOOKS, CODEBOOK)?;
+    let codebook: CodebookFile = crate::store::from_ron(&path, &text)?;
+    let (edit, _) = codebook.import_edit(ws.project())?;
     ws.apply(edit)?;
+    Ok(())
+}
 
-    // Documents, linked to their cases.
-    let mut file_ids: HashMap<String, DocumentId> = HashMap::new();
-    let mut edits = Vec::new();
-    let mut scratch = ws.project().clone();
-    for group in &groups {
+/// Cases and their attributes (`cases.csv`).
+fn import_cases(ws: &mut Workspace, warnings: &mut Vec<String>) -> Result<()> {
+    let path = Path::new("cases.csv");
+    let rows = csv_rows(path, &embedded_text(&CORPUS, "cases.csv")?, b',')?;
+    let edit = cases_from_rows(ws.project(), &rows, "case", warnings)?;
+    ws.apply(edit)?;
+    Ok(())
+}
+
+/// The documents every group's `documents.csv` lists, linked to their cases, as one edit. Returns the
+/// documents' ids by `<group>/<file>`, for the codings.
+fn import_documents(
+    ws: &mut Workspace,
+    groups: &[&Dir<'_>],
+    warnings: &mut Vec<String>,
+) -> Result<HashMap<String, DocumentId>> {
+    let mut file_ids = HashMap::new();
+    let mut draft = ops::Draft::new(ws.project());
+    for group in groups {
         let list_path = group.path().join("documents.csv");
         let Some(list) = CORPUS.get_file(&list_path) else {
             continue;
         };
         for row in csv_rows(&list_path, list.contents_utf8().unwrap_or(""), b',')? {
-            let file = row.get("file").cloned().unwrap_or_default();
-            let path = group.path().join(&file);
-            let Some(source) = CORPUS.get_file(&path) else {
-                report.warnings.push(format!(
-                    "{}: listed file {file} is missing",
-                    list_path.display()
-                ));
+            let Some((key, id)) = import_listed(&mut draft, group.path(), &row, warnings)? else {
                 continue;
             };
-            let kind = row.get("kind").and_then(|k| DocumentKind::parse(k));
-            // Word, PDF and caption files go through the same readers as `marginalia import`.
-            let entry = import::read_bytes(&path, source.contents(), kind)?;
-            let id = entry.document.id;
-            file_ids.insert(format!("{}/{file}", group.path().display()), id);
-            let put = Edit::Put(Entity::Document(Box::new(entry)));
-            scratch.apply(put.clone())?;
-            edits.push(put);
-            for name in row
-                .get("cases")
-                .map(|c| {
-                    c.split(';')
-                        .map(str::trim)
-                        .filter(|c| !c.is_empty())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-            {
-                let Some(case) = scratch.find_case(name).cloned() else {
-                    report.warnings.push(format!(
-                        "{}: {file} names an unknown case '{name}'",
-                        list_path.display()
-                    ));
-                    continue;
-                };
-                let mut case = case;
-                case.documents.insert(id);
-                let put = Edit::Put(Entity::Case(case));
-                scratch.apply(put.clone())?;
-                edits.push(put);
-            }
+            file_ids.insert(key, id);
         }
     }
-    ws.apply(Edit::batch("import the sample corpus", edits))?;
-    import_staff_survey(&mut ws, &mut file_ids, &mut report.warnings)?;
+    let edit = draft.finish("import the sample corpus");
+    ws.apply(edit)?;
+    Ok(file_ids)
+}
 
-    // Document sets by LOG/control group of the linked school.
-    let mut by_group: BTreeMap<String, BTreeSet<DocumentId>> = BTreeMap::new();
-    for case in ws.project().cases().values() {
-        let is_school = case
-            .attributes
-            .get("type")
-            .is_some_and(|t| t.to_string() == "school");
-        if let (true, Some(group)) = (is_school, case.attributes.get("group")) {
-            by_group
-                .entry(group.to_string())
-                .or_default()
-                .extend(case.documents.iter().copied());
-        }
-    }
-    let set_edits: Vec<Edit> = by_group
-        .into_iter()
-        .map(|(group, documents)| {
-            Edit::Put(Entity::Set(DocumentSet {
-                id: SetId::new(),
-                name: format!("{group} schools"),
-                description: format!("Documents about the {group} schools"),
-                documents,
-            }))
-        })
-        .collect();
-    ws.apply(Edit::batch("sets by group", set_edits))?;
-
-    // Codings.
-    let project = ws.project().clone();
-    let mut draft = ops::Draft::new(&project);
-    let scratch = &project;
-    let mut seen: BTreeSet<(
-        DocumentId,
-        crate::ids::CodeId,
-        CharRange,
-        crate::ids::CoderId,
-    )> = BTreeSet::new();
-    for group in &groups {
-        let path = group.path().join("codings.tsv");
-        let Some(file) = CORPUS.get_file(&path) else {
+/// One row of a group's `documents.csv`: the document (read like `marginalia import` reads it), linked to
+/// the cases it names. Returns its key and id; `None` (with a warning) when the file is missing.
+fn import_listed(
+    draft: &mut ops::Draft<'_>,
+    group: &Path,
+    row: &HashMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(String, DocumentId)>> {
+    let list = group.join("documents.csv");
+    let file = row.get("file").map(String::as_str).unwrap_or("");
+    let path = group.join(file);
+    let Some(source) = CORPUS.get_file(&path) else {
+        warnings.push(format!("{}: listed file {file} is missing", list.display()));
+        return Ok(None);
+    };
+    let kind = row.get("kind").and_then(|k| DocumentKind::parse(k));
+    let entry = import::read_bytes(&path, source.contents(), kind)?;
+    let id = entry.document.id;
+    draft.put(Entity::Document(Box::new(entry)));
+    let cases = row.get("cases").map(String::as_str).unwrap_or("");
+    for name in cases.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        if draft.case_named(name).is_none() {
+            warnings.push(format!(
+                "{}: {file} names an unknown case '{name}'",
+                list.display()
+            ));
             continue;
-        };
-        for (line, row) in csv_rows(&path, file.contents_utf8().unwrap_or(""), b'\t')?
-            .into_iter()
-            .enumerate()
-        {
-            let at = format!("{}:{}", path.display(), line + 2);
-            let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
-            let key = format!("{}/{}", group.path().display(), get("file"));
-            let Some(doc) = file_ids.get(&key).copied() else {
-                report
-                    .warnings
-                    .push(format!("{at}: unknown file '{}'", get("file")));
-                continue;
-            };
-            let Some(code) = scratch.find_code(get("code")).map(|c| c.id) else {
-                report
-                    .warnings
-                    .push(format!("{at}: unknown code '{}'", get("code")));
-                continue;
-            };
-            let text = scratch.text(doc);
-            let quote = get("quote");
-            let Some(byte) = (!quote.is_empty()).then(|| text.find(quote)).flatten() else {
-                report.warnings.push(format!(
-                    "{at}: quote not found in {}: \"{}\"",
-                    get("file"),
-                    quote
-                ));
-                continue;
-            };
-            let start = char_len(&text[..byte]);
-            let range = CharRange::new(start, start + char_len(quote));
-            let coder = ops::ensure_coder(&mut draft, get("coder"));
-            if !seen.insert((doc, code, range, coder)) {
-                continue;
-            }
-            let memo = Some(get("memo").to_string()).filter(|m| !m.is_empty());
-            let coding = Coding {
-                id: CodingId::new(),
-                document: doc,
-                code,
-                range,
-                coder,
-                created: crate::now(),
-                memo,
-            };
-            draft.put(Entity::Coding(coding));
         }
+        ops::assign_documents(draft, name, &[], &[id])?;
     }
-    ws.apply(draft.finish("code the sample corpus"))?;
-
-    // Memos.
-    if let Some(file) = CORPUS.get_file("memos.tsv") {
-        let mut edits = Vec::new();
-        for (line, row) in csv_rows(
-            Path::new("memos.tsv"),
-            file.contents_utf8().unwrap_or(""),
-            b'\t',
-        )?
-        .into_iter()
-        .enumerate()
-        {
-            let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
-            let p = ws.project();
-            let target = match get("on").split_once(':') {
-                None if get("on") == "project" => Some(MemoTarget::Project),
-                Some(("code", path)) => p.find_code(path).map(|c| MemoTarget::Code(c.id)),
-                Some(("case", name)) => p.find_case(name).map(|c| MemoTarget::Case(c.id)),
-                Some(("doc", name)) => p.find_document(name).map(|d| MemoTarget::Document(d.id)),
-                _ => None,
-            };
-            let Some(target) = target else {
-                report.warnings.push(format!(
-                    "memos.tsv:{}: unknown target '{}'",
-                    line + 2,
-                    get("on")
-                ));
-                continue;
-            };
-            let author = p.find_coder(get("author")).map(|c| c.id);
-            edits.push(Edit::Put(Entity::Memo(Memo {
-                id: MemoId::new(),
-                title: get("title").to_string(),
-                text: get("text").replace("\\n", "\n"),
-                target,
-                author,
-                created: crate::now(),
-            })));
-        }
-        ws.apply(Edit::batch("sample memos", edits))?;
-    }
-
-    ws.clear_history();
-    ws.save()?;
-    report.documents = ws.project().documents().len();
-    report.cases = ws.project().cases().len();
-    report.codes = ws.project().codes().len();
-    report.codings = ws.project().codings().len();
-    Ok(report)
+    Ok(Some((format!("{}/{file}", group.display()), id)))
 }
 
 /// Imports the staff survey per respondent and links each answer document to the respondent's school as well;
@@ -333,38 +218,43 @@ fn import_staff_survey(
         .parent()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    let documents: BTreeSet<DocumentId> = imported.documents.iter().map(|(_, id)| *id).collect();
     for (name, id) in &imported.documents {
         file_ids.insert(format!("{group}/{name}"), *id);
     }
+    let documents: BTreeSet<DocumentId> = imported.documents.iter().map(|(_, id)| *id).collect();
+    let edit = link_answers_to_schools(ws.project(), &documents, warnings);
+    ws.apply(edit)?;
+    Ok(())
+}
 
-    let mut scratch = ws.project().clone();
-    let mut edits = Vec::new();
-    let respondents: Vec<Case> = scratch
+/// Links survey answers to the school each respondent names, and gives respondents the school's attributes.
+fn link_answers_to_schools(
+    project: &Project,
+    answers: &BTreeSet<DocumentId>,
+    warnings: &mut Vec<String>,
+) -> Edit {
+    let mut draft = ops::Draft::new(project);
+    let respondents = project
         .cases()
         .values()
-        .filter(|c| !c.documents.is_disjoint(&documents))
-        .cloned()
-        .collect();
-    for mut respondent in respondents {
+        .filter(|c| !c.documents.is_disjoint(answers));
+    for respondent in respondents {
+        let mut respondent = respondent.clone();
         let school_name = respondent
             .attributes
             .get("school")
             .map(ToString::to_string)
             .unwrap_or_default();
-        let Some(mut school) = scratch.find_case(&school_name).cloned() else {
+        let Some(mut school) = draft.case_named(&school_name).cloned() else {
             warnings.push(format!(
                 "{SURVEY}: respondent '{}' names an unknown school '{school_name}'",
                 respondent.name
             ));
             continue;
         };
-        let answers: Vec<DocumentId> = respondent
+        school
             .documents
-            .intersection(&documents)
-            .copied()
-            .collect();
-        school.documents.extend(answers);
+            .extend(respondent.documents.intersection(answers).copied());
         respondent.attributes.insert(
             "type".into(),
             crate::model::AttributeValue::Text("respondent".into()),
@@ -376,15 +266,147 @@ fn import_staff_survey(
                     .insert(attribute.into(), value.clone());
             }
         }
-        for put in [
-            Edit::Put(Entity::Case(school)),
-            Edit::Put(Entity::Case(respondent)),
-        ] {
-            scratch.apply(put.clone())?;
-            edits.push(put);
+        draft.put(Entity::Case(school));
+        draft.put(Entity::Case(respondent));
+    }
+    draft.finish("link survey answers to their schools")
+}
+
+/// Document sets by LOG/control group of the linked school.
+fn add_group_sets(ws: &mut Workspace) -> Result<()> {
+    let mut by_group: BTreeMap<String, BTreeSet<DocumentId>> = BTreeMap::new();
+    for case in ws.project().cases().values() {
+        let is_school = case
+            .attributes
+            .get("type")
+            .is_some_and(|t| t.to_string() == "school");
+        if let (true, Some(group)) = (is_school, case.attributes.get("group")) {
+            by_group
+                .entry(group.to_string())
+                .or_default()
+                .extend(case.documents.iter().copied());
         }
     }
-    ws.apply(Edit::batch("link survey answers to their schools", edits))?;
+    let set_edits: Vec<Edit> = by_group
+        .into_iter()
+        .map(|(group, documents)| {
+            Edit::Put(Entity::Set(DocumentSet {
+                id: SetId::new(),
+                name: format!("{group} schools"),
+                description: format!("Documents about the {group} schools"),
+                documents,
+            }))
+        })
+        .collect();
+    ws.apply(Edit::batch("sets by group", set_edits))?;
+    Ok(())
+}
+
+/// The codings every group's `codings.tsv` lists (file, code path, coder, exact quote, memo), as one edit;
+/// a passage coded twice with one code by one coder is coded once.
+fn code_corpus(
+    ws: &mut Workspace,
+    groups: &[&Dir<'_>],
+    file_ids: &HashMap<String, DocumentId>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let p = ws.project();
+    let mut draft = ops::Draft::new(p);
+    let mut seen = BTreeSet::new();
+    for group in groups {
+        let path = group.path().join("codings.tsv");
+        let Some(file) = CORPUS.get_file(&path) else {
+            continue;
+        };
+        for (line, row) in csv_rows(&path, file.contents_utf8().unwrap_or(""), b'\t')?
+            .into_iter()
+            .enumerate()
+        {
+            let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
+            let (doc, code, range) = match quoted_passage(p, group.path(), &row, file_ids) {
+                Ok(found) => found,
+                Err(problem) => {
+                    warnings.push(format!("{}:{}: {problem}", path.display(), line + 2));
+                    continue;
+                }
+            };
+            let coder = ops::ensure_coder(&mut draft, get("coder"));
+            if seen.insert((doc, code, range, coder)) {
+                let memo = Some(get("memo").to_string()).filter(|m| !m.is_empty());
+                ops::code_passage(&mut draft, doc, code, range, coder, memo)?;
+            }
+        }
+    }
+    let edit = draft.finish("code the sample corpus");
+    ws.apply(edit)?;
+    Ok(())
+}
+
+/// The document, code and passage a row of `codings.tsv` names (the passage found by its exact quote).
+fn quoted_passage(
+    p: &Project,
+    group: &Path,
+    row: &HashMap<String, String>,
+    file_ids: &HashMap<String, DocumentId>,
+) -> std::result::Result<(DocumentId, CodeId, CharRange), String> {
+    let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
+    let key = format!("{}/{}", group.display(), get("file"));
+    let doc = file_ids
+        .get(&key)
+        .copied()
+        .ok_or_else(|| format!("unknown file '{}'", get("file")))?;
+    let code = p
+        .find_code(get("code"))
+        .map(|c| c.id)
+        .ok_or_else(|| format!("unknown code '{}'", get("code")))?;
+    let text = p.text(doc);
+    let quote = get("quote");
+    let byte = (!quote.is_empty())
+        .then(|| text.find(quote))
+        .flatten()
+        .ok_or_else(|| format!("quote not found in {}: \"{quote}\"", get("file")))?;
+    let start = char_len(&text[..byte]);
+    Ok((doc, code, CharRange::new(start, start + char_len(quote))))
+}
+
+/// The memos of `memos.tsv` (on: project, code:PATH, case:NAME or doc:NAME).
+fn add_memos(ws: &mut Workspace, warnings: &mut Vec<String>) -> Result<()> {
+    let Some(file) = CORPUS.get_file("memos.tsv") else {
+        return Ok(());
+    };
+    let path = Path::new("memos.tsv");
+    let p = ws.project();
+    let mut edits = Vec::new();
+    for (line, row) in csv_rows(path, file.contents_utf8().unwrap_or(""), b'\t')?
+        .into_iter()
+        .enumerate()
+    {
+        let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
+        let target = match get("on").split_once(':') {
+            None if get("on") == "project" => Some(MemoTarget::Project),
+            Some(("code", path)) => p.find_code(path).map(|c| MemoTarget::Code(c.id)),
+            Some(("case", name)) => p.find_case(name).map(|c| MemoTarget::Case(c.id)),
+            Some(("doc", name)) => p.find_document(name).map(|d| MemoTarget::Document(d.id)),
+            _ => None,
+        };
+        let Some(target) = target else {
+            warnings.push(format!(
+                "memos.tsv:{}: unknown target '{}'",
+                line + 2,
+                get("on")
+            ));
+            continue;
+        };
+        edits.push(Edit::Put(Entity::Memo(Memo {
+            id: MemoId::new(),
+            title: get("title").to_string(),
+            text: get("text").replace("\\n", "\n"),
+            target,
+            author: p.find_coder(get("author")).map(|c| c.id),
+            created: crate::now(),
+        })));
+    }
+    ws.apply(Edit::batch("sample memos", edits))?;
     Ok(())
 }
 

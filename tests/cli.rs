@@ -162,19 +162,48 @@ fn importing_the_same_file_twice_is_skipped_and_bad_files_are_reported() {
     assert!(only_bad.contains("no file was imported"));
 }
 
-#[test]
-fn codebook_verbs_and_coding() {
-    let (_tmp, d) = project();
+/// A codebook with two branches and two codings in `rektor_furulund`.
+fn codebook_with_codings(d: &str) {
     ok(&[
         "codes",
-        &d,
+        d,
         "add",
         "Barriers/Resource shortage/Budget cuts",
         "--description",
         "Kutt i budsjettet",
     ]);
-    ok(&["codes", &d, "add", "Organisation/Meeting arenas"]);
-    ok(&["codes", &d, "add", "Organisation/Møtearenaer"]);
+    ok(&["codes", d, "add", "Organisation/Meeting arenas"]);
+    ok(&["codes", d, "add", "Organisation/Møtearenaer"]);
+    let coded = code(d, "rektor_furulund", "Budget cuts", "--match", BUDGET);
+    assert_eq!(coded["code"], "Barriers/Resource shortage/Budget cuts");
+    let arenas = "Ressursteamet møtes annenhver tirsdag";
+    code(
+        d,
+        "rektor_furulund",
+        "Organisation/Møtearenaer",
+        "--match",
+        arenas,
+    );
+}
+
+const BUDGET: &str = "Budsjettet ble kuttet med to millioner";
+
+/// Codes a passage (`how` is `--match` or `--range`); returns what `code --json` prints.
+fn code(d: &str, doc: &str, code: &str, how: &str, what: &str) -> Value {
+    json(&["code", d, "--doc", doc, "--code", code, how, what, "--json"])
+}
+
+fn excerpt_count(d: &str) -> usize {
+    json(&["excerpts", d, "--json"])
+        .as_array()
+        .expect("a")
+        .len()
+}
+
+#[test]
+fn codebook_verbs_and_coding() {
+    let (_tmp, d) = project();
+    codebook_with_codings(&d);
     let codes = json(&["codes", &d, "list", "--json"]);
     let paths: Vec<&str> = codes
         .as_array()
@@ -193,28 +222,6 @@ fn codebook_verbs_and_coding() {
             "Organisation/Møtearenaer"
         ]
     );
-    let coded = json(&[
-        "code",
-        &d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Budget cuts",
-        "--match",
-        "Budsjettet ble kuttet med to millioner",
-        "--json",
-    ]);
-    assert_eq!(coded["code"], "Barriers/Resource shortage/Budget cuts");
-    ok(&[
-        "code",
-        &d,
-        "--doc",
-        "rektor_furulund",
-        "--code",
-        "Organisation/Møtearenaer",
-        "--match",
-        "Ressursteamet møtes annenhver tirsdag",
-    ]);
     ok(&[
         "codes",
         &d,
@@ -244,83 +251,54 @@ fn codebook_verbs_and_coding() {
         1,
         "merged codings moved over"
     );
-    // Delete takes codings with it; undo brings them back.
+}
+
+#[test]
+fn deleting_a_code_takes_its_codings_and_undo_brings_them_back() {
+    let (_tmp, d) = project();
+    codebook_with_codings(&d);
     ok(&["codes", &d, "delete", "Barriers"]);
-    assert_eq!(
-        json(&["excerpts", &d, "--json"])
-            .as_array()
-            .expect("a")
-            .len(),
-        1
-    );
+    assert_eq!(excerpt_count(&d), 1);
     assert!(ok(&["undo", &d]).contains("Undid: delete code 'Barriers'"));
-    assert_eq!(
-        json(&["excerpts", &d, "--json"])
-            .as_array()
-            .expect("a")
-            .len(),
-        2
-    );
+    assert_eq!(excerpt_count(&d), 2);
     assert!(ok(&["redo", &d]).contains("Redid"));
+    assert_eq!(excerpt_count(&d), 1);
     assert!(ok(&["undo", &d]).contains("Undid"));
-    // Bad input: one clear line, nothing changed.
+    assert_eq!(excerpt_count(&d), 2);
+}
+
+#[test]
+fn bad_coding_input_is_one_clear_line_and_changes_nothing() {
+    let (_tmp, d) = project();
+    codebook_with_codings(&d);
     let before = std::fs::read(Path::new(&d).join("codebook.ron")).expect("read");
-    assert!(
+    let code = |code: &str, how: &str, what: &str| {
         fails(&[
             "code",
             &d,
             "--doc",
             "rektor_furulund",
             "--code",
-            "Nope",
-            "--range",
-            "1..5"
+            code,
+            how,
+            what,
         ])
-        .contains("no code 'Nope'")
-    );
+    };
+    assert!(code("Nope", "--range", "1..5").contains("no code 'Nope'"));
     assert!(
         fails(&[
             "code", &d, "--doc", "nope", "--code", "Barriers", "--range", "1..5"
         ])
         .contains("no document named 'nope'")
     );
+    assert!(code("Barriers", "--range", "5..99999").contains("outside"));
+    assert!(code("Barriers", "--range", "9..3").contains("backwards"));
     assert!(
-        fails(&[
-            "code",
-            &d,
-            "--doc",
-            "rektor_furulund",
-            "--code",
-            "Barriers",
-            "--range",
-            "5..99999"
-        ])
-        .contains("outside")
-    );
-    assert!(
-        fails(&[
-            "code",
-            &d,
-            "--doc",
-            "rektor_furulund",
-            "--code",
-            "Barriers",
-            "--range",
-            "9..3"
-        ])
-        .contains("backwards")
-    );
-    assert!(
-        fails(&[
-            "code",
-            &d,
-            "--doc",
-            "rektor_furulund",
-            "--code",
-            "Budsjettkutt",
+        code(
+            "Budget cuts",
             "--match",
             "Budsjettet ble kuttet med to millioner"
-        ])
+        )
         .contains("already coded")
     );
     assert_eq!(
@@ -401,16 +379,14 @@ fn search_stems_norwegian_and_filters() {
     assert_eq!(hits("ressurs attr:group=control")["total"], 1);
     assert_eq!(hits("ressurs kind:observation")["total"], 1);
     ok(&["codes", &d, "add", "Barriers/Resource shortage"]);
-    ok(&[
-        "code",
+    let shortage = "vi har for lite ressurser";
+    code(
         &d,
-        "--doc",
         "rektor_furulund",
-        "--code",
         "Resource shortage",
         "--match",
-        "vi har for lite ressurser",
-    ]);
+        shortage,
+    );
     let coded = hits("code:Barriers");
     assert_eq!(coded["total"], 1, "code: filter covers sub-codes");
     assert_eq!(coded["hits"][0]["speaker"], "Rektor");
@@ -434,7 +410,7 @@ fn search_stems_norwegian_and_filters() {
 }
 
 #[test]
-fn cases_memos_sets_and_stats() {
+fn case_tables_typed_attributes_and_attribute_search() {
     let (_tmp, d) = project();
     ok(&[
         "cases",
@@ -463,6 +439,26 @@ fn cases_memos_sets_and_stats() {
         1,
         "existing links kept"
     );
+    ok(&["cases", &d, "set", "Furulund skole", "pupils=315"]);
+    assert!(
+        fails(&["cases", &d, "set", "Furulund skole", "pupils=mange"])
+            .contains("not a whole number")
+    );
+    ok(&["cases", &d, "define", "founded", "date"]);
+    ok(&["cases", &d, "set", "Furulund skole", "founded=1964-08-15"]);
+    assert_eq!(
+        json(&["search", &d, "ressurs attr:pupils>300", "--json"])["total"],
+        1
+    );
+    assert_eq!(
+        json(&["search", &d, "ressurs attr:pupils<300", "--json"])["total"],
+        3
+    );
+}
+
+#[test]
+fn cases_memos_sets_and_stats() {
+    let (_tmp, d) = project();
     ok(&[
         "cases",
         &d,
@@ -479,21 +475,6 @@ fn cases_memos_sets_and_stats() {
         "rektor_furulund",
         "observasjon_haugen_cp1252",
     ]);
-    ok(&["cases", &d, "set", "Furulund skole", "pupils=315"]);
-    assert!(
-        fails(&["cases", &d, "set", "Furulund skole", "pupils=mange"])
-            .contains("not a whole number")
-    );
-    ok(&["cases", &d, "define", "founded", "date"]);
-    ok(&["cases", &d, "set", "Furulund skole", "founded=1964-08-15"]);
-    assert_eq!(
-        json(&["search", &d, "ressurs attr:pupils>300", "--json"])["total"],
-        1
-    );
-    assert_eq!(
-        json(&["search", &d, "ressurs attr:pupils<300", "--json"])["total"],
-        3
-    );
     ok(&[
         "memos",
         &d,
@@ -751,4 +732,168 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).expect("copy");
         }
     }
+}
+
+/// Two codings and a coding memo and a document memo on `rektor_furulund`, a coding in `laerar_vikoy`, a
+/// project memo, and `rektor_furulund` in the set Rektorer.
+fn documents_with_codings_and_memos(d: &str) {
+    ok(&["codes", d, "add", "Barriers"]);
+    let coded = code(d, "rektor_furulund", "Barriers", "--match", BUDGET);
+    let on_coding = format!("coding:{}", coded["coding"].as_str().expect("id"));
+    code(d, "rektor_furulund", "Barriers", "--range", "0..10");
+    code(d, "laerar_vikoy", "Barriers", "--range", "0..10");
+    ok(&[
+        "memos", d, "add", "--on", &on_coding, "--title", "Kutt", "--text", "Tydelig.",
+    ]);
+    ok(&[
+        "memos",
+        d,
+        "add",
+        "--on",
+        "doc:rektor_furulund",
+        "--title",
+        "Om",
+        "--text",
+        "Rik.",
+    ]);
+    ok(&[
+        "memos",
+        d,
+        "add",
+        "--title",
+        "Plan",
+        "--text",
+        "Analyseplan.",
+    ]);
+    ok(&["sets", d, "add", "Rektorer", "rektor_furulund"]);
+}
+
+/// The entry of `docs --json` named `name`.
+fn doc_named(docs: &Value, name: &str) -> Option<Value> {
+    docs.as_array()
+        .expect("array")
+        .iter()
+        .find(|x| x["name"] == name)
+        .cloned()
+}
+
+#[test]
+fn docs_rename_and_set_kind() {
+    let (_tmp, d) = project();
+    let renamed = ok(&["docs", &d, "rename", "rektor_furulund", "Rektor Furulund"]);
+    assert!(
+        renamed.contains("Done: rename document 'rektor_furulund' to 'Rektor Furulund'"),
+        "{renamed}"
+    );
+    ok(&["docs", &d, "set-kind", "Rektor Furulund", "observation"]);
+    let listed = json(&["docs", &d, "list", "--json"]);
+    assert_eq!(
+        listed,
+        json(&["docs", &d, "--json"]),
+        "`docs DIR` and `docs DIR list` agree"
+    );
+    assert_eq!(
+        doc_named(&listed, "Rektor Furulund").expect("renamed")["kind"],
+        "observation"
+    );
+    assert!(
+        fails(&["docs", &d, "set-kind", "Rektor Furulund", "poem"]).contains("unknown kind 'poem'")
+    );
+    assert!(fails(&["docs", &d, "remove", "nope"]).contains("no document named 'nope'"));
+}
+
+#[test]
+fn docs_remove_takes_codings_memos_and_memberships_and_undo_restores_them() {
+    let (_tmp, d) = project();
+    documents_with_codings_and_memos(&d);
+    ok(&["docs", &d, "rename", "rektor_furulund", "Rektor Furulund"]);
+    // Removing takes the codings, the memos on the document and its codings, and its memberships.
+    let removed = ok(&["docs", &d, "remove", "Rektor Furulund"]);
+    assert!(
+        removed.contains("remove document 'Rektor Furulund', with 2 coding(s) and 2 memo(s)"),
+        "{removed}"
+    );
+    assert!(doc_named(&json(&["docs", &d, "--json"]), "Rektor Furulund").is_none());
+    let count = |args: &[&str]| json(args).as_array().expect("array").len();
+    assert_eq!(count(&["excerpts", &d, "--json"]), 1);
+    assert_eq!(count(&["memos", &d, "list", "--json"]), 1);
+    assert_eq!(json(&["stats", &d, "--json"])["documents"], 2);
+    let furulund = |cases: &Value| {
+        cases["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .find(|c| c["name"] == "Furulund skole")
+            .map(|c| c["documents"].as_array().expect("docs").len())
+    };
+    assert_eq!(furulund(&json(&["cases", &d, "list", "--json"])), Some(0));
+    assert!(ok(&["sets", &d, "list"]).contains("0 docs"));
+
+    // One undo brings all of it back.
+    assert!(ok(&["undo", &d]).contains("Undid: remove document 'Rektor Furulund'"));
+    assert_eq!(count(&["excerpts", &d, "--json"]), 3);
+    assert_eq!(count(&["memos", &d, "list", "--json"]), 3);
+    assert_eq!(furulund(&json(&["cases", &d, "list", "--json"])), Some(1));
+    let shown = json(&["show", &d, "Rektor Furulund", "--json"]);
+    assert_eq!(
+        shown["text"].as_str().map(|t| t.contains(BUDGET)),
+        Some(true)
+    );
+    assert!(ok(&["docs", &d]).contains("Rektor Furulund"));
+    assert_eq!(json(&["search", &d, "budsjettet", "--json"])["total"], 1);
+}
+
+#[test]
+fn exports_never_write_inside_a_project_folder() {
+    let (tmp, d) = project();
+    ok(&["codes", &d, "add", "Barriers"]);
+    code(&d, "rektor_furulund", "Barriers", "--range", "0..10");
+    let codebook = Path::new(&d).join("codebook.ron");
+    let before = std::fs::read(&codebook).expect("read");
+    let target = codebook.to_str().expect("path");
+    let refused: [&[&str]; 11] = [
+        &["export-qdpx", &d, "-o", target],
+        &["export-qdc", &d, "-o", target],
+        &["export-codebook", &d, "--format", "md", "-o", target],
+        &["export-table", &d, "-o", target],
+        &["excerpts", &d, "--format", "md", "-o", target],
+        &["matrix", &d, "--format", "csv", "-o", target],
+        &["cooccurrence", &d, "--format", "csv", "-o", target],
+        &["query", &d, "Barriers", "--format", "csv", "-o", target],
+        &["words", &d, "--format", "csv", "-o", target],
+        &[
+            "words", &d, "--kwic", "ressurs", "--format", "csv", "-o", target,
+        ],
+        &["codes", &d, "export", target],
+    ];
+    for args in refused {
+        let err = fails(args);
+        assert!(
+            err.lines().count() == 1
+                && err.contains(target)
+                && err.contains("inside the project folder"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&codebook).expect("read"),
+            before,
+            "{args:?} left codebook.ron alone"
+        );
+    }
+    // A new file in a new sub-folder of the project is refused too, and nothing is created.
+    let sub = Path::new(&d).join("exports/report.docx");
+    fails(&[
+        "excerpts",
+        &d,
+        "--format",
+        "docx",
+        "-o",
+        sub.to_str().expect("path"),
+    ]);
+    assert!(!sub.exists() && !sub.parent().expect("folder").exists());
+    // The project still opens, and the same export outside the folder works.
+    assert_eq!(json(&["stats", &d, "--json"])["codes"], 1);
+    let outside = tmp.path().join("studie.qdpx");
+    ok(&["export-qdpx", &d, "-o", outside.to_str().expect("path")]);
+    assert!(outside.is_file());
 }

@@ -185,8 +185,23 @@ fn small_fixture_imports_every_element_and_round_trips() {
         (1, 1, 5)
     );
     assert_eq!(project.coders().len(), 2);
+    small_codes_and_codings(&project);
+    small_case_memos_and_set(&project);
 
-    let shortage = code_id("20000000-0000-4000-8000-000000000002");
+    // Our export of it validates and reads back identically.
+    let (qde, _) = qdpx_write::project_qde(&project);
+    assert_valid(&qde, "Project.xsd");
+    let (bytes, _) = qdpx_write::project_qdpx(&project).expect("export");
+    let (again, _) = import(&bytes);
+    assert_eq!(again, project);
+}
+
+const SHORTAGE: &str = "20000000-0000-4000-8000-000000000002";
+const FIRST_CODING: &str = "70000000-0000-4000-8000-000000000001";
+
+/// The small fixture's code tree, colours, descriptions, coded passages and coding memo.
+fn small_codes_and_codings(project: &Project) {
+    let shortage = code_id(SHORTAGE);
     assert_eq!(project.code_path(shortage), "Barrierer/Ressursmangel");
     assert_eq!(project.codes()[&shortage].colour, "#ff8800");
     assert_eq!(
@@ -194,7 +209,7 @@ fn small_fixture_imports_every_element_and_round_trips() {
         "Det som hindrer arbeidet."
     );
     assert_eq!(
-        coded_texts(&project),
+        coded_texts(project),
         vec![
             ("Barrierer".to_string(), "vikarene kommer sent".to_string()),
             (
@@ -211,9 +226,7 @@ fn small_fixture_imports_every_element_and_round_trips() {
             ),
         ]
     );
-    let first: CodingId = "70000000-0000-4000-8000-000000000001"
-        .parse()
-        .expect("guid");
+    let first: CodingId = FIRST_CODING.parse().expect("guid");
     assert_eq!(
         project.codings()[&first].memo.as_deref(),
         Some("Tydelig eksempel.")
@@ -222,7 +235,10 @@ fn small_fixture_imports_every_element_and_round_trips() {
         project.coders()[&project.codings()[&first].coder].name,
         "Kari"
     );
+}
 
+/// The small fixture's typed case attributes, where each memo is attached, and its set.
+fn small_case_memos_and_set(project: &Project) {
     let case = project.cases().values().next().expect("case");
     assert_eq!(
         case.attributes["kommune"],
@@ -246,8 +262,9 @@ fn small_fixture_imports_every_element_and_round_trips() {
             .expect("memo")
     };
     assert_eq!(target("Prosjektnotat"), MemoTarget::Project);
+    let first: CodingId = FIRST_CODING.parse().expect("guid");
     assert_eq!(target("Om kodingen"), MemoTarget::Coding(first));
-    assert_eq!(target("Definisjon"), MemoTarget::Code(shortage));
+    assert_eq!(target("Definisjon"), MemoTarget::Code(code_id(SHORTAGE)));
     let interview: DocumentId = "A0000000-0000-4000-8000-00000000000A"
         .parse()
         .expect("guid");
@@ -255,13 +272,6 @@ fn small_fixture_imports_every_element_and_round_trips() {
     assert_eq!(target("Om skolen"), MemoTarget::Case(case.id));
     let set = project.sets().values().next().expect("set");
     assert_eq!((set.name.as_str(), set.documents.len()), ("Runde 1", 1));
-
-    // Our export of it validates and reads back identically.
-    let (qde, _) = qdpx_write::project_qde(&project);
-    assert_valid(&qde, "Project.xsd");
-    let (bytes, _) = qdpx_write::project_qdpx(&project).expect("export");
-    let (again, _) = import(&bytes);
-    assert_eq!(again, project);
 }
 
 #[test]

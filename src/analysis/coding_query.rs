@@ -424,17 +424,7 @@ fn evaluate(
     match expr {
         QueryExpr::Code(id) => {
             let codes = counted_codes(project, &[*id], query.include_subcodes);
-            Regions::from_ranges(
-                project
-                    .codings()
-                    .values()
-                    .filter(|c| {
-                        codes.contains(&c.code)
-                            && scope.has_coder(c.coder)
-                            && scope.has_document(c.document)
-                    })
-                    .map(|c| (c.document, c.range)),
-            )
+            scope.coded_text(project, &codes)
         }
         QueryExpr::And(a, b) => {
             evaluate(project, query, scope, a).intersection(&evaluate(project, query, scope, b))

@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::matrix::Row;
+use super::matrix::{Row, check_codes, find_row, rows_of_codes};
 use super::regions::hull;
-use super::scope::Scope;
+use super::scope::{Resolved, Scope};
 use super::table::{Cell, Table};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::{CodeId, CodingId, DocumentId};
 use crate::model::Project;
 use crate::offsets::CharRange;
@@ -94,15 +94,45 @@ struct Item<'a> {
 /// Builds a co-occurrence table.
 pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccurrence> {
     let scope = spec.scope.resolve(project)?;
-    for code in &spec.codes {
-        if !project.codes().contains_key(code) {
-            return Err(Error::Edit(crate::edit::EditError::Missing(
-                crate::edit::EntityKey::Code(*code),
-            )));
+    check_codes(project, &spec.codes)?;
+    let codes = code_rows(project, &spec.codes);
+    let rows_of = rows_of_codes(project, &codes, spec.include_subcodes);
+    let mut finder = Finder::default();
+    for (doc_id, mut items) in codings_by_document(project, &scope, &rows_of) {
+        items.sort_by_key(|i| (i.range.start, i.range.end, i.coding));
+        let Some(doc) = project.documents().get(&doc_id) else {
+            continue;
+        };
+        match spec.proximity {
+            Proximity::Overlap => finder.by_distance(doc_id, &items, None),
+            Proximity::Within(n) => finder.by_distance(doc_id, &items, Some(n)),
+            Proximity::SameTurn => {
+                let units = doc.units().iter().map(|u| u.range).collect();
+                finder.by_unit(doc_id, &items, units);
+            }
+            Proximity::SameParagraph => finder.by_unit(doc_id, &items, doc.paragraphs.clone()),
         }
     }
-    let wanted: BTreeSet<CodeId> = spec.codes.iter().copied().collect();
-    let codes: Vec<Row> = project
+    let by_unit = matches!(
+        spec.proximity,
+        Proximity::SameTurn | Proximity::SameParagraph
+    );
+    let cells = finder.cells(by_unit);
+    let counts = counts(codes.len(), &cells);
+    let values = values(&counts, spec.jaccard);
+    Ok(Cooccurrence {
+        spec: spec.clone(),
+        codes,
+        counts,
+        values,
+        cells,
+    })
+}
+
+/// The table's codes in tree order (all of them, or the ones asked for).
+fn code_rows(project: &Project, codes: &[CodeId]) -> Vec<Row> {
+    let wanted: BTreeSet<CodeId> = codes.iter().copied().collect();
+    project
         .code_tree()
         .into_iter()
         .filter(|(_, c)| wanted.is_empty() || wanted.contains(&c.id))
@@ -111,20 +141,16 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
             label: project.code_path(c.id),
             depth,
         })
-        .collect();
-    let mut rows_of: HashMap<CodeId, Vec<usize>> = HashMap::new();
-    for (index, row) in codes.iter().enumerate() {
-        let counted = if spec.include_subcodes {
-            project.descendants(row.code)
-        } else {
-            BTreeSet::from([row.code])
-        };
-        for code in counted {
-            rows_of.entry(code).or_default().push(index);
-        }
-    }
-    // Codings per document, sorted by start.
-    let mut by_doc: BTreeMap<DocumentId, Vec<Item<'_>>> = BTreeMap::new();
+        .collect()
+}
+
+/// The codings in scope that count in some row, per document.
+fn codings_by_document<'r>(
+    project: &Project,
+    scope: &Resolved,
+    rows_of: &'r HashMap<CodeId, Vec<usize>>,
+) -> BTreeMap<DocumentId, Vec<Item<'r>>> {
+    let mut by_doc: BTreeMap<DocumentId, Vec<Item<'r>>> = BTreeMap::new();
     for coding in project.codings().values() {
         if !scope.has_coder(coding.coder) || !scope.has_document(coding.document) {
             continue;
@@ -137,9 +163,19 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
             });
         }
     }
-    // (row a, row b) with a <= b → (document, passage range, pair)
-    let mut found: HashMap<(usize, usize), Vec<Found>> = HashMap::new();
-    let mut record = |a: &Item<'_>, b: &Item<'_>, doc: DocumentId, range: CharRange| {
+    by_doc
+}
+
+/// The co-occurrences found so far: pairs of rows (lower first), and each row alone for the diagonal.
+#[derive(Default)]
+struct Finder {
+    found: HashMap<(usize, usize), Vec<Found>>,
+    diagonal: HashMap<usize, Vec<Found>>,
+}
+
+impl Finder {
+    /// Two codings occur together in `range`: a found entry for every pair of their (different) rows.
+    fn pair(&mut self, a: &Item<'_>, b: &Item<'_>, doc: DocumentId, range: CharRange) {
         for &ra in a.rows {
             for &rb in b.rows {
                 if ra == rb {
@@ -150,103 +186,96 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
                 } else {
                     ((rb, ra), (b.coding, a.coding))
                 };
-                found.entry(key).or_default().push((doc, range, pair));
+                self.found.entry(key).or_default().push((doc, range, pair));
             }
         }
-    };
-    let mut diagonal: HashMap<usize, Vec<Found>> = HashMap::new();
-    for (doc_id, items) in by_doc.iter_mut() {
-        items.sort_by_key(|i| (i.range.start, i.range.end, i.coding));
-        let Some(doc) = project.documents().get(doc_id) else {
-            continue;
-        };
-        let units: Option<Vec<CharRange>> = match spec.proximity {
-            Proximity::Overlap | Proximity::Within(_) => None,
-            Proximity::SameTurn => Some(doc.units().iter().map(|u| u.range).collect()),
-            Proximity::SameParagraph => Some(doc.paragraphs.clone()),
-        };
-        match units {
-            None => {
-                let reach = match spec.proximity {
-                    Proximity::Within(n) => n,
-                    _ => 0,
+    }
+
+    /// A coding counts for its rows on the diagonal, in `range`.
+    fn single(&mut self, a: &Item<'_>, doc: DocumentId, range: CharRange) {
+        for &row in a.rows {
+            self.diagonal
+                .entry(row)
+                .or_default()
+                .push((doc, range, (a.coding, a.coding)));
+        }
+    }
+
+    /// Codings (sorted by start) that overlap, or lie at most `reach` characters apart.
+    fn by_distance(&mut self, doc: DocumentId, items: &[Item<'_>], reach: Option<usize>) {
+        for (i, a) in items.iter().enumerate() {
+            self.single(a, doc, a.range);
+            for b in &items[i + 1..] {
+                let close = match reach {
+                    None => b.range.start < a.range.end,
+                    Some(n) => b.range.start <= a.range.end.saturating_add(n),
                 };
-                for (i, a) in items.iter().enumerate() {
-                    for &row in a.rows {
-                        diagonal.entry(row).or_default().push((
-                            *doc_id,
-                            a.range,
-                            (a.coding, a.coding),
-                        ));
-                    }
-                    for b in &items[i + 1..] {
-                        let close = if spec.proximity == Proximity::Overlap {
-                            b.range.start < a.range.end
-                        } else {
-                            b.range.start <= a.range.end.saturating_add(reach)
-                        };
-                        if !close {
-                            // Sorted by start: no later coding is closer.
-                            break;
-                        }
-                        record(a, b, *doc_id, hull(&a.range, &b.range));
-                    }
+                if !close {
+                    // Sorted by start: no later coding is closer.
+                    break;
                 }
+                self.pair(a, b, doc, hull(&a.range, &b.range));
             }
-            Some(mut units) => {
-                units.sort_unstable();
-                let mut in_unit: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-                for (i, item) in items.iter().enumerate() {
-                    let first = units.partition_point(|u| u.end <= item.range.start);
-                    for (u, unit) in units.iter().enumerate().skip(first) {
-                        if unit.start >= item.range.end {
-                            break;
-                        }
-                        in_unit.entry(u).or_default().push(i);
-                    }
+        }
+    }
+
+    /// Codings (sorted by start) that touch the same unit (turn or paragraph); the unit is the passage.
+    fn by_unit(&mut self, doc: DocumentId, items: &[Item<'_>], mut units: Vec<CharRange>) {
+        units.sort_unstable();
+        let mut in_unit: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let first = units.partition_point(|u| u.end <= item.range.start);
+            for (u, unit) in units.iter().enumerate().skip(first) {
+                if unit.start >= item.range.end {
+                    break;
                 }
-                for (u, members) in in_unit {
-                    let unit = units[u];
-                    for (k, &i) in members.iter().enumerate() {
-                        let a = &items[i];
-                        for &row in a.rows {
-                            diagonal.entry(row).or_default().push((
-                                *doc_id,
-                                unit,
-                                (a.coding, a.coding),
-                            ));
-                        }
-                        for &j in &members[k + 1..] {
-                            record(a, &items[j], *doc_id, unit);
-                        }
-                    }
+                in_unit.entry(u).or_default().push(i);
+            }
+        }
+        for (u, members) in in_unit {
+            let unit = units[u];
+            for (k, &i) in members.iter().enumerate() {
+                self.single(&items[i], doc, unit);
+                for &j in &members[k + 1..] {
+                    self.pair(&items[i], &items[j], doc, unit);
                 }
             }
         }
     }
-    let by_unit = matches!(
-        spec.proximity,
-        Proximity::SameTurn | Proximity::SameParagraph
-    );
-    let mut cells: HashMap<(usize, usize), Vec<CoPassage>> = HashMap::new();
-    for (key, entries) in found {
-        cells.insert(key, passages(entries, by_unit));
+
+    /// The passages of every cell.
+    fn cells(self, by_unit: bool) -> HashMap<(usize, usize), Vec<CoPassage>> {
+        let mut cells: HashMap<(usize, usize), Vec<CoPassage>> = HashMap::new();
+        for (key, entries) in self.found {
+            cells.insert(key, passages(entries, by_unit));
+        }
+        for (row, entries) in self.diagonal {
+            cells.insert((row, row), passages(entries, by_unit));
+        }
+        cells
     }
-    for (row, entries) in diagonal {
-        cells.insert((row, row), passages(entries, by_unit));
-    }
-    let n = codes.len();
+}
+
+/// Passages per cell, mirrored into a square table.
+fn counts(n: usize, cells: &HashMap<(usize, usize), Vec<CoPassage>>) -> Vec<Vec<usize>> {
     let mut counts = vec![vec![0usize; n]; n];
-    for (&(a, b), list) in &cells {
+    for (&(a, b), list) in cells {
         counts[a][b] = list.len();
         counts[b][a] = list.len();
     }
-    let values = (0..n)
+    counts
+}
+
+/// The numbers shown: the counts, or Jaccard values `n(A,B) / (n(A) + n(B) − n(A,B))` (1 or 0 on the
+/// diagonal).
+fn values(counts: &[Vec<usize>], jaccard: bool) -> Vec<Vec<f64>> {
+    let n = counts.len();
+    (0..n)
         .map(|a| {
             (0..n)
                 .map(|b| {
                     let both = counts[a][b] as f64;
-                    if !spec.jaccard {
+                    if !jaccard {
                         return both;
                     }
                     let either = (counts[a][a] + counts[b][b]) as f64 - both;
@@ -260,14 +289,7 @@ pub fn cooccurrence(project: &Project, spec: &CooccurrenceSpec) -> Result<Cooccu
                 })
                 .collect()
         })
-        .collect();
-    Ok(Cooccurrence {
-        spec: spec.clone(),
-        codes,
-        counts,
-        values,
-        cells,
-    })
+        .collect()
 }
 
 /// Groups found ranges into passages: identical units together, or overlapping spans merged.
@@ -333,26 +355,7 @@ impl Cooccurrence {
 
     /// Finds a code's row by 1-based number, path or unique name (case-insensitive).
     pub fn find_code(&self, key: &str) -> Option<usize> {
-        let key = key.trim();
-        if let Ok(n) = key.parse::<usize>() {
-            return (1..=self.codes.len()).contains(&n).then(|| n - 1);
-        }
-        let lower = key.to_lowercase();
-        self.codes
-            .iter()
-            .position(|r| r.label.to_lowercase() == lower)
-            .or_else(|| {
-                let mut hits = self.codes.iter().enumerate().filter(|(_, r)| {
-                    r.label
-                        .rsplit(crate::model::PATH_SEPARATOR)
-                        .next()
-                        .is_some_and(|n| n.to_lowercase() == lower)
-                });
-                match (hits.next(), hits.next()) {
-                    (Some((i, _)), None) => Some(i),
-                    _ => None,
-                }
-            })
+        find_row(&self.codes, key)
     }
 
     /// The table view: codes down and across, counts or Jaccard values.

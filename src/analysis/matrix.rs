@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::regions::{Regions, intersect, merge};
-use super::scope::{Scope, attribute_def};
+use super::scope::{Resolved, Scope, attribute_def};
 use super::table::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::ids::{CodeId, CodingId, DocumentId};
@@ -122,6 +122,29 @@ pub struct Row {
     pub depth: usize,
 }
 
+/// Finds a row by 1-based number, code path or unique code name (case-insensitive).
+pub(super) fn find_row(rows: &[Row], key: &str) -> Option<usize> {
+    let key = key.trim();
+    if let Ok(n) = key.parse::<usize>() {
+        return (1..=rows.len()).contains(&n).then(|| n - 1);
+    }
+    let lower = key.to_lowercase();
+    rows.iter()
+        .position(|r| r.label.to_lowercase() == lower)
+        .or_else(|| {
+            let mut hits = rows.iter().enumerate().filter(|(_, r)| {
+                r.label
+                    .rsplit(crate::model::PATH_SEPARATOR)
+                    .next()
+                    .is_some_and(|n| n.to_lowercase() == lower)
+            });
+            match (hits.next(), hits.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
+}
+
 /// A column: its label and the amount of text it covers (for shares).
 #[derive(Clone, Debug, Serialize)]
 pub struct Column {
@@ -208,88 +231,14 @@ enum Area {
 pub fn matrix(project: &Project, spec: &MatrixSpec) -> Result<Matrix> {
     let scope = spec.scope.resolve(project)?;
     let rows = rows(project, spec)?;
-    // code → rows counting it
-    let mut rows_of: HashMap<CodeId, Vec<usize>> = HashMap::new();
-    for (index, row) in rows.iter().enumerate() {
-        let counted = if spec.rows == RowMode::Parents || spec.include_subcodes {
-            project.descendants(row.code)
-        } else {
-            BTreeSet::from([row.code])
-        };
-        for code in counted {
-            rows_of.entry(code).or_default().push(index);
-        }
-    }
+    let rolled_up = spec.rows == RowMode::Parents || spec.include_subcodes;
+    let rows_of = rows_of_codes(project, &rows, rolled_up);
     let (columns, areas) = columns(project, spec, &scope)?;
-    // document → (column, area)
-    let mut columns_of: HashMap<DocumentId, Vec<(usize, &Area)>> = HashMap::new();
-    for (index, per_doc) in areas.iter().enumerate() {
-        for (doc, area) in per_doc {
-            columns_of.entry(*doc).or_default().push((index, area));
-        }
-    }
-    let (n_rows, n_cols) = (rows.len(), columns.len());
-    let mut cells: Vec<Vec<CellData>> = vec![vec![CellData::default(); n_cols + 1]; n_rows + 1];
-    for coding in project.codings().values() {
-        if !scope.has_coder(coding.coder) {
-            continue;
-        }
-        let (Some(row_list), Some(col_list)) =
-            (rows_of.get(&coding.code), columns_of.get(&coding.document))
-        else {
-            continue;
-        };
-        for (col, area) in col_list {
-            let pieces: Vec<CharRange> = match area {
-                Area::Whole => vec![coding.range],
-                Area::Ranges(ranges) => intersect(&[coding.range], ranges),
-            };
-            if pieces.is_empty() {
-                continue;
-            }
-            for &row in row_list {
-                let cell = &mut cells[row][*col];
-                cell.codings.push(coding.id);
-                cell.pieces
-                    .extend(pieces.iter().map(|p| (coding.document, *p)));
-            }
-        }
-    }
-    // Totals: row totals in the extra column, column totals in the extra row.
-    for row in cells.iter_mut().take(n_rows) {
-        let mut total = CellData::default();
-        for cell in row.iter_mut().take(n_cols) {
-            cell.finish();
-            total.absorb(cell);
-        }
-        total.finish();
-        row[n_cols] = total;
-    }
-    let mut totals: Vec<CellData> = vec![CellData::default(); n_cols + 1];
-    for row in cells.iter().take(n_rows) {
-        for (total, cell) in totals.iter_mut().zip(row) {
-            total.absorb(cell);
-        }
-    }
-    for (slot, mut total) in cells[n_rows].iter_mut().zip(totals) {
-        total.finish();
-        *slot = total;
-    }
-    let all_text = Regions::from_ranges(areas.iter().flat_map(|per_doc| {
-        per_doc.iter().flat_map(|(doc, area)| {
-            let ranges = match area {
-                Area::Whole => project
-                    .documents()
-                    .get(doc)
-                    .map(|d| vec![CharRange::new(0, d.char_len)])
-                    .unwrap_or_default(),
-                Area::Ranges(ranges) => ranges.clone(),
-            };
-            ranges.into_iter().map(move |r| (*doc, r))
-        })
-    }))
-    .chars();
+    let mut cells = fill_cells(project, &scope, &rows_of, &areas, rows.len(), columns.len());
+    add_totals(&mut cells, rows.len(), columns.len());
+    let all_text = text_chars(project, &areas);
     let text_of = |col: usize| columns.get(col).map_or(all_text, |c| c.text_chars);
+    let (n_rows, n_cols) = (rows.len(), columns.len());
     let values = (0..n_rows)
         .map(|r| {
             (0..n_cols)
@@ -316,14 +265,125 @@ pub fn matrix(project: &Project, spec: &MatrixSpec) -> Result<Matrix> {
     })
 }
 
-fn rows(project: &Project, spec: &MatrixSpec) -> Result<Vec<Row>> {
-    for code in &spec.codes {
-        if !project.codes().contains_key(code) {
-            return Err(Error::Edit(crate::edit::EditError::Missing(
-                crate::edit::EntityKey::Code(*code),
-            )));
+/// The rows each code counts in: its own, and with `rolled_up` its ancestors' rows too.
+pub(super) fn rows_of_codes(
+    project: &Project,
+    rows: &[Row],
+    rolled_up: bool,
+) -> HashMap<CodeId, Vec<usize>> {
+    let mut rows_of: HashMap<CodeId, Vec<usize>> = HashMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        let counted = if rolled_up {
+            project.descendants(row.code)
+        } else {
+            BTreeSet::from([row.code])
+        };
+        for code in counted {
+            rows_of.entry(code).or_default().push(index);
         }
     }
+    rows_of
+}
+
+/// Refuses codes the project does not have.
+pub(super) fn check_codes(project: &Project, codes: &[CodeId]) -> Result<()> {
+    match codes.iter().find(|c| !project.codes().contains_key(c)) {
+        Some(code) => Err(Error::Edit(crate::edit::EditError::Missing(
+            crate::edit::EntityKey::Code(*code),
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Every coding in scope into the cells of its rows and columns (the parts inside the column's area). One
+/// extra column and row are left for the totals.
+fn fill_cells(
+    project: &Project,
+    scope: &Resolved,
+    rows_of: &HashMap<CodeId, Vec<usize>>,
+    areas: &Areas,
+    n_rows: usize,
+    n_cols: usize,
+) -> Vec<Vec<CellData>> {
+    // document → (column, area)
+    let mut columns_of: HashMap<DocumentId, Vec<(usize, &Area)>> = HashMap::new();
+    for (index, per_doc) in areas.iter().enumerate() {
+        for (doc, area) in per_doc {
+            columns_of.entry(*doc).or_default().push((index, area));
+        }
+    }
+    let mut cells: Vec<Vec<CellData>> = vec![vec![CellData::default(); n_cols + 1]; n_rows + 1];
+    for coding in project.codings().values() {
+        if !scope.has_coder(coding.coder) {
+            continue;
+        }
+        let (Some(row_list), Some(col_list)) =
+            (rows_of.get(&coding.code), columns_of.get(&coding.document))
+        else {
+            continue;
+        };
+        for (col, area) in col_list {
+            let pieces: Vec<CharRange> = match area {
+                Area::Whole => vec![coding.range],
+                Area::Ranges(ranges) => intersect(&[coding.range], ranges),
+            };
+            if pieces.is_empty() {
+                continue;
+            }
+            for &row in row_list {
+                let cell = &mut cells[row][*col];
+                cell.codings.push(coding.id);
+                cell.pieces
+                    .extend(pieces.iter().map(|p| (coding.document, *p)));
+            }
+        }
+    }
+    cells
+}
+
+/// Totals: row totals in the extra column, column totals in the extra row.
+fn add_totals(cells: &mut [Vec<CellData>], n_rows: usize, n_cols: usize) {
+    for row in cells.iter_mut().take(n_rows) {
+        let mut total = CellData::default();
+        for cell in row.iter_mut().take(n_cols) {
+            cell.finish();
+            total.absorb(cell);
+        }
+        total.finish();
+        row[n_cols] = total;
+    }
+    let mut totals: Vec<CellData> = vec![CellData::default(); n_cols + 1];
+    for row in cells.iter().take(n_rows) {
+        for (total, cell) in totals.iter_mut().zip(row) {
+            total.absorb(cell);
+        }
+    }
+    for (slot, mut total) in cells[n_rows].iter_mut().zip(totals) {
+        total.finish();
+        *slot = total;
+    }
+}
+
+/// The characters all columns cover together (text in two columns counted once).
+fn text_chars(project: &Project, areas: &Areas) -> usize {
+    Regions::from_ranges(areas.iter().flat_map(|per_doc| {
+        per_doc.iter().flat_map(|(doc, area)| {
+            let ranges = match area {
+                Area::Whole => project
+                    .documents()
+                    .get(doc)
+                    .map(|d| vec![CharRange::new(0, d.char_len)])
+                    .unwrap_or_default(),
+                Area::Ranges(ranges) => ranges.clone(),
+            };
+            ranges.into_iter().map(move |r| (*doc, r))
+        })
+    }))
+    .chars()
+}
+
+fn rows(project: &Project, spec: &MatrixSpec) -> Result<Vec<Row>> {
+    check_codes(project, &spec.codes)?;
     let wanted: BTreeSet<CodeId> = spec.codes.iter().copied().collect();
     Ok(project
         .code_tree()
@@ -343,102 +403,24 @@ fn rows(project: &Project, spec: &MatrixSpec) -> Result<Vec<Row>> {
         .collect())
 }
 
+/// Per column, the area it covers in each document.
 type Areas = Vec<BTreeMap<DocumentId, Area>>;
 
-fn columns(
-    project: &Project,
-    spec: &MatrixSpec,
-    scope: &super::scope::Resolved,
-) -> Result<(Vec<Column>, Areas)> {
-    let mut groups: Vec<(String, BTreeMap<DocumentId, Area>)> = Vec::new();
-    let whole = |docs: &mut dyn Iterator<Item = DocumentId>| -> BTreeMap<DocumentId, Area> {
-        docs.filter(|d| scope.has_document(*d) && project.documents().contains_key(d))
-            .map(|d| (d, Area::Whole))
-            .collect()
+/// A column's label and areas, before its size is known.
+type Group = (String, BTreeMap<DocumentId, Area>);
+
+fn columns(project: &Project, spec: &MatrixSpec, scope: &Resolved) -> Result<(Vec<Column>, Areas)> {
+    let groups = match &spec.columns {
+        Columns::Cases => case_groups(project, scope),
+        Columns::Attribute(name) => attribute_groups(project, scope, name)?,
+        Columns::Documents => project
+            .documents_sorted()
+            .into_iter()
+            .filter(|doc| scope.has_document(doc.id))
+            .map(|doc| (doc.name.clone(), BTreeMap::from([(doc.id, Area::Whole)])))
+            .collect(),
+        Columns::Speakers => speaker_groups(project, scope),
     };
-    match &spec.columns {
-        Columns::Cases => {
-            for id in &scope.cases {
-                if let Some(case) = project.cases().get(id) {
-                    groups.push((
-                        case.name.clone(),
-                        whole(&mut case.documents.iter().copied()),
-                    ));
-                }
-            }
-        }
-        Columns::Attribute(name) => {
-            let def = attribute_def(project, name)?;
-            let mut by_value: BTreeMap<String, (String, BTreeSet<DocumentId>)> = BTreeMap::new();
-            for id in &scope.cases {
-                let Some(case) = project.cases().get(id) else {
-                    continue;
-                };
-                let Some(value) = case.attributes.get(&def.name) else {
-                    continue;
-                };
-                let label = value.to_string();
-                if label.trim().is_empty() {
-                    continue;
-                }
-                by_value
-                    .entry(label.to_lowercase())
-                    .or_insert_with(|| (label, BTreeSet::new()))
-                    .1
-                    .extend(case.documents.iter().copied());
-            }
-            let mut list: Vec<(String, BTreeSet<DocumentId>)> = by_value.into_values().collect();
-            list.sort_by(|a, b| crate::collate::compare(&a.0, &b.0));
-            for (label, docs) in list {
-                groups.push((label, whole(&mut docs.into_iter())));
-            }
-        }
-        Columns::Documents => {
-            for doc in project.documents_sorted() {
-                if scope.has_document(doc.id) {
-                    groups.push((doc.name.clone(), BTreeMap::from([(doc.id, Area::Whole)])));
-                }
-            }
-        }
-        Columns::Speakers => {
-            let mut by_speaker: BTreeMap<String, (String, BTreeMap<DocumentId, Area>)> =
-                BTreeMap::new();
-            for doc in project.documents_sorted() {
-                if !scope.has_document(doc.id) {
-                    continue;
-                }
-                for turn in &doc.turns {
-                    let name = turn.speaker.trim();
-                    if name.is_empty() {
-                        continue;
-                    }
-                    let entry = by_speaker
-                        .entry(name.to_lowercase())
-                        .or_insert_with(|| (name.to_string(), BTreeMap::new()));
-                    if let Area::Ranges(ranges) = entry
-                        .1
-                        .entry(doc.id)
-                        .or_insert_with(|| Area::Ranges(Vec::new()))
-                    {
-                        ranges.push(turn.range);
-                    }
-                }
-            }
-            let mut list: Vec<(String, BTreeMap<DocumentId, Area>)> = by_speaker
-                .into_values()
-                .map(|(label, mut areas)| {
-                    for area in areas.values_mut() {
-                        if let Area::Ranges(ranges) = area {
-                            *ranges = merge(std::mem::take(ranges));
-                        }
-                    }
-                    (label, areas)
-                })
-                .collect();
-            list.sort_by(|a, b| crate::collate::compare(&a.0, &b.0));
-            groups = list;
-        }
-    }
     let mut columns = Vec::with_capacity(groups.len());
     let mut areas = Vec::with_capacity(groups.len());
     for (label, per_doc) in groups {
@@ -457,6 +439,98 @@ fn columns(
         areas.push(per_doc);
     }
     Ok((columns, areas))
+}
+
+/// Whole documents, those in scope.
+fn whole(
+    project: &Project,
+    scope: &Resolved,
+    docs: impl Iterator<Item = DocumentId>,
+) -> BTreeMap<DocumentId, Area> {
+    docs.filter(|d| scope.has_document(*d) && project.documents().contains_key(d))
+        .map(|d| (d, Area::Whole))
+        .collect()
+}
+
+/// A column per case in scope: its documents.
+fn case_groups(project: &Project, scope: &Resolved) -> Vec<Group> {
+    scope
+        .cases
+        .iter()
+        .filter_map(|id| project.cases().get(id))
+        .map(|case| {
+            let docs = whole(project, scope, case.documents.iter().copied());
+            (case.name.clone(), docs)
+        })
+        .collect()
+}
+
+/// A column per value of an attribute: the documents of the cases with that value.
+fn attribute_groups(project: &Project, scope: &Resolved, name: &str) -> Result<Vec<Group>> {
+    let def = attribute_def(project, name)?;
+    let mut by_value: BTreeMap<String, (String, BTreeSet<DocumentId>)> = BTreeMap::new();
+    for id in &scope.cases {
+        let Some(case) = project.cases().get(id) else {
+            continue;
+        };
+        let Some(value) = case.attributes.get(&def.name) else {
+            continue;
+        };
+        let label = value.to_string();
+        if label.trim().is_empty() {
+            continue;
+        }
+        by_value
+            .entry(label.to_lowercase())
+            .or_insert_with(|| (label, BTreeSet::new()))
+            .1
+            .extend(case.documents.iter().copied());
+    }
+    let mut list: Vec<(String, BTreeSet<DocumentId>)> = by_value.into_values().collect();
+    list.sort_by(|a, b| crate::collate::compare(&a.0, &b.0));
+    Ok(list
+        .into_iter()
+        .map(|(label, docs)| (label, whole(project, scope, docs.into_iter())))
+        .collect())
+}
+
+/// A column per speaker: their turns in the documents in scope.
+fn speaker_groups(project: &Project, scope: &Resolved) -> Vec<Group> {
+    let mut by_speaker: BTreeMap<String, Group> = BTreeMap::new();
+    for doc in project.documents_sorted() {
+        if !scope.has_document(doc.id) {
+            continue;
+        }
+        for turn in &doc.turns {
+            let name = turn.speaker.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let entry = by_speaker
+                .entry(name.to_lowercase())
+                .or_insert_with(|| (name.to_string(), BTreeMap::new()));
+            if let Area::Ranges(ranges) = entry
+                .1
+                .entry(doc.id)
+                .or_insert_with(|| Area::Ranges(Vec::new()))
+            {
+                ranges.push(turn.range);
+            }
+        }
+    }
+    let mut list: Vec<Group> = by_speaker
+        .into_values()
+        .map(|(label, mut areas)| {
+            for area in areas.values_mut() {
+                if let Area::Ranges(ranges) = area {
+                    *ranges = merge(std::mem::take(ranges));
+                }
+            }
+            (label, areas)
+        })
+        .collect();
+    list.sort_by(|a, b| crate::collate::compare(&a.0, &b.0));
+    list
 }
 
 impl Matrix {
@@ -493,26 +567,7 @@ impl Matrix {
 
     /// Finds a row by 1-based number, code path or code name (case-insensitive).
     pub fn find_row(&self, key: &str) -> Option<usize> {
-        let key = key.trim();
-        let lower = key.to_lowercase();
-        if let Ok(n) = key.parse::<usize>() {
-            return (1..=self.rows.len()).contains(&n).then(|| n - 1);
-        }
-        self.rows
-            .iter()
-            .position(|r| r.label.to_lowercase() == lower)
-            .or_else(|| {
-                let mut hits = self.rows.iter().enumerate().filter(|(_, r)| {
-                    r.label
-                        .rsplit(crate::model::PATH_SEPARATOR)
-                        .next()
-                        .is_some_and(|n| n.to_lowercase() == lower)
-                });
-                match (hits.next(), hits.next()) {
-                    (Some((i, _)), None) => Some(i),
-                    _ => None,
-                }
-            })
+        find_row(&self.rows, key)
     }
 
     /// Finds a column by 1-based number or label (case-insensitive).

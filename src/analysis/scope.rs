@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::regions::Regions;
 use crate::error::{Error, Result};
-use crate::ids::{CaseId, CoderId, DocumentId};
+use crate::ids::{CaseId, CodeId, CoderId, DocumentId};
 use crate::model::{AttributeValue, Case, Project};
 
 /// A case attribute condition, `name = value` (text compared case-insensitively).
@@ -92,6 +93,21 @@ impl Resolved {
 
     pub fn has_coder(&self, coder: CoderId) -> bool {
         self.coders.as_ref().is_none_or(|c| c.contains(&coder))
+    }
+
+    /// The text coded with any of `codes` by a coder in scope, in documents in scope.
+    pub fn coded_text(&self, project: &Project, codes: &BTreeSet<CodeId>) -> Regions {
+        Regions::from_ranges(
+            project
+                .codings()
+                .values()
+                .filter(|c| {
+                    codes.contains(&c.code)
+                        && self.has_coder(c.coder)
+                        && self.has_document(c.document)
+                })
+                .map(|c| (c.document, c.range)),
+        )
     }
 }
 

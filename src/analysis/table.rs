@@ -156,14 +156,14 @@ impl Table {
         serde_json::to_string_pretty(self).map_err(|e| Error::invalid("table.json", e.to_string()))
     }
 
-    /// Writes the table to a file in a format.
+    /// Writes the table to a file in a format (atomically; never inside a project folder).
     pub fn write(&self, path: &Path, format: TableFormat) -> Result<()> {
         let bytes = match format {
             TableFormat::Csv => self.to_csv()?.into_bytes(),
             TableFormat::Xlsx => self.to_xlsx()?,
             TableFormat::Json => self.to_json()?.into_bytes(),
         };
-        std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+        crate::store::write_export(path, &bytes)
     }
 
     /// The table as aligned plain text for a terminal (numbers right-aligned).

@@ -102,17 +102,7 @@ impl Selection {
                 codes.insert(*code);
             }
         }
-        Ok(Regions::from_ranges(
-            project
-                .codings()
-                .values()
-                .filter(|c| {
-                    codes.contains(&c.code)
-                        && scope.has_coder(c.coder)
-                        && scope.has_document(c.document)
-                })
-                .map(|c| (c.document, c.range)),
-        ))
+        Ok(scope.coded_text(project, &codes))
     }
 }
 

@@ -7,7 +7,9 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use marginalia::Workspace;
 use marginalia::analysis::coding_query::parse_query;
+use marginalia::analysis::cooccurrence::Cooccurrence;
 use marginalia::analysis::cooccurrence::{CooccurrenceSpec, Proximity, cooccurrence};
+use marginalia::analysis::matrix::Matrix;
 use marginalia::analysis::matrix::{Columns, MatrixSpec, RowMode, Value, matrix};
 use marginalia::analysis::words::{Selection, StopList, WordOptions, kwic, kwic_table};
 use marginalia::analysis::{
@@ -18,7 +20,7 @@ use marginalia::index::SearchIndex;
 use marginalia::model::Project;
 
 use super::output::{print_excerpts, print_json, shorten};
-use super::{find_case, find_code, find_coder, find_doc, ids};
+use super::resolve::{find_case, find_code, find_coder, find_doc, ids};
 
 /// How a result is shown or saved.
 #[derive(Debug, Args)]
@@ -220,6 +222,23 @@ fn export(table: &Table, output: &Output) -> Result<bool> {
     Ok(true)
 }
 
+/// Writes the table with -o, prints `data` as JSON with --json, or else prints for people with `text`.
+fn show_table<T: serde::Serialize + ?Sized>(
+    table: &Table,
+    output: &Output,
+    data: &T,
+    text: impl FnOnce(),
+) -> Result<()> {
+    if export(table, output)? {
+        return Ok(());
+    }
+    if output.json {
+        return print_json(data);
+    }
+    text();
+    Ok(())
+}
+
 /// Splits `A,B` where both parts must be recognised (labels may themselves contain commas).
 fn split_pair(
     text: &str,
@@ -258,44 +277,42 @@ pub fn run_matrix(args: MatrixArgs) -> Result<()> {
     };
     let m = matrix(p, &spec)?;
     if let Some(cell) = &args.cell {
-        let total = |s: &str| s.trim().eq_ignore_ascii_case("total");
-        let (r, c) = split_pair(
-            cell,
-            |s| total(s) || m.find_row(s).is_some(),
-            |s| total(s) || m.find_column(s).is_some(),
-        )
-        .ok_or_else(|| {
-            anyhow!("--cell '{cell}': give ROW,COL as a row (code path or number) and a column (label or number)")
-        })?;
-        let row = if total(r) { None } else { m.find_row(r) };
-        let col = if total(c) { None } else { m.find_column(c) };
-        let excerpts = m.cell_excerpts(p, row, col);
-        if !args.output.json {
-            let row_label = row.map_or("Total", |r| m.rows[r].label.as_str());
-            let col_label = col.map_or("Total", |c| m.columns[c].label.as_str());
-            let codings = m.cell_codings(row, col).len();
-            let behind = if spec.value == Value::Codings {
-                String::new()
-            } else {
-                format!(" ({codings} codings)")
-            };
-            println!(
-                "{row_label} × {col_label}: {} {}{behind}",
-                fmt_value(m.value(row, col)),
-                spec.value.label(),
-            );
-        }
-        return print_excerpts(&excerpts, args.output.json);
+        return print_cell(p, &m, spec.value, cell, args.output.json);
     }
     let table = m.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
+    show_table(&table, &args.output, &m, || print!("{}", table.to_text()))
+}
+
+/// `--cell ROW,COL`: the cell's value and the excerpts behind it.
+fn print_cell(p: &Project, m: &Matrix, value: Value, cell: &str, json: bool) -> Result<()> {
+    let total = |s: &str| s.trim().eq_ignore_ascii_case("total");
+    let (r, c) = split_pair(
+        cell,
+        |s| total(s) || m.find_row(s).is_some(),
+        |s| total(s) || m.find_column(s).is_some(),
+    )
+    .ok_or_else(|| {
+        anyhow!("--cell '{cell}': give ROW,COL as a row (code path or number) and a column (label or number)")
+    })?;
+    let row = if total(r) { None } else { m.find_row(r) };
+    let col = if total(c) { None } else { m.find_column(c) };
+    let excerpts = m.cell_excerpts(p, row, col);
+    if !json {
+        let row_label = row.map_or("Total", |r| m.rows[r].label.as_str());
+        let col_label = col.map_or("Total", |c| m.columns[c].label.as_str());
+        let codings = m.cell_codings(row, col).len();
+        let behind = if value == Value::Codings {
+            String::new()
+        } else {
+            format!(" ({codings} codings)")
+        };
+        println!(
+            "{row_label} × {col_label}: {} {}{behind}",
+            fmt_value(m.value(row, col)),
+            value.label(),
+        );
     }
-    if args.output.json {
-        return print_json(&m);
-    }
-    print!("{}", table.to_text());
-    Ok(())
+    print_excerpts(&excerpts, json)
 }
 
 fn fmt_value(x: f64) -> String {
@@ -323,61 +340,67 @@ pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
     };
     let table_data = cooccurrence(p, &spec)?;
     if let Some(pair) = &args.pair {
-        let (a, b) = split_pair(
-            pair,
-            |s| table_data.find_code(s).is_some(),
-            |s| table_data.find_code(s).is_some(),
-        )
-        .ok_or_else(|| anyhow!("--pair '{pair}': give A,B as two codes of the table"))?;
-        let (Some(a), Some(b)) = (table_data.find_code(a), table_data.find_code(b)) else {
-            bail!("--pair '{pair}': give A,B as two codes of the table");
-        };
-        let passages = table_data.cell_passages(a, b);
-        if args.output.json {
-            return print_json(&serde_json::json!({
-                "a": table_data.codes[a].label,
-                "b": table_data.codes[b].label,
-                "count": table_data.counts[a][b],
-                "value": table_data.values[a][b],
-                "passages": passages,
-                "excerpts": table_data.cell_excerpts(p, a, b),
-            }));
-        }
-        println!(
-            "{} × {}: {} passages{}",
-            table_data.codes[a].label,
-            table_data.codes[b].label,
-            table_data.counts[a][b],
-            if spec.jaccard {
-                format!(" (Jaccard {:.3})", table_data.values[a][b])
-            } else {
-                String::new()
-            }
-        );
-        for passage in &passages {
-            let name = p
-                .documents()
-                .get(&passage.document)
-                .map_or("?", |d| d.name.as_str());
-            let text =
-                marginalia::offsets::slice(p.text(passage.document), passage.range).unwrap_or("");
-            println!(
-                "\n{name} {}: \"{}\"\n    {} pair(s) of codings",
-                passage.range,
-                shorten(text.trim(), 200),
-                passage.pairs.len()
-            );
-        }
-        return Ok(());
+        return print_pair(p, &table_data, spec.jaccard, pair, args.output.json);
     }
     let table = table_data.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
+    show_table(&table, &args.output, &table_data, || {
+        print!("{}", table.to_text())
+    })
+}
+
+/// `--pair A,B`: the passages where both codes occur.
+fn print_pair(
+    p: &Project,
+    table_data: &Cooccurrence,
+    jaccard: bool,
+    pair: &str,
+    json: bool,
+) -> Result<()> {
+    let (a, b) = split_pair(
+        pair,
+        |s| table_data.find_code(s).is_some(),
+        |s| table_data.find_code(s).is_some(),
+    )
+    .ok_or_else(|| anyhow!("--pair '{pair}': give A,B as two codes of the table"))?;
+    let (Some(a), Some(b)) = (table_data.find_code(a), table_data.find_code(b)) else {
+        bail!("--pair '{pair}': give A,B as two codes of the table");
+    };
+    let passages = table_data.cell_passages(a, b);
+    if json {
+        return print_json(&serde_json::json!({
+            "a": table_data.codes[a].label,
+            "b": table_data.codes[b].label,
+            "count": table_data.counts[a][b],
+            "value": table_data.values[a][b],
+            "passages": passages,
+            "excerpts": table_data.cell_excerpts(p, a, b),
+        }));
     }
-    if args.output.json {
-        return print_json(&table_data);
+    println!(
+        "{} × {}: {} passages{}",
+        table_data.codes[a].label,
+        table_data.codes[b].label,
+        table_data.counts[a][b],
+        if jaccard {
+            format!(" (Jaccard {:.3})", table_data.values[a][b])
+        } else {
+            String::new()
+        }
+    );
+    for passage in &passages {
+        let name = p
+            .documents()
+            .get(&passage.document)
+            .map_or("?", |d| d.name.as_str());
+        let text =
+            marginalia::offsets::slice(p.text(passage.document), passage.range).unwrap_or("");
+        println!(
+            "\n{name} {}: \"{}\"\n    {} pair(s) of codings",
+            passage.range,
+            shorten(text.trim(), 200),
+            passage.pairs.len()
+        );
     }
-    print!("{}", table.to_text());
     Ok(())
 }
 
@@ -414,34 +437,28 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
         println!("Saved: {label}");
         return Ok(());
     }
-    let table = result.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&result);
-    }
-    for passage in &result.passages {
-        let speaker = passage
-            .speaker
-            .as_deref()
-            .map(|s| format!("{s}, "))
-            .unwrap_or_default();
+    show_table(&result.to_table(), &args.output, &result, || {
+        for passage in &result.passages {
+            let speaker = passage
+                .speaker
+                .as_deref()
+                .map(|s| format!("{s}, "))
+                .unwrap_or_default();
+            println!(
+                "\n\"{}\"\n    — {speaker}{}, {}",
+                shorten(passage.text.trim(), 300),
+                passage.document_name,
+                passage.range
+            );
+        }
         println!(
-            "\n\"{}\"\n    — {speaker}{}, {}",
-            shorten(passage.text.trim(), 300),
-            passage.document_name,
-            passage.range
+            "\n{}: {} passages in {} documents ({} characters)",
+            result.description,
+            result.passages.len(),
+            result.documents,
+            result.characters
         );
-    }
-    println!(
-        "\n{}: {} passages in {} documents ({} characters)",
-        result.description,
-        result.passages.len(),
-        result.documents,
-        result.characters
-    );
-    Ok(())
+    })
 }
 
 pub fn run_words(args: WordsArgs) -> Result<()> {
@@ -453,28 +470,7 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
         scope: scope(p, &args.scope)?,
     };
     if let Some(word) = &args.kwic {
-        let lines = kwic(p, &selection, word, args.stemmed, args.width)?;
-        let table = kwic_table(&lines);
-        if export(&table, &args.output)? {
-            return Ok(());
-        }
-        if args.output.json {
-            return print_json(&lines);
-        }
-        let left_width = lines
-            .iter()
-            .map(|l| marginalia::offsets::char_len(&l.left))
-            .max()
-            .unwrap_or(0);
-        for line in &lines {
-            let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
-            println!(
-                "{pad}{} [{}] {}    ({}, {})",
-                line.left, line.keyword, line.right, line.document_name, line.range.start
-            );
-        }
-        println!("\n{} occurrences", lines.len());
-        return Ok(());
+        return print_kwic(p, &selection, word, &args);
     }
     let mut stopwords = if args.no_default_stopwords {
         StopList::default()
@@ -492,18 +488,33 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
     };
     let freq = word_frequencies(p, &selection, &options)?;
     let table = freq.to_table();
-    if export(&table, &args.output)? {
-        return Ok(());
-    }
-    if args.output.json {
-        return print_json(&freq);
-    }
-    print!("{}", table.to_text());
-    println!(
-        "\n{} words counted, {} distinct{}",
-        freq.total,
-        freq.distinct,
-        if args.stemmed { " stems" } else { "" }
-    );
-    Ok(())
+    show_table(&table, &args.output, &freq, || {
+        print!("{}", table.to_text());
+        println!(
+            "\n{} words counted, {} distinct{}",
+            freq.total,
+            freq.distinct,
+            if args.stemmed { " stems" } else { "" }
+        );
+    })
+}
+
+/// `words --kwic WORD`: every occurrence with its context.
+fn print_kwic(p: &Project, selection: &Selection, word: &str, args: &WordsArgs) -> Result<()> {
+    let lines = kwic(p, selection, word, args.stemmed, args.width)?;
+    show_table(&kwic_table(&lines), &args.output, &lines, || {
+        let left_width = lines
+            .iter()
+            .map(|l| marginalia::offsets::char_len(&l.left))
+            .max()
+            .unwrap_or(0);
+        for line in &lines {
+            let pad = " ".repeat(left_width - marginalia::offsets::char_len(&line.left));
+            println!(
+                "{pad}{} [{}] {}    ({}, {})",
+                line.left, line.keyword, line.right, line.document_name, line.range.start
+            );
+        }
+        println!("\n{} occurrences", lines.len());
+    })
 }

@@ -37,28 +37,12 @@ pub enum Command {
     },
     /// Import documents (.txt, .md, .docx, .odt, .pdf, .html, .rtf, .vtt, .srt; folders are searched),
     /// optionally assigning a case and attributes.
-    Import {
-        dir: PathBuf,
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Add the documents to this case (created if missing).
-        #[arg(long)]
-        case: Option<String>,
-        /// Set case attributes, KEY=VALUE (needs --case).
-        #[arg(long = "attr", value_name = "KEY=VALUE")]
-        attrs: Vec<String>,
-        /// Document kind: interview, observation, document or survey (guessed when left out).
-        #[arg(long)]
-        kind: Option<String>,
-        /// Import files whose text is already in the project.
-        #[arg(long)]
-        allow_duplicates: bool,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// List documents.
+    Import(ImportArgs),
+    /// List documents; rename one, remove one (with its codings and memos) or set its kind.
     Docs {
         dir: PathBuf,
+        #[command(subcommand)]
+        action: Option<DocsAction>,
         #[command(flatten)]
         json: Json,
     },
@@ -77,54 +61,13 @@ pub enum Command {
         action: CodesAction,
     },
     /// Code a passage of a document.
-    Code {
-        dir: PathBuf,
-        /// Document name or id.
-        #[arg(long)]
-        doc: String,
-        /// Code path (`Barriers/Resource shortage`), name or id.
-        #[arg(long)]
-        code: String,
-        /// Character range START..END (code points, end exclusive).
-        #[arg(long, conflicts_with = "text", required_unless_present = "text")]
-        range: Option<String>,
-        /// Code the passage with exactly this text instead of a range.
-        #[arg(long = "match", id = "text", value_name = "TEXT")]
-        text: Option<String>,
-        /// Which occurrence of --match to code (1 = first).
-        #[arg(long, default_value_t = 1)]
-        occurrence: usize,
-        /// A short memo on the coding.
-        #[arg(long)]
-        memo: Option<String>,
-        /// Create the code (and missing parents) if it does not exist.
-        #[arg(long)]
-        create: bool,
-        #[command(flatten)]
-        json: Json,
-    },
+    Code(CodeArgs),
     /// Remove a coding by its id.
     Uncode { dir: PathBuf, coding: String },
     /// Search the texts (words, "phrases", prefix*, fuzzy~1, AND/OR/NOT, code: case: attr: speaker: kind: filters).
-    Search {
-        dir: PathBuf,
-        query: String,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-        /// Treat the query as a regular expression over the texts.
-        #[arg(long)]
-        regex: bool,
-        /// With --regex: only passages that this query matches (e.g. 'code:"Resource shortage"').
-        #[arg(long, value_name = "QUERY")]
-        within: Option<String>,
-        /// With --regex: match upper/lower case exactly.
-        #[arg(long)]
-        case_sensitive: bool,
-        #[command(flatten)]
-        json: Json,
-    },
+    Search(SearchArgs),
     /// List coded excerpts with citations.
-    Excerpts(super::exchange::ExcerptArgs),
+    Excerpts(super::excerpts::ExcerptArgs),
     /// Export the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
     ExportQdpx {
         dir: PathBuf,
@@ -213,27 +156,7 @@ pub enum Command {
     /// Word frequencies (optionally stemmed, with stop lists) or keyword in context (--kwic WORD).
     Words(super::analysis::WordsArgs),
     /// Import open survey answers (.csv, .tsv, .xlsx, .ods): documents of answers, a case per respondent.
-    ImportSurvey {
-        dir: PathBuf,
-        file: PathBuf,
-        /// The respondent id column (header name or 1-based number).
-        #[arg(long = "id", value_name = "COLUMN")]
-        id: String,
-        /// Columns of open answers (repeatable, or several after one --text).
-        #[arg(long = "text", value_name = "COLUMN", required = true, num_args = 1..)]
-        text: Vec<String>,
-        /// Columns that become case attributes, types inferred (repeatable).
-        #[arg(long = "attr", value_name = "COLUMN", num_args = 1..)]
-        attrs: Vec<String>,
-        /// One document per respondent or per question.
-        #[arg(long, default_value = "respondent", value_name = "respondent|question")]
-        per: String,
-        /// Worksheet of a spreadsheet (default: the first).
-        #[arg(long)]
-        sheet: Option<String>,
-        #[command(flatten)]
-        json: Json,
-    },
+    ImportSurvey(SurveyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -355,4 +278,114 @@ pub enum SetsAction {
     Add { name: String, docs: Vec<String> },
     /// Delete a set (its documents stay).
     Delete { name: String },
+}
+
+/// What `import` reads and where it puts it.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub dir: PathBuf,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Add the documents to this case (created if missing).
+    #[arg(long)]
+    pub case: Option<String>,
+    /// Set case attributes, KEY=VALUE (needs --case).
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<String>,
+    /// Document kind: interview, observation, document or survey (guessed when left out).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Import files whose text is already in the project.
+    #[arg(long)]
+    pub allow_duplicates: bool,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocsAction {
+    /// List documents (the same as no action).
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Rename a document.
+    Rename { doc: String, name: String },
+    /// Remove a document with its codings and memos (`marginalia undo` brings it back).
+    Remove { doc: String },
+    /// Set what kind of source a document is: interview, observation, document or survey.
+    SetKind { doc: String, kind: String },
+}
+
+/// The passage `code` codes, and with what.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    pub dir: PathBuf,
+    /// Document name or id.
+    #[arg(long)]
+    pub doc: String,
+    /// Code path (`Barriers/Resource shortage`), name or id.
+    #[arg(long)]
+    pub code: String,
+    /// Character range START..END (code points, end exclusive).
+    #[arg(long, conflicts_with = "text", required_unless_present = "text")]
+    pub range: Option<String>,
+    /// Code the passage with exactly this text instead of a range.
+    #[arg(long = "match", id = "text", value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Which occurrence of --match to code (1 = first).
+    #[arg(long, default_value_t = 1)]
+    pub occurrence: usize,
+    /// A short memo on the coding.
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// Create the code (and missing parents) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+/// A `search` query and how to run it.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    pub dir: PathBuf,
+    pub query: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Treat the query as a regular expression over the texts.
+    #[arg(long)]
+    pub regex: bool,
+    /// With --regex: only passages that this query matches (e.g. 'code:"Resource shortage"').
+    #[arg(long, value_name = "QUERY")]
+    pub within: Option<String>,
+    /// With --regex: match upper/lower case exactly.
+    #[arg(long)]
+    pub case_sensitive: bool,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+/// The columns `import-survey` reads.
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    pub dir: PathBuf,
+    pub file: PathBuf,
+    /// The respondent id column (header name or 1-based number).
+    #[arg(long = "id", value_name = "COLUMN")]
+    pub id: String,
+    /// Columns of open answers (repeatable, or several after one --text).
+    #[arg(long = "text", value_name = "COLUMN", required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Columns that become case attributes, types inferred (repeatable).
+    #[arg(long = "attr", value_name = "COLUMN", num_args = 1..)]
+    pub attrs: Vec<String>,
+    /// One document per respondent or per question.
+    #[arg(long, default_value = "respondent", value_name = "respondent|question")]
+    pub per: String,
+    /// Worksheet of a spreadsheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub json: Json,
 }

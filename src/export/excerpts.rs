@@ -206,35 +206,47 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
                     .any(|(doc, range)| *doc == e.document && range.overlaps(&e.range))
             })
         })
-        .map(|excerpt| {
-            let doc = project.documents().get(&excerpt.document);
-            let page = doc.and_then(|d| d.page_at(excerpt.range.start));
-            let (before, after) = context_of(project, &excerpt, selection.context);
-            let mut attributes: BTreeMap<String, String> = BTreeMap::new();
-            for case in project.cases_of(excerpt.document) {
-                for (name, value) in &case.attributes {
-                    let entry = attributes.entry(name.clone()).or_default();
-                    if !entry.is_empty() {
-                        entry.push_str("; ");
-                    }
-                    entry.push_str(&value.to_string());
-                }
-            }
-            Item {
-                excerpt,
-                page,
-                before,
-                after,
-                attributes,
-            }
-        })
+        .map(|excerpt| item(project, excerpt, selection.context))
         .collect();
-    // `excerpts` orders by code (tree order), document, position; a stable sort keeps that within groups.
-    let key = |item: &Item| match selection.grouping {
-        Grouping::CodeCase => (item.excerpt.code_path.clone(), item.case_label()),
-        Grouping::CaseCode => (item.case_label(), item.excerpt.code_path.clone()),
-    };
-    if selection.grouping == Grouping::CaseCode {
+    sort_items(project, &mut items, selection.grouping);
+    let groups = groups(&items, selection.grouping);
+    Report {
+        title: title.to_string(),
+        description: selection.description.clone(),
+        items,
+        groups,
+        attribute_names: project.attributes().keys().cloned().collect(),
+    }
+}
+
+/// An excerpt with its page, context and the attribute values of its cases.
+fn item(project: &Project, excerpt: Excerpt, context: Context) -> Item {
+    let doc = project.documents().get(&excerpt.document);
+    let page = doc.and_then(|d| d.page_at(excerpt.range.start));
+    let (before, after) = context_of(project, &excerpt, context);
+    let mut attributes: BTreeMap<String, String> = BTreeMap::new();
+    for case in project.cases_of(excerpt.document) {
+        for (name, value) in &case.attributes {
+            let entry = attributes.entry(name.clone()).or_default();
+            if !entry.is_empty() {
+                entry.push_str("; ");
+            }
+            entry.push_str(&value.to_string());
+        }
+    }
+    Item {
+        excerpt,
+        page,
+        before,
+        after,
+        attributes,
+    }
+}
+
+/// Orders items for their grouping. `excerpts` orders by code (tree order), document, position; the stable
+/// sorts keep that within groups.
+fn sort_items(project: &Project, items: &mut [Item], grouping: Grouping) {
+    if grouping == Grouping::CaseCode {
         let tree: BTreeMap<_, usize> = project
             .code_tree()
             .iter()
@@ -246,15 +258,12 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
                 .then_with(|| tree.get(&a.excerpt.code).cmp(&tree.get(&b.excerpt.code)))
         });
     } else {
-        let order: Vec<String> = {
-            let mut seen = Vec::new();
-            for item in &items {
-                if !seen.contains(&item.excerpt.code_path) {
-                    seen.push(item.excerpt.code_path.clone());
-                }
+        let mut order: Vec<String> = Vec::new();
+        for item in items.iter() {
+            if !order.contains(&item.excerpt.code_path) {
+                order.push(item.excerpt.code_path.clone());
             }
-            seen
-        };
+        }
         items.sort_by(|a, b| {
             let pa = order.iter().position(|p| *p == a.excerpt.code_path);
             let pb = order.iter().position(|p| *p == b.excerpt.code_path);
@@ -262,6 +271,14 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
                 .then_with(|| crate::collate::compare(&a.case_label(), &b.case_label()))
         });
     }
+}
+
+/// Headings over the sorted items: code then case, or case then code.
+fn groups(items: &[Item], grouping: Grouping) -> Vec<Group> {
+    let key = |item: &Item| match grouping {
+        Grouping::CodeCase => (item.excerpt.code_path.clone(), item.case_label()),
+        Grouping::CaseCode => (item.case_label(), item.excerpt.code_path.clone()),
+    };
     let mut groups: Vec<Group> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let (top, sub) = key(item);
@@ -278,11 +295,5 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
             }
         }
     }
-    Report {
-        title: title.to_string(),
-        description: selection.description.clone(),
-        items,
-        groups,
-        attribute_names: project.attributes().keys().cloned().collect(),
-    }
+    groups
 }

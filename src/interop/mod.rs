@@ -1,6 +1,7 @@
 //! Exchange with other QDA tools through REFI-QDA 1.5: `.qdpx` projects, `.qdc` codebooks, and plain
 //! text/CSV codebook outlines.
 
+pub mod codebook_xml;
 pub mod outline;
 pub mod positions;
 pub mod qdc;
@@ -90,6 +91,12 @@ pub fn variable_type(kind: AttributeType) -> &'static str {
         AttributeType::Boolean => "Boolean",
         AttributeType::Date => "Date",
     }
+}
+
+/// Any id a file gives as a GUID: real GUIDs (braces, lower case) as they are, others mapped to a stable
+/// derived GUID, so the same foreign id always gives the same id here.
+pub fn file_guid(raw: &str) -> Uuid {
+    crate::ids::parse_guid(raw).unwrap_or_else(|| derived_guid("foreign-id", raw.trim()))
 }
 
 /// Upper-case hyphenated GUID text.

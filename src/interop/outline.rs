@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::qdc::{CodeNode, unflatten};
+use super::codebook_xml::{CodeNode, unflatten};
 use crate::error::{Error, Result};
 
 fn split_definition(line: &str) -> (String, String) {

@@ -7,10 +7,10 @@ use std::io::{Cursor, Write};
 use serde::{Deserialize, Serialize};
 
 use super::xml::Writer;
-use super::{PROJECT_NS, derived_guid, guid_text, variable_type};
+use super::{PROJECT_NS, codebook_xml, derived_guid, guid_text, variable_type};
 use crate::error::{Error, Result};
-use crate::ids::{CodeId, CodingId};
-use crate::model::{AttributeValue, Document, Language, Memo, MemoTarget, Project};
+use crate::ids::{CaseId, CodingId};
+use crate::model::{AttributeValue, Coding, Document, Language, Memo, MemoTarget, Project};
 
 /// Where the Marginalia-only details live inside the zip.
 pub const SIDECAR_PATH: &str = "extensions/marginalia.ron";
@@ -51,21 +51,10 @@ pub fn variable_guid(name: &str) -> String {
     guid_text(derived_guid("variable", name))
 }
 
-/// Builds `project.qde` for a project.
+/// Builds `project.qde` for a project: its sections in the order Project.xsd requires.
 pub fn project_qde(project: &Project) -> (String, ExportReport) {
-    let mut report = ExportReport::default();
-    let mut notes_by_target: HashMap<MemoTarget, Vec<&Memo>> = HashMap::new();
-    for memo in project.memos().values() {
-        notes_by_target.entry(memo.target).or_default().push(memo);
-    }
-    let note_refs = |w: &mut Writer, target: MemoTarget| {
-        for memo in notes_by_target.get(&target).into_iter().flatten() {
-            w.empty("NoteRef", &[("targetGUID", memo.id.to_string())]);
-        }
-    };
-
-    let mut w = Writer::new();
-    w.open(
+    let mut qde = Qde::new(project);
+    qde.w.open(
         "Project",
         &[
             ("xmlns", PROJECT_NS.to_string()),
@@ -74,242 +63,278 @@ pub fn project_qde(project: &Project) -> (String, ExportReport) {
             ("creationDateTime", time(project.meta().created)),
         ],
     );
+    qde.users();
+    qde.codebook();
+    qde.variables();
+    qde.cases();
+    qde.sources();
+    qde.notes();
+    qde.case_memo_links();
+    qde.sets();
+    if !project.meta().description.is_empty() {
+        qde.w.text("Description", &project.meta().description);
+    }
+    qde.note_refs(MemoTarget::Project);
+    qde.w.close("Project");
+    qde.finish()
+}
 
-    // Users.
-    if !project.coders().is_empty() {
-        w.open("Users", &[]);
-        for coder in project.coders().values() {
-            w.empty(
-                "User",
-                &[("guid", coder.id.to_string()), ("name", coder.name.clone())],
-            );
+/// Memos by what they are on, for the `<NoteRef>`s of each element.
+type NotesByTarget<'p> = HashMap<MemoTarget, Vec<&'p Memo>>;
+
+/// Writes `<NoteRef>`s to the memos on `target`.
+fn write_note_refs(w: &mut Writer, notes: &NotesByTarget<'_>, target: MemoTarget) {
+    for memo in notes.get(&target).into_iter().flatten() {
+        w.empty("NoteRef", &[("targetGUID", memo.id.to_string())]);
+    }
+}
+
+/// `project.qde` being written, section by section, and the report of what went in.
+struct Qde<'p> {
+    project: &'p Project,
+    w: Writer,
+    report: ExportReport,
+    notes: NotesByTarget<'p>,
+    coding_memos: usize,
+}
+
+impl<'p> Qde<'p> {
+    fn new(project: &'p Project) -> Self {
+        let mut notes: NotesByTarget<'p> = HashMap::new();
+        for memo in project.memos().values() {
+            notes.entry(memo.target).or_default().push(memo);
         }
-        w.close("Users");
-        report.users = project.coders().len();
+        Self {
+            project,
+            w: Writer::new(),
+            report: ExportReport::default(),
+            notes,
+            coding_memos: 0,
+        }
     }
 
-    // Codebook, nested in tree order.
-    if !project.codes().is_empty() {
-        w.open("CodeBook", &[]);
-        w.open("Codes", &[]);
-        fn write_code(
-            w: &mut Writer,
-            project: &Project,
-            id: CodeId,
-            note_refs: &dyn Fn(&mut Writer, MemoTarget),
-        ) {
-            let Some(code) = project.codes().get(&id) else {
-                return;
-            };
-            w.open(
-                "Code",
-                &[
-                    ("guid", code.id.to_string()),
-                    ("name", code.name.clone()),
-                    ("isCodable", "true".to_string()),
-                    ("color", code.colour.to_uppercase()),
-                ],
-            );
-            if !code.description.is_empty() {
-                w.text("Description", &code.description);
-            }
-            note_refs(w, MemoTarget::Code(code.id));
-            for child in project.children(Some(code.id)) {
-                write_code(w, project, child.id, note_refs);
-            }
-            w.close("Code");
-        }
-        for code in project.children(None) {
-            write_code(&mut w, project, code.id, &note_refs);
-        }
-        w.close("Codes");
-        w.close("CodeBook");
-        report.codes = project.codes().len();
+    fn note_refs(&mut self, target: MemoTarget) {
+        write_note_refs(&mut self.w, &self.notes, target);
     }
 
-    // Variables (attribute definitions).
-    if !project.attributes().is_empty() {
-        w.open("Variables", &[]);
-        for def in project.attributes().values() {
-            w.empty(
-                "Variable",
-                &[
+    /// `<name>…</name>` around what `write` writes, left out when `count` is 0; returns `count`.
+    fn section(&mut self, name: &str, count: usize, write: impl FnOnce(&mut Self)) -> usize {
+        if count > 0 {
+            self.w.open(name, &[]);
+            write(self);
+            self.w.close(name);
+        }
+        count
+    }
+
+    fn users(&mut self) {
+        let coders = self.project.coders();
+        self.report.users = self.section("Users", coders.len(), |q| {
+            for coder in coders.values() {
+                let attrs = [("guid", coder.id.to_string()), ("name", coder.name.clone())];
+                q.w.empty("User", &attrs);
+            }
+        });
+    }
+
+    /// The codebook, nested in tree order, with the memos on each code.
+    fn codebook(&mut self) {
+        if self.project.codes().is_empty() {
+            return;
+        }
+        let notes = &self.notes;
+        codebook_xml::write(&mut self.w, self.project, &[], &|w, id| {
+            write_note_refs(w, notes, MemoTarget::Code(id))
+        });
+        self.report.codes = self.project.codes().len();
+    }
+
+    /// Attribute definitions.
+    fn variables(&mut self) {
+        let attributes = self.project.attributes();
+        self.section("Variables", attributes.len(), |q| {
+            for def in attributes.values() {
+                let attrs = [
                     ("guid", variable_guid(&def.name)),
                     ("name", def.name.clone()),
                     ("typeOfVariable", variable_type(def.kind).to_string()),
-                ],
-            );
-        }
-        w.close("Variables");
+                ];
+                q.w.empty("Variable", &attrs);
+            }
+        });
     }
 
-    // Cases with their values and documents.
-    if !project.cases().is_empty() {
-        w.open("Cases", &[]);
-        for case in project.cases().values() {
-            w.open(
-                "Case",
-                &[("guid", case.id.to_string()), ("name", case.name.clone())],
-            );
-            if !case.description.is_empty() {
-                w.text("Description", &case.description);
+    /// Cases with their values and documents.
+    fn cases(&mut self) {
+        let cases = self.project.cases();
+        self.report.cases = self.section("Cases", cases.len(), |q| {
+            for case in cases.values() {
+                q.named("Case", case.id.to_string(), &case.name, &case.description);
+                for (name, value) in &case.attributes {
+                    q.variable_value(name, value);
+                }
+                for doc in &case.documents {
+                    q.w.empty("SourceRef", &[("targetGUID", doc.to_string())]);
+                }
+                q.w.close("Case");
             }
-            for (name, value) in &case.attributes {
-                w.open("VariableValue", &[]);
-                w.empty("VariableRef", &[("targetGUID", variable_guid(name))]);
-                let (element, text) = match value {
-                    AttributeValue::Text(t) => ("TextValue", t.clone()),
-                    AttributeValue::Integer(i) => ("IntegerValue", i.to_string()),
-                    AttributeValue::Number(n) => ("FloatValue", n.to_string()),
-                    AttributeValue::Boolean(b) => ("BooleanValue", b.to_string()),
-                    AttributeValue::Date(d) => ("DateValue", d.clone()),
-                };
-                w.text(element, &text);
-                w.close("VariableValue");
-            }
-            for doc in &case.documents {
-                w.empty("SourceRef", &[("targetGUID", doc.to_string())]);
-            }
-            w.close("Case");
-        }
-        w.close("Cases");
-        report.cases = project.cases().len();
+        });
     }
 
-    // Sources: one selection per coding, the coding memo as the selection's description.
-    let mut coding_memos = 0;
-    if !project.documents().is_empty() {
-        w.open("Sources", &[]);
-        for doc in project.documents().values() {
-            w.open(
-                "TextSource",
-                &[
+    /// Opens an element with a guid and a name, and writes its description (when there is one).
+    fn named(&mut self, element: &str, guid: String, name: &str, description: &str) {
+        self.w
+            .open(element, &[("guid", guid), ("name", name.to_string())]);
+        if !description.is_empty() {
+            self.w.text("Description", description);
+        }
+    }
+
+    fn variable_value(&mut self, name: &str, value: &AttributeValue) {
+        self.w.open("VariableValue", &[]);
+        self.w
+            .empty("VariableRef", &[("targetGUID", variable_guid(name))]);
+        let (element, text) = match value {
+            AttributeValue::Text(t) => ("TextValue", t.clone()),
+            AttributeValue::Integer(i) => ("IntegerValue", i.to_string()),
+            AttributeValue::Number(n) => ("FloatValue", n.to_string()),
+            AttributeValue::Boolean(b) => ("BooleanValue", b.to_string()),
+            AttributeValue::Date(d) => ("DateValue", d.clone()),
+        };
+        self.w.text(element, &text);
+        self.w.close("VariableValue");
+    }
+
+    /// Text sources: one selection per coding, the coding memo as the selection's description.
+    fn sources(&mut self) {
+        let project = self.project;
+        self.report.documents = self.section("Sources", project.documents().len(), |q| {
+            for doc in project.documents().values() {
+                let attrs = [
                     ("guid", doc.id.to_string()),
                     ("name", doc.name.clone()),
                     ("plainTextPath", format!("internal://{}.txt", doc.id)),
                     ("creationDateTime", time(doc.imported)),
-                ],
-            );
-            for coding in project.codings_in(doc.id) {
-                w.open(
-                    "PlainTextSelection",
-                    &[
-                        ("guid", selection_guid(coding.id)),
-                        ("startPosition", coding.range.start.to_string()),
-                        ("endPosition", coding.range.end.to_string()),
-                        ("creatingUser", coding.coder.to_string()),
-                        ("creationDateTime", time(coding.created)),
-                    ],
-                );
-                if let Some(memo) = &coding.memo {
-                    w.text("Description", memo);
-                    coding_memos += 1;
+                ];
+                q.w.open("TextSource", &attrs);
+                for coding in project.codings_in(doc.id) {
+                    q.selection(coding);
                 }
-                w.open(
-                    "Coding",
-                    &[
-                        ("guid", coding.id.to_string()),
-                        ("creatingUser", coding.coder.to_string()),
-                        ("creationDateTime", time(coding.created)),
-                    ],
-                );
-                w.empty("CodeRef", &[("targetGUID", coding.code.to_string())]);
-                note_refs(&mut w, MemoTarget::Coding(coding.id));
-                w.close("Coding");
-                w.close("PlainTextSelection");
+                q.note_refs(MemoTarget::Document(doc.id));
+                q.w.close("TextSource");
             }
-            note_refs(&mut w, MemoTarget::Document(doc.id));
-            w.close("TextSource");
+        });
+        if self.report.documents > 0 {
+            self.report.codings = project.codings().len();
         }
-        w.close("Sources");
-        report.documents = project.documents().len();
-        report.codings = project.codings().len();
     }
 
-    // Notes (memos).
-    if !project.memos().is_empty() {
-        w.open("Notes", &[]);
-        for memo in project.memos().values() {
-            let mut attrs = vec![("guid", memo.id.to_string()), ("name", memo.title.clone())];
-            if let Some(author) = memo.author {
-                attrs.push(("creatingUser", author.to_string()));
-            }
-            attrs.push(("creationDateTime", time(memo.created)));
-            w.open("Note", &attrs);
-            w.text("PlainTextContent", &memo.text);
-            w.close("Note");
+    /// The selection that carries one coding.
+    fn selection(&mut self, coding: &Coding) {
+        self.w.open(
+            "PlainTextSelection",
+            &[
+                ("guid", selection_guid(coding.id)),
+                ("startPosition", coding.range.start.to_string()),
+                ("endPosition", coding.range.end.to_string()),
+                ("creatingUser", coding.coder.to_string()),
+                ("creationDateTime", time(coding.created)),
+            ],
+        );
+        if let Some(memo) = &coding.memo {
+            self.w.text("Description", memo);
+            self.coding_memos += 1;
         }
-        w.close("Notes");
-        report.memos = project.memos().len();
+        self.w.open(
+            "Coding",
+            &[
+                ("guid", coding.id.to_string()),
+                ("creatingUser", coding.coder.to_string()),
+                ("creationDateTime", time(coding.created)),
+            ],
+        );
+        self.w
+            .empty("CodeRef", &[("targetGUID", coding.code.to_string())]);
+        self.note_refs(MemoTarget::Coding(coding.id));
+        self.w.close("Coding");
+        self.w.close("PlainTextSelection");
     }
 
-    // Case memos: a case has no NoteRef in the schema, so a link from the note to the case carries them.
-    let case_memos: Vec<&Memo> = project
-        .memos()
-        .values()
-        .filter(|m| matches!(m.target, MemoTarget::Case(_)))
-        .collect();
-    if !case_memos.is_empty() {
-        w.open("Links", &[]);
-        for memo in &case_memos {
-            if let MemoTarget::Case(case) = memo.target {
-                w.empty(
-                    "Link",
-                    &[
-                        (
-                            "guid",
-                            guid_text(derived_guid("case-memo", &memo.id.to_string())),
-                        ),
-                        ("name", "memo".to_string()),
-                        ("direction", "OneWay".to_string()),
-                        ("originGUID", memo.id.to_string()),
-                        ("targetGUID", case.to_string()),
-                    ],
-                );
+    /// Memos as notes.
+    fn notes(&mut self) {
+        let memos = self.project.memos();
+        self.report.memos = self.section("Notes", memos.len(), |q| {
+            for memo in memos.values() {
+                let mut attrs = vec![("guid", memo.id.to_string()), ("name", memo.title.clone())];
+                if let Some(author) = memo.author {
+                    attrs.push(("creatingUser", author.to_string()));
+                }
+                attrs.push(("creationDateTime", time(memo.created)));
+                q.w.open("Note", &attrs);
+                q.w.text("PlainTextContent", &memo.text);
+                q.w.close("Note");
             }
+        });
+    }
+
+    /// Case memos: a case has no NoteRef in the schema, so a link from the note to the case carries them.
+    fn case_memo_links(&mut self) {
+        let case_memos: Vec<(&Memo, CaseId)> = self
+            .project
+            .memos()
+            .values()
+            .filter_map(|m| match m.target {
+                MemoTarget::Case(case) => Some((m, case)),
+                _ => None,
+            })
+            .collect();
+        let links = self.section("Links", case_memos.len(), |q| {
+            for (memo, case) in &case_memos {
+                let guid = guid_text(derived_guid("case-memo", &memo.id.to_string()));
+                let attrs = [
+                    ("guid", guid),
+                    ("name", "memo".to_string()),
+                    ("direction", "OneWay".to_string()),
+                    ("originGUID", memo.id.to_string()),
+                    ("targetGUID", case.to_string()),
+                ];
+                q.w.empty("Link", &attrs);
+            }
+        });
+        if links > 0 {
+            self.report.not_represented.push(format!(
+                "{links} case memo(s): the standard has no notes on cases; written as links from the note to the case"
+            ));
         }
-        w.close("Links");
-        report.not_represented.push(format!(
-            "{} case memo(s): the standard has no notes on cases; written as links from the note to the case",
-            case_memos.len()
-        ));
     }
 
-    // Document sets.
-    if !project.sets().is_empty() {
-        w.open("Sets", &[]);
-        for set in project.sets().values() {
-            w.open(
-                "Set",
-                &[("guid", set.id.to_string()), ("name", set.name.clone())],
-            );
-            if !set.description.is_empty() {
-                w.text("Description", &set.description);
+    /// Document sets.
+    fn sets(&mut self) {
+        let sets = self.project.sets();
+        self.report.sets = self.section("Sets", sets.len(), |q| {
+            for set in sets.values() {
+                q.named("Set", set.id.to_string(), &set.name, &set.description);
+                for doc in &set.documents {
+                    q.w.empty("MemberSource", &[("targetGUID", doc.to_string())]);
+                }
+                q.w.close("Set");
             }
-            for doc in &set.documents {
-                w.empty("MemberSource", &[("targetGUID", doc.to_string())]);
-            }
-            w.close("Set");
+        });
+    }
+
+    /// The XML and the report, with what the standard could not hold.
+    fn finish(mut self) -> (String, ExportReport) {
+        if self.coding_memos > 0 {
+            self.report.not_represented.push(format!(
+                "{} coding comment(s): written as the description of the coded selection",
+                self.coding_memos
+            ));
         }
-        w.close("Sets");
-        report.sets = project.sets().len();
+        self.report.not_represented.push(
+            "document kinds, original file names, paragraphs, speaker turns, pages and the project language: kept in extensions/marginalia.ron, which other tools ignore".to_string(),
+        );
+        (self.w.finish(), self.report)
     }
-
-    if !project.meta().description.is_empty() {
-        w.text("Description", &project.meta().description);
-    }
-    note_refs(&mut w, MemoTarget::Project);
-    w.close("Project");
-
-    if coding_memos > 0 {
-        report.not_represented.push(format!(
-            "{coding_memos} coding comment(s): written as the description of the coded selection"
-        ));
-    }
-    report.not_represented.push(
-        "document kinds, original file names, paragraphs, speaker turns, pages and the project language: kept in extensions/marginalia.ron, which other tools ignore".to_string(),
-    );
-    (w.finish(), report)
 }
 
 /// Builds the whole `.qdpx` archive in memory.

@@ -32,6 +32,15 @@ impl Element {
         self.children.iter().filter(move |c| c.name == name)
     }
 
+    /// The elements named `name` in the first child named `list` (`<Users><User/>…</Users>`).
+    pub fn all_in<'a>(
+        &'a self,
+        list: &str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Element> + 'a {
+        self.child(list).into_iter().flat_map(move |l| l.all(name))
+    }
+
     /// The first child with this local name.
     pub fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)

@@ -1,0 +1,30 @@
+//! The `search` verb: the query language, or a regular expression optionally within a query's passages.
+
+use anyhow::{Result, bail};
+use marginalia::index::SearchIndex;
+use marginalia::{Workspace, query};
+
+use super::args::SearchArgs;
+use super::output::print_search;
+
+/// `search DIR QUERY [--regex [--within Q] [--case-sensitive]] [--limit N]`.
+pub fn search(args: SearchArgs) -> Result<()> {
+    let ws = Workspace::open_read_only(&args.dir)?;
+    let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
+    let results = if args.regex {
+        query::regex_search(
+            &index,
+            ws.project(),
+            &args.query,
+            args.within.as_deref(),
+            args.case_sensitive,
+            Some(args.limit),
+        )?
+    } else {
+        if args.within.is_some() {
+            bail!("--within works with --regex; for word searches put the filters in the query");
+        }
+        query::search(&index, ws.project(), &args.query, Some(args.limit))?
+    };
+    print_search(&results, args.json.json)
+}
