@@ -1,41 +1,16 @@
 //! Headless tests of the workbench (egui_kittest, no GPU): the real app state on the sample project, driven by
 //! clicks and keys; assertions on the project state.
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use marginalia::gui::Workbench;
 use marginalia::gui::viewer::Selection;
-use marginalia::gui::{Prefs, Workbench};
 use marginalia::ids::{CodeId, DocumentId};
 use marginalia::offsets::CharRange;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    harness: Harness<'static, Workbench>,
-}
-
-fn open_sample() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("sample");
-    marginalia::sample::build(&root).expect("sample builds");
-    let prefs = Prefs {
-        coder: "Kittest".into(),
-        ..Prefs::default()
-    };
-    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
-    workbench.open_project(&root);
-    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
-    workbench.wait_for_background();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
-    harness.run_steps(3);
-    Fixture { _dir: dir, harness }
-}
-
-fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    h.state().ws.as_ref().expect("open project").project()
-}
+use support::{Fixture, open_sample, project};
 
 /// A range of whole words inside the second speaker turn of a document.
 fn some_words(h: &Harness<'_, Workbench>, doc: DocumentId) -> CharRange {
@@ -67,7 +42,10 @@ fn codings_with(
 
 #[test]
 fn code_undo_redo_search_and_retrieve() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
 
     // Pick a document from the list.
     let (doc, doc_name) = {
@@ -77,11 +55,11 @@ fn code_undo_redo_search_and_retrieve() {
     };
     harness.get_by_label(&doc_name).click();
     harness.run_steps(3);
-    assert_eq!(harness.state().viewer.document, Some(doc));
+    assert_eq!(harness.state().viewer().document, Some(doc));
 
     // Select a passage and code it with the picker: C, type the code's name, Enter.
     let range = some_words(&harness, doc);
-    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(range));
     harness.run_steps(2);
     let (code, code_name) = {
         let p = project(&harness);
@@ -91,18 +69,18 @@ fn code_undo_redo_search_and_retrieve() {
     let before = codings_with(&harness, doc, range, code);
     harness.key_press(Key::C);
     harness.run_steps(3);
-    assert!(harness.state().picker.is_some(), "C opens the picker");
+    assert!(harness.state().picker_open(), "C opens the picker");
     harness.get_by_label("Find code").type_text(&code_name);
     harness.run_steps(2);
     harness.key_press(Key::Enter);
     harness.run_steps(3);
-    assert!(harness.state().picker.is_none(), "Enter closes the picker");
+    assert!(!harness.state().picker_open(), "Enter closes the picker");
     assert_eq!(
         codings_with(&harness, doc, range, code),
         before + 1,
         "a new coding exists"
     );
-    assert_eq!(harness.state().recent_codes.first(), Some(&code));
+    assert_eq!(harness.state().recent_codes().first(), Some(&code));
 
     // Undo and redo with the keyboard.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -131,7 +109,7 @@ fn code_undo_redo_search_and_retrieve() {
 
     // Digit 1 applies the most recent code to a new selection.
     let second = CharRange::new(range.start, range.start + 5);
-    harness.state_mut().viewer.selection = Some(Selection::of(second));
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(second));
     harness.run_steps(1);
     harness.key_press(Key::Num1);
     harness.run_steps(2);
@@ -149,7 +127,12 @@ fn code_undo_redo_search_and_retrieve() {
     harness.key_press(Key::Enter);
     harness.run_steps(3);
     let (hit_doc, hit_range, snippet, hit_count) = {
-        let results = harness.state().search.results.as_ref().expect("search ran");
+        let results = harness
+            .state()
+            .search()
+            .results
+            .as_ref()
+            .expect("search ran");
         assert!(results.total > 0, "the sample mentions ressursteam");
         let hit = results
             .hits
@@ -166,12 +149,12 @@ fn code_undo_redo_search_and_retrieve() {
     harness.get_by_label(&snippet).click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().viewer.document,
+        harness.state().viewer().document,
         Some(hit_doc),
         "the hit's document is open"
     );
     assert_eq!(
-        harness.state().viewer.selected_range(),
+        harness.state().viewer().selected_range(),
         Some(hit_range),
         "the hit is selected"
     );
@@ -180,7 +163,7 @@ fn code_undo_redo_search_and_retrieve() {
     let codings_before = project(&harness).codings().len();
     harness.get_by_label("Code all hits…").click();
     harness.run_steps(3);
-    assert!(harness.state().picker.is_some());
+    assert!(harness.state().picker_open());
     harness.get_by_label("Find code").type_text("Kittest hits");
     harness.run_steps(2);
     harness.key_press(Key::Enter);
@@ -209,18 +192,14 @@ fn code_undo_redo_search_and_retrieve() {
 
     // Retrieve excerpts for the first code: select it in the codebook, open the Excerpts tab.
     harness.run_steps(3);
-    harness.state_mut().codebook.scroll_to = Some(code);
+    harness.state_mut().codebook_mut().scroll_to = Some(code);
     harness.run_steps(4);
     harness.get_by_label(&code_name).click();
     harness.run_steps(2);
-    assert!(harness.state().selected_codes.contains(&code));
+    assert!(harness.state().selected_codes().contains(&code));
     harness.get_by_label("Excerpts").click();
     harness.run_steps(3);
-    let state = harness.state_mut();
-    let ws = state.ws.as_ref().expect("project");
-    let (project, revision) = (ws.project().clone(), ws.revision());
-    let codes = state.selected_codes.clone();
-    let excerpts = state.excerpts.current(&project, revision, &codes);
+    let excerpts = harness.state_mut().current_excerpts();
     assert!(
         excerpts
             .iter()
@@ -233,21 +212,24 @@ fn code_undo_redo_search_and_retrieve() {
     std::thread::sleep(marginalia::gui::app::AUTOSAVE_DELAY);
     harness.run_steps(2);
     assert!(
-        !harness.state().ws.as_ref().expect("project").is_dirty(),
+        !harness.state().workspace().expect("project").is_dirty(),
         "autosaved"
     );
 }
 
 #[test]
 fn in_vivo_and_codebook_delete_confirmation() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
     let doc = harness
         .state()
-        .viewer
+        .viewer()
         .document
         .expect("first document opens");
     let range = some_words(&harness, doc);
-    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(range));
     harness.run_steps(1);
     let codes_before = project(&harness).codes().len();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -257,7 +239,7 @@ fn in_vivo_and_codebook_delete_confirmation() {
         codes_before + 1,
         "in-vivo adds a code"
     );
-    let code = harness.state().recent_codes[0];
+    let code = harness.state().recent_codes()[0];
     let name = project(&harness).codes()[&code].name.clone();
     assert_eq!(codings_with(&harness, doc, range, code), 1);
 
@@ -282,7 +264,10 @@ fn in_vivo_and_codebook_delete_confirmation() {
 
 #[test]
 fn import_runs_off_the_ui_thread_and_assigns_a_case() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
     let source = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         source.path().join("ny_intervju.txt"),
@@ -296,19 +281,15 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
     .expect("write");
     std::fs::write(source.path().join("bilete.png"), [0u8, 1, 2]).expect("write");
     let docs_before = project(&harness).documents().len();
-    let ctx = harness.ctx.clone();
-    harness.state_mut().handle(
-        marginalia::gui::commands::Command::ImportPaths(vec![
+    harness
+        .state_mut()
+        .queue(marginalia::gui::commands::Command::ImportPaths(vec![
             source.path().join("ny_intervju.txt"),
             source.path().join("notat.md"),
             source.path().join("bilete.png"),
-        ]),
-        &ctx,
-    );
-    assert!(
-        harness.state().import_job.is_some(),
-        "the import runs on a worker"
-    );
+        ]));
+    harness.step();
+    assert!(harness.state().importing(), "the import runs on a task");
     harness.state_mut().wait_for_background();
     harness.run_steps(3);
     assert_eq!(project(&harness).documents().len(), docs_before + 2);
@@ -325,27 +306,27 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
         .find_case("Ny skule")
         .expect("case created");
     assert_eq!(case.documents.len(), 2);
-    assert!(
-        harness.state().import_summary.is_none(),
-        "the summary closes"
-    );
+    assert!(!harness.state().import_summary_open(), "the summary closes");
 }
 
 #[test]
 fn keyboard_selection_and_memos() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
     let doc = harness
         .state()
-        .viewer
+        .viewer()
         .document
         .expect("first document opens");
     let range = some_words(&harness, doc);
-    harness.state_mut().viewer.selection = Some(Selection::of(range));
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(range));
     harness.run_steps(1);
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
     harness.run_steps(1);
     assert_eq!(
-        harness.state().viewer.selected_range(),
+        harness.state().viewer().selected_range(),
         Some(CharRange::new(range.start, range.end + 1)),
         "Shift+Right extends the selection by one character"
     );
@@ -353,7 +334,7 @@ fn keyboard_selection_and_memos() {
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
     harness.run_steps(1);
     assert_eq!(
-        harness.state().viewer.selected_range(),
+        harness.state().viewer().selected_range(),
         Some(CharRange::new(range.start, range.end - 1))
     );
 
@@ -362,7 +343,7 @@ fn keyboard_selection_and_memos() {
     harness.run_steps(2);
     harness.get_by_label("New document memo").click();
     harness.run_steps(2);
-    let memo = harness.state().memos.open.expect("the new memo opens");
+    let memo = harness.state().memos().open.expect("the new memo opens");
     harness.get_by_label("Memo text").click();
     harness.run_steps(1);
     harness
