@@ -7,10 +7,12 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::gui::Workbench;
+use marginalia::gui::commands::{Action, CaseChange, Command};
 use marginalia::gui::viewer::Selection;
-use marginalia::ids::{CodeId, DocumentId};
+use marginalia::ids::{CodeId, DocumentId, MemoId};
+use marginalia::model::MemoTarget;
 use marginalia::offsets::CharRange;
-use support::{Fixture, open_sample, project};
+use support::{Fixture, open_sample, project, send};
 
 /// A range of whole words inside the second speaker turn of a document.
 fn some_words(h: &Harness<'_, Workbench>, doc: DocumentId) -> CharRange {
@@ -281,13 +283,11 @@ fn import_runs_off_the_ui_thread_and_assigns_a_case() {
     .expect("write");
     std::fs::write(source.path().join("bilete.png"), [0u8, 1, 2]).expect("write");
     let docs_before = project(&harness).documents().len();
-    harness
-        .state_mut()
-        .queue(marginalia::gui::commands::Command::ImportPaths(vec![
-            source.path().join("ny_intervju.txt"),
-            source.path().join("notat.md"),
-            source.path().join("bilete.png"),
-        ]));
+    harness.state_mut().queue(Command::ImportPaths(vec![
+        source.path().join("ny_intervju.txt"),
+        source.path().join("notat.md"),
+        source.path().join("bilete.png"),
+    ]));
     harness.step();
     assert!(harness.state().importing(), "the import runs on a task");
     harness.state_mut().wait_for_background();
@@ -363,5 +363,259 @@ fn keyboard_selection_and_memos() {
     assert_eq!(
         project(&harness).memos()[&memo].target,
         marginalia::model::MemoTarget::Document(doc)
+    );
+}
+
+/// Writes two files to import into the sample.
+fn two_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let a = dir.join("ekstra_intervju.txt");
+    std::fs::write(
+        &a,
+        "Intervjuar (00:00:01): Korleis går det?\n\nRektor (00:00:05): Det går fint.\n",
+    )
+    .expect("write");
+    let b = dir.join("ekstra_notat.md");
+    std::fs::write(&b, "# Notat\n\nEit kort notat.\n").expect("write");
+    vec![a, b]
+}
+
+#[test]
+fn import_assign_to_a_new_case_reuses_an_existing_name() {
+    let Fixture { dir, mut harness } = open_sample();
+    let existing = project(&harness)
+        .find_case("Brattli kommune")
+        .map(|c| (c.id, c.documents.len()))
+        .expect("the sample has this case");
+    let cases = project(&harness).cases().len();
+    send(&mut harness, Command::ImportPaths(two_files(dir.path())));
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    harness.get_by_label("New case").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("New case")
+        .type_text("Brattli kommune");
+    harness.run_steps(1);
+    harness.get_by_label("Assign").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().error(), None);
+    assert_eq!(project(&harness).cases().len(), cases, "no second case");
+    let case = &project(&harness).cases()[&existing.0];
+    assert_eq!(
+        case.documents.len(),
+        existing.1 + 2,
+        "both documents linked"
+    );
+}
+
+#[test]
+fn case_tab_create_and_link_with_an_existing_name_links_to_that_case() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let doc = harness.state().viewer().document.expect("a document");
+    let (case, name) = project(&harness)
+        .cases()
+        .values()
+        .find(|c| !c.documents.contains(&doc))
+        .map(|c| (c.id, c.name.clone()))
+        .expect("a case without this document");
+    let cases = project(&harness).cases().len();
+    harness.get_by_label("Case").click();
+    harness.run_steps(2);
+    harness.get_by_label("New case").click();
+    harness.run_steps(1);
+    harness.get_by_label("New case").type_text(&name);
+    harness.run_steps(1);
+    harness.get_by_label("Create and link").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().error(), None);
+    assert_eq!(project(&harness).cases().len(), cases, "no second case");
+    assert!(project(&harness).cases()[&case].documents.contains(&doc));
+}
+
+#[test]
+fn memos_written_in_the_workbench_store_their_author() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    harness.get_by_label("New project memo").click();
+    harness.run_steps(2);
+    let memo = harness.state().memos().open.expect("the new memo opens");
+    let author = project(&harness).memos()[&memo].author;
+    let coder = project(&harness).find_coder(support::CODER).map(|c| c.id);
+    assert!(coder.is_some(), "the coder from the preferences exists");
+    assert_eq!(author, coder);
+}
+
+/// Opens two new project memos and types into the second without leaving the field.
+fn type_into_a_second_memo(harness: &mut Harness<'_, Workbench>, text: &str) -> (MemoId, MemoId) {
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    harness.get_by_label("New project memo").click();
+    harness.run_steps(2);
+    let first = harness.state().memos().open.expect("first memo");
+    harness.get_by_label("New project memo").click();
+    harness.run_steps(2);
+    let second = harness.state().memos().open.expect("second memo");
+    harness.get_by_label("Memo text").click();
+    harness.run_steps(1);
+    harness.get_by_label("Memo text").type_text(text);
+    harness.run_steps(1);
+    assert!(project(harness).memos()[&second].text.is_empty());
+    (first, second)
+}
+
+#[test]
+fn a_memo_draft_is_kept_when_another_memo_opens() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let (first, second) = type_into_a_second_memo(&mut harness, "utkast");
+    send(&mut harness, Command::OpenMemo(first));
+    assert_eq!(harness.state().memos().open, Some(first));
+    assert_eq!(project(&harness).memos()[&second].text, "utkast");
+}
+
+#[test]
+fn a_code_description_draft_is_kept_when_another_code_is_selected() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let (a, a_name, b, b_name) = {
+        let tree = project(&harness).code_tree();
+        let (x, y) = (tree[0].1, tree[1].1);
+        (x.id, x.name.clone(), y.id, y.name.clone())
+    };
+    harness.get_by_label(&a_name).click();
+    harness.run_steps(2);
+    let field = format!("Description — {a_name}");
+    harness.get_by_label(&field).focus();
+    harness.run_steps(1);
+    harness.get_by_label(&field).type_text(" utkast");
+    harness.run_steps(1);
+    harness.get_by_label(&b_name).click();
+    harness.run_steps(3);
+    assert!(harness.state().selected_codes().contains(&b));
+    assert!(project(&harness).codes()[&a].description.contains("utkast"));
+}
+
+#[test]
+fn drafts_are_committed_and_saved_on_quit() {
+    let Fixture { dir, mut harness } = open_sample();
+    let (_, memo) = type_into_a_second_memo(&mut harness, "skrive før eg går");
+    send(&mut harness, Command::Action(Action::Quit));
+    assert!(harness.state().quitting(), "the project closed");
+    assert!(harness.state().workspace().is_none());
+    let ws = marginalia::Workspace::open(&dir.path().join("sample")).expect("reopens");
+    assert_eq!(ws.project().memos()[&memo].text, "skrive før eg går");
+}
+
+#[test]
+fn a_failed_save_keeps_the_project_open_until_retried_or_discarded() {
+    let Fixture { dir, mut harness } = open_sample();
+    let root = dir.path().join("sample");
+    let away = dir.path().join("moved");
+    std::fs::rename(&root, &away).expect("move the project away");
+    std::fs::write(&root, "a file where the project was").expect("block the folder");
+    send(&mut harness, Command::NewMemo(MemoTarget::Project));
+    let memo = harness.state().memos().open.expect("a memo");
+
+    // Quitting cannot save: the project stays open with the error, and asks what to do.
+    send(&mut harness, Command::Action(Action::Quit));
+    harness.run_steps(2);
+    assert!(harness.state().workspace().is_some(), "still open");
+    assert!(!harness.state().quitting());
+    assert!(harness.state().close_pending());
+    assert!(harness.state().error().is_some());
+    harness.get_by_label("Try again").click();
+    harness.run_steps(2);
+    assert!(harness.state().workspace().is_some(), "still failing");
+
+    // The folder is back: trying again saves and quits.
+    std::fs::remove_file(&root).expect("unblock");
+    std::fs::rename(&away, &root).expect("move it back");
+    harness.get_by_label("Try again").click();
+    harness.run_steps(2);
+    assert!(harness.state().quitting());
+    assert!(harness.state().workspace().is_none());
+    let ws = marginalia::Workspace::open(&root).expect("reopens");
+    assert!(
+        ws.project().memos().contains_key(&memo),
+        "the memo was saved"
+    );
+}
+
+#[test]
+fn discarding_after_a_failed_save_closes_without_saving() {
+    let Fixture { dir, mut harness } = open_sample();
+    let root = dir.path().join("sample");
+    let away = dir.path().join("moved");
+    std::fs::rename(&root, &away).expect("move the project away");
+    std::fs::write(&root, "a file where the project was").expect("block the folder");
+    send(&mut harness, Command::NewMemo(MemoTarget::Project));
+    send(&mut harness, Command::Action(Action::Quit));
+    harness.run_steps(2);
+    assert!(harness.state().close_pending());
+    harness.get_by_label("Close without saving").click();
+    harness.run_steps(2);
+    assert!(harness.state().workspace().is_none());
+    assert!(harness.state().quitting());
+}
+
+#[test]
+fn queued_commands_are_never_dropped() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let cases = project(&harness).cases().len();
+    for i in 0..300 {
+        harness
+            .state_mut()
+            .queue(Command::Case(CaseChange::Add(format!("Kittest case {i}"))));
+    }
+    harness.step();
+    assert!(harness.state().queued() > 0, "more than a frame's budget");
+    harness.run_steps(3);
+    assert_eq!(harness.state().queued(), 0);
+    assert_eq!(project(&harness).cases().len(), cases + 300);
+}
+
+#[test]
+fn two_changes_to_one_case_in_one_frame_both_apply() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let (case, doc) = project(&harness)
+        .cases()
+        .values()
+        .find(|c| c.documents.len() > 1)
+        .map(|c| (c.id, *c.documents.iter().next().expect("a document")))
+        .expect("a case with documents");
+    let state = harness.state_mut();
+    state.queue(Command::Case(CaseChange::SetAttribute {
+        case,
+        attribute: "role".into(),
+        text: "kittest".into(),
+    }));
+    state.queue(Command::Case(CaseChange::Unlink {
+        case,
+        document: doc,
+    }));
+    harness.run_steps(2);
+    let case = &project(&harness).cases()[&case];
+    assert!(!case.documents.contains(&doc), "unlinked");
+    assert_eq!(
+        case.attributes.get("role").map(|v| v.to_string()),
+        Some("kittest".to_string()),
+        "and the attribute kept"
     );
 }
