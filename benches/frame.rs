@@ -186,8 +186,8 @@ fn main() -> anyhow::Result<()> {
     let mut workbench = Workbench::new(Prefs::default(), None);
     workbench.open_project(&root);
     workbench.wait_for_background();
-    workbench.viewer.open(doc.id);
-    workbench.selected_codes.insert(codes[0]);
+    workbench.viewer_mut().open(doc.id);
+    workbench.select_codes([codes[0]]);
 
     let ui_times: Rc<RefCell<Vec<Duration>>> = Rc::default();
     let recorder = ui_times.clone();
@@ -227,10 +227,10 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(primitives);
         frame_times.push(started.elapsed());
     }
-    let stats = harness.state().viewer.stats;
+    let stats = harness.state().viewer().stats;
     println!(
         "content height {:.0} pt; galleys laid out {}, units drawn in the last frame {}",
-        harness.state().viewer.content_height(),
+        harness.state().viewer().content_height(),
         stats.galleys_laid_out,
         stats.units_drawn
     );

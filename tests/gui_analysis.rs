@@ -1,76 +1,40 @@
 //! Headless tests of the analysis views (matrix, coding query builder, words) on the sample project, driven by
 //! clicks through the Analysis menu; assertions on what the views list and on the project state.
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::analysis::{
     Columns, CooccurrenceSpec, MatrixSpec, Proximity, Value, cooccurrence, matrix,
 };
-use marginalia::gui::analysis::AnalysisInput;
-use marginalia::gui::{Prefs, Workbench};
-use marginalia::ids::CodeId;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    harness: Harness<'static, Workbench>,
-}
-
-fn open_sample() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("sample");
-    marginalia::sample::build(&root).expect("sample builds");
-    let prefs = Prefs {
-        coder: "Kittest".into(),
-        ..Prefs::default()
-    };
-    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
-    workbench.open_project(&root);
-    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
-    workbench.wait_for_background();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
-    harness.run_steps(3);
-    Fixture { _dir: dir, harness }
-}
-
-fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    h.state().ws.as_ref().expect("open project").project()
-}
+use marginalia::gui::Workbench;
+use support::{Fixture, code_named, menu, open_sample_sized, project};
 
 fn open_view(h: &mut Harness<'_, Workbench>, item: &str) {
-    h.get_by_label("Analysis").click();
-    h.run_steps(2);
-    h.get_by_label(item).click();
-    h.run_steps(3);
-}
-
-fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
-    project(h)
-        .codes()
-        .values()
-        .find(|c| c.name == name)
-        .map(|c| c.id)
-        .expect("code exists")
+    menu(h, "Analysis", item);
 }
 
 #[test]
 fn matrix_by_group_and_traceable_cells() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
     // The code selected in the codebook, so the matrix can be limited to it.
     let shortage = code_named(&harness, "Resource shortage");
-    harness.state_mut().selected_codes = [shortage].into_iter().collect();
+    harness.state_mut().select_codes([shortage]);
     harness.run_steps(2);
 
     open_view(&mut harness, "Code × case matrix");
-    assert!(harness.state().analysis.matrix.open);
+    assert!(harness.state().analysis().matrix.open);
     harness.get_by_label("Columns").click();
     harness.run_steps(2);
     harness.get_by_label("Case groups by group").click();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().analysis.matrix.columns,
+        harness.state().analysis().matrix.columns,
         Columns::Attribute("group".into())
     );
     harness
@@ -108,20 +72,12 @@ fn matrix_by_group_and_traceable_cells() {
     harness.run_steps(3);
     let expected = m.value(Some(0), Some(log)) as usize;
     assert_eq!(
-        harness.state().analysis.matrix.selected,
+        harness.state().analysis().matrix.selected,
         Some((Some(0), Some(log)))
     );
     let listed = {
-        let wb = harness.state_mut();
-        let ws = wb.ws.as_ref().expect("project");
-        let input = AnalysisInput {
-            project: ws.project(),
-            revision: ws.revision(),
-            selected_codes: &wb.selected_codes,
-            index: None,
-            coder: &wb.prefs.coder,
-        };
-        wb.analysis.matrix.selected_excerpts(&input)
+        let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+        analysis.matrix.selected_excerpts(&input)
     };
     assert_eq!(listed.len(), expected);
     let codings = m.cell_codings(Some(0), Some(log));
@@ -134,13 +90,16 @@ fn matrix_by_group_and_traceable_cells() {
         .get_by_label_contains(&format!("{}–{}: ", first.range.start, first.range.end))
         .click();
     harness.run_steps(3);
-    assert_eq!(harness.state().viewer.document, Some(first.document));
-    assert_eq!(harness.state().viewer.selected_range(), Some(first.range));
+    assert_eq!(harness.state().viewer().document, Some(first.document));
+    assert_eq!(harness.state().viewer().selected_range(), Some(first.range));
 }
 
 #[test]
 fn query_builder_and_save_as_code_then_undo() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
     // Two codes (neither inside the other) that overlap somewhere in the sample.
     let (a, b) = {
         let p = project(&harness);
@@ -162,7 +121,7 @@ fn query_builder_and_save_as_code_then_undo() {
     };
     open_view(&mut harness, "Coding query");
     {
-        let q = &mut harness.state_mut().analysis.query;
+        let q = &mut harness.state_mut().analysis_mut().query;
         q.code_a = Some(a);
         q.code_b = Some(b);
     }
@@ -170,16 +129,8 @@ fn query_builder_and_save_as_code_then_undo() {
     harness.get_by_label("Run query").click();
     harness.run_steps(3);
     let passages = {
-        let wb = harness.state_mut();
-        let ws = wb.ws.as_ref().expect("project");
-        let input = AnalysisInput {
-            project: ws.project(),
-            revision: ws.revision(),
-            selected_codes: &wb.selected_codes,
-            index: None,
-            coder: &wb.prefs.coder,
-        };
-        let result = wb.analysis.query.current(&input).expect("a query");
+        let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+        let result = analysis.query.current(&input).expect("a query");
         result.expect("runs").passages.clone()
     };
     assert!(!passages.is_empty(), "the two codes overlap");
@@ -219,40 +170,27 @@ fn query_builder_and_save_as_code_then_undo() {
 
 #[test]
 fn words_view_lists_kwic_lines_and_jumps() {
-    let Fixture { _dir, mut harness } = open_sample();
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
     open_view(&mut harness, "Word frequencies");
     let (word, count) = {
-        let wb = harness.state_mut();
-        let ws = wb.ws.as_ref().expect("project");
-        let input = AnalysisInput {
-            project: ws.project(),
-            revision: ws.revision(),
-            selected_codes: &wb.selected_codes,
-            index: None,
-            coder: &wb.prefs.coder,
-        };
-        let w = wb.analysis.words.current(&input).expect("counts");
+        let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+        let w = analysis.words.current(&input).expect("counts");
         assert!(w.total > 1000, "the sample has many words");
         (w.words[0].word.clone(), w.words[0].count)
     };
     harness.get_by_label(&word).click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().analysis.words.word.as_deref(),
+        harness.state().analysis().words.word.as_deref(),
         Some(word.as_str())
     );
     harness.get_by_label_contains(&format!("in context: {count} lines"));
     let line = {
-        let wb = harness.state_mut();
-        let ws = wb.ws.as_ref().expect("project");
-        let input = AnalysisInput {
-            project: ws.project(),
-            revision: ws.revision(),
-            selected_codes: &wb.selected_codes,
-            index: None,
-            coder: &wb.prefs.coder,
-        };
-        wb.analysis.words.kwic_lines(&input).expect("kwic")[0].clone()
+        let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+        analysis.words.kwic_lines(&input).expect("kwic")[0].clone()
     };
     harness
         .get_by_label_contains(&format!(
@@ -261,6 +199,6 @@ fn words_view_lists_kwic_lines_and_jumps() {
         ))
         .click();
     harness.run_steps(3);
-    assert_eq!(harness.state().viewer.document, Some(line.document));
-    assert_eq!(harness.state().viewer.selected_range(), Some(line.range));
+    assert_eq!(harness.state().viewer().document, Some(line.document));
+    assert_eq!(harness.state().viewer().selected_range(), Some(line.range));
 }

@@ -2,58 +2,15 @@
 //! the File menu, the codebook import as one undoable edit, and a REFI-QDA project round trip, on the sample
 //! project. The native dialogs cannot run headless, so the tests call the functions the dialogs hand a path to.
 
+mod support;
+
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use marginalia::export::Grouping;
-use marginalia::gui::export_dialog::{self, ExcerptFormat, Outcome};
-use marginalia::gui::{Prefs, Workbench};
-use marginalia::ids::CodeId;
+use marginalia::export::{Grouping, ReportFormat};
+use marginalia::gui::commands::{Command, ExportOrigin, Finished};
+use marginalia::gui::export_dialog;
 use marginalia::retrieve::{ExcerptFilter, excerpts};
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    harness: Harness<'static, Workbench>,
-}
-
-fn open_sample() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("sample");
-    marginalia::sample::build(&root).expect("sample builds");
-    let prefs = Prefs {
-        coder: "Kittest".into(),
-        ..Prefs::default()
-    };
-    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
-    workbench.open_project(&root);
-    assert!(workbench.ws.is_some(), "{:?}", workbench.error);
-    workbench.wait_for_background();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
-    harness.run_steps(3);
-    Fixture { dir, harness }
-}
-
-fn project<'a>(h: &'a Harness<'_, Workbench>) -> &'a marginalia::Project {
-    h.state().ws.as_ref().expect("open project").project()
-}
-
-fn code_named(h: &Harness<'_, Workbench>, name: &str) -> CodeId {
-    project(h)
-        .codes()
-        .values()
-        .find(|c| c.name == name)
-        .map(|c| c.id)
-        .expect("code exists")
-}
-
-fn menu(h: &mut Harness<'_, Workbench>, menu: &str, item: &str) {
-    h.get_by_label(menu).click();
-    h.run_steps(2);
-    h.get_by_label(item).click();
-    h.run_steps(3);
-}
+use support::{Fixture, code_named, menu, open_sample, project, send};
 
 #[test]
 fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
@@ -71,8 +28,8 @@ fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
 
     // Nothing selected in the codebook: the window opens with no codes chosen.
     menu(&mut harness, "File", "Export excerpts…");
-    assert!(harness.state().exchange.excerpts.open);
-    assert!(harness.state().exchange.excerpts.options.codes.is_empty());
+    assert!(harness.state().exchange().excerpts.open);
+    assert!(harness.state().exchange().excerpts.options.codes.is_empty());
     harness.get_by_label("No codes chosen: every coded excerpt is exported.");
 
     // Pick the code, Markdown, and case → code grouping.
@@ -85,12 +42,12 @@ fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
     harness.get_by_label("Case → code").click();
     harness.run_steps(2);
     harness.get_by_label("1 code chosen");
-    let options = harness.state().exchange.excerpts.options.clone();
+    let options = harness.state().exchange().excerpts.options.clone();
     assert_eq!(
         options.codes.iter().copied().collect::<Vec<_>>(),
         [anchoring]
     );
-    assert_eq!(options.format, ExcerptFormat::Markdown);
+    assert_eq!(options.format, ReportFormat::Markdown);
     assert_eq!(options.grouping, Grouping::CaseCode);
     harness.get_by_label("Export…");
 
@@ -131,16 +88,18 @@ fn excerpt_export_window_writes_the_chosen_code_as_markdown() {
 
     // The worker's report reaches the window and the status bar.
     let message = format!("Exported {written} excerpt(s) to {}", path.display());
-    export_dialog::finish(
-        harness.state_mut(),
-        Outcome::Exported {
+    send(
+        &mut harness,
+        Command::Finished(Finished::Exported {
             result: Ok(message.clone()),
-            from_window: true,
-        },
+            origin: ExportOrigin::ExcerptWindow,
+        }),
     );
-    harness.run_steps(2);
-    assert_eq!(harness.state().notice.as_deref(), Some(message.as_str()));
-    assert_eq!(harness.state().exchange.excerpts.message, Some(Ok(message)));
+    assert_eq!(harness.state().notice(), Some(message.as_str()));
+    assert_eq!(
+        harness.state().exchange().excerpts.message,
+        Some(Ok(message))
+    );
 }
 
 #[test]
@@ -150,10 +109,10 @@ fn export_window_starts_with_the_codebook_selection() {
         mut harness,
     } = open_sample();
     let leadership = code_named(&harness, "Leadership");
-    harness.state_mut().selected_codes = [leadership].into_iter().collect();
+    harness.state_mut().select_codes([leadership]);
     harness.run_steps(2);
     menu(&mut harness, "File", "Export excerpts…");
-    let options = &harness.state().exchange.excerpts.options;
+    let options = &harness.state().exchange().excerpts.options;
     assert_eq!(
         options.codes.iter().copied().collect::<Vec<_>>(),
         [leadership]
@@ -175,18 +134,17 @@ fn codebook_import_is_one_undoable_edit() {
     assert_eq!(nodes.len(), 2);
     assert!(warnings.is_empty(), "{warnings:?}");
 
-    export_dialog::finish(
-        harness.state_mut(),
-        Outcome::CodebookRead {
+    send(
+        &mut harness,
+        Command::Finished(Finished::CodebookRead {
             file,
             nodes,
             warnings,
-        },
+        }),
     );
-    harness.run_steps(2);
     assert_eq!(project(&harness).codes().len(), before + 3);
     assert_eq!(
-        harness.state().notice.as_deref(),
+        harness.state().notice(),
         Some("Added 3 code(s); 1 already in the codebook")
     );
     let parent = code_named(&harness, "Exchange test");
@@ -233,20 +191,19 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
         "the import is enabled"
     );
     let root = dir.path().join("reimported");
-    let report = export_dialog::import_qdpx(&qdpx, &root).expect("qdpx imports");
-    export_dialog::finish(
-        harness.state_mut(),
-        Outcome::ProjectImported {
+    let (_, report) = marginalia::interop::import_qdpx_project(&qdpx, &root).expect("qdpx imports");
+    send(
+        &mut harness,
+        Command::Finished(Finished::ProjectImported {
             root: root.clone(),
             file: qdpx,
             report,
-        },
+        }),
     );
-    harness.run_steps(3);
+    harness.run_steps(1);
     let ws = harness
         .state()
-        .ws
-        .as_ref()
+        .workspace()
         .expect("the new project is open");
     assert_eq!(
         ws.root().canonicalize().expect("root exists"),
@@ -256,7 +213,7 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
     assert_eq!(ws.project().codings().len(), codings);
     let report = harness
         .state()
-        .exchange
+        .exchange()
         .report
         .as_ref()
         .expect("the report window");

@@ -6,11 +6,10 @@ use std::collections::BTreeSet;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::edit::{Edit, Entity};
-use crate::gui::commands::{Action, Command};
+use crate::gui::commands::{Action, CaseChange, CaseRef, Command};
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, DocumentId};
-use crate::model::{AttributeDef, AttributeType, Case, Project};
+use crate::model::{AttributeType, Case, Project};
 
 /// The one cell being edited: case, attribute (empty: the case name), draft text.
 type CellEdit = (CaseId, String, String);
@@ -28,14 +27,9 @@ pub struct CasesState {
     sort: (usize, bool),
 }
 
-fn put_case(case: Case, label: String) -> Command {
-    Command::Apply(Edit::batch(label, vec![Edit::Put(Entity::Case(case))]))
-}
-
 /// An editable cell; commits when focus leaves.
 fn cell_ui(
     ui: &mut Ui,
-    project: &Project,
     case: &Case,
     attribute: &str,
     editing: &mut Option<CellEdit>,
@@ -73,7 +67,7 @@ fn cell_ui(
     });
     if response.lost_focus() {
         if buffer != stored {
-            commit_cell(project, case, attribute, &buffer, commands);
+            commands.extend(commit_cell(case.id, attribute, &buffer));
         }
         *editing = None;
     } else if response.has_focus() || response.changed() {
@@ -81,42 +75,22 @@ fn cell_ui(
     }
 }
 
-fn commit_cell(
-    project: &Project,
-    case: &Case,
-    attribute: &str,
-    text: &str,
-    commands: &mut Vec<Command>,
-) {
-    let mut updated = case.clone();
+/// The change an edited cell asks for: a new case name (never empty), or an attribute value (empty clears it).
+fn commit_cell(case: CaseId, attribute: &str, text: &str) -> Option<Command> {
     if attribute.is_empty() {
-        if text.trim().is_empty() {
-            return;
-        }
-        updated.name = text.trim().to_string();
-        commands.push(put_case(updated, format!("rename case '{}'", case.name)));
-        return;
+        let name = text.trim();
+        return (!name.is_empty()).then(|| {
+            Command::Case(CaseChange::Rename {
+                case,
+                name: name.to_string(),
+            })
+        });
     }
-    let Some(def) = project.attributes().get(attribute) else {
-        return;
-    };
-    if text.trim().is_empty() {
-        updated.attributes.remove(attribute);
-    } else {
-        match def.kind.parse_value(text) {
-            Ok(value) => {
-                updated.attributes.insert(attribute.to_string(), value);
-            }
-            Err(e) => {
-                commands.push(Command::Error(s::attribute_error(attribute, &e)));
-                return;
-            }
-        }
-    }
-    commands.push(put_case(
-        updated,
-        format!("set {attribute} of '{}'", case.name),
-    ));
+    Some(Command::Case(CaseChange::SetAttribute {
+        case,
+        attribute: attribute.to_string(),
+        text: text.to_string(),
+    }))
 }
 
 /// The Case tab for the current document.
@@ -147,12 +121,10 @@ pub fn case_tab_ui(
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(&case.name).heading());
                     if ui.small_button(s::UNLINK).clicked() {
-                        let mut updated = (*case).clone();
-                        updated.documents.remove(&doc.id);
-                        commands.push(put_case(
-                            updated,
-                            format!("unlink '{}' from case '{}'", doc.name, case.name),
-                        ));
+                        commands.push(Command::Case(CaseChange::Unlink {
+                            case: case.id,
+                            document: doc.id,
+                        }));
                     }
                 });
                 egui::Grid::new(("case-attrs", case.id))
@@ -161,15 +133,7 @@ pub fn case_tab_ui(
                     .show(ui, |ui| {
                         for def in project.attributes().values() {
                             ui.label(RichText::new(&def.name).color(theme::muted(dark)));
-                            cell_ui(
-                                ui,
-                                project,
-                                case,
-                                &def.name,
-                                &mut state.editing,
-                                commands,
-                                180.0,
-                            );
+                            cell_ui(ui, case, &def.name, &mut state.editing, commands, 180.0);
                             ui.end_row();
                         }
                     });
@@ -202,15 +166,12 @@ pub fn case_tab_ui(
             .response
             .labelled_by(label.id);
         if ui.button(s::LINK).clicked()
-            && let Some(case) = state.link_choice.and_then(|c| project.cases().get(&c))
+            && let Some(case) = state.link_choice.take()
         {
-            let mut updated = case.clone();
-            updated.documents.insert(doc.id);
-            commands.push(put_case(
-                updated,
-                format!("link '{}' to case '{}'", doc.name, case.name),
-            ));
-            state.link_choice = None;
+            commands.push(Command::Case(CaseChange::Assign {
+                case: CaseRef::Existing(case),
+                documents: vec![doc.id],
+            }));
         }
     });
     ui.horizontal(|ui| {
@@ -222,18 +183,11 @@ pub fn case_tab_ui(
         )
         .labelled_by(label.id);
         if ui.button(s::CREATE_AND_LINK).clicked() && !state.new_case.trim().is_empty() {
-            let case = Case {
-                id: CaseId::new(),
-                name: state.new_case.trim().to_string(),
-                description: String::new(),
-                attributes: Default::default(),
-                documents: BTreeSet::from([doc.id]),
-            };
-            commands.push(put_case(
-                case,
-                format!("add case '{}'", state.new_case.trim()),
-            ));
-            state.new_case.clear();
+            // A case with this name already: the document is linked to it.
+            commands.push(Command::Case(CaseChange::Assign {
+                case: CaseRef::Named(std::mem::take(&mut state.new_case)),
+                documents: vec![doc.id],
+            }));
         }
     });
 }
@@ -264,18 +218,8 @@ pub fn cases_window_ui(
                 )
                 .labelled_by(label.id);
                 if ui.button(s::ADD).clicked() && !state.new_case.trim().is_empty() {
-                    let case = Case {
-                        id: CaseId::new(),
-                        name: state.new_case.trim().to_string(),
-                        description: String::new(),
-                        attributes: Default::default(),
-                        documents: BTreeSet::new(),
-                    };
-                    commands.push(put_case(
-                        case,
-                        format!("add case '{}'", state.new_case.trim()),
-                    ));
-                    state.new_case.clear();
+                    let name = std::mem::take(&mut state.new_case).trim().to_string();
+                    commands.push(Command::Case(CaseChange::Add(name)));
                 }
                 ui.separator();
                 let label = ui.label(s::ADD_ATTRIBUTE);
@@ -305,10 +249,7 @@ pub fn cases_window_ui(
                     && !name.is_empty()
                     && !project.attributes().contains_key(&name)
                 {
-                    commands.push(Command::Apply(Edit::batch(
-                        format!("define attribute '{name}'"),
-                        vec![Edit::Put(Entity::Attribute(AttributeDef { name, kind }))],
-                    )));
+                    commands.push(Command::Case(CaseChange::DefineAttribute { name, kind }));
                     state.new_attribute.clear();
                 }
             });
@@ -388,22 +329,14 @@ fn cases_table_ui(
                     return;
                 };
                 row.col(|ui| {
-                    cell_ui(ui, project, case, "", &mut state.editing, commands, 170.0);
+                    cell_ui(ui, case, "", &mut state.editing, commands, 170.0);
                 });
                 row.col(|ui| {
                     ui.label(case.documents.len().to_string());
                 });
                 for attribute in &attributes {
                     row.col(|ui| {
-                        cell_ui(
-                            ui,
-                            project,
-                            case,
-                            attribute,
-                            &mut state.editing,
-                            commands,
-                            120.0,
-                        );
+                        cell_ui(ui, case, attribute, &mut state.editing, commands, 120.0);
                     });
                 }
             });

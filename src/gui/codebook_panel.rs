@@ -5,8 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use egui::{Align2, FontId, Key, RichText, Sense, Ui, vec2};
 
-use crate::edit::{EditError, EntityKey};
-use crate::gui::commands::Command;
+use crate::gui::commands::{CodeChange, Command};
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
 use crate::model::{Code, Project};
@@ -23,6 +22,26 @@ pub struct CodebookState {
     pub scroll_to: Option<CodeId>,
     description: Option<(CodeId, String)>,
     counts: Option<(u64, HashMap<CodeId, usize>)>,
+}
+
+impl CodebookState {
+    /// Starts renaming a code in place (a new sub-code).
+    pub fn start_renaming(&mut self, code: CodeId, name: &str) {
+        self.renaming = Some((code, name.to_string(), false));
+    }
+
+    /// The description being edited, as a change, when it differs from the stored one (committed before the
+    /// selection changes, the project closes or the app quits).
+    pub fn description_change(&self, project: &Project) -> Option<Command> {
+        let (id, draft) = self.description.as_ref()?;
+        let code = project.codes().get(id)?;
+        (*draft != code.description).then(|| {
+            Command::Code(CodeChange::Describe {
+                code: *id,
+                text: draft.clone(),
+            })
+        })
+    }
 }
 
 const ROW_HEIGHT: f32 = 22.0;
@@ -52,22 +71,9 @@ pub fn codebook_ui(
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if (ui.button(s::ADD).clicked() || enter) && !state.new_code.trim().is_empty() {
-            match ops::add_code_path(project, &state.new_code, None, "") {
-                Ok((id, edit)) => {
-                    state.scroll_to = Some(id);
-                    commands.push(Command::Apply(edit));
-                    state.new_code.clear();
-                }
-                // The code is there already: show it.
-                Err(EditError::Invalid {
-                    key: Some(EntityKey::Code(id)),
-                    ..
-                }) => {
-                    state.scroll_to = Some(id);
-                    state.new_code.clear();
-                }
-                Err(e) => commands.push(Command::Error(e.to_string())),
-            }
+            commands.push(Command::Code(CodeChange::AddPath(std::mem::take(
+                &mut state.new_code,
+            ))));
         }
     });
     ui.add_space(2.0);
@@ -98,10 +104,11 @@ pub fn codebook_ui(
                     egui::StrokeKind::Inside,
                 );
             }
-            if let Some(dragged) = response.dnd_release_payload::<CodeId>()
-                && let Ok(edit) = ops::move_code(project, *dragged, None, None)
-            {
-                commands.push(Command::Apply(edit));
+            if let Some(dragged) = response.dnd_release_payload::<CodeId>() {
+                commands.push(Command::Code(CodeChange::Move {
+                    code: *dragged,
+                    parent: None,
+                }));
             }
         });
 
@@ -131,10 +138,10 @@ pub fn codebook_ui(
                 )
                 .labelled_by(label.id);
             if response.lost_focus() && *draft != code.description {
-                match ops::describe_code(project, code.id, draft) {
-                    Ok(edit) => commands.push(Command::Apply(edit)),
-                    Err(e) => commands.push(Command::Error(e.to_string())),
-                }
+                commands.push(Command::Code(CodeChange::Describe {
+                    code: code.id,
+                    text: draft.clone(),
+                }));
             }
             if !response.has_focus() && *draft != code.description && !response.lost_focus() {
                 // The code changed elsewhere (undo): show the stored text.
@@ -176,10 +183,10 @@ fn code_row_ui(
             if response.lost_focus() {
                 let cancelled = ui.input(|i| i.key_pressed(Key::Escape));
                 if !cancelled && !draft.trim().is_empty() && draft.trim() != code.name {
-                    match ops::rename_code(project, code.id, draft) {
-                        Ok(edit) => commands.push(Command::Apply(edit)),
-                        Err(e) => commands.push(Command::Error(e.to_string())),
-                    }
+                    commands.push(Command::Code(CodeChange::Rename {
+                        code: code.id,
+                        name: draft.clone(),
+                    }));
                 }
                 done = true;
             }
@@ -288,10 +295,10 @@ fn code_row_ui(
         && *dragged != code.id
         && !project.is_ancestor_or_self(*dragged, code.id)
     {
-        match ops::move_code(project, *dragged, Some(code.id), None) {
-            Ok(edit) => commands.push(Command::Apply(edit)),
-            Err(e) => commands.push(Command::Error(e.to_string())),
-        }
+        commands.push(Command::Code(CodeChange::Move {
+            code: *dragged,
+            parent: Some(code.id),
+        }));
     }
 
     response.context_menu(|ui| {
@@ -300,11 +307,7 @@ fn code_row_ui(
             ui.close();
         }
         if ui.button(s::ADD_SUBCODE).clicked() {
-            let mut draft = ops::Draft::new(project);
-            let id = ops::add_code(&mut draft, s::NEW_SUBCODE_NAME, Some(code.id), None, "");
-            let label = format!("add code '{}'", s::NEW_SUBCODE_NAME);
-            commands.push(Command::Apply(draft.finish_labelled(label)));
-            state.renaming = Some((id, s::NEW_SUBCODE_NAME.into(), false));
+            commands.push(Command::Code(CodeChange::AddSubcode(code.id)));
             ui.close();
         }
         ui.menu_button(s::MOVE_TO, |ui| {
@@ -312,9 +315,10 @@ fn code_row_ui(
                 .max_height(360.0)
                 .show(ui, |ui| {
                     if ui.button(s::TOP_LEVEL).clicked() {
-                        if let Ok(edit) = ops::move_code(project, code.id, None, None) {
-                            commands.push(Command::Apply(edit));
-                        }
+                        commands.push(Command::Code(CodeChange::Move {
+                            code: code.id,
+                            parent: None,
+                        }));
                         ui.close();
                     }
                     for (d, other) in tree {
@@ -323,10 +327,10 @@ fn code_row_ui(
                         }
                         let label = format!("{}{}", "   ".repeat(*d), other.name);
                         if ui.button(label).clicked() {
-                            match ops::move_code(project, code.id, Some(other.id), None) {
-                                Ok(edit) => commands.push(Command::Apply(edit)),
-                                Err(e) => commands.push(Command::Error(e.to_string())),
-                            }
+                            commands.push(Command::Code(CodeChange::Move {
+                                code: code.id,
+                                parent: Some(other.id),
+                            }));
                             ui.close();
                         }
                     }
@@ -342,10 +346,10 @@ fn code_row_ui(
                         }
                         let label = format!("{}{}", "   ".repeat(*d), other.name);
                         if ui.button(label).clicked() {
-                            match ops::merge_codes(project, code.id, other.id) {
-                                Ok(edit) => commands.push(Command::Apply(edit)),
-                                Err(e) => commands.push(Command::Error(e.to_string())),
-                            }
+                            commands.push(Command::Code(CodeChange::Merge {
+                                from: code.id,
+                                into: other.id,
+                            }));
                             ui.close();
                         }
                     }
@@ -384,10 +388,7 @@ pub fn confirm_delete_ui(
         let mut close = false;
         ui.horizontal(|ui| {
             if ui.button(s::DELETE_CONFIRM).clicked() {
-                match ops::delete_code(project, id) {
-                    Ok(edit) => commands.push(Command::Apply(edit)),
-                    Err(e) => commands.push(Command::Error(e.to_string())),
-                }
+                commands.push(Command::Code(CodeChange::Delete(id)));
                 close = true;
             }
             if ui.button(s::CANCEL).clicked() {

@@ -1,13 +1,19 @@
-//! Commands: what panels ask the app to do (drained once per frame), and the one list of menu actions with shortcuts.
+//! Commands: what panels, windows and background tasks ask the app to do (drained each frame), and the one list of
+//! menu actions with shortcuts.
 
 use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::analysis::{CodingQuery, Table, TableFormat};
 use crate::edit::Edit;
+use crate::gui::export_dialog::ExcerptOptions;
 use crate::gui::strings as s;
-use crate::ids::{CodeId, CodingId, DocumentId, MemoId};
-use crate::model::MemoTarget;
+use crate::ids::{CaseId, CodeId, CodingId, DocumentId, MemoId};
+use crate::import::ImportReport;
+use crate::interop::qdc::CodeNode;
+use crate::interop::qdpx_read::ImportReport as QdpxReport;
+use crate::model::{AttributeType, MemoTarget};
 use crate::offsets::CharRange;
 
 /// What a code picker codes when a code is chosen.
@@ -33,12 +39,11 @@ pub fn hit_unit_label(unit: HitUnit) -> &'static str {
     }
 }
 
-/// A request from a panel, handled by the app after the frame's UI is drawn.
-#[derive(Clone, Debug)]
+/// A request from a panel, a window or a finished background task, handled by the app after the frame's UI is
+/// drawn. Commands carry intent; the edit is built when the command is handled, against the project as it is then.
+#[derive(Debug)]
 pub enum Command {
     Action(Action),
-    /// Apply an edit built by a panel (undoable).
-    Apply(Edit),
     OpenDocument(DocumentId),
     /// Open a document, scroll to a range, select and flash it.
     Jump {
@@ -69,11 +74,159 @@ pub enum Command {
     /// Write a new memo on a target (project, document, code, coding, case) and open it.
     NewMemo(MemoTarget),
     OpenMemo(MemoId),
+    Memo(MemoChange),
+    Code(CodeChange),
+    Case(CaseChange),
+    /// Save a coding query's passages as a new code (path), coded by the current coder.
+    SaveQueryAsCode {
+        query: Box<CodingQuery>,
+        path: String,
+    },
+    /// Ask where to save an excerpt report, then write it.
+    ExportExcerpts(Box<ExcerptOptions>),
+    /// Ask where to save an analysis table, then write it.
+    ExportTable {
+        table: Box<Table>,
+        name: String,
+        format: TableFormat,
+    },
     OpenProject(PathBuf),
     CreateProject(PathBuf),
+    /// Break a stale lock (its owner is gone) and open the project.
+    UnlockAndOpen(PathBuf),
     ImportPaths(Vec<PathBuf>),
     ImportCasesCsv(PathBuf),
+    /// The answer to "the project could not be saved" when closing or quitting.
+    SaveFailed(SaveChoice),
+    /// A background task finished.
+    Finished(Finished),
     Error(String),
+}
+
+/// Changes to memos.
+#[derive(Debug)]
+pub enum MemoChange {
+    Edit {
+        memo: MemoId,
+        title: String,
+        text: String,
+    },
+    Delete(MemoId),
+}
+
+/// Changes to the codebook.
+#[derive(Debug)]
+pub enum CodeChange {
+    /// Add a code by path ("Parent/Child"); an existing one is shown instead.
+    AddPath(String),
+    /// Add a sub-code with a placeholder name and start renaming it.
+    AddSubcode(CodeId),
+    Rename {
+        code: CodeId,
+        name: String,
+    },
+    Describe {
+        code: CodeId,
+        text: String,
+    },
+    /// Move a code under another (`None`: the top level).
+    Move {
+        code: CodeId,
+        parent: Option<CodeId>,
+    },
+    Merge {
+        from: CodeId,
+        into: CodeId,
+    },
+    Delete(CodeId),
+}
+
+/// A case chosen in a list, or named in a field (reused when a case has that name, else created).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseRef {
+    Existing(CaseId),
+    Named(String),
+}
+
+/// Changes to cases and attributes.
+#[derive(Debug)]
+pub enum CaseChange {
+    /// Put documents into a case.
+    Assign {
+        case: CaseRef,
+        documents: Vec<DocumentId>,
+    },
+    Unlink {
+        case: CaseId,
+        document: DocumentId,
+    },
+    /// Add a case with no documents (a case with the same name is refused).
+    Add(String),
+    Rename {
+        case: CaseId,
+        name: String,
+    },
+    /// Set (or, with empty text, clear) one attribute value.
+    SetAttribute {
+        case: CaseId,
+        attribute: String,
+        text: String,
+    },
+    DefineAttribute {
+        name: String,
+        kind: AttributeType,
+    },
+}
+
+/// What to do when closing or quitting could not save the project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveChoice {
+    /// Try to save again (and go on closing when it works).
+    Retry,
+    /// Close without saving the changes.
+    Discard,
+    /// Stay in the project.
+    Cancel,
+}
+
+/// Which part of the app started an export (its outcome is shown there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportOrigin {
+    /// The excerpt export window.
+    ExcerptWindow,
+    /// An analysis view.
+    Analysis,
+    /// A menu action (the status bar).
+    Menu,
+}
+
+/// The result of a background task.
+#[derive(Debug)]
+pub enum Finished {
+    /// Files were read; the edit (from the core's importer) adds the documents.
+    Imported {
+        edit: Option<Edit>,
+        report: ImportReport,
+    },
+    /// An export ended (the message for the status bar).
+    Exported {
+        result: Result<String, String>,
+        origin: ExportOrigin,
+    },
+    /// The user closed a save dialog without choosing a file.
+    Cancelled(ExportOrigin),
+    /// A `.qdpx` became a new project in `root`.
+    ProjectImported {
+        root: PathBuf,
+        file: PathBuf,
+        report: QdpxReport,
+    },
+    /// A codebook file was read; it is merged into the open project as one undoable edit.
+    CodebookRead {
+        file: PathBuf,
+        nodes: Vec<CodeNode>,
+        warnings: Vec<String>,
+    },
 }
 
 /// A parameterless action reachable from the menus and, where it has one, a shortcut.

@@ -1,95 +1,37 @@
-//! Importing in the app: a worker thread reads the files (progress over a channel), then a summary of imported,
+//! Importing in the app: a task reads the files (progress in the status bar), then a summary of imported,
 //! skipped and failed files with reasons, where the new documents can be assigned to a case.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
 
 use egui::RichText;
 
-use crate::edit::{Edit, Entity};
-use crate::gui::commands::Command;
+use crate::gui::commands::{CaseChange, CaseRef, Command, Finished};
+use crate::gui::tasks::{Progress, Reporter};
 use crate::gui::{strings as s, theme};
 use crate::ids::CaseId;
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::model::{Case, Project};
 
-enum Message {
-    Progress {
-        done: usize,
-        total: usize,
-        file: String,
-    },
-    Done(Option<Edit>, ImportReport),
-}
-
-/// A running import.
-pub struct ImportJob {
-    rx: Receiver<Message>,
-    pub done: usize,
-    pub total: usize,
-    pub file: String,
-}
-
-/// What a finished import hands back.
-pub struct Finished {
-    pub edit: Option<Edit>,
-    pub report: ImportReport,
-}
-
-impl ImportJob {
-    /// Starts reading `paths` against a snapshot of the project.
-    pub fn start(project: Project, paths: Vec<PathBuf>, ctx: egui::Context) -> Self {
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let progress_tx = tx.clone();
-            let progress_ctx = ctx.clone();
-            let (edit, report) = import_files(
-                &project,
-                &paths,
-                &ImportOptions::default(),
-                |done, total, path| {
-                    let file = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let _ = progress_tx.send(Message::Progress { done, total, file });
-                    progress_ctx.request_repaint();
-                },
-            );
-            let _ = tx.send(Message::Done(edit, report));
-            ctx.request_repaint();
-        });
-        Self {
-            rx,
-            done: 0,
-            total: 0,
-            file: String::new(),
-        }
-    }
-
-    /// Reads progress; returns the result once the worker is done.
-    pub fn poll(&mut self) -> Option<Finished> {
-        while let Ok(message) = self.rx.try_recv() {
-            match message {
-                Message::Progress { done, total, file } => {
-                    self.done = done;
-                    self.total = total;
-                    self.file = file;
-                }
-                Message::Done(edit, report) => return Some(Finished { edit, report }),
-            }
-        }
-        None
-    }
-
-    /// Blocks until the worker is done (tests).
-    pub fn wait(&mut self) -> Option<Finished> {
-        while let Ok(message) = self.rx.recv() {
-            if let Message::Done(edit, report) = message {
-                return Some(Finished { edit, report });
-            }
-        }
-        None
+/// The task that reads `paths` against a snapshot of the project, reporting each file; its result is the
+/// core importer's edit and report.
+pub fn import_job(
+    project: Project,
+    paths: Vec<PathBuf>,
+) -> impl FnOnce(&Reporter) -> Option<Command> + Send + 'static {
+    move |reporter| {
+        let (edit, report) = import_files(
+            &project,
+            &paths,
+            &ImportOptions::default(),
+            |done, total, path| {
+                let file = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                reporter.progress(done, total, file);
+            },
+        );
+        Some(Command::Finished(Finished::Imported { edit, report }))
     }
 }
 
@@ -111,16 +53,15 @@ impl ImportSummary {
 }
 
 /// The progress bar while an import runs.
-pub fn progress_ui(ui: &mut egui::Ui, job: &ImportJob) {
-    let fraction = if job.total == 0 {
-        0.0
-    } else {
-        job.done as f32 / job.total as f32
-    };
+pub fn progress_ui(ui: &mut egui::Ui, progress: &Progress) {
     ui.add(
-        egui::ProgressBar::new(fraction)
+        egui::ProgressBar::new(progress.fraction())
             .desired_width(220.0)
-            .text(s::import_progress(job.done, job.total, &job.file)),
+            .text(s::import_progress(
+                progress.done,
+                progress.total,
+                &progress.label,
+            )),
     );
 }
 
@@ -214,27 +155,17 @@ pub fn summary_ui(
                     .labelled_by(label.id);
                 });
                 if ui.button(s::ASSIGN).clicked() {
+                    // A typed name reuses the case with that name, or creates it.
                     let case = if !summary.new_case.trim().is_empty() {
-                        Some(Case {
-                            id: CaseId::new(),
-                            name: summary.new_case.trim().to_string(),
-                            description: String::new(),
-                            attributes: Default::default(),
-                            documents: Default::default(),
-                        })
+                        Some(CaseRef::Named(summary.new_case.trim().to_string()))
                     } else {
-                        summary.case.and_then(|c| project.cases().get(&c)).cloned()
+                        summary.case.map(CaseRef::Existing)
                     };
-                    if let Some(mut case) = case {
-                        case.documents.extend(imported.iter().copied());
-                        commands.push(Command::Apply(Edit::batch(
-                            format!(
-                                "assign {} documents to case '{}'",
-                                imported.len(),
-                                case.name
-                            ),
-                            vec![Edit::Put(Entity::Case(case))],
-                        )));
+                    if let Some(case) = case {
+                        commands.push(Command::Case(CaseChange::Assign {
+                            case,
+                            documents: imported.clone(),
+                        }));
                         close = true;
                     }
                 }

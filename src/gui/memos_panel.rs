@@ -5,17 +5,32 @@ use std::collections::BTreeSet;
 
 use egui::{RichText, Ui};
 
-use crate::gui::commands::Command;
+use crate::gui::commands::{Command, MemoChange};
 use crate::gui::{strings as s, theme};
 use crate::ids::{CodeId, DocumentId, MemoId};
 use crate::model::{Memo, MemoTarget, Project};
-use crate::ops;
 
 /// Tab state.
 #[derive(Default)]
 pub struct MemosState {
     pub open: Option<MemoId>,
     draft: Option<(MemoId, String, String)>,
+}
+
+impl MemosState {
+    /// The memo being edited, as a change, when its draft differs from the stored memo (committed before
+    /// another memo opens, the project closes or the app quits).
+    pub fn draft_change(&self, project: &Project) -> Option<Command> {
+        let (id, title, text) = self.draft.as_ref()?;
+        let memo = project.memos().get(id)?;
+        (title.trim() != memo.title || *text != memo.text).then(|| {
+            Command::Memo(MemoChange::Edit {
+                memo: *id,
+                title: title.clone(),
+                text: text.clone(),
+            })
+        })
+    }
 }
 
 fn target_label(project: &Project, target: MemoTarget) -> String {
@@ -103,8 +118,9 @@ pub fn memos_ui(
                 };
                 let selected = state.open == Some(memo.id);
                 ui.horizontal(|ui| {
-                    if ui.selectable_label(selected, title).clicked() {
-                        state.open = Some(memo.id);
+                    if ui.selectable_label(selected, title).clicked() && !selected {
+                        // The app commits the memo being edited before it opens this one.
+                        commands.push(Command::OpenMemo(memo.id));
                     }
                     ui.label(
                         RichText::new(target_label(project, memo.target))
@@ -138,20 +154,17 @@ pub fn memos_ui(
         .labelled_by(label.id);
     let changed = *title != memo.title || *text != memo.text;
     if (title_edit.lost_focus() || text_edit.lost_focus()) && changed {
-        match ops::edit_memo(project, memo.id, title, text) {
-            Ok(edit) => commands.push(Command::Apply(edit)),
-            Err(e) => commands.push(Command::Error(e.to_string())),
-        }
+        commands.push(Command::Memo(MemoChange::Edit {
+            memo: memo.id,
+            title: title.clone(),
+            text: text.clone(),
+        }));
     } else if changed && !title_edit.has_focus() && !text_edit.has_focus() {
         // Changed elsewhere (undo): show the stored memo.
         *title = memo.title.clone();
         *text = memo.text.clone();
     }
     if ui.button(s::DELETE_MEMO).clicked() {
-        match ops::delete_memo(project, memo.id) {
-            Ok(edit) => commands.push(Command::Apply(edit)),
-            Err(e) => commands.push(Command::Error(e.to_string())),
-        }
-        state.open = None;
+        commands.push(Command::Memo(MemoChange::Delete(memo.id)));
     }
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cases_panel;
 pub mod codebook_panel;
 pub mod commands;
+mod dispatch;
 pub mod documents_panel;
 pub mod excerpts_panel;
 pub mod export_dialog;
@@ -12,10 +13,14 @@ pub mod import_dialog;
 pub mod memos_panel;
 pub mod picker;
 pub mod search_panel;
+pub mod session;
+mod shell;
 pub mod strings;
 pub mod stripes;
+pub mod tasks;
 pub mod theme;
 pub mod viewer;
+pub mod widgets;
 
 use std::path::PathBuf;
 
@@ -43,11 +48,11 @@ impl eframe::App for MarginaliaApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, PREFS_KEY, &self.workbench.prefs);
+        eframe::set_value(storage, PREFS_KEY, self.workbench.prefs());
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.workbench.save_now();
+        self.workbench.on_exit();
     }
 }
 

@@ -144,6 +144,11 @@ pub const ATTRIBUTE_TYPE: &str = "Type";
 pub const CREATE_CASE: &str = "Add case";
 
 // Stale lock
+pub const SAVE_FAILED_TITLE: &str = "The project could not be saved";
+pub const SAVE_FAILED_TEXT: &str = "Your changes are still open in Marginalia. Fix the problem (free space, a missing folder, permissions) and try again, or close without saving them.";
+pub const RETRY_SAVE: &str = "Try again";
+pub const DISCARD_CHANGES: &str = "Close without saving";
+pub const STAY_OPEN: &str = "Keep the project open";
 pub const STALE_LOCK_TITLE: &str = "Project not closed properly";
 pub const STALE_LOCK_TEXT: &str = "Marginalia was not closed properly the last time this project was open (the program that had it open is no longer running). Your saved work is safe. Open it anyway?";
 pub const UNLOCK_AND_OPEN: &str = "Unlock and open";
@@ -222,6 +227,11 @@ pub fn import_counts(imported: usize, skipped: usize, failed: usize) -> String {
 
 pub fn coder_is(name: &str) -> String {
     format!("Coder: {name}")
+}
+
+/// The undo label of putting documents into a case by name.
+pub fn assign_label(documents: usize, case: &str) -> String {
+    format!("assign {documents} documents to case '{case}'")
 }
 
 pub fn undone(label: &str) -> String {

@@ -4,8 +4,10 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::{AnalysisInput, view_window};
+use super::AnalysisInput;
+use super::skeleton::{AnalysisView, Cached, Frame, result_ui};
 use crate::analysis::{Columns, MatrixSpec, RowMode, Value, matrix};
+use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
 
@@ -30,7 +32,6 @@ struct Key {
     attribute: String,
     code: CodeId,
     value: Value,
-    revision: u64,
 }
 
 /// The view's choices and cached bars.
@@ -40,7 +41,7 @@ pub struct ChartView {
     pub attribute: Option<String>,
     pub code: Option<CodeId>,
     pub value: Value,
-    cache: Option<(Key, Result<ChartData, String>)>,
+    cache: Cached<Key, ChartData>,
 }
 
 /// The bars for a code by the groups of an attribute: the code's sub-codes (rolled up) and its own codings.
@@ -139,41 +140,14 @@ impl ChartView {
             attribute: self.attribute.clone()?,
             code: self.code?,
             value: self.value,
-            revision: input.revision,
         };
-        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            let data = chart_data(input.project, &key.attribute, key.code, key.value)
-                .map_err(|e| e.to_string());
-            self.cache = Some((key, data));
-        }
-        self.cache.as_ref().map(|(_, d)| match d {
-            Ok(d) => Ok(d),
-            Err(e) => Err(e.as_str()),
-        })
+        let compute = |k: &Key| {
+            chart_data(input.project, &k.attribute, k.code, k.value).map_err(|e| e.to_string())
+        };
+        Some(self.cache.get(key, input.revision, compute))
     }
 
-    pub fn window_ui(&mut self, ctx: &egui::Context, input: &AnalysisInput<'_>) {
-        let mut open = self.open;
-        view_window(
-            ctx,
-            s::CHART,
-            "analysis-chart",
-            [820.0, 560.0],
-            None,
-            &mut open,
-            |ui| self.body_ui(ui, input),
-        );
-        self.open = open;
-    }
-
-    fn body_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
-        let dark = ui.visuals().dark_mode;
-        self.ensure_defaults(input);
-        let project = input.project;
-        if project.attributes().is_empty() {
-            ui.label(RichText::new(s::NO_ATTRIBUTES).color(theme::muted(dark)));
-            return;
-        }
+    fn controls_ui(&mut self, ui: &mut Ui, project: &crate::model::Project) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(s::GROUP_BY_ATTRIBUTE);
             egui::ComboBox::from_id_salt("chart-attr")
@@ -211,55 +185,95 @@ impl ChartView {
                 .response
                 .labelled_by(label.id);
         });
+    }
+}
+
+impl AnalysisView for ChartView {
+    fn frame(&self) -> Frame {
+        Frame {
+            title: s::CHART,
+            id: "analysis-chart",
+            size: [820.0, 560.0],
+            position: None,
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        _message: Option<&Result<String, String>>,
+        _commands: &mut Vec<Command>,
+    ) {
+        self.ensure_defaults(input);
+        if input.project.attributes().is_empty() {
+            let dark = ui.visuals().dark_mode;
+            ui.label(RichText::new(s::NO_ATTRIBUTES).color(theme::muted(dark)));
+            return;
+        }
+        self.controls_ui(ui, input.project);
         ui.separator();
         let value_label = self.value.label();
-        let data = match self.current(input) {
-            None => return,
-            Some(Err(e)) => {
-                ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                return;
-            }
-            Some(Ok(data)) => data.clone(),
-        };
-        let groups = data.groups.clone();
-        let mut charts: Vec<BarChart> = Vec::new();
-        for segment in &data.segments {
-            let bars = segment
-                .counts
-                .iter()
-                .enumerate()
-                .map(|(x, v)| {
-                    Bar::new(x as f64, *v)
-                        .width(0.6)
-                        .name(groups.get(x).cloned().unwrap_or_default())
-                })
-                .collect();
-            let mut chart = BarChart::new(segment.label.clone(), bars)
-                .color(theme::code_colour(&segment.colour, dark));
-            {
-                let below: Vec<&BarChart> = charts.iter().collect();
-                chart = chart.stack_on(&below);
-            }
-            charts.push(chart);
+        if let Some(result) = self.current(input) {
+            result_ui(
+                ui,
+                result,
+                |_| false,
+                |ui, data| plot_ui(ui, data, value_label),
+            );
         }
-        Plot::new("chart-plot")
-            .legend(Legend::default())
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_drag(false)
-            .y_axis_label(value_label)
-            .x_axis_formatter(move |mark, _| {
-                let x = mark.value;
-                if (x - x.round()).abs() < 1e-6 && x >= 0.0 {
-                    groups.get(x.round() as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .show(ui, |plot| {
-                for chart in charts {
-                    plot.bar_chart(chart);
-                }
-            });
     }
+}
+
+/// The stacked bars, one per group, a segment per sub-code.
+fn plot_ui(ui: &mut Ui, data: &ChartData, value_label: &str) {
+    let dark = ui.visuals().dark_mode;
+    let groups = data.groups.clone();
+    let mut charts: Vec<BarChart> = Vec::new();
+    for segment in &data.segments {
+        let bars = segment
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(x, v)| {
+                Bar::new(x as f64, *v)
+                    .width(0.6)
+                    .name(groups.get(x).cloned().unwrap_or_default())
+            })
+            .collect();
+        let mut chart = BarChart::new(segment.label.clone(), bars)
+            .color(theme::code_colour(&segment.colour, dark));
+        {
+            let below: Vec<&BarChart> = charts.iter().collect();
+            chart = chart.stack_on(&below);
+        }
+        charts.push(chart);
+    }
+    Plot::new("chart-plot")
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .y_axis_label(value_label)
+        .x_axis_formatter(move |mark, _| {
+            let x = mark.value;
+            if (x - x.round()).abs() < 1e-6 && x >= 0.0 {
+                groups.get(x.round() as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }

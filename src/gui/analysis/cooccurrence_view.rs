@@ -4,7 +4,11 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui, view_window};
+use super::skeleton::{
+    AnalysisView, Cached, CellExcerpts, Frame, cell_excerpts_ui, cell_list, export_row_ui,
+    result_ui, table_area_ui,
+};
+use super::{AnalysisInput, format_value, heat_cell_ui};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
@@ -20,8 +24,8 @@ pub struct CooccurrenceView {
     pub include_subcodes: bool,
     pub only_selected: bool,
     pub selected: Option<(usize, usize)>,
-    cache: Option<(CooccurrenceSpec, u64, Result<Cooccurrence, String>)>,
-    excerpts: Option<((usize, usize), u64, Vec<Excerpt>)>,
+    cache: Cached<CooccurrenceSpec, Cooccurrence>,
+    excerpts: CellExcerpts<(usize, usize)>,
 }
 
 impl Default for CooccurrenceView {
@@ -34,8 +38,8 @@ impl Default for CooccurrenceView {
             include_subcodes: false,
             only_selected: false,
             selected: None,
-            cache: None,
-            excerpts: None,
+            cache: Cached::default(),
+            excerpts: CellExcerpts::default(),
         }
     }
 }
@@ -61,119 +65,45 @@ impl CooccurrenceView {
     /// The table for the current choices (recomputed only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Cooccurrence, &str> {
         let spec = self.spec(input);
-        let fresh = self
-            .cache
-            .as_ref()
-            .is_some_and(|(k, r, _)| *k == spec && *r == input.revision);
-        if !fresh {
-            let result = cooccurrence(input.project, &spec).map_err(|e| e.to_string());
-            if let Ok(t) = &result
+        let compute =
+            |spec: &CooccurrenceSpec| cooccurrence(input.project, spec).map_err(|e| e.to_string());
+        if self.cache.refresh(spec, input.revision, compute) {
+            self.excerpts.clear();
+            if let Some(Ok(t)) = self.cache.result()
                 && self
                     .selected
                     .is_some_and(|(r, c)| r >= t.codes.len() || c >= t.codes.len())
             {
                 self.selected = None;
             }
-            self.cache = Some((spec, input.revision, result));
-            self.excerpts = None;
         }
-        match &self.cache {
-            Some((_, _, Ok(t))) => Ok(t),
-            Some((_, _, Err(e))) => Err(e.as_str()),
-            None => Err(""),
-        }
+        self.cache.result().unwrap_or(Err(""))
     }
 
     /// The excerpts behind the selected cell.
     pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
-        let Some(cell) = self.selected else {
-            return Vec::new();
-        };
-        if let Some((c, r, list)) = &self.excerpts
-            && *c == cell
-            && *r == input.revision
-        {
-            return list.clone();
-        }
-        let list = match self.current(input) {
-            Ok(t) => t.cell_excerpts(input.project, cell.0, cell.1),
-            Err(_) => Vec::new(),
-        };
-        self.excerpts = Some((cell, input.revision, list.clone()));
-        list
+        let _ = self.current(input);
+        let (table, excerpts) = (&self.cache, &mut self.excerpts);
+        cell_list(
+            table,
+            excerpts,
+            self.selected,
+            input.revision,
+            |t, (r, c)| t.cell_excerpts(input.project, r, c),
+        )
     }
 
-    pub fn window_ui(
+    /// The labels of the two codes of a cell.
+    fn cell_labels(
         &mut self,
-        ctx: &egui::Context,
         input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let mut open = self.open;
-        view_window(
-            ctx,
-            s::COOCCURRENCE,
-            "analysis-cooccurrence",
-            [980.0, 660.0],
-            Some([290.0, 60.0]),
-            &mut open,
-            |ui| self.body_ui(ui, input, exporter, message, commands),
-        );
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        ui.set_min_size(egui::vec2(880.0, 600.0));
-        self.controls_ui(ui);
-        let table = self.current(input).ok().map(Cooccurrence::to_table);
-        export_row_ui(ui, exporter, message, "cooccurrence", || table.clone());
-        ui.separator();
-        let dark = ui.visuals().dark_mode;
-        let selected = self.selected;
-        let mut clicked = None;
-        let height = (ui.available_height() * 0.55).clamp(180.0, 560.0);
-        match self.current(input) {
-            Err(e) => {
-                ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                return;
-            }
-            Ok(t) if t.codes.is_empty() => {
-                ui.label(RichText::new(s::NOTHING_TO_SHOW).color(theme::muted(dark)));
-                return;
-            }
-            Ok(t) => {
-                ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
-                    clicked = table_ui(ui, input, t, selected);
-                });
-            }
-        }
-        if clicked.is_some() {
-            self.selected = clicked;
-        }
-        ui.separator();
-        let Some((r, c)) = self.selected else {
-            ui.label(RichText::new(s::CLICK_A_CELL).color(theme::muted(dark)));
-            return;
+        (r, c): (usize, usize),
+    ) -> (String, String) {
+        let Ok(t) = self.current(input) else {
+            return Default::default();
         };
-        let list = self.selected_excerpts(input);
-        let (a, b) = match self.current(input) {
-            Ok(t) => (
-                t.codes.get(r).map(|x| x.label.clone()).unwrap_or_default(),
-                t.codes.get(c).map(|x| x.label.clone()).unwrap_or_default(),
-            ),
-            Err(_) => return,
-        };
-        ui.label(RichText::new(s::cell_excerpts(list.len(), &a, &b)).strong());
-        super::excerpt_list_ui(ui, input.project, "cooc-excerpts", &list, commands);
+        let label = |i: usize| t.codes.get(i).map(|x| x.label.clone()).unwrap_or_default();
+        (label(r), label(c))
     }
 
     fn controls_ui(&mut self, ui: &mut Ui) {
@@ -213,6 +143,59 @@ impl CooccurrenceView {
             ui.checkbox(&mut self.include_subcodes, s::INCLUDE_SUBCODES);
             ui.checkbox(&mut self.only_selected, s::ONLY_SELECTED_CODES);
         });
+    }
+}
+
+impl AnalysisView for CooccurrenceView {
+    fn frame(&self) -> Frame {
+        Frame {
+            title: s::COOCCURRENCE,
+            id: "analysis-cooccurrence",
+            size: [980.0, 660.0],
+            position: Some([290.0, 60.0]),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.set_min_size(egui::vec2(880.0, 600.0));
+        self.controls_ui(ui);
+        let table = self.current(input).ok().map(Cooccurrence::to_table);
+        export_row_ui(ui, message, "cooccurrence", table.as_ref(), commands);
+        ui.separator();
+        let selected = self.selected;
+        let mut clicked = None;
+        let shown = result_ui(
+            ui,
+            self.current(input),
+            |t| t.codes.is_empty(),
+            |ui, t| clicked = table_area_ui(ui, |ui| table_ui(ui, input, t, selected)),
+        );
+        if !shown {
+            return;
+        }
+        if clicked.is_some() {
+            self.selected = clicked;
+        }
+        let list = self.selected_excerpts(input);
+        let labels = self.selected.map(|cell| self.cell_labels(input, cell));
+        let cell = labels
+            .as_ref()
+            .map(|(a, b)| (list.as_slice(), a.as_str(), b.as_str()));
+        cell_excerpts_ui(ui, input.project, "cooc-excerpts", cell, commands);
     }
 }
 

@@ -4,7 +4,11 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{AnalysisInput, Exporter, export_row_ui, format_value, heat_cell_ui, view_window};
+use super::skeleton::{
+    AnalysisView, Cached, CellExcerpts, Frame, cell_excerpts_ui, cell_list, export_row_ui,
+    result_ui, table_area_ui,
+};
+use super::{AnalysisInput, format_value, heat_cell_ui};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
 use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
@@ -24,8 +28,8 @@ pub struct MatrixView {
     pub only_selected: bool,
     /// The clicked cell.
     pub selected: Option<CellRef>,
-    cache: Option<(MatrixSpec, u64, Result<Matrix, String>)>,
-    excerpts: Option<(CellRef, u64, Vec<Excerpt>)>,
+    cache: Cached<MatrixSpec, Matrix>,
+    excerpts: CellExcerpts<CellRef>,
 }
 
 impl Default for MatrixView {
@@ -38,8 +42,8 @@ impl Default for MatrixView {
             value: Value::Codings,
             only_selected: false,
             selected: None,
-            cache: None,
-            excerpts: None,
+            cache: Cached::default(),
+            excerpts: CellExcerpts::default(),
         }
     }
 }
@@ -72,122 +76,43 @@ impl MatrixView {
     /// The matrix for the current choices, computed only when they or the project changed.
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Matrix, &str> {
         let spec = self.spec(input);
-        let fresh = self
-            .cache
-            .as_ref()
-            .is_some_and(|(k, r, _)| *k == spec && *r == input.revision);
-        if !fresh {
-            let result = matrix(input.project, &spec).map_err(|e| e.to_string());
-            self.cache = Some((spec, input.revision, result));
-            self.excerpts = None;
-            if let Some(Ok(m)) = self.cache.as_ref().map(|c| &c.2)
+        let compute = |spec: &MatrixSpec| matrix(input.project, spec).map_err(|e| e.to_string());
+        if self.cache.refresh(spec, input.revision, compute) {
+            self.excerpts.clear();
+            if let Some(Ok(m)) = self.cache.result()
                 && let Some((r, c)) = self.selected
                 && (r.is_some_and(|r| r >= m.rows.len()) || c.is_some_and(|c| c >= m.columns.len()))
             {
                 self.selected = None;
             }
         }
-        match &self.cache {
-            Some((_, _, Ok(m))) => Ok(m),
-            Some((_, _, Err(e))) => Err(e.as_str()),
-            None => Err(""),
-        }
+        self.cache.result().unwrap_or(Err(""))
     }
 
     /// The excerpts behind the selected cell (cached with the matrix).
     pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
-        let Some(cell) = self.selected else {
-            return Vec::new();
-        };
-        if let Some((c, r, list)) = &self.excerpts
-            && *c == cell
-            && *r == input.revision
-        {
-            return list.clone();
-        }
-        let list = match self.current(input) {
-            Ok(m) => m.cell_excerpts(input.project, cell.0, cell.1),
-            Err(_) => Vec::new(),
-        };
-        self.excerpts = Some((cell, input.revision, list.clone()));
-        list
+        let _ = self.current(input);
+        let (table, excerpts) = (&self.cache, &mut self.excerpts);
+        cell_list(
+            table,
+            excerpts,
+            self.selected,
+            input.revision,
+            |m, (r, c)| m.cell_excerpts(input.project, r, c),
+        )
     }
 
-    pub fn window_ui(
-        &mut self,
-        ctx: &egui::Context,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let mut open = self.open;
-        view_window(
-            ctx,
-            s::MATRIX,
-            "analysis-matrix",
-            [1000.0, 680.0],
-            Some([290.0, 60.0]),
-            &mut open,
-            |ui| self.body_ui(ui, input, exporter, message, commands),
-        );
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        ui.set_min_size(egui::vec2(880.0, 600.0));
-        self.controls_ui(ui, input);
-        let table = self.current(input).ok().map(Matrix::to_table);
-        export_row_ui(ui, exporter, message, "matrix", || table.clone());
-        ui.separator();
-        let dark = ui.visuals().dark_mode;
-        let selected = self.selected;
-        let mut clicked = None;
-        let table_height = (ui.available_height() * 0.55).clamp(180.0, 560.0);
-        match self.current(input) {
-            Err(e) => {
-                ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                return;
-            }
-            Ok(m) if m.rows.is_empty() || m.columns.is_empty() => {
-                ui.label(RichText::new(s::NOTHING_TO_SHOW).color(theme::muted(dark)));
-                return;
-            }
-            Ok(m) => {
-                ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-                    clicked = matrix_table_ui(ui, input, m, selected);
-                });
-            }
-        }
-        if let Some(cell) = clicked {
-            self.selected = Some(cell);
-        }
-        ui.separator();
-        let Some(cell) = self.selected else {
-            ui.label(RichText::new(s::CLICK_A_CELL).color(theme::muted(dark)));
-            return;
+    /// The row and column labels of a cell (totals named as such).
+    fn cell_labels(&mut self, input: &AnalysisInput<'_>, cell: CellRef) -> (String, String) {
+        let Ok(m) = self.current(input) else {
+            return Default::default();
         };
-        let list = self.selected_excerpts(input);
-        let (row_label, col_label) = match self.current(input) {
-            Ok(m) => (
-                cell.0
-                    .and_then(|r| m.rows.get(r))
-                    .map_or(s::TOTAL.to_string(), |r| r.label.clone()),
-                cell.1
-                    .and_then(|c| m.columns.get(c))
-                    .map_or(s::TOTAL.to_string(), |c| c.label.clone()),
-            ),
-            Err(_) => return,
-        };
-        ui.label(RichText::new(s::cell_excerpts(list.len(), &row_label, &col_label)).strong());
-        super::excerpt_list_ui(ui, input.project, "matrix-excerpts", &list, commands);
+        let row = cell.0.and_then(|r| m.rows.get(r));
+        let column = cell.1.and_then(|c| m.columns.get(c));
+        (
+            row.map_or(s::TOTAL.to_string(), |r| r.label.clone()),
+            column.map_or(s::TOTAL.to_string(), |c| c.label.clone()),
+        )
     }
 
     fn controls_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
@@ -242,6 +167,59 @@ impl MatrixView {
             ui.separator();
             ui.checkbox(&mut self.only_selected, s::ONLY_SELECTED_CODES);
         });
+    }
+}
+
+impl AnalysisView for MatrixView {
+    fn frame(&self) -> Frame {
+        Frame {
+            title: s::MATRIX,
+            id: "analysis-matrix",
+            size: [1000.0, 680.0],
+            position: Some([290.0, 60.0]),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.set_min_size(egui::vec2(880.0, 600.0));
+        self.controls_ui(ui, input);
+        let table = self.current(input).ok().map(Matrix::to_table);
+        export_row_ui(ui, message, "matrix", table.as_ref(), commands);
+        ui.separator();
+        let selected = self.selected;
+        let mut clicked = None;
+        let shown = result_ui(
+            ui,
+            self.current(input),
+            |m| m.rows.is_empty() || m.columns.is_empty(),
+            |ui, m| clicked = table_area_ui(ui, |ui| matrix_table_ui(ui, input, m, selected)),
+        );
+        if !shown {
+            return;
+        }
+        if clicked.is_some() {
+            self.selected = clicked;
+        }
+        let list = self.selected_excerpts(input);
+        let labels = self.selected.map(|cell| self.cell_labels(input, cell));
+        let cell = labels
+            .as_ref()
+            .map(|(row, column)| (list.as_slice(), row.as_str(), column.as_str()));
+        cell_excerpts_ui(ui, input.project, "matrix-excerpts", cell, commands);
     }
 }
 

@@ -5,17 +5,15 @@ pub mod chart_view;
 pub mod cooccurrence_view;
 pub mod matrix_view;
 pub mod query_builder;
+pub mod skeleton;
 pub mod words_view;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use egui::{Color32, RichText, Sense, Ui};
 
-use crate::analysis::Table;
-use crate::gui::commands::Command;
-use crate::gui::{strings as s, theme};
+use crate::gui::commands::{Action, Command};
+use crate::gui::theme;
 use crate::ids::CodeId;
 use crate::index::SearchIndex;
 use crate::model::Project;
@@ -25,6 +23,7 @@ pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
 pub use query_builder::QueryBuilder;
+pub use skeleton::{AnalysisView, export_table_job};
 pub use words_view::WordsView;
 
 /// Which analysis view.
@@ -45,49 +44,43 @@ pub struct AnalysisInput<'a> {
     pub selected_codes: &'a BTreeSet<CodeId>,
     /// The search index when it is ready (text restrictions of coding queries).
     pub index: Option<&'a SearchIndex>,
-    /// The current coder's name (saving a query result as a code).
-    pub coder: &'a str,
 }
 
 /// The state of every analysis view.
+#[derive(Default)]
 pub struct AnalysisState {
     pub matrix: MatrixView,
     pub cooccurrence: CooccurrenceView,
     pub chart: ChartView,
     pub query: QueryBuilder,
     pub words: WordsView,
-    /// The last export's outcome (shown in the view that exported).
+    /// The last table export's outcome (shown in every view's export row).
     pub export_message: Option<Result<String, String>>,
-    export_tx: Sender<Result<String, String>>,
-    export_rx: Receiver<Result<String, String>>,
-}
-
-impl Default for AnalysisState {
-    fn default() -> Self {
-        let (export_tx, export_rx) = channel();
-        Self {
-            matrix: MatrixView::default(),
-            cooccurrence: CooccurrenceView::default(),
-            chart: ChartView::default(),
-            query: QueryBuilder::default(),
-            words: WordsView::default(),
-            export_message: None,
-            export_tx,
-            export_rx,
-        }
-    }
 }
 
 impl AnalysisState {
     /// Opens (or brings up) a view.
     pub fn open(&mut self, view: View) {
         match view {
-            View::Matrix => self.matrix.open = true,
-            View::Cooccurrence => self.cooccurrence.open = true,
-            View::Chart => self.chart.open = true,
-            View::Query => self.query.open = true,
-            View::Words => self.words.open = true,
+            View::Matrix => self.matrix.set_open(true),
+            View::Cooccurrence => self.cooccurrence.set_open(true),
+            View::Chart => self.chart.set_open(true),
+            View::Query => self.query.set_open(true),
+            View::Words => self.words.set_open(true),
         }
+    }
+
+    /// Opens the view an Analysis menu action names.
+    pub fn open_for(&mut self, action: Action) {
+        let view = match action {
+            Action::OpenMatrix => View::Matrix,
+            Action::OpenCooccurrence => View::Cooccurrence,
+            Action::OpenChart => View::Chart,
+            Action::OpenQueryBuilder => View::Query,
+            Action::OpenWords => View::Words,
+            _ => return,
+        };
+        self.open(view);
     }
 
     /// True when the query builder will need the search index this frame (a text restriction).
@@ -102,121 +95,13 @@ impl AnalysisState {
         input: &AnalysisInput<'_>,
         commands: &mut Vec<Command>,
     ) {
-        if let Ok(message) = self.export_rx.try_recv() {
-            self.export_message = Some(message);
-        }
-        let exporter = Exporter {
-            tx: self.export_tx.clone(),
-            ctx: ctx.clone(),
-        };
-        let message = self.export_message.clone();
-        if self.matrix.open {
-            self.matrix
-                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
-        }
-        if self.cooccurrence.open {
-            self.cooccurrence
-                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
-        }
-        if self.chart.open {
-            self.chart.window_ui(ctx, input);
-        }
-        if self.query.open {
-            self.query
-                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
-        }
-        if self.words.open {
-            self.words
-                .window_ui(ctx, input, &exporter, message.as_ref(), commands);
-        }
+        let message = self.export_message.as_ref();
+        skeleton::window_ui(&mut self.matrix, ctx, input, message, commands);
+        skeleton::window_ui(&mut self.cooccurrence, ctx, input, message, commands);
+        skeleton::window_ui(&mut self.chart, ctx, input, message, commands);
+        skeleton::window_ui(&mut self.query, ctx, input, message, commands);
+        skeleton::window_ui(&mut self.words, ctx, input, message, commands);
     }
-}
-
-/// Saves tables through a native dialog on a worker thread; the outcome comes back over a channel.
-pub struct Exporter {
-    tx: Sender<Result<String, String>>,
-    ctx: egui::Context,
-}
-
-impl Exporter {
-    /// Asks where to save `table` as CSV or XLSX, then writes it (off the UI thread).
-    pub fn export(&self, table: Table, name: &str, format: crate::analysis::TableFormat) {
-        let tx = self.tx.clone();
-        let ctx = self.ctx.clone();
-        let ext = match format {
-            crate::analysis::TableFormat::Xlsx => "xlsx",
-            crate::analysis::TableFormat::Json => "json",
-            crate::analysis::TableFormat::Csv => "csv",
-        };
-        let file_name = format!("{name}.{ext}");
-        std::thread::spawn(move || {
-            let path: Option<PathBuf> = rfd::FileDialog::new()
-                .set_file_name(&file_name)
-                .add_filter(ext.to_uppercase(), &[ext])
-                .save_file();
-            if let Some(path) = path {
-                let outcome = table
-                    .write(&path, format)
-                    .map(|_| s::exported(&path.display().to_string()))
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(outcome);
-                ctx.request_repaint();
-            }
-        });
-    }
-}
-
-/// Export buttons (CSV, XLSX) and the last export's outcome.
-/// Shows one analysis view as a resizable window (its open state in `open`).
-pub fn view_window(
-    ctx: &egui::Context,
-    title: &str,
-    id: &str,
-    size: [f32; 2],
-    position: Option<[f32; 2]>,
-    open: &mut bool,
-    body: impl FnOnce(&mut Ui),
-) {
-    let mut window = egui::Window::new(title)
-        .id(egui::Id::unique(id))
-        .open(open)
-        .default_size(size)
-        .resizable(true);
-    if let Some(position) = position {
-        window = window.default_pos(position);
-    }
-    window.show(ctx, body);
-}
-
-pub fn export_row_ui(
-    ui: &mut Ui,
-    exporter: &Exporter,
-    message: Option<&Result<String, String>>,
-    name: &str,
-    table: impl Fn() -> Option<Table>,
-) {
-    ui.horizontal(|ui| {
-        for (label, format) in [
-            (s::EXPORT_CSV, crate::analysis::TableFormat::Csv),
-            (s::EXPORT_XLSX, crate::analysis::TableFormat::Xlsx),
-        ] {
-            if ui.button(label).clicked()
-                && let Some(t) = table()
-            {
-                exporter.export(t, name, format);
-            }
-        }
-        let dark = ui.visuals().dark_mode;
-        match message {
-            Some(Ok(text)) => {
-                ui.label(RichText::new(text).small().color(theme::muted(dark)));
-            }
-            Some(Err(text)) => {
-                ui.label(RichText::new(text).small().color(theme::error_colour(dark)));
-            }
-            None => {}
-        }
-    });
 }
 
 /// A heatmap fill: transparent at 0, the accent colour at the maximum.
@@ -321,6 +206,20 @@ pub fn excerpt_list_ui(
                 );
             }
         });
+}
+
+/// Where a passage is, for its clickable line: speaker, document, position, then anything else (cases).
+pub fn citation(
+    speaker: Option<&str>,
+    document: &str,
+    range: crate::offsets::CharRange,
+    extra: &[String],
+) -> String {
+    let mut parts: Vec<String> = speaker.map(str::to_string).into_iter().collect();
+    parts.push(document.to_string());
+    parts.push(format!("{}–{}", range.start, range.end));
+    parts.extend(extra.iter().filter(|e| !e.is_empty()).cloned());
+    parts.join(", ")
 }
 
 /// Shortens text to `max` characters with an ellipsis.

@@ -5,12 +5,11 @@
 
 use egui::{RichText, Ui};
 
-use super::{AnalysisInput, Exporter, clip, code_choices, export_row_ui, passage_ui, view_window};
-use crate::analysis::{
-    AttrFilter, CodingQuery, Near, QueryExpr, QueryResult, Scope, run_query, save_as_code,
-};
-use crate::edit::Edit;
+use super::skeleton::{AnalysisView, Cached, Frame, export_row_ui, result_ui};
+use super::{AnalysisInput, citation, clip, code_choices, passage_ui};
+use crate::analysis::{AttrFilter, CodingQuery, Near, QueryExpr, QueryResult, Scope, run_query};
 use crate::gui::commands::Command;
+use crate::gui::widgets::choice_combo;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, CodeId, CoderId};
 
@@ -56,8 +55,7 @@ pub struct QueryBuilder {
     /// The code path a result is saved as.
     pub save_path: String,
     pub saving: bool,
-    force: bool,
-    cache: Option<(CodingQuery, u64, Result<QueryResult, String>)>,
+    cache: Cached<CodingQuery, QueryResult>,
 }
 
 impl Default for QueryBuilder {
@@ -78,8 +76,7 @@ impl Default for QueryBuilder {
             text: String::new(),
             save_path: String::new(),
             saving: false,
-            force: false,
-            cache: None,
+            cache: Cached::default(),
         }
     }
 }
@@ -130,86 +127,42 @@ impl QueryBuilder {
 
     /// Asks for the query to run again on the next frame.
     pub fn run(&mut self) {
-        self.force = true;
+        self.cache.clear();
     }
 
     /// The result for the current choices (run again only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Option<Result<&QueryResult, &str>> {
         let query = self.query()?;
-        let fresh = !self.force
-            && self
-                .cache
-                .as_ref()
-                .is_some_and(|(q, r, _)| *q == query && *r == input.revision);
-        if !fresh {
-            self.force = false;
-            if query.text.is_some() && input.index.is_none() {
-                self.cache = None;
-                return Some(Err(s::INDEXING));
-            }
-            let result = run_query(input.project, input.index, &query).map_err(|e| e.to_string());
-            self.cache = Some((query, input.revision, result));
+        if query.text.is_some() && input.index.is_none() {
+            self.cache.clear();
+            return Some(Err(s::INDEXING));
         }
-        match &self.cache {
-            Some((_, _, Ok(r))) => Some(Ok(r)),
-            Some((_, _, Err(e))) => Some(Err(e.as_str())),
-            None => None,
+        let compute =
+            |q: &CodingQuery| run_query(input.project, input.index, q).map_err(|e| e.to_string());
+        Some(self.cache.get(query, input.revision, compute))
+    }
+
+    /// The command that saves the current query's passages as the code `save_path`.
+    fn save_command(&self) -> Command {
+        let path = self.save_path.trim();
+        match self.query() {
+            _ if path.is_empty() => Command::Error(s::NEW_CODE_PATH.to_string()),
+            None => Command::Error(s::CHOOSE_TWO_CODES.to_string()),
+            Some(query) => Command::SaveQueryAsCode {
+                query: Box::new(query),
+                path: path.to_string(),
+            },
         }
     }
 
-    /// The edit that saves the current result as the code `save_path` (one undoable batch).
-    pub fn save_edit(&mut self, input: &AnalysisInput<'_>) -> Result<Edit, String> {
-        let path = self.save_path.trim().to_string();
-        if path.is_empty() {
-            return Err(s::NEW_CODE_PATH.to_string());
-        }
-        let coder = input.coder.to_string();
-        match self.current(input) {
-            Some(Ok(result)) => {
-                save_as_code(input.project, result, &path, &coder).map_err(|e| e.to_string())
-            }
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err(s::CHOOSE_TWO_CODES.to_string()),
-        }
-    }
-
-    pub fn window_ui(
-        &mut self,
-        ctx: &egui::Context,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let mut open = self.open;
-        view_window(
-            ctx,
-            s::QUERY_BUILDER,
-            "analysis-query",
-            [760.0, 640.0],
-            None,
-            &mut open,
-            |ui| self.body_ui(ui, input, exporter, message, commands),
-        );
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let dark = ui.visuals().dark_mode;
-        let codes = code_choices(input.project);
+    /// Code A, the operator (and NEAR's distance), code B.
+    fn definition_ui(&mut self, ui: &mut Ui, codes: &[(CodeId, String)]) {
         egui::Grid::new("query-grid")
             .num_columns(2)
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label(s::CODE_A);
-                code_combo(ui, "query-a", &codes, &mut self.code_a, label.id);
+                code_combo(ui, "query-a", codes, &mut self.code_a, label.id);
                 ui.end_row();
                 let label = ui.label(s::OPERATOR);
                 ui.horizontal(|ui| {
@@ -233,16 +186,16 @@ impl QueryBuilder {
                 });
                 ui.end_row();
                 let label = ui.label(s::CODE_B);
-                code_combo(ui, "query-b", &codes, &mut self.code_b, label.id);
+                code_combo(ui, "query-b", codes, &mut self.code_b, label.id);
                 ui.end_row();
                 ui.label("");
                 ui.checkbox(&mut self.include_subcodes, s::INCLUDE_SUBCODES);
                 ui.end_row();
             });
-        ui.add_space(4.0);
-        egui::CollapsingHeader::new(s::RESTRICT)
-            .default_open(true)
-            .show(ui, |ui| self.restrictions_ui(ui, input));
+    }
+
+    /// "Run query", "Save as code…" and the code path to save as.
+    fn actions_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             if ui.button(s::RUN_QUERY).clicked() {
                 self.run();
@@ -251,85 +204,21 @@ impl QueryBuilder {
                 self.saving = !self.saving;
             }
         });
-        if self.saving {
-            ui.horizontal(|ui| {
-                let label = ui.label(s::NEW_CODE_PATH);
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.save_path)
-                        .hint_text(s::NEW_CODE_HINT)
-                        .desired_width(260.0),
-                )
-                .labelled_by(label.id);
-                if ui.button(s::SAVE_CODE).clicked() {
-                    match self.save_edit(input) {
-                        Ok(edit) => {
-                            commands.push(Command::Apply(edit));
-                            self.saving = false;
-                        }
-                        Err(e) => commands.push(Command::Error(e)),
-                    }
-                }
-            });
-        }
-        ui.separator();
-        let description = self.query().map(|q| q.expr.describe(input.project));
-        let table = match self.current(input) {
-            None => {
-                ui.label(RichText::new(s::CHOOSE_TWO_CODES).color(theme::muted(dark)));
-                return;
-            }
-            Some(Err(e)) => {
-                ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                return;
-            }
-            Some(Ok(result)) => result.to_table(),
-        };
-        export_row_ui(ui, exporter, message, "coding-query", || {
-            Some(table.clone())
-        });
-        let Some(Ok(result)) = self.current(input) else {
+        if !self.saving {
             return;
-        };
-        if let Some(d) = description {
-            ui.label(RichText::new(d).monospace().color(theme::muted(dark)));
         }
-        ui.label(
-            RichText::new(s::passages_summary(
-                result.passages.len(),
-                result.documents,
-                result.characters,
-            ))
-            .strong(),
-        );
-        let passages = result.passages.clone();
-        egui::ScrollArea::vertical()
-            .id_salt("query-passages")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for (i, p) in passages.iter().enumerate() {
-                    let mut parts = Vec::new();
-                    if let Some(speaker) = &p.speaker {
-                        parts.push(speaker.clone());
-                    }
-                    parts.push(p.document_name.clone());
-                    parts.push(format!("{}–{}", p.range.start, p.range.end));
-                    if !p.cases.is_empty() {
-                        parts.push(p.cases.join(", "));
-                    }
-                    passage_ui(
-                        ui,
-                        ("query-passage", i),
-                        None,
-                        &clip(&p.text, 300),
-                        &parts.join(", "),
-                        commands,
-                        Command::Jump {
-                            document: p.document,
-                            range: p.range,
-                        },
-                    );
-                }
-            });
+        ui.horizontal(|ui| {
+            let label = ui.label(s::NEW_CODE_PATH);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.save_path)
+                    .hint_text(s::NEW_CODE_HINT)
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+            if ui.button(s::SAVE_CODE).clicked() {
+                commands.push(self.save_command());
+            }
+        });
     }
 
     fn restrictions_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
@@ -338,57 +227,19 @@ impl QueryBuilder {
             .num_columns(2)
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label(s::CASE_FILTER);
-                let mut cases: Vec<_> = project.cases().values().collect();
-                cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
-                let name = self
-                    .case
-                    .and_then(|c| project.cases().get(&c))
-                    .map_or(s::ANY_CASE.to_string(), |c| c.name.clone());
-                egui::ComboBox::from_id_salt("query-case")
-                    .selected_text(name)
-                    .width(220.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.case, None, s::ANY_CASE);
-                        for case in cases {
-                            ui.selectable_value(&mut self.case, Some(case.id), &case.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                let label = ui.label(s::CASE_FILTER).id;
+                let cases = project.cases().values();
+                let cases: Vec<(CaseId, &str)> = cases.map(|c| (c.id, c.name.as_str())).collect();
+                choice_combo(
+                    ui,
+                    (label, "query-case", s::ANY_CASE),
+                    cases,
+                    &mut self.case,
+                );
                 ui.end_row();
 
                 let label = ui.label(s::GROUP_ATTRIBUTE);
-                ui.horizontal(|ui| {
-                    let before = self.attribute.clone();
-                    egui::ComboBox::from_id_salt("query-attr")
-                        .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE))
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut self.attribute, None, s::ANY_ATTRIBUTE);
-                            for name in super::attribute_names(project) {
-                                ui.selectable_value(&mut self.attribute, Some(name.clone()), name);
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    if self.attribute != before {
-                        self.attribute_value = None;
-                    }
-                    if let Some(name) = self.attribute.clone() {
-                        egui::ComboBox::from_id_salt("query-attr-value")
-                            .selected_text(self.attribute_value.as_deref().unwrap_or(s::ANY_VALUE))
-                            .show_ui(ui, |ui| {
-                                ui.selectable_value(&mut self.attribute_value, None, s::ANY_VALUE);
-                                for value in super::attribute_values(project, &name) {
-                                    ui.selectable_value(
-                                        &mut self.attribute_value,
-                                        Some(value.clone()),
-                                        value,
-                                    );
-                                }
-                            });
-                    }
-                });
+                self.attribute_ui(ui, project, label.id);
                 ui.end_row();
 
                 let label = ui.label(s::SPEAKER);
@@ -400,21 +251,16 @@ impl QueryBuilder {
                 .labelled_by(label.id);
                 ui.end_row();
 
-                let label = ui.label(s::CODER_FILTER);
-                let name = self
-                    .coder
-                    .and_then(|c| project.coders().get(&c))
-                    .map_or(s::ANY_CODER.to_string(), |c| c.name.clone());
-                egui::ComboBox::from_id_salt("query-coder")
-                    .selected_text(name)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.coder, None, s::ANY_CODER);
-                        for coder in project.coders().values() {
-                            ui.selectable_value(&mut self.coder, Some(coder.id), &coder.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                let label = ui.label(s::CODER_FILTER).id;
+                let coders = project.coders().values();
+                let coders: Vec<(CoderId, &str)> =
+                    coders.map(|c| (c.id, c.name.as_str())).collect();
+                choice_combo(
+                    ui,
+                    (label, "query-coder", s::ANY_CODER),
+                    coders,
+                    &mut self.coder,
+                );
                 ui.end_row();
 
                 let label = ui.label(s::TEXT_QUERY);
@@ -427,6 +273,131 @@ impl QueryBuilder {
                 ui.end_row();
             });
     }
+}
+
+impl QueryBuilder {
+    /// The attribute of a case group and its value.
+    fn attribute_ui(&mut self, ui: &mut Ui, project: &crate::model::Project, label: egui::Id) {
+        ui.horizontal(|ui| {
+            let before = self.attribute.clone();
+            egui::ComboBox::from_id_salt("query-attr")
+                .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.attribute, None, s::ANY_ATTRIBUTE);
+                    for name in super::attribute_names(project) {
+                        ui.selectable_value(&mut self.attribute, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if self.attribute != before {
+                self.attribute_value = None;
+            }
+            if let Some(name) = self.attribute.clone() {
+                egui::ComboBox::from_id_salt("query-attr-value")
+                    .selected_text(self.attribute_value.as_deref().unwrap_or(s::ANY_VALUE))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.attribute_value, None, s::ANY_VALUE);
+                        for value in super::attribute_values(project, &name) {
+                            ui.selectable_value(
+                                &mut self.attribute_value,
+                                Some(value.clone()),
+                                value,
+                            );
+                        }
+                    });
+            }
+        });
+    }
+}
+
+impl AnalysisView for QueryBuilder {
+    fn frame(&self) -> Frame {
+        Frame {
+            title: s::QUERY_BUILDER,
+            id: "analysis-query",
+            size: [760.0, 640.0],
+            position: None,
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        self.definition_ui(ui, &code_choices(input.project));
+        ui.add_space(4.0);
+        egui::CollapsingHeader::new(s::RESTRICT)
+            .default_open(true)
+            .show(ui, |ui| self.restrictions_ui(ui, input));
+        self.actions_ui(ui, commands);
+        ui.separator();
+        let description = self.query().map(|q| q.expr.describe(input.project));
+        let Some(result) = self.current(input) else {
+            let dark = ui.visuals().dark_mode;
+            ui.label(RichText::new(s::CHOOSE_TWO_CODES).color(theme::muted(dark)));
+            return;
+        };
+        result_ui(
+            ui,
+            result,
+            |_| false,
+            |ui, result| {
+                let table = result.to_table();
+                export_row_ui(ui, message, "coding-query", Some(&table), commands);
+                passages_ui(ui, result, description.as_deref(), commands);
+            },
+        );
+    }
+}
+
+/// The query's description, its summary and its passages (a click jumps to one).
+fn passages_ui(
+    ui: &mut Ui,
+    result: &QueryResult,
+    description: Option<&str>,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    if let Some(d) = description {
+        ui.label(RichText::new(d).monospace().color(theme::muted(dark)));
+    }
+    let summary = s::passages_summary(result.passages.len(), result.documents, result.characters);
+    ui.label(RichText::new(summary).strong());
+    egui::ScrollArea::vertical()
+        .id_salt("query-passages")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, p) in result.passages.iter().enumerate() {
+                let cases = p.cases.join(", ");
+                let place = citation(p.speaker.as_deref(), &p.document_name, p.range, &[cases]);
+                let jump = Command::Jump {
+                    document: p.document,
+                    range: p.range,
+                };
+                let text = clip(&p.text, 300);
+                passage_ui(
+                    ui,
+                    ("query-passage", i),
+                    None,
+                    &text,
+                    &place,
+                    commands,
+                    jump,
+                );
+            }
+        });
 }
 
 /// A combo box over every code (paths in codebook order).

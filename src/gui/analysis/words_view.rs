@@ -3,7 +3,8 @@
 
 use egui::{RichText, Ui};
 
-use super::{AnalysisInput, Exporter, export_row_ui, passage_ui, view_window};
+use super::skeleton::{AnalysisView, Cached, Frame, export_row_ui, result_ui};
+use super::{AnalysisInput, citation, passage_ui};
 use crate::analysis::{
     AttrFilter, KwicLine, Scope, Selection, StopList, WordFrequencies, WordOptions, kwic,
     word_frequencies,
@@ -30,7 +31,6 @@ struct Key {
     selection: Selection,
     stemmed: bool,
     stop_words: bool,
-    revision: u64,
 }
 
 /// The view's choices and cached results.
@@ -43,8 +43,8 @@ pub struct WordsView {
     pub stop_words: bool,
     /// The clicked word.
     pub word: Option<String>,
-    cache: Option<(Key, Result<WordFrequencies, String>)>,
-    kwic_cache: Option<(Key, String, Result<Vec<KwicLine>, String>)>,
+    cache: Cached<Key, WordFrequencies>,
+    kwic_cache: Cached<(Key, String), Vec<KwicLine>>,
 }
 
 impl Default for WordsView {
@@ -57,8 +57,8 @@ impl Default for WordsView {
             stemmed: false,
             stop_words: true,
             word: None,
-            cache: None,
-            kwic_cache: None,
+            cache: Cached::default(),
+            kwic_cache: Cached::default(),
         }
     }
 }
@@ -88,14 +88,17 @@ impl WordsView {
             selection,
             stemmed: self.stemmed,
             stop_words: self.stop_words,
-            revision: input.revision,
         }
     }
 
     /// The frequency list for the current choices (recounted only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&WordFrequencies, &str> {
         let key = self.key(input);
-        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+        let codes_needed = self.source == Source::SelectedCodes && key.selection.codes.is_empty();
+        self.cache.get(key, input.revision, |key| {
+            if codes_needed {
+                return Err(s::SELECT_CODES_IN_CODEBOOK.to_string());
+            }
             let options = WordOptions {
                 stemmed: key.stemmed,
                 stopwords: if key.stop_words {
@@ -106,18 +109,8 @@ impl WordsView {
                 limit: Some(LIMIT),
                 ..WordOptions::default()
             };
-            let result = if self.source == Source::SelectedCodes && key.selection.codes.is_empty() {
-                Err(s::SELECT_CODES_IN_CODEBOOK.to_string())
-            } else {
-                word_frequencies(input.project, &key.selection, &options).map_err(|e| e.to_string())
-            };
-            self.cache = Some((key, result));
-        }
-        match &self.cache {
-            Some((_, Ok(w))) => Ok(w),
-            Some((_, Err(e))) => Err(e.as_str()),
-            None => Err(""),
-        }
+            word_frequencies(input.project, &key.selection, &options).map_err(|e| e.to_string())
+        })
     }
 
     /// The KWIC lines of the clicked word.
@@ -125,140 +118,76 @@ impl WordsView {
         let Some(word) = self.word.clone() else {
             return Ok(&[]);
         };
-        let key = self.key(input);
-        if self
-            .kwic_cache
-            .as_ref()
-            .is_none_or(|(k, w, _)| *k != key || *w != word)
-        {
-            let result = kwic(input.project, &key.selection, &word, key.stemmed, CONTEXT)
-                .map_err(|e| e.to_string());
-            self.kwic_cache = Some((key, word, result));
-        }
-        match &self.kwic_cache {
-            Some((_, _, Ok(lines))) => Ok(lines),
-            Some((_, _, Err(e))) => Err(e.as_str()),
-            None => Ok(&[]),
-        }
+        let key = (self.key(input), word);
+        let lines = self.kwic_cache.get(key, input.revision, |(key, word)| {
+            kwic(input.project, &key.selection, word, key.stemmed, CONTEXT)
+                .map_err(|e| e.to_string())
+        });
+        lines.map(Vec::as_slice)
     }
 
-    pub fn window_ui(
-        &mut self,
-        ctx: &egui::Context,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let mut open = self.open;
-        view_window(
-            ctx,
-            s::WORDS,
-            "analysis-words",
-            [900.0, 620.0],
-            None,
-            &mut open,
-            |ui| self.body_ui(ui, input, exporter, message, commands),
-        );
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        exporter: &Exporter,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
-        let dark = ui.visuals().dark_mode;
-        self.controls_ui(ui, input);
-        let table = self.current(input).ok().map(WordFrequencies::to_table);
-        export_row_ui(ui, exporter, message, "words", || table.clone());
-        ui.separator();
-        let words: Vec<(String, usize, usize)> = match self.current(input) {
-            Ok(w) => {
-                ui.label(RichText::new(s::words_summary(w.total, w.distinct)).strong());
-                w.words
-                    .iter()
-                    .map(|c| (c.word.clone(), c.count, c.documents))
-                    .collect()
-            }
-            Err(e) => {
-                ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                return;
-            }
-        };
-        let mut clicked = None;
-        ui.columns(2, |cols| {
-            egui::ScrollArea::vertical()
-                .id_salt("words-list")
-                .auto_shrink([false, false])
-                .show(&mut cols[0], |ui| {
-                    egui::Grid::new("words-grid")
-                        .num_columns(3)
-                        .striped(true)
-                        .spacing([16.0, 2.0])
-                        .show(ui, |ui| {
-                            ui.strong(s::WORD);
-                            ui.strong(s::COUNT);
-                            ui.strong(s::DOCUMENTS_COUNT);
-                            ui.end_row();
-                            for (word, count, docs) in &words {
-                                let selected = self.word.as_deref() == Some(word.as_str());
-                                if ui.selectable_label(selected, word).clicked() {
-                                    clicked = Some(word.clone());
-                                }
-                                ui.label(count.to_string());
-                                ui.label(docs.to_string());
-                                ui.end_row();
+    /// The word list (a click picks the word whose lines are shown).
+    fn words_ui(&mut self, ui: &mut Ui, words: &[(String, usize, usize)]) {
+        egui::ScrollArea::vertical()
+            .id_salt("words-list")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("words-grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([16.0, 2.0])
+                    .show(ui, |ui| {
+                        ui.strong(s::WORD);
+                        ui.strong(s::COUNT);
+                        ui.strong(s::DOCUMENTS_COUNT);
+                        ui.end_row();
+                        for (word, count, docs) in words {
+                            let selected = self.word.as_deref() == Some(word.as_str());
+                            if ui.selectable_label(selected, word).clicked() {
+                                self.word = Some(word.clone());
                             }
-                        });
-                });
-            let ui = &mut cols[1];
-            if self.word.is_none() {
-                ui.label(RichText::new(s::CLICK_A_WORD).color(theme::muted(dark)));
-                return;
-            }
-            let word = self.word.clone().unwrap_or_default();
-            let lines = match self.kwic_lines(input) {
-                Ok(lines) => lines.to_vec(),
-                Err(e) => {
-                    ui.label(RichText::new(e).color(theme::error_colour(dark)));
-                    return;
-                }
-            };
-            ui.label(RichText::new(s::kwic_title(&word, lines.len())).strong());
-            egui::ScrollArea::vertical()
-                .id_salt("kwic-lines")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    for (i, line) in lines.iter().enumerate() {
-                        let text = format!("…{} [{}] {}…", line.left, line.keyword, line.right);
-                        let mut parts = Vec::new();
-                        if let Some(speaker) = &line.speaker {
-                            parts.push(speaker.clone());
+                            ui.label(count.to_string());
+                            ui.label(docs.to_string());
+                            ui.end_row();
                         }
-                        parts.push(line.document_name.clone());
-                        parts.push(format!("{}–{}", line.range.start, line.range.end));
-                        passage_ui(
-                            ui,
-                            ("kwic", i),
-                            None,
-                            &text,
-                            &parts.join(", "),
-                            commands,
-                            Command::Jump {
+                    });
+            });
+    }
+
+    /// The keyword-in-context lines of the clicked word; a click jumps to one.
+    fn kwic_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>, commands: &mut Vec<Command>) {
+        let Some(word) = self.word.clone() else {
+            let dark = ui.visuals().dark_mode;
+            ui.label(RichText::new(s::CLICK_A_WORD).color(theme::muted(dark)));
+            return;
+        };
+        result_ui(
+            ui,
+            self.kwic_lines(input),
+            |_| false,
+            |ui, lines| {
+                ui.label(RichText::new(s::kwic_title(&word, lines.len())).strong());
+                egui::ScrollArea::vertical()
+                    .id_salt("kwic-lines")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for (i, line) in lines.iter().enumerate() {
+                            let text = format!("…{} [{}] {}…", line.left, line.keyword, line.right);
+                            let place = citation(
+                                line.speaker.as_deref(),
+                                &line.document_name,
+                                line.range,
+                                &[],
+                            );
+                            let jump = Command::Jump {
                                 document: line.document,
                                 range: line.range,
-                            },
-                        );
-                    }
-                });
-        });
-        if let Some(word) = clicked {
-            self.word = Some(word);
-        }
+                            };
+                            passage_ui(ui, ("kwic", i), None, &text, &place, commands, jump);
+                        }
+                    });
+            },
+        );
     }
 
     fn controls_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
@@ -309,5 +238,57 @@ impl WordsView {
             ui.checkbox(&mut self.stemmed, s::STEMMED);
             ui.checkbox(&mut self.stop_words, s::STOP_WORDS);
         });
+    }
+}
+
+impl AnalysisView for WordsView {
+    fn frame(&self) -> Frame {
+        Frame {
+            title: s::WORDS,
+            id: "analysis-words",
+            size: [900.0, 620.0],
+            position: None,
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &AnalysisInput<'_>,
+        message: Option<&Result<String, String>>,
+        commands: &mut Vec<Command>,
+    ) {
+        self.controls_ui(ui, input);
+        let table = self.current(input).ok().map(WordFrequencies::to_table);
+        export_row_ui(ui, message, "words", table.as_ref(), commands);
+        ui.separator();
+        let mut words = Vec::new();
+        let shown = result_ui(
+            ui,
+            self.current(input),
+            |_| false,
+            |ui, w| {
+                ui.label(RichText::new(s::words_summary(w.total, w.distinct)).strong());
+                words = w
+                    .words
+                    .iter()
+                    .map(|c| (c.word.clone(), c.count, c.documents))
+                    .collect();
+            },
+        );
+        if shown {
+            ui.columns(2, |cols| {
+                self.words_ui(&mut cols[0], &words);
+                self.kwic_ui(&mut cols[1], input, commands);
+            });
+        }
     }
 }

@@ -1,0 +1,420 @@
+//! The open project: the workspace, its search index (built on a task), autosave by deadline, and opening,
+//! creating and closing projects — a close whose save fails keeps the project open until the user retries or
+//! discards.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::edit::Edit;
+use crate::gui::app::Workbench;
+use crate::gui::commands::{Command, SaveChoice};
+use crate::gui::tasks::Latest;
+use crate::index::SearchIndex;
+use crate::model::Project;
+use crate::query::SearchResults;
+use crate::workspace::Workspace;
+
+/// How long after the last edit the project is saved.
+pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(500);
+/// Recent projects kept.
+const RECENT_PROJECTS: usize = 8;
+
+/// The workspace of the open project and what is derived from it.
+#[derive(Default)]
+pub struct Session {
+    ws: Option<Workspace>,
+    /// The search index once built (moved into the task while it is brought up to date).
+    index: Option<Box<SearchIndex>>,
+    indexing: Latest<crate::Result<SearchIndex>>,
+    index_failed: bool,
+    /// The project changed in a way the index must see before its next search (import, case table).
+    index_stale: bool,
+    /// When the next autosave is due.
+    save_due: Option<Instant>,
+}
+
+impl Session {
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.ws.as_ref()
+    }
+
+    pub fn project(&self) -> Option<&Project> {
+        self.ws.as_ref().map(Workspace::project)
+    }
+
+    /// Applies an edit (undoable) and schedules the autosave; returns the action's label.
+    pub fn apply(&mut self, edit: Edit) -> Option<crate::Result<String>> {
+        let result = self.ws.as_mut()?.apply(edit);
+        if result.is_ok() {
+            self.schedule_save();
+        }
+        Some(result)
+    }
+
+    /// Undoes (`redo`: redoes) the last action; returns its label when there was one.
+    pub fn undo_redo(&mut self, redo: bool) -> crate::Result<Option<String>> {
+        let Some(ws) = self.ws.as_mut() else {
+            return Ok(None);
+        };
+        let label = if redo { ws.redo()? } else { ws.undo()? };
+        if label.is_some() {
+            self.schedule_save();
+        }
+        Ok(label)
+    }
+
+    fn schedule_save(&mut self) {
+        self.save_due = Some(Instant::now() + AUTOSAVE_DELAY);
+    }
+
+    /// True while an autosave is pending.
+    pub fn save_pending(&self) -> bool {
+        self.save_due.is_some()
+    }
+
+    /// Writes pending changes now.
+    pub fn save_now(&mut self) -> crate::Result<()> {
+        self.save_due = None;
+        match self.ws.as_mut() {
+            Some(ws) if ws.is_dirty() => ws.save(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Saves when the autosave is due; otherwise asks for a frame when it will be.
+    pub fn autosave(&mut self, ctx: &egui::Context) -> crate::Result<()> {
+        let Some(due) = self.save_due else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        if now >= due {
+            return self.save_now();
+        }
+        ctx.request_repaint_after(due - now);
+        Ok(())
+    }
+
+    /// Takes over an opened workspace and starts building its index.
+    fn open(&mut self, ws: Workspace, repaint: Option<&egui::Context>) {
+        *self = Self {
+            ws: Some(ws),
+            ..Self::default()
+        };
+        self.start_index(repaint);
+    }
+
+    /// Saves (unless `discard`) and closes the project; a failed save keeps it open.
+    pub fn close(&mut self, discard: bool) -> crate::Result<()> {
+        if !discard {
+            self.save_now()?;
+        }
+        self.indexing.cancel();
+        *self = Self::default();
+        Ok(())
+    }
+
+    /// Builds the index, or brings the built one up to date with the project, on a task.
+    pub fn start_index(&mut self, repaint: Option<&egui::Context>) {
+        let Some(ws) = &self.ws else { return };
+        let project = ws.project().clone();
+        let dir = ws.index_dir();
+        let previous = self.index.take();
+        self.index_failed = false;
+        self.index_stale = false;
+        self.indexing.start(repaint, move |_| match previous {
+            Some(mut index) => index.sync(&project).map(|_| *index),
+            None => SearchIndex::for_project(&dir, &project),
+        });
+    }
+
+    /// Takes a finished index build; `Some` with the outcome when one finished this frame.
+    pub fn poll_index(&mut self, repaint: Option<&egui::Context>) -> Option<Result<(), String>> {
+        let finished = self.indexing.poll().map(|result| self.take_index(result));
+        if self.index_stale && self.index.is_some() {
+            self.start_index(repaint);
+        }
+        finished
+    }
+
+    /// Blocks until the index is built (tests and benchmarks).
+    pub fn wait_for_index(&mut self) -> Option<Result<(), String>> {
+        if !self.indexing.in_flight() {
+            return None;
+        }
+        let result = self.indexing.wait();
+        Some(self.take_index(result))
+    }
+
+    fn take_index(&mut self, result: Option<crate::Result<SearchIndex>>) -> Result<(), String> {
+        match result {
+            Some(Ok(index)) => {
+                self.index = Some(Box::new(index));
+                Ok(())
+            }
+            Some(Err(e)) => {
+                self.index_failed = true;
+                Err(e.to_string())
+            }
+            None => {
+                self.index_failed = true;
+                Err("the search index could not be built".into())
+            }
+        }
+    }
+
+    /// True while the index is being built.
+    pub fn indexing(&self) -> bool {
+        self.indexing.in_flight()
+    }
+
+    /// Marks the index as behind the project (it is brought up to date when it is next free).
+    pub fn mark_index_stale(&mut self) {
+        self.index_stale = true;
+    }
+
+    /// The index, synced with the project first; `None` while it is being built or when it failed.
+    pub fn synced_index(&mut self) -> Option<crate::Result<&SearchIndex>> {
+        let (ws, index) = (self.ws.as_ref()?, self.index.as_mut()?);
+        Some(index.sync(ws.project()).map(|_| &**index))
+    }
+
+    /// The index as it is (for views that read it every frame).
+    pub fn index(&self) -> Option<&SearchIndex> {
+        self.index.as_deref()
+    }
+
+    /// Runs a search; `None` while the index is being built (the caller runs it again when it is ready).
+    pub fn search(&mut self, query: &str, regex: bool) -> Option<Result<SearchResults, String>> {
+        if self.index_failed {
+            return Some(Err("the search index could not be built".into()));
+        }
+        let (ws, index) = (self.ws.as_ref()?, self.index.as_mut()?);
+        let project = ws.project();
+        if let Err(e) = index.sync(project) {
+            return Some(Err(e.to_string()));
+        }
+        let result = if regex {
+            crate::query::regex_search(index, project, query, None, false, None)
+        } else {
+            crate::query::search(index, project, query, None)
+        };
+        Some(result.map_err(|e| e.to_string()))
+    }
+}
+
+/// What to do once the current project is closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AfterClose {
+    Nothing,
+    Open(PathBuf),
+    Create(PathBuf),
+    OpenSample,
+    Quit,
+}
+
+impl Workbench {
+    /// Where the sample project is built on first run.
+    pub fn sample_dir(&self) -> Option<PathBuf> {
+        self.data_dir
+            .as_ref()
+            .map(|d| d.join("marginalia").join("sample"))
+    }
+
+    /// Opens the last project, or the sample project (built when missing).
+    pub fn open_first_run(&mut self) {
+        if let Some(last) = self.prefs.recent.first().cloned()
+            && last.join("marginalia.ron").exists()
+        {
+            self.open_project(&last);
+            if self.session.workspace().is_some() {
+                return;
+            }
+        }
+        self.close_then(AfterClose::OpenSample);
+    }
+
+    /// Opens a project, closing the current one first (which waits when it cannot be saved).
+    pub fn open_project(&mut self, root: &Path) {
+        self.close_then(AfterClose::Open(root.to_path_buf()));
+    }
+
+    /// Closes the current project (saving it first), then does `then`. When the save fails, the project stays
+    /// open with the error, and the save-failed window asks whether to retry or discard.
+    pub(super) fn close_then(&mut self, then: AfterClose) {
+        self.commit_drafts();
+        match self.session.close(false) {
+            Ok(()) => {
+                self.reset_project_ui();
+                self.after_close(then);
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                self.pending_close = Some(then);
+            }
+        }
+    }
+
+    /// Answers the save-failed window.
+    pub(super) fn save_failed_choice(&mut self, choice: SaveChoice) {
+        let Some(then) = self.pending_close.take() else {
+            return;
+        };
+        match choice {
+            SaveChoice::Retry => self.close_then(then),
+            SaveChoice::Discard => {
+                let _ = self.session.close(true);
+                self.error = None;
+                self.reset_project_ui();
+                self.after_close(then);
+            }
+            SaveChoice::Cancel => {}
+        }
+    }
+
+    fn after_close(&mut self, then: AfterClose) {
+        match then {
+            AfterClose::Nothing => {}
+            AfterClose::Open(root) => self.open_closed(&root),
+            AfterClose::Create(root) => self.create_closed(&root),
+            AfterClose::OpenSample => self.open_sample_closed(),
+            AfterClose::Quit => self.quitting = true,
+        }
+    }
+
+    fn reset_project_ui(&mut self) {
+        self.viewer.close();
+        self.selected_codes.clear();
+        self.recent_codes.clear();
+        self.search.clear();
+        self.picker = None;
+        self.memos = Default::default();
+        self.codebook = Default::default();
+        self.import_summary = None;
+    }
+
+    fn open_closed(&mut self, root: &Path) {
+        match Workspace::open(root) {
+            Ok(ws) => {
+                let root = ws.root().to_path_buf();
+                self.prefs.recent.retain(|p| p != &root);
+                self.prefs.recent.insert(0, root);
+                self.prefs.recent.truncate(RECENT_PROJECTS);
+                let first_doc = ws.project().documents_sorted().first().map(|d| d.id);
+                self.session.open(ws, self.ctx.as_ref());
+                if let Some(doc) = first_doc {
+                    self.viewer.open(doc);
+                }
+                self.error = None;
+            }
+            Err(crate::Error::StaleLock { .. }) => self.stale_lock = Some(root.to_path_buf()),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn open_sample_closed(&mut self) {
+        let Some(dir) = self.sample_dir() else {
+            self.error = Some("no data folder for the sample project".into());
+            return;
+        };
+        if !dir.join("marginalia.ron").exists() {
+            let built = dir
+                .parent()
+                .map_or(Ok(()), |parent| {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("{}: {e}", parent.display()))
+                })
+                .and_then(|()| crate::sample::build(&dir).map_err(|e| e.to_string()));
+            if let Err(e) = built {
+                self.error = Some(e);
+                return;
+            }
+        }
+        self.open_closed(&dir);
+    }
+
+    fn create_closed(&mut self, root: &Path) {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Project".into());
+        match Workspace::create(root, &name, crate::model::Language::Nb) {
+            Ok(ws) => {
+                drop(ws);
+                self.open_closed(root);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Breaks a stale lock (its owner is gone) and opens the project.
+    pub(super) fn unlock_and_open(&mut self, root: &Path) {
+        let lock = crate::store::Layout::new(root).lock_file();
+        match crate::store::lock::ProjectLock::break_stale(&lock) {
+            Ok(_) => self.open_project(root),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Turns the drafts of open editors (memo, code description) into edits, so nothing typed is lost when the
+    /// selection changes, the project closes or the app quits.
+    pub(super) fn commit_drafts(&mut self) {
+        let Some(project) = self.session.project() else {
+            return;
+        };
+        let drafts: Vec<Command> = self
+            .memos
+            .draft_change(project)
+            .into_iter()
+            .chain(self.codebook.description_change(project))
+            .collect();
+        for command in drafts {
+            self.handle(command);
+        }
+    }
+
+    /// Commits drafts and writes pending changes now (Ctrl+S, leaving the app).
+    pub fn save_now(&mut self) {
+        self.commit_drafts();
+        if let Err(e) = self.session.save_now() {
+            self.error = Some(e.to_string());
+        }
+    }
+
+    /// Saves on a deadline after the last edit (checked each frame; the frame is woken when it is due).
+    pub(super) fn autosave(&mut self, ctx: &egui::Context) {
+        if let Err(e) = self.session.autosave(ctx) {
+            self.error = Some(e.to_string());
+        }
+    }
+
+    /// Runs the search in the Search tab; while the index is being built it runs when the index is ready.
+    pub(super) fn run_search(&mut self) {
+        self.search.run_requested = false;
+        let query = self.search.query.trim().to_string();
+        if query.is_empty() {
+            self.search.clear();
+            return;
+        }
+        match self.session.search(&query, self.search.regex) {
+            None => self.search.run_requested = self.session.indexing(),
+            Some(Ok(results)) => self.search.set_results(results),
+            Some(Err(e)) => {
+                self.search.clear();
+                self.search.error = Some(e);
+            }
+        }
+    }
+
+    /// Takes a finished index build, and reruns the search that waited for it.
+    pub(super) fn poll_index(&mut self) {
+        match self.session.poll_index(self.ctx.as_ref()) {
+            Some(Ok(())) => {
+                if self.search.results.is_some() {
+                    self.search.run_requested = true;
+                }
+            }
+            Some(Err(e)) => self.search.error = Some(e),
+            None => {}
+        }
+    }
+}
