@@ -643,6 +643,33 @@ mod tests {
         assert!(coding_u_alpha(&continuum).expect("cuα") < 0.5);
     }
 
+    /// cuα has no published worked example we could obtain; these values were cross-checked against an
+    /// independent implementation of Krippendorff et al. (2016, eqs. 1–11) on the same data (two and three
+    /// coders, mutually exclusive categories), so they guard our reading of the equations, not the paper.
+    #[test]
+    fn coding_alpha_matches_an_independent_implementation() {
+        let a = vec![Unit::at(0, 20, C), Unit::at(40, 20, K), Unit::at(70, 20, C)];
+        let b = vec![
+            Unit::at(5, 20, C),
+            Unit::at(40, 15, C),
+            Unit::at(55, 10, K),
+            Unit::at(70, 10, K),
+        ];
+        let c = vec![Unit::at(0, 15, K), Unit::at(45, 15, K), Unit::at(72, 23, C)];
+        let two = Continuum {
+            begin: 0,
+            length: 100,
+            units: vec![a.clone(), b.clone()],
+        };
+        close(coding_u_alpha(&two), 0.018_759_018_759_018_864, 1e-12);
+        let three = Continuum {
+            begin: 0,
+            length: 100,
+            units: vec![a, b, c],
+        };
+        close(coding_u_alpha(&three), 0.036_612_739_370_138_87, 1e-12);
+    }
+
     #[test]
     fn pieces_are_additive_and_restrictable() {
         let continuum = krippendorff_2004_p254();
