@@ -3,6 +3,7 @@
 //! Plain structs in, plain structs out: a spec goes in, a result with a [`table::Table`] view comes out, and
 //! every number can be traced back to the codings (or passages) behind it.
 
+pub mod agreement;
 pub mod coding_query;
 pub mod cooccurrence;
 pub mod matrix;
