@@ -145,18 +145,37 @@ pub fn check_ods_content(xml: &[u8]) -> Result<(), FormatError> {
     let mut scan = OdsScan::default();
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
+    // calamine loops for ever at the end of a content.xml whose table (or note) never closes, so the XML
+    // must be well formed and complete.
+    let mut depth = 0usize;
     loop {
         let event = match reader.read_event_into(&mut buffer) {
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) if depth == 0 => return Ok(()),
+            Ok(Event::Eof) => {
+                return Err(damaged(
+                    "its content.xml ends before its elements close".into(),
+                ));
+            }
+            Err(error) => {
+                return Err(damaged(format!(
+                    "its content.xml is not well-formed XML ({error})"
+                )));
+            }
             Ok(event) => event,
         };
         match event {
-            Event::Start(tag) => scan.open(&tag),
+            Event::Start(tag) => {
+                depth += 1;
+                scan.open(&tag);
+            }
             Event::Empty(tag) => {
                 scan.open(&tag);
                 scan.close(tag.name().into_inner())?;
             }
-            Event::End(tag) => scan.close(tag.name().into_inner())?,
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                scan.close(tag.name().into_inner())?;
+            }
             Event::Text(text) => scan.text(text.len() as u64),
             Event::GeneralRef(_) => scan.text(4),
             _ => {}
