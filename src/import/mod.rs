@@ -4,6 +4,7 @@
 pub mod decode;
 pub mod formats;
 pub mod markdown;
+mod quiet;
 pub mod structure;
 
 use std::collections::HashSet;
@@ -82,15 +83,126 @@ pub(crate) fn guess_kind(name: &str, has_turns: bool) -> DocumentKind {
 
 /// Reads one file into a document, or explains in one sentence why it can't.
 pub fn read_file(path: &Path, kind: Option<DocumentKind>) -> Result<DocumentEntry> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
     // Refuse unsupported types before reading the file.
-    check_extension(path, &extension)?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    check_extension(path, &extension_of(path))?;
+    let bytes = read_source(path)?;
     read_bytes(path, &bytes, kind)
+}
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads a file to import. Only regular files: a named pipe, socket or device named `*.txt` would block the
+/// import or never end, so it is refused from its metadata, without being opened (and checked again on the
+/// opened handle, which is opened without blocking). Files over [`MAX_FILE_BYTES`] are refused unread.
+pub fn read_source(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    check_regular(path, &metadata)?;
+    let file = open_without_blocking(path).map_err(|e| Error::io(path, e))?;
+    let metadata = file.metadata().map_err(|e| Error::io(path, e))?;
+    check_regular(path, &metadata)?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(Error::Import {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is {} MB, more than the {} MB this version imports; split it into smaller files",
+                metadata.len().div_ceil(1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Refuses anything but a regular file, naming what it is.
+fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<()> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        special_file_kind(&kind)
+    };
+    Err(Error::Import {
+        path: path.to_path_buf(),
+        message: format!("this is {what}, not a regular file; only regular files can be imported"),
+    })
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_kind: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// A file's (lower-case) extension; a name that is only a dot and an extension (`.txt`) has that extension.
+pub fn extension_of(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy());
+    let hidden_only = name
+        .as_deref()
+        .and_then(|n| n.strip_prefix('.'))
+        .filter(|rest| !rest.is_empty() && !rest.contains('.'));
+    path.extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .or_else(|| hidden_only.map(str::to_string))
+        .map(|e| e.to_lowercase())
+        .unwrap_or_default()
+}
+
+/// The document name for a file: its name without the extension, or, when that is blank (`.txt`, ` .txt`),
+/// the whole file name; never blank.
+pub fn document_name(path: &Path) -> String {
+    let original = path
+        .file_name()
+        .map(|n| n.to_string_lossy().trim().to_string())
+        .unwrap_or_default();
+    let extension = extension_of(path);
+    let stem = original
+        .get(..original.len().saturating_sub(extension.len() + 1))
+        .filter(|_| !extension.is_empty())
+        .unwrap_or(&original)
+        .trim();
+    if !stem.is_empty() {
+        stem.to_string()
+    } else if !original.is_empty() {
+        original
+    } else {
+        "Untitled document".to_string()
+    }
 }
 
 /// Reads a file's bytes into a document; `path` names the file (its extension picks the reader, its name
@@ -100,20 +212,13 @@ pub fn read_bytes(path: &Path, bytes: &[u8], kind: Option<DocumentKind>) -> Resu
         path: path.to_path_buf(),
         message,
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
+    let extension = extension_of(path);
     check_extension(path, &extension)?;
     let original = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| original.clone());
+    let stem = document_name(path);
     if formats::DOCUMENT_EXTENSIONS.contains(&extension.as_str()) {
         let extracted = formats::extract(&extension, bytes).map_err(|e| fail(e.to_string()))?;
         return formats::to_entry(&stem, &original, extracted, kind)
@@ -159,43 +264,52 @@ fn check_extension(path: &Path, extension: &str) -> Result<()> {
 /// Whether a folder import picks up this file (documents and survey tables; the latter are reported, with the
 /// command that imports them).
 fn is_importable(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .is_some_and(|e| {
-            SUPPORTED_EXTENSIONS.contains(&e.as_str()) || SURVEY_EXTENSIONS.contains(&e.as_str())
-        })
+    let extension = extension_of(path);
+    SUPPORTED_EXTENSIONS.contains(&extension.as_str())
+        || SURVEY_EXTENSIONS.contains(&extension.as_str())
 }
 
 /// Survey tables are skipped by `import` (with a hint), not failed.
 fn is_survey(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SURVEY_EXTENSIONS.contains(&e.to_lowercase().as_str()))
+    SURVEY_EXTENSIONS.contains(&extension_of(path).as_str())
 }
 
-/// Expands folders (recursively, sorted) into the supported files inside them.
+/// Folders nested deeper than this inside an imported folder are not entered.
+const MAX_FOLDER_DEPTH: usize = 64;
+
+/// Expands folders (recursively, sorted) into the supported files inside them. A folder reached a second time
+/// (a symbolic link back up the tree) is not entered again.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut entered = HashSet::new();
     for path in paths {
-        if path.is_dir() {
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-                Ok(dir) => dir.flatten().map(|e| e.path()).collect(),
-                Err(_) => {
-                    out.push(path.clone());
-                    continue;
-                }
-            };
-            entries.sort();
-            let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) =
-                entries.into_iter().partition(|p| p.is_dir());
-            out.extend(files.into_iter().filter(|p| is_importable(p)));
-            out.extend(expand_paths(&dirs));
-        } else {
-            out.push(path.clone());
-        }
+        expand_into(path, 0, &mut entered, &mut out);
     }
     out
+}
+
+fn expand_into(path: &Path, depth: usize, entered: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if depth > MAX_FOLDER_DEPTH || !entered.insert(key) {
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(dir) => dir.flatten().map(|e| e.path()).collect(),
+        Err(_) => {
+            out.push(path.to_path_buf());
+            return;
+        }
+    };
+    entries.sort();
+    let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(|p| p.is_dir());
+    out.extend(files.into_iter().filter(|p| is_importable(p)));
+    for dir in dirs {
+        expand_into(&dir, depth + 1, entered, out);
+    }
 }
 
 /// A name not yet used by a document in the project (`Name`, `Name (2)`, …).

@@ -59,7 +59,13 @@ impl Project {
                 let DocumentEntry { document, text } = *entry;
                 touched.extend([Touched::Documents, Touched::Source(document.id)]);
                 self.texts.insert(document.id, text.clone());
-                self.documents.insert(document.id, document).map(|old| {
+                let (id, name) = (document.id, document.name.clone());
+                let old = self.documents.insert(id, document);
+                if let Some(old) = &old {
+                    self.document_names.remove(&old.name, id);
+                }
+                self.document_names.insert(name, id);
+                old.map(|old| {
                     Entity::Document(Box::new(DocumentEntry {
                         document: old,
                         text,
@@ -94,7 +100,13 @@ impl Project {
             }
             Entity::Case(case) => {
                 touched.push(Touched::Cases);
-                self.cases.insert(case.id, case).map(Entity::Case)
+                let (id, lower) = (case.id, case.name.to_lowercase());
+                let old = self.cases.insert(id, case);
+                if let Some(old) = &old {
+                    self.case_names.remove(&old.name.to_lowercase(), id);
+                }
+                self.case_names.insert(lower, id);
+                old.map(Entity::Case)
             }
             Entity::Set(set) => {
                 touched.push(Touched::Sets);
@@ -119,6 +131,7 @@ impl Project {
         let old = match &key {
             EntityKey::Document(id) => {
                 let document = self.documents.remove(id).ok_or_else(missing)?;
+                self.document_names.remove(&document.name, document.id);
                 touched.extend([Touched::Documents, Touched::Source(*id)]);
                 let text = self.texts.remove(id).unwrap_or_else(|| Arc::from(""));
                 Entity::Document(Box::new(DocumentEntry { document, text }))
@@ -149,6 +162,7 @@ impl Project {
             }
             EntityKey::Case(id) => {
                 let case = self.cases.remove(id).ok_or_else(missing)?;
+                self.case_names.remove(&case.name.to_lowercase(), case.id);
                 touched.push(Touched::Cases);
                 Entity::Case(case)
             }

@@ -6,6 +6,7 @@ mod codebook;
 mod coding;
 mod document;
 mod memo;
+mod names;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -84,6 +85,9 @@ pub struct Project {
     attributes: BTreeMap<String, AttributeDef>,
     cases: BTreeMap<CaseId, Case>,
     sets: BTreeMap<SetId, DocumentSet>,
+    /// Document names and lower-case case names, for validation (derived from the maps above).
+    document_names: names::NameIndex<DocumentId>,
+    case_names: names::NameIndex<CaseId>,
 }
 
 /// Every part of a project, as read from its files; [`Project::from_parts`] assembles them.
@@ -120,6 +124,8 @@ impl Project {
             attributes: BTreeMap::new(),
             cases: BTreeMap::new(),
             sets: BTreeMap::new(),
+            document_names: names::NameIndex::default(),
+            case_names: names::NameIndex::default(),
         }
     }
 
@@ -136,6 +142,10 @@ impl Project {
             cases,
             sets,
         } = parts;
+        let document_names =
+            names::NameIndex::build(documents.values().map(|d| (d.name.clone(), d.id)));
+        let case_names =
+            names::NameIndex::build(cases.values().map(|c| (c.name.to_lowercase(), c.id)));
         Self {
             meta,
             documents,
@@ -147,6 +157,8 @@ impl Project {
             attributes,
             cases,
             sets,
+            document_names,
+            case_names,
         }
     }
 

@@ -57,14 +57,10 @@ impl Project {
                 doc.name
             )));
         }
-        if let Some(other) = self
-            .documents
-            .values()
-            .find(|d| d.name == doc.name && d.id != doc.id)
-        {
+        if self.document_names.taken_by_other(&doc.name, doc.id) {
             return Err(invalid(format!(
                 "a document named '{}' already exists",
-                other.name
+                doc.name
             )));
         }
         let in_range = |r: &CharRange| r.start <= r.end && r.end <= doc.char_len;
@@ -202,11 +198,9 @@ impl Project {
         if case.name.trim().is_empty() {
             return Err(invalid("a case needs a name"));
         }
-        let lower = case.name.to_lowercase();
         if self
-            .cases
-            .values()
-            .any(|c| c.id != case.id && c.name.to_lowercase() == lower)
+            .case_names
+            .taken_by_other(&case.name.to_lowercase(), case.id)
         {
             return Err(invalid(format!(
                 "a case named '{}' already exists",

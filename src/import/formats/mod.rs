@@ -7,7 +7,9 @@ pub mod html;
 pub mod odt;
 mod office;
 pub mod pdf;
+pub mod pdfguard;
 pub mod rtf;
+pub mod sheetguard;
 pub mod survey;
 pub mod zipsafe;
 
@@ -88,6 +90,22 @@ pub enum FormatError {
         "refused: the archive would unpack to {what}, which looks like a zip bomb; if the file is genuine, save it again from the program that made it"
     )]
     ZipBomb { what: String },
+    #[error(
+        "refused: the PDF holds {what}, which looks like a decompression bomb; if the file is genuine, print it to a new PDF and import that"
+    )]
+    PdfBomb { what: String },
+    #[error(
+        "refused: the PDF is malformed ({what}) and could crash the reader; open it in a PDF reader, print it to a new PDF and import that"
+    )]
+    PdfMalformed { what: String },
+    #[error(
+        "refused: sheet '{sheet}' {what}; if the table is genuine, delete the unused rows and columns, save it again and import the new file"
+    )]
+    SheetTooLarge { sheet: String, what: String },
+    #[error(
+        "refused: the spreadsheet is damaged ({what}); open it in a spreadsheet program, save it again and import the new file"
+    )]
+    SheetDamaged { what: String },
     #[error("encrypted PDF; remove the password and import again")]
     EncryptedPdf,
     #[error("no text layer (scanned?); run OCR first")]

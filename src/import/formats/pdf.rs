@@ -1,11 +1,11 @@
 //! PDF files: the text layer page by page (pdf-extract), paragraphs split at blank lines, hyphenated line ends
 //! joined, page boundaries kept. Encrypted and scanned (text-less) PDFs are refused with what to do.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use pdf_extract::{Document, PlainTextOutput};
 
+use super::pdfguard::{self, Limits};
 use super::{Block, Extracted, FormatError};
+use crate::import::quiet::catch_quietly;
 
 fn damaged() -> FormatError {
     FormatError::Invalid(
@@ -24,35 +24,22 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
                 .into(),
         ));
     }
-    // pdf-extract and lopdf may panic on malformed files; a panic here becomes a refused file.
-    let loaded = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)));
-    let mut document = match loaded {
-        Ok(Ok(document)) => document,
-        Ok(Err(error)) => {
-            return Err(if is_encryption_error(&error.to_string()) {
-                FormatError::EncryptedPdf
-            } else {
-                damaged()
-            });
-        }
-        Err(_) => return Err(damaged()),
-    };
-    if document.is_encrypted() {
-        // A PDF with only an owner password (printing/copying restrictions) opens with the empty password.
-        let opened = catch_unwind(AssertUnwindSafe(|| document.decrypt("")));
-        if !matches!(opened, Ok(Ok(()))) {
-            return Err(FormatError::EncryptedPdf);
-        }
-    }
+    // lopdf inflates some streams while loading: measure them all first.
+    let limits = Limits::default();
+    pdfguard::check_bytes(bytes, &limits)?;
+    let document = open(bytes)?;
+    // pdf-extract follows pages and drawings by recursion: check the structure it will walk.
+    pdfguard::check_document(&document.0, &limits, document.1)?;
+    let document = document.0;
     let page_numbers: Vec<u32> = document.get_pages().keys().copied().collect();
     let mut extracted = Extracted::default();
     let mut any_text = false;
     for number in page_numbers {
-        let page = catch_unwind(AssertUnwindSafe(|| {
+        let page = catch_quietly(|| {
             let mut text = String::new();
             let mut output = PlainTextOutput::new(&mut text);
             pdf_extract::output_doc_page(&document, &mut output, number).map(|()| text)
-        }));
+        });
         let text = match page {
             Ok(Ok(text)) => text,
             Ok(Err(error)) if is_encryption_error(&format!("{error:?}")) => {
@@ -70,6 +57,31 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
         return Err(FormatError::NoTextLayer);
     }
     Ok(extracted)
+}
+
+/// Loads a PDF (lopdf and pdf-extract may panic on malformed files; a panic becomes a refused file) and opens
+/// it with the empty password when it has only an owner password. Returns whether it was encrypted.
+fn open(bytes: &[u8]) -> Result<(Document, bool), FormatError> {
+    let mut document = match catch_quietly(|| Document::load_mem(bytes)) {
+        Ok(Ok(document)) => document,
+        Ok(Err(error)) => {
+            return Err(if is_encryption_error(&error.to_string()) {
+                FormatError::EncryptedPdf
+            } else {
+                damaged()
+            });
+        }
+        Err(_) => return Err(damaged()),
+    };
+    let encrypted = document.is_encrypted();
+    if encrypted {
+        // A PDF with only an owner password (printing/copying restrictions) opens with the empty password.
+        let opened = catch_quietly(|| document.decrypt(""));
+        if !matches!(opened, Ok(Ok(()))) {
+            return Err(FormatError::EncryptedPdf);
+        }
+    }
+    Ok((document, encrypted))
 }
 
 fn is_encryption_error(message: &str) -> bool {

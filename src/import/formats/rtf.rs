@@ -1,11 +1,10 @@
 //! Rich Text Format (.rtf): body text and notes with paragraphs; code-page (`\'e6`) and Unicode (`\u230?`)
 //! escapes decoded by rtf-parser-tt; page headers and footers left out.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use rtf_parser_tt::{RtfDocument, TextOptions};
 
 use super::{Block, Extracted, FormatError};
+use crate::import::quiet::catch_quietly;
 
 /// Reads an RTF file.
 pub fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
@@ -14,7 +13,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
             "this is not an RTF file (it does not start with {\\rtf); check the file type and import the original".into(),
         ));
     }
-    let parsed = catch_unwind(AssertUnwindSafe(|| RtfDocument::from_bytes(bytes)));
+    let parsed = catch_quietly(|| RtfDocument::from_bytes(bytes));
     let Ok(Ok(document)) = parsed else {
         return Err(FormatError::Invalid(
             "the RTF is damaged and could not be read; open it in a word processor, save it again and import the new file".into(),

@@ -5,14 +5,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Ods, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Xlsx};
 use serde::Serialize;
 
+use super::sheetguard;
 use super::zipsafe::SafeZip;
 use super::{Block, Extracted, FormatError, TurnSource};
 use crate::edit::{Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::{CaseId, DocumentId};
+use crate::import::quiet::catch_quietly;
 use crate::model::{AttributeDef, AttributeType, Case, DocumentKind, Project};
 
 /// Extensions of survey tables.
@@ -72,6 +74,15 @@ struct Table {
 }
 
 impl Table {
+    /// Adds a row read from a file: the first becomes the headers, rows without any value are left out.
+    fn push_row(&mut self, header: bool, number: usize, cells: Vec<String>) {
+        if header {
+            self.headers = cells.iter().map(|c| c.trim().to_string()).collect();
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            self.rows.push((number, cells));
+        }
+    }
+
     fn cell(&self, row: &[String], column: usize) -> String {
         row.get(column)
             .map(|c| c.trim().to_string())
@@ -89,17 +100,13 @@ pub fn import_survey(
         path: path.to_path_buf(),
         message,
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
+    let extension = crate::import::extension_of(path);
     if !EXTENSIONS.contains(&extension.as_str()) {
         return Err(fail(format!(
             "'.{extension}' is not a survey table; use .csv, .tsv, .xlsx or .ods"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::import::read_source(path)?;
     import_survey_bytes(project, path, &bytes, options)
 }
 
@@ -115,11 +122,7 @@ pub fn import_survey_bytes(
         path: path.to_path_buf(),
         message,
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
+    let extension = crate::import::extension_of(path);
     if !EXTENSIONS.contains(&extension.as_str()) {
         return Err(fail(format!(
             "'.{extension}' is not a survey table; use .csv, .tsv, .xlsx or .ods"
@@ -166,11 +169,7 @@ fn read_delimited(bytes: &[u8], tabs: bool) -> Result<Table, FormatError> {
             ))
         })?;
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if index == 0 {
-            table.headers = cells.iter().map(|c| c.trim().to_string()).collect();
-        } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push((index + 1, cells));
-        }
+        table.push_row(index == 0, index + 1, cells);
     }
     if table.headers.is_empty() {
         return Err(FormatError::Invalid(
@@ -186,35 +185,125 @@ fn read_spreadsheet(
     sheet: Option<&str>,
 ) -> Result<Table, FormatError> {
     let format: &'static str = if extension == "ods" { "ods" } else { "xlsx" };
-    // Unpack under the zip limits first; calamine then reads the checked, uncompressed copy.
-    let stored = SafeZip::open(bytes, format)?.repack_stored()?;
-    let damaged = || FormatError::DamagedArchive { format };
-    let range = if format == "ods" {
-        let mut book: Ods<_> =
-            calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
-        let names = book.sheet_names();
-        let name = pick_sheet(&names, sheet)?;
-        book.worksheet_range(&name).map_err(|_| damaged())?
-    } else {
-        let mut book: Xlsx<_> =
-            calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
-        let names = book.sheet_names();
-        let name = pick_sheet(&names, sheet)?;
-        book.worksheet_range(&name).map_err(|_| damaged())?
-    };
-    let mut table = Table::default();
-    for (index, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if index == 0 {
-            table.headers = cells.iter().map(|c| c.trim().to_string()).collect();
-        } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push((index + 1, cells));
+    // Unpack under the zip limits first, checking the parts calamine sizes its memory by; calamine then reads
+    // the checked, uncompressed copy.
+    let stored =
+        SafeZip::open(bytes, format)?.repack_stored_inspecting(|name, data| match format {
+            "ods" if name == "content.xml" => sheetguard::check_ods_content(data),
+            "ods" => Ok(()),
+            _ => sheetguard::check_xlsx_part(name, data),
+        })?;
+    // calamine may panic on a malformed workbook; that is a damaged file, not a crash.
+    let read = catch_quietly(|| {
+        if format == "ods" {
+            read_ods(stored, sheet)
+        } else {
+            read_xlsx(stored, sheet)
         }
-    }
+    });
+    let table = read.unwrap_or(Err(FormatError::DamagedArchive { format }))?;
     if table.headers.iter().all(String::is_empty) {
         return Err(FormatError::Invalid(
             "the sheet is empty or has no header row; put the column names in the first row".into(),
         ));
+    }
+    Ok(table)
+}
+
+/// An OpenDocument sheet (its content.xml already checked, so calamine's grid stays within the limits).
+fn read_ods(stored: Vec<u8>, sheet: Option<&str>) -> Result<Table, FormatError> {
+    let damaged = || FormatError::DamagedArchive { format: "ods" };
+    let mut book: Ods<_> =
+        calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
+    let name = pick_sheet(&book.sheet_names(), sheet)?;
+    let range = book.worksheet_range(&name).map_err(|_| damaged())?;
+    let (Some(start), Some(end)) = (range.start(), range.end()) else {
+        return Ok(Table::default());
+    };
+    sheetguard::check_span(
+        &name,
+        (start.0.into(), start.1.into()),
+        (end.0.into(), end.1.into()),
+    )?;
+    let mut table = Table::default();
+    for (index, row) in range.rows().enumerate() {
+        let cells = row.iter().map(cell_text).collect();
+        table.push_row(index == 0, start.0 as usize + index + 1, cells);
+    }
+    Ok(table)
+}
+
+/// An Excel sheet, streamed cell by cell (calamine's dense grid is never built): each cell's position is
+/// checked against the spreadsheet limits and the sheet's span against [`sheetguard::MAX_CELLS`].
+fn read_xlsx(stored: Vec<u8>, sheet: Option<&str>) -> Result<Table, FormatError> {
+    let damaged = || FormatError::DamagedArchive { format: "xlsx" };
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
+    let name = pick_sheet(&book.sheet_names(), sheet)?;
+    let mut reader = book.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+    let declared = reader.dimensions();
+    sheetguard::check_declared_size(&name, declared.start, declared.end)?;
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| damaged())? {
+        let (row, column) = cell.get_position();
+        sheetguard::check_position(&name, row.into(), column.into())?;
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        if cells.len() as u64 >= sheetguard::MAX_CELLS {
+            return Err(FormatError::SheetTooLarge {
+                sheet: name,
+                what: format!("has more than {} cells with values", sheetguard::MAX_CELLS),
+            });
+        }
+        cells.push((
+            row,
+            column,
+            cell_text(&Data::from(cell.get_value().clone())),
+        ));
+    }
+    table_from_cells(&name, cells)
+}
+
+/// A table from sparse cells `(row, column, text)`, laid out as calamine's grid would be: the first row with
+/// a value is the header row, the leftmost column with a value is column 1.
+fn table_from_cells(sheet: &str, mut cells: Vec<(u32, u32, String)>) -> Result<Table, FormatError> {
+    let rows = cells.iter().map(|c| c.0);
+    let columns = cells.iter().map(|c| c.1);
+    let (Some(first_row), Some(last_row), Some(first_column), Some(last_column)) = (
+        rows.clone().min(),
+        rows.max(),
+        columns.clone().min(),
+        columns.max(),
+    ) else {
+        return Ok(Table::default());
+    };
+    sheetguard::check_span(
+        sheet,
+        (first_row.into(), first_column.into()),
+        (last_row.into(), last_column.into()),
+    )?;
+    // Stable: of two cells at one position the later wins, as in calamine.
+    cells.sort_by_key(|c| (c.0, c.1));
+    let width = (last_column - first_column) as usize + 1;
+    let mut table = Table {
+        headers: vec![String::new(); width],
+        rows: Vec::new(),
+    };
+    let mut cells = cells.into_iter().peekable();
+    while let Some(&(row, _, _)) = cells.peek() {
+        let mut values = Vec::new();
+        while let Some((_, column, text)) = cells.next_if(|c| c.0 == row) {
+            let at = (column - first_column) as usize;
+            if values.len() <= at {
+                values.resize(at + 1, String::new());
+            }
+            values[at] = text;
+        }
+        if row == first_row {
+            values.resize(width, String::new());
+        }
+        table.push_row(row == first_row, row as usize + 1, values);
     }
     Ok(table)
 }
@@ -324,33 +413,38 @@ fn header(table: &Table, column: usize) -> String {
         .unwrap_or_else(|| format!("Column {}", column + 1))
 }
 
-fn build(
-    project: &Project,
-    path: &Path,
-    table: &Table,
-    options: &SurveyOptions,
-) -> std::result::Result<(Edit, SurveyReport), String> {
-    let id_column = column(table, &options.id_column)?;
+/// The columns the options name, as indexes into the table.
+struct Columns {
+    id: usize,
+    text: Vec<usize>,
+    attributes: Vec<usize>,
+}
+
+fn resolve_columns(table: &Table, options: &SurveyOptions) -> std::result::Result<Columns, String> {
+    let id = column(table, &options.id_column)?;
     if options.text_columns.is_empty() {
         return Err("choose at least one column of answers (--text COLUMN)".into());
     }
-    let text_columns: Vec<usize> = options
-        .text_columns
-        .iter()
-        .map(|c| column(table, c))
-        .collect::<std::result::Result<_, _>>()?;
-    let attribute_columns: Vec<usize> = options
-        .attribute_columns
-        .iter()
-        .map(|c| column(table, c))
-        .collect::<std::result::Result<_, _>>()?;
-    let mut report = SurveyReport {
-        file: path.to_path_buf(),
-        ..SurveyReport::default()
+    let pick = |keys: &[String]| -> std::result::Result<Vec<usize>, String> {
+        keys.iter().map(|c| column(table, c)).collect()
     };
+    Ok(Columns {
+        id,
+        text: pick(&options.text_columns)?,
+        attributes: pick(&options.attribute_columns)?,
+    })
+}
 
-    // Respondents: unique, non-empty ids.
-    let mut respondents: Vec<(String, &Vec<String>)> = Vec::new();
+/// A respondent: their id and their row of the table.
+type Respondent<'t> = (String, &'t Vec<String>);
+
+/// Respondents with unique, non-empty ids; rows without an id are left out with a warning.
+fn respondents<'t>(
+    table: &'t Table,
+    id_column: usize,
+    report: &mut SurveyReport,
+) -> std::result::Result<Vec<Respondent<'t>>, String> {
+    let mut respondents = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (number, row) in &table.rows {
         let id = table.cell(row, id_column);
@@ -370,127 +464,148 @@ fn build(
     if respondents.is_empty() {
         return Err("the table has no rows with a respondent id".into());
     }
-    report.respondents = respondents.len();
+    Ok(respondents)
+}
 
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "survey".into());
-    let original = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut names: HashSet<String> = project
-        .documents()
-        .values()
-        .map(|d| d.name.clone())
-        .collect();
-    let hashes: HashMap<&str, &str> = project
-        .documents()
-        .values()
-        .map(|d| (d.text_hash.as_str(), d.name.as_str()))
-        .collect();
-    let mut edits = Vec::new();
-    // Documents linked to each respondent (by index into `respondents`).
-    let mut links: Vec<BTreeSet<DocumentId>> = vec![BTreeSet::new(); respondents.len()];
-    let mut add_document = |name: String,
-                            blocks: Vec<Block>,
-                            linked: Vec<usize>,
-                            edits: &mut Vec<Edit>,
-                            report: &mut SurveyReport|
-     -> std::result::Result<(), String> {
+/// The documents of a survey import: unique names, answers already in the project refused, and the documents
+/// linked to each respondent (by index into the respondents).
+struct Documents<'p> {
+    original: String,
+    names: HashSet<String>,
+    hashes: HashMap<&'p str, &'p str>,
+    links: Vec<BTreeSet<DocumentId>>,
+    edits: Vec<Edit>,
+}
+
+impl<'p> Documents<'p> {
+    fn new(project: &'p Project, original: String, respondents: usize) -> Self {
+        let documents = project.documents().values();
+        Self {
+            original,
+            names: documents.clone().map(|d| d.name.clone()).collect(),
+            hashes: documents
+                .map(|d| (d.text_hash.as_str(), d.name.as_str()))
+                .collect(),
+            links: vec![BTreeSet::new(); respondents],
+            edits: Vec::new(),
+        }
+    }
+
+    /// Adds a document of `blocks` linked to `linked` respondents (none when the blocks hold no text).
+    fn add(
+        &mut self,
+        name: String,
+        blocks: Vec<Block>,
+        linked: &[usize],
+        report: &mut SurveyReport,
+    ) -> std::result::Result<(), String> {
         let extracted = Extracted {
             blocks,
             page_starts: Vec::new(),
             turns: TurnSource::StructureOnly,
         };
-        let name = crate::import::unique_name(&names, &name);
-        let entry = match super::to_entry(&name, &original, extracted, Some(DocumentKind::Survey)) {
+        let name = crate::import::unique_name(&self.names, &name);
+        let kind = Some(DocumentKind::Survey);
+        let entry = match super::to_entry(&name, &self.original, extracted, kind) {
             Ok(entry) => entry,
             Err(FormatError::NoText) => return Ok(()),
             Err(e) => return Err(e.to_string()),
         };
-        if let Some(existing) = hashes.get(entry.document.text_hash.as_str()) {
+        if let Some(existing) = self.hashes.get(entry.document.text_hash.as_str()) {
             return Err(format!(
                 "the answers for '{name}' are already in the project (document '{existing}'); this survey looks imported already"
             ));
         }
-        names.insert(name.clone());
+        self.names.insert(name.clone());
         for respondent in linked {
-            if let Some(set) = links.get_mut(respondent) {
+            if let Some(set) = self.links.get_mut(*respondent) {
                 set.insert(entry.document.id);
             }
         }
         report.documents.push((name, entry.document.id));
-        edits.push(Edit::Put(Entity::Document(Box::new(entry))));
+        self.edits
+            .push(Edit::Put(Entity::Document(Box::new(entry))));
         Ok(())
-    };
-    match options.per {
-        Per::Respondent => {
-            for (index, (id, row)) in respondents.iter().enumerate() {
-                let blocks: Vec<Block> = text_columns
-                    .iter()
-                    .filter_map(|c| {
-                        let answer = table.cell(row, *c);
-                        (!answer.is_empty())
-                            .then(|| Block::text(format!("{}\n{answer}", header(table, *c))))
-                    })
-                    .collect();
-                if blocks.is_empty() {
-                    report
-                        .warnings
-                        .push(format!("respondent '{id}' gave no answers; no document"));
-                    continue;
-                }
-                add_document(
-                    format!("{stem} {id}"),
-                    blocks,
-                    vec![index],
-                    &mut edits,
-                    &mut report,
-                )?;
-            }
-        }
-        Per::Question => {
-            for c in &text_columns {
-                let mut blocks = Vec::new();
-                let mut linked = Vec::new();
-                for (index, (id, row)) in respondents.iter().enumerate() {
-                    let answer = table.cell(row, *c);
-                    if answer.is_empty() {
-                        continue;
-                    }
-                    blocks.push(Block {
-                        text: answer,
-                        speaker: Some(id.clone()),
-                        ..Block::default()
-                    });
-                    linked.push(index);
-                }
-                let question = header(table, *c);
-                if blocks.is_empty() {
-                    report
-                        .warnings
-                        .push(format!("nobody answered '{question}'; no document"));
-                    continue;
-                }
-                add_document(
-                    format!("{stem} {question}"),
-                    blocks,
-                    linked,
-                    &mut edits,
-                    &mut report,
-                )?;
-            }
-        }
     }
-    if report.documents.is_empty() {
-        return Err("none of the chosen columns has any answers".into());
-    }
+}
 
-    // Attributes: the project's type when defined, otherwise inferred from the column.
-    let mut kinds: BTreeMap<usize, (String, AttributeType)> = BTreeMap::new();
-    for c in &attribute_columns {
+/// One document per respondent; each answer a paragraph headed by its question.
+fn per_respondent(
+    table: &Table,
+    stem: &str,
+    text_columns: &[usize],
+    respondents: &[Respondent<'_>],
+    documents: &mut Documents<'_>,
+    report: &mut SurveyReport,
+) -> std::result::Result<(), String> {
+    for (index, (id, row)) in respondents.iter().enumerate() {
+        let blocks: Vec<Block> = text_columns
+            .iter()
+            .filter_map(|c| {
+                let answer = table.cell(row, *c);
+                (!answer.is_empty())
+                    .then(|| Block::text(format!("{}\n{answer}", header(table, *c))))
+            })
+            .collect();
+        if blocks.is_empty() {
+            report
+                .warnings
+                .push(format!("respondent '{id}' gave no answers; no document"));
+            continue;
+        }
+        documents.add(format!("{stem} {id}"), blocks, &[index], report)?;
+    }
+    Ok(())
+}
+
+/// One document per question; each answer a turn headed by the respondent id.
+fn per_question(
+    table: &Table,
+    stem: &str,
+    text_columns: &[usize],
+    respondents: &[Respondent<'_>],
+    documents: &mut Documents<'_>,
+    report: &mut SurveyReport,
+) -> std::result::Result<(), String> {
+    for c in text_columns {
+        let mut blocks = Vec::new();
+        let mut linked = Vec::new();
+        for (index, (id, row)) in respondents.iter().enumerate() {
+            let answer = table.cell(row, *c);
+            if answer.is_empty() {
+                continue;
+            }
+            blocks.push(Block {
+                text: answer,
+                speaker: Some(id.clone()),
+                ..Block::default()
+            });
+            linked.push(index);
+        }
+        let question = header(table, *c);
+        if blocks.is_empty() {
+            report
+                .warnings
+                .push(format!("nobody answered '{question}'; no document"));
+            continue;
+        }
+        documents.add(format!("{stem} {question}"), blocks, &linked, report)?;
+    }
+    Ok(())
+}
+
+/// Attribute columns with their types: the project's type when it defines the attribute, otherwise inferred
+/// from the column (and the definition added).
+fn attribute_kinds(
+    project: &Project,
+    table: &Table,
+    respondents: &[Respondent<'_>],
+    attribute_columns: &[usize],
+    edits: &mut Vec<Edit>,
+    report: &mut SurveyReport,
+) -> BTreeMap<usize, (String, AttributeType)> {
+    let mut kinds = BTreeMap::new();
+    for c in attribute_columns {
         let name = header(table, *c);
         let existing = project
             .attributes()
@@ -514,10 +629,30 @@ fn build(
         };
         kinds.insert(*c, (name, kind));
     }
+    kinds
+}
 
-    // One case per respondent, linked to its documents.
+/// One case per respondent (the project's case of that name when there is one), with its attributes and
+/// linked to its documents. Cases are looked up by name through one map, not a search per respondent.
+fn add_cases(
+    project: &Project,
+    table: &Table,
+    respondents: &[Respondent<'_>],
+    kinds: &BTreeMap<usize, (String, AttributeType)>,
+    links: &[BTreeSet<DocumentId>],
+    edits: &mut Vec<Edit>,
+    report: &mut SurveyReport,
+) {
+    let mut by_name: HashMap<String, &Case> = HashMap::new();
+    for case in project.cases().values() {
+        by_name.entry(case.name.to_lowercase()).or_insert(case);
+    }
     for (index, (id, row)) in respondents.iter().enumerate() {
-        let mut case = match project.find_case(id) {
+        let existing = match id.parse::<CaseId>() {
+            Ok(case_id) => project.cases().get(&case_id),
+            Err(_) => by_name.get(&id.trim().to_lowercase()).copied(),
+        };
+        let mut case = match existing {
             Some(case) => {
                 report.cases_updated += 1;
                 case.clone()
@@ -533,7 +668,7 @@ fn build(
                 }
             }
         };
-        for (c, (name, kind)) in &kinds {
+        for (c, (name, kind)) in kinds {
             let value = table.cell(row, *c);
             if value.is_empty() {
                 continue;
@@ -552,6 +687,63 @@ fn build(
         }
         edits.push(Edit::Put(Entity::Case(case)));
     }
+}
+
+/// Builds the edit that adds a survey's documents, attributes and cases.
+fn build(
+    project: &Project,
+    path: &Path,
+    table: &Table,
+    options: &SurveyOptions,
+) -> std::result::Result<(Edit, SurveyReport), String> {
+    let columns = resolve_columns(table, options)?;
+    let mut report = SurveyReport {
+        file: path.to_path_buf(),
+        ..SurveyReport::default()
+    };
+    let respondents = respondents(table, columns.id, &mut report)?;
+    report.respondents = respondents.len();
+    let stem = crate::import::document_name(path);
+    let original = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut documents = Documents::new(project, original.clone(), respondents.len());
+    let group = match options.per {
+        Per::Respondent => per_respondent,
+        Per::Question => per_question,
+    };
+    group(
+        table,
+        &stem,
+        &columns.text,
+        &respondents,
+        &mut documents,
+        &mut report,
+    )?;
+    if report.documents.is_empty() {
+        return Err("none of the chosen columns has any answers".into());
+    }
+    let Documents {
+        mut edits, links, ..
+    } = documents;
+    let kinds = attribute_kinds(
+        project,
+        table,
+        &respondents,
+        &columns.attributes,
+        &mut edits,
+        &mut report,
+    );
+    add_cases(
+        project,
+        table,
+        &respondents,
+        &kinds,
+        &links,
+        &mut edits,
+        &mut report,
+    );
     let label = format!(
         "import survey '{}' ({} documents)",
         original,

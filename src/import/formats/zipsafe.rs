@@ -126,7 +126,15 @@ impl<'a> SafeZip<'a> {
 
     /// Copies the archive with every entry stored uncompressed, read under the limits, for parsers that open
     /// archives themselves (calamine) and would otherwise inflate without a cap.
-    pub fn repack_stored(mut self) -> Result<Vec<u8>, FormatError> {
+    pub fn repack_stored(self) -> Result<Vec<u8>, FormatError> {
+        self.repack_stored_inspecting(|_, _| Ok(()))
+    }
+
+    /// [`SafeZip::repack_stored`], showing each entry's name and bytes to `inspect` first, which may refuse it.
+    pub fn repack_stored_inspecting(
+        mut self,
+        mut inspect: impl FnMut(&str, &[u8]) -> Result<(), FormatError>,
+    ) -> Result<Vec<u8>, FormatError> {
         let format = self.format;
         let damaged = || FormatError::DamagedArchive { format };
         let names = self.names();
@@ -142,6 +150,7 @@ impl<'a> SafeZip<'a> {
                 continue;
             };
             let data = self.read_index(index)?;
+            inspect(&name, &data)?;
             writer
                 .start_file(name.as_str(), options)
                 .map_err(|_| damaged())?;
