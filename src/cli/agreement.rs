@@ -1,6 +1,5 @@
-//! The `agreement` and `disagreements` verbs. Self-contained (only `marginalia::` paths) so `cli/mod.rs` wires
-//! it with `Command::Agreement(agreement::AgreementArgs)` → `agreement::run_agreement(args)` and
-//! `Command::Disagreements(agreement::DisagreementsArgs)` → `agreement::run_disagreements(args)`.
+//! The `agreement` and `disagreements` verbs: intercoder agreement with confidence intervals, and the
+//! disagreeing stretches of one code.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -406,7 +406,7 @@ fn print_pair(
 
 pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
     let mut ws = if args.save_as.is_some() {
-        Workspace::open(&args.dir)?
+        super::open_project(&args.dir)?
     } else {
         Workspace::open_read_only(&args.dir)?
     };
@@ -433,7 +433,7 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
     if let Some(path) = &args.save_as {
         let edit = save_as_code(p, &result, path, coder)?;
         let label = ws.apply(edit)?;
-        ws.save()?;
+        super::save(&mut ws)?;
         println!("Saved: {label}");
         return Ok(());
     }

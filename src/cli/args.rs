@@ -157,6 +157,11 @@ pub enum Command {
     Words(super::analysis::WordsArgs),
     /// Import open survey answers (.csv, .tsv, .xlsx, .ods): documents of answers, a case per respondent.
     ImportSurvey(SurveyArgs),
+    /// Intercoder agreement (percent, Cohen/Fleiss/Brennan–Prediger κ, Krippendorff α and uα) with bootstrap
+    /// confidence intervals, per code, document or attribute group.
+    Agreement(super::agreement::AgreementArgs),
+    /// Every stretch of text some coders coded with a code and others did not.
+    Disagreements(super::agreement::DisagreementsArgs),
 }
 
 #[derive(Debug, Subcommand)]

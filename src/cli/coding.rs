@@ -6,7 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use marginalia::ids::CodingId;
 use marginalia::model::{Document, Project};
 use marginalia::offsets::{CharRange, char_len};
-use marginalia::{Workspace, ops};
+use marginalia::ops;
 
 use super::args::CodeArgs;
 use super::output::{self, print_json};
@@ -14,7 +14,7 @@ use super::resolve::{find_doc, parse_id};
 
 /// `code DIR --doc D --code C (--range S..E | --match TEXT)`.
 pub fn code(args: CodeArgs, coder: &str) -> Result<()> {
-    let mut ws = Workspace::open(&args.dir)?;
+    let mut ws = super::open_project(&args.dir)?;
     let p = ws.project();
     let doc = find_doc(p, &args.doc)?;
     let range = passage(p, doc, &args)?;
@@ -30,7 +30,7 @@ pub fn code(args: CodeArgs, coder: &str) -> Result<()> {
     let coded = ops::code_with(p, choice, &[(doc_id, range)], coder, args.memo.clone())?;
     let (code_id, coding_id) = (coded.code, coded.codings[0]);
     ws.apply(coded.edit)?;
-    ws.save()?;
+    super::save(&mut ws)?;
     let p = ws.project();
     let path = p.code_path(code_id);
     if args.json.json {

@@ -31,7 +31,7 @@ pub fn import(args: ImportArgs) -> Result<()> {
         allow_duplicates: args.allow_duplicates,
     };
     let show_progress = !args.json.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut ws = Workspace::open(&args.dir)?;
+    let mut ws = super::open_project(&args.dir)?;
     let (edit, report) =
         import::import_files(ws.project(), &args.files, &options, |done, total, path| {
             if show_progress {
@@ -44,7 +44,8 @@ pub fn import(args: ImportArgs) -> Result<()> {
     if let Some(edit) = edit {
         let edit = with_case(ws.project(), edit, &report, args.case.as_deref(), &values)?;
         ws.apply(edit)?;
-        ws.save()?;
+        super::save(&mut ws)?;
+        super::update_index(&ws)?;
     }
     if args.json.json {
         print_json(&report)?;
@@ -87,10 +88,11 @@ pub fn import_survey(args: SurveyArgs) -> Result<()> {
         per,
         sheet: args.sheet,
     };
-    let mut ws = Workspace::open(&args.dir)?;
+    let mut ws = super::open_project(&args.dir)?;
     let (edit, report) = import_survey(ws.project(), &args.file, &options)?;
     ws.apply(edit)?;
-    ws.save()?;
+    super::save(&mut ws)?;
+    super::update_index(&ws)?;
     if args.json.json {
         print_json(&report)
     } else {
@@ -130,13 +132,13 @@ pub fn docs(dir: &Path, action: Option<DocsAction>, json: bool) -> Result<()> {
 
 /// `docs DIR remove DOC`: the document with its codings, memos and memberships, as one undoable step.
 fn remove(dir: &Path, doc: &str) -> Result<()> {
-    let mut ws = Workspace::open(dir)?;
+    let mut ws = super::open_project(dir)?;
     let p = ws.project();
     let id = find_doc(p, doc)?.id;
     let (codings, memos) = (p.codings().len(), p.memos().len());
     let edit = ops::remove_document(p, id)?;
     let label = ws.apply(edit)?;
-    ws.save()?;
+    super::save(&mut ws)?;
     let p = ws.project();
     println!(
         "Done: {label}, with {} coding(s) and {} memo(s); `marginalia undo` brings them back",

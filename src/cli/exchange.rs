@@ -47,6 +47,7 @@ fn summary(report: &impl serde::Serialize) -> String {
 /// `import-qdpx FILE DIR`: parses and checks everything first, then creates the project.
 pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
     let (name, report) = interop::import_qdpx_project(file, dir)?;
+    super::update_index(&marginalia::Workspace::open_read_only(dir)?)?;
     if json {
         return print_json(&report);
     }
@@ -84,11 +85,11 @@ pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
     if nodes.is_empty() {
         bail!("{}: no codes found", file.display());
     }
-    let mut ws = Workspace::open(dir)?;
+    let mut ws = super::open_project(dir)?;
     let (edit, mut report) = qdc::merge_edit(ws.project(), &nodes)?;
     if let Some(edit) = edit {
         ws.apply(edit)?;
-        ws.save()?;
+        super::save(&mut ws)?;
     }
     warnings.append(&mut report.warnings);
     report.warnings = warnings;

@@ -2,6 +2,7 @@
 //! `marginalia::ops` (one undoable edit), saves, and prints; every file it writes goes through
 //! `store::write_export`, which refuses a place inside a project folder.
 
+mod agreement;
 mod analysis;
 mod args;
 mod cases;
@@ -77,6 +78,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cooccurrence(args) => analysis::run_cooccurrence(args),
         Command::Query(args) => analysis::run_query_verb(args, &coder),
         Command::Words(args) => analysis::run_words(args),
+        Command::Agreement(args) => agreement::run_agreement(args),
+        Command::Disagreements(args) => agreement::run_disagreements(args),
     }
 }
 
@@ -88,6 +91,38 @@ fn default_coder() -> String {
         .unwrap_or_else(|| "researcher".into())
 }
 
+/// Opens a project for writing, telling the user what the opening found (e.g. an undo history set aside).
+pub(crate) fn open_project(dir: &Path) -> Result<Workspace> {
+    let mut ws = Workspace::open(dir)?;
+    print_notices(&mut ws);
+    Ok(ws)
+}
+
+/// Saves (project files and undo history in one commit), then tells the user anything the save noticed.
+pub(crate) fn save(ws: &mut Workspace) -> Result<()> {
+    ws.save()?;
+    print_notices(ws);
+    Ok(())
+}
+
+fn print_notices(ws: &mut Workspace) {
+    for notice in ws.take_notices() {
+        eprintln!("note: {notice}");
+    }
+}
+
+/// Brings the search index up to date after documents changed, so the project is searchable at once (the
+/// workbench opens it without indexing again). When another process is writing the index, it finishes it.
+pub(crate) fn update_index(ws: &Workspace) -> Result<()> {
+    let language = ws.project().meta().language;
+    let synced = marginalia::index::SearchIndex::open_or_create(&ws.index_dir(), language)
+        .and_then(|mut index| index.sync(ws.project()));
+    match synced {
+        Ok(_) | Err(marginalia::Error::IndexBusy { .. }) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Opens a project read-only and prints it with `print` (a table, or JSON).
 fn show(dir: &Path, json: bool, print: fn(&Project, bool) -> Result<()>) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
@@ -96,10 +131,10 @@ fn show(dir: &Path, json: bool, print: fn(&Project, bool) -> Result<()>) -> Resu
 
 /// Opens a project for writing, builds one edit against it, applies and saves it; returns the edit's label.
 fn change(dir: &Path, build: impl FnOnce(&Project) -> Result<Edit>) -> Result<String> {
-    let mut ws = Workspace::open(dir)?;
+    let mut ws = open_project(dir)?;
     let edit = build(ws.project())?;
     let label = ws.apply(edit)?;
-    ws.save()?;
+    save(&mut ws)?;
     Ok(label)
 }
 

@@ -79,10 +79,10 @@ fn step_history(
     done: &str,
     nothing: &str,
 ) -> Result<()> {
-    let mut ws = Workspace::open(dir)?;
+    let mut ws = super::open_project(dir)?;
     match step(&mut ws)? {
         Some(label) => {
-            ws.save()?;
+            super::save(&mut ws)?;
             println!("{done}: {label}");
         }
         None => println!("{nothing}"),
