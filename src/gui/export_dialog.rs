@@ -9,7 +9,7 @@ use egui::RichText;
 
 use crate::export::{self, Context, Grouping, ReportFormat, Selection};
 use crate::gui::commands::{Action, Command, ExportOrigin, Finished};
-use crate::gui::tasks::Reporter;
+use crate::gui::tasks::{JobWork, Reporter};
 use crate::gui::widgets::choice_combo;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, CodeId, CoderId};
@@ -212,7 +212,7 @@ fn save_job(
     extension: &'static str,
     filter: &'static str,
     write: fn(&Project, &Path) -> crate::Result<String>,
-) -> Box<dyn FnOnce(&Reporter) -> Option<Command> + Send> {
+) -> JobWork {
     Box::new(move |_| {
         let stem = s::excerpts_file_stem(&project.meta().name);
         let path = rfd::FileDialog::new()
@@ -228,10 +228,7 @@ fn save_job(
 
 /// The task of a REFI-QDA menu action (file dialogs, then reading or writing); `None` when it needs a project
 /// and none is open.
-pub fn exchange_job(
-    action: Action,
-    project: Option<Project>,
-) -> Option<Box<dyn FnOnce(&Reporter) -> Option<Command> + Send>> {
+pub fn exchange_job(action: Action, project: Option<Project>) -> Option<JobWork> {
     match action {
         Action::ImportQdpx => Some(Box::new(|_| import_qdpx_dialogs())),
         Action::ImportQdc => Some(Box::new(|_| import_qdc_dialog())),

@@ -408,13 +408,9 @@ impl Workbench {
     /// Takes a finished index build, and reruns the search that waited for it.
     pub(super) fn poll_index(&mut self) {
         match self.session.poll_index(self.ctx.as_ref()) {
-            Some(Ok(())) => {
-                if self.search.results.is_some() {
-                    self.search.run_requested = true;
-                }
-            }
+            Some(Ok(())) if self.search.results.is_some() => self.search.run_requested = true,
+            Some(Ok(())) | None => {}
             Some(Err(e)) => self.search.error = Some(e),
-            None => {}
         }
     }
 }

@@ -287,13 +287,13 @@ impl Workbench {
     }
 
     fn windows_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        if let Some(root) = &self.stale_lock {
-            if let Some(open) = stale_lock_ui(ctx, root) {
-                if open {
-                    commands.push(Command::UnlockAndOpen(root.clone()));
-                }
-                self.stale_lock = None;
+        if let Some(root) = &self.stale_lock
+            && let Some(open) = stale_lock_ui(ctx, root)
+        {
+            if open {
+                commands.push(Command::UnlockAndOpen(root.clone()));
             }
+            self.stale_lock = None;
         }
         if self.pending_close.is_some() {
             save_failed_ui(ctx, self.error.as_deref(), commands);

@@ -187,6 +187,9 @@ impl<T> Latest<T> {
     }
 }
 
+/// The work of a job, boxed (menu actions pick one of several).
+pub type JobWork = Box<dyn FnOnce(&Reporter) -> Option<Command> + Send>;
+
 /// What a job in [`Jobs`] is doing (the status bar and windows show their own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobKind {

@@ -4,13 +4,9 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::skeleton::{
-    AnalysisView, Cached, CellExcerpts, Frame, cell_excerpts_ui, cell_list, export_row_ui,
-    result_ui, table_area_ui,
-};
+use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
 use super::{AnalysisInput, format_value, heat_cell_ui};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
-use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::retrieve::Excerpt;
 
@@ -19,31 +15,25 @@ pub type CellRef = (Option<usize>, Option<usize>);
 
 /// The view's choices and its cached result.
 pub struct MatrixView {
-    pub open: bool,
     pub rows: RowMode,
     pub include_subcodes: bool,
     pub columns: Columns,
     pub value: Value,
     /// Only the codes selected in the codebook as rows.
     pub only_selected: bool,
-    /// The clicked cell.
-    pub selected: Option<CellRef>,
-    cache: Cached<MatrixSpec, Matrix>,
-    excerpts: CellExcerpts<CellRef>,
+    /// The matrix, the clicked cell and its excerpts.
+    pub cells: CellTable<MatrixSpec, Matrix, CellRef>,
 }
 
 impl Default for MatrixView {
     fn default() -> Self {
         Self {
-            open: false,
             rows: RowMode::Codes,
             include_subcodes: false,
             columns: Columns::Cases,
             value: Value::Codings,
             only_selected: false,
-            selected: None,
-            cache: Cached::default(),
-            excerpts: CellExcerpts::default(),
+            cells: CellTable::default(),
         }
     }
 }
@@ -77,42 +67,18 @@ impl MatrixView {
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Matrix, &str> {
         let spec = self.spec(input);
         let compute = |spec: &MatrixSpec| matrix(input.project, spec).map_err(|e| e.to_string());
-        if self.cache.refresh(spec, input.revision, compute) {
-            self.excerpts.clear();
-            if let Some(Ok(m)) = self.cache.result()
-                && let Some((r, c)) = self.selected
-                && (r.is_some_and(|r| r >= m.rows.len()) || c.is_some_and(|c| c >= m.columns.len()))
-            {
-                self.selected = None;
-            }
-        }
-        self.cache.result().unwrap_or(Err(""))
+        self.cells
+            .get((spec, input.revision), compute, |m, (r, c)| {
+                r.is_none_or(|r| r < m.rows.len()) && c.is_none_or(|c| c < m.columns.len())
+            })
     }
 
     /// The excerpts behind the selected cell (cached with the matrix).
     pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
         let _ = self.current(input);
-        let (table, excerpts) = (&self.cache, &mut self.excerpts);
-        cell_list(
-            table,
-            excerpts,
-            self.selected,
-            input.revision,
-            |m, (r, c)| m.cell_excerpts(input.project, r, c),
-        )
-    }
-
-    /// The row and column labels of a cell (totals named as such).
-    fn cell_labels(&mut self, input: &AnalysisInput<'_>, cell: CellRef) -> (String, String) {
-        let Ok(m) = self.current(input) else {
-            return Default::default();
-        };
-        let row = cell.0.and_then(|r| m.rows.get(r));
-        let column = cell.1.and_then(|c| m.columns.get(c));
-        (
-            row.map_or(s::TOTAL.to_string(), |r| r.label.clone()),
-            column.map_or(s::TOTAL.to_string(), |c| c.label.clone()),
-        )
+        let excerpts = PARTS.excerpts;
+        self.cells
+            .selected_excerpts(input.project, input.revision, excerpts)
     }
 
     fn controls_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
@@ -170,56 +136,38 @@ impl MatrixView {
     }
 }
 
+/// How the matrix's cells are named, checked and traced to excerpts.
+const PARTS: CellParts<Matrix, CellRef> = CellParts {
+    salt: "matrix-excerpts",
+    is_empty: |m| m.rows.is_empty() || m.columns.is_empty(),
+    labels: |m, (r, c)| {
+        let row = r.and_then(|r| m.rows.get(r));
+        let column = c.and_then(|c| m.columns.get(c));
+        (
+            row.map_or(s::TOTAL.to_string(), |r| r.label.clone()),
+            column.map_or(s::TOTAL.to_string(), |c| c.label.clone()),
+        )
+    },
+    excerpts: |m, project, (r, c)| m.cell_excerpts(project, r, c),
+};
+
 impl AnalysisView for MatrixView {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::MATRIX,
-            id: "analysis-matrix",
-            size: [1000.0, 680.0],
-            position: Some([290.0, 60.0]),
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::MATRIX,
+        id: "analysis-matrix",
+        size: [1000.0, 680.0],
+        position: Some([290.0, 60.0]),
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let input = cx.input;
         ui.set_min_size(egui::vec2(880.0, 600.0));
         self.controls_ui(ui, input);
         let table = self.current(input).ok().map(Matrix::to_table);
-        export_row_ui(ui, message, "matrix", table.as_ref(), commands);
+        export_row_ui(ui, cx.message, "matrix", table.as_ref(), cx.commands);
         ui.separator();
-        let selected = self.selected;
-        let mut clicked = None;
-        let shown = result_ui(
-            ui,
-            self.current(input),
-            |m| m.rows.is_empty() || m.columns.is_empty(),
-            |ui, m| clicked = table_area_ui(ui, |ui| matrix_table_ui(ui, input, m, selected)),
-        );
-        if !shown {
-            return;
-        }
-        if clicked.is_some() {
-            self.selected = clicked;
-        }
-        let list = self.selected_excerpts(input);
-        let labels = self.selected.map(|cell| self.cell_labels(input, cell));
-        let cell = labels
-            .as_ref()
-            .map(|(row, column)| (list.as_slice(), row.as_str(), column.as_str()));
-        cell_excerpts_ui(ui, input.project, "matrix-excerpts", cell, commands);
+        let draw = |ui: &mut Ui, m: &Matrix, selected| matrix_table_ui(ui, input, m, selected);
+        self.cells.body_ui(ui, input, &PARTS, draw, cx.commands);
     }
 }
 

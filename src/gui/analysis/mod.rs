@@ -23,7 +23,7 @@ pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
 pub use query_builder::QueryBuilder;
-pub use skeleton::{AnalysisView, export_table_job};
+pub use skeleton::{AnalysisView, ViewWindow, export_table_job};
 pub use words_view::WordsView;
 
 /// Which analysis view.
@@ -49,11 +49,11 @@ pub struct AnalysisInput<'a> {
 /// The state of every analysis view.
 #[derive(Default)]
 pub struct AnalysisState {
-    pub matrix: MatrixView,
-    pub cooccurrence: CooccurrenceView,
-    pub chart: ChartView,
-    pub query: QueryBuilder,
-    pub words: WordsView,
+    pub matrix: ViewWindow<MatrixView>,
+    pub cooccurrence: ViewWindow<CooccurrenceView>,
+    pub chart: ViewWindow<ChartView>,
+    pub query: ViewWindow<QueryBuilder>,
+    pub words: ViewWindow<WordsView>,
     /// The last table export's outcome (shown in every view's export row).
     pub export_message: Option<Result<String, String>>,
 }
@@ -62,11 +62,11 @@ impl AnalysisState {
     /// Opens (or brings up) a view.
     pub fn open(&mut self, view: View) {
         match view {
-            View::Matrix => self.matrix.set_open(true),
-            View::Cooccurrence => self.cooccurrence.set_open(true),
-            View::Chart => self.chart.set_open(true),
-            View::Query => self.query.set_open(true),
-            View::Words => self.words.set_open(true),
+            View::Matrix => self.matrix.open = true,
+            View::Cooccurrence => self.cooccurrence.open = true,
+            View::Chart => self.chart.open = true,
+            View::Query => self.query.open = true,
+            View::Words => self.words.open = true,
         }
     }
 
@@ -95,12 +95,16 @@ impl AnalysisState {
         input: &AnalysisInput<'_>,
         commands: &mut Vec<Command>,
     ) {
-        let message = self.export_message.as_ref();
-        skeleton::window_ui(&mut self.matrix, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.cooccurrence, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.chart, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.query, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.words, ctx, input, message, commands);
+        let mut cx = skeleton::ViewCx {
+            input,
+            message: self.export_message.as_ref(),
+            commands,
+        };
+        self.matrix.window_ui(ctx, &mut cx);
+        self.cooccurrence.window_ui(ctx, &mut cx);
+        self.chart.window_ui(ctx, &mut cx);
+        self.query.window_ui(ctx, &mut cx);
+        self.words.window_ui(ctx, &mut cx);
     }
 }
 
