@@ -2,12 +2,11 @@
 //! counts or Jaccard values); a click on a cell lists the excerpts of the codings behind it; CSV/XLSX export.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
-use super::{AnalysisInput, format_value, heat_cell_ui};
+use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
-use crate::gui::{strings as s, theme};
+use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
 
 /// The view's choices and its cached result.
@@ -143,13 +142,13 @@ impl AnalysisView for CooccurrenceView {
     }
 }
 
+/// The codes × codes heatmap; returns the clicked cell.
 fn table_ui(
     ui: &mut Ui,
     input: &AnalysisInput<'_>,
     t: &Cooccurrence,
     selected: Option<(usize, usize)>,
 ) -> Option<(usize, usize)> {
-    let dark = ui.visuals().dark_mode;
     let decimals = if t.spec.jaccard { 2 } else { 0 };
     let n = t.codes.len();
     // The diagonal (a code with itself) would dominate the colour scale.
@@ -158,76 +157,46 @@ fn table_ui(
         .map(|(r, c)| t.values[r][c])
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
+    let layout = HeatTable {
+        salt: "cooc-table",
+        label_width: 240.0,
+        cell_width: 64.0,
+        columns: n,
+        total_column: false,
+        header_height: 48.0,
+    };
     let mut clicked = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("cooc-hscroll")
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let height = ui.available_height() - 30.0;
-            TableBuilder::new(ui)
-                .id_salt("cooc-table")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([false, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .column(Column::initial(240.0).at_least(120.0).clip(true))
-                .columns(Column::initial(64.0).at_least(36.0).clip(true), n)
-                .header(48.0, |mut header| {
-                    header.col(|ui| {
-                        ui.strong(s::CODE);
-                    });
-                    for code in &t.codes {
-                        header.col(|ui| {
-                            let name = code
-                                .label
-                                .rsplit(crate::model::PATH_SEPARATOR)
-                                .next()
-                                .unwrap_or(&code.label);
-                            ui.add(egui::Label::new(RichText::new(name).strong().small()).wrap())
-                                .on_hover_text(&code.label);
-                        });
+    let header = |mut header: egui_extras::TableRow<'_, '_>| {
+        header.col(|ui| drop(ui.strong(s::CODE)));
+        for code in &t.codes {
+            header.col(|ui| {
+                let name = code
+                    .label
+                    .rsplit(crate::model::PATH_SEPARATOR)
+                    .next()
+                    .unwrap_or(&code.label);
+                ui.add(egui::Label::new(RichText::new(name).strong().small()).wrap())
+                    .on_hover_text(&code.label);
+            });
+        }
+    };
+    layout.show(ui, header, |body| {
+        body.rows(22.0, n, |mut row| {
+            let r = row.index();
+            let code = &t.codes[r];
+            row.col(|ui| code_label_ui(ui, input.project, code.code, &code.label, code.depth));
+            for c in 0..n {
+                let value = t.values[r][c];
+                let fraction = if r == c { 0.0 } else { value / max };
+                let accessible = format!("{} × {}", code.label, t.codes[c].label);
+                let text = format_value(value, decimals);
+                row.col(|ui| {
+                    if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
+                        clicked = Some((r, c));
                     }
-                })
-                .body(|body| {
-                    body.rows(22.0, n, |mut row| {
-                        let r = row.index();
-                        let code = &t.codes[r];
-                        row.col(|ui| {
-                            let colour = input
-                                .project
-                                .codes()
-                                .get(&code.code)
-                                .map(|c| theme::code_colour(&c.colour, dark))
-                                .unwrap_or(ui.visuals().text_color());
-                            let name = code
-                                .label
-                                .rsplit(crate::model::PATH_SEPARATOR)
-                                .next()
-                                .unwrap_or(&code.label);
-                            super::row_label_ui(ui, colour, name, code.depth, &code.label);
-                        });
-                        for c in 0..n {
-                            let value = t.values[r][c];
-                            let fraction = if r == c { 0.0 } else { value / max };
-                            row.col(|ui| {
-                                let text = format_value(value, decimals);
-                                let accessible = format!("{} × {}", code.label, t.codes[c].label);
-                                let response = heat_cell_ui(
-                                    ui,
-                                    &text,
-                                    fraction,
-                                    selected == Some((r, c)),
-                                    &accessible,
-                                )
-                                .on_hover_text(format!("{accessible}: {text}"));
-                                if response.clicked() {
-                                    clicked = Some((r, c));
-                                }
-                            });
-                        }
-                    });
                 });
+            }
         });
+    });
     clicked
 }

@@ -2,12 +2,11 @@
 //! on a cell lists exactly the excerpts behind its number; the table exports to CSV or XLSX.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
-use super::{AnalysisInput, format_value, heat_cell_ui};
+use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
-use crate::gui::{strings as s, theme};
+use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
 
 /// A cell address: `None` picks the totals row or column.
@@ -181,15 +180,21 @@ pub fn columns_label(columns: &Columns) -> String {
     }
 }
 
-/// The heatmap table; returns the clicked cell.
+/// The heatmap table with a totals row and column; returns the clicked cell.
 fn matrix_table_ui(
     ui: &mut Ui,
     input: &AnalysisInput<'_>,
     m: &Matrix,
     selected: Option<CellRef>,
 ) -> Option<CellRef> {
-    let dark = ui.visuals().dark_mode;
-    let decimals = if m.spec.value == Value::Share { 1 } else { 0 };
+    let layout = HeatTable {
+        salt: "matrix-table",
+        label_width: 250.0,
+        cell_width: 76.0,
+        columns: m.columns.len(),
+        total_column: true,
+        header_height: 34.0,
+    };
     let max = m
         .values
         .iter()
@@ -198,100 +203,59 @@ fn matrix_table_ui(
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
     let mut clicked = None;
-    let n_cols = m.columns.len();
-    egui::ScrollArea::horizontal()
-        .id_salt("matrix-hscroll")
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let height = ui.available_height() - 30.0;
-            TableBuilder::new(ui)
-                .id_salt("matrix-table")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([false, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .column(Column::initial(250.0).at_least(120.0).clip(true))
-                .columns(Column::initial(76.0).at_least(40.0).clip(true), n_cols)
-                .column(Column::initial(70.0).at_least(40.0))
-                .header(34.0, |mut header| {
-                    header.col(|ui| {
-                        ui.strong(s::CODE);
-                    });
-                    for col in &m.columns {
-                        header.col(|ui| {
-                            ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap())
-                                .on_hover_text(&col.label);
-                        });
-                    }
-                    header.col(|ui| {
-                        ui.strong(s::TOTAL);
-                    });
-                })
-                .body(|body| {
-                    body.rows(22.0, m.rows.len() + 1, |mut row| {
-                        let r = row.index();
-                        let is_total = r == m.rows.len();
-                        let r_ref = (!is_total).then_some(r);
-                        let label = if is_total {
-                            s::TOTAL.to_string()
-                        } else {
-                            m.rows[r].label.clone()
-                        };
-                        row.col(|ui| {
-                            if is_total {
-                                ui.strong(s::TOTAL);
-                            } else {
-                                let row_info = &m.rows[r];
-                                let colour = input
-                                    .project
-                                    .codes()
-                                    .get(&row_info.code)
-                                    .map(|c| theme::code_colour(&c.colour, dark))
-                                    .unwrap_or(ui.visuals().text_color());
-                                let name = row_info
-                                    .label
-                                    .rsplit(crate::model::PATH_SEPARATOR)
-                                    .next()
-                                    .unwrap_or(&row_info.label);
-                                super::row_label_ui(
-                                    ui,
-                                    colour,
-                                    name,
-                                    row_info.depth,
-                                    &row_info.label,
-                                );
-                            }
-                        });
-                        for c in 0..=n_cols {
-                            let c_ref = (c < n_cols).then_some(c);
-                            let value = m.value(r_ref, c_ref);
-                            let fraction = if is_total || c_ref.is_none() {
-                                0.0
-                            } else {
-                                value / max
-                            };
-                            let col_label = c_ref
-                                .map_or(s::TOTAL, |c| m.columns[c].label.as_str())
-                                .to_string();
-                            row.col(|ui| {
-                                let text = format_value(value, decimals);
-                                let accessible = format!("{label} × {col_label}");
-                                let response = heat_cell_ui(
-                                    ui,
-                                    &text,
-                                    fraction,
-                                    selected == Some((r_ref, c_ref)),
-                                    &accessible,
-                                )
-                                .on_hover_text(format!("{accessible}: {text}"));
-                                if response.clicked() {
-                                    clicked = Some((r_ref, c_ref));
-                                }
-                            });
-                        }
-                    });
-                });
+    let header = |mut header: egui_extras::TableRow<'_, '_>| {
+        header.col(|ui| drop(ui.strong(s::CODE)));
+        for col in &m.columns {
+            header.col(|ui| {
+                ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap())
+                    .on_hover_text(&col.label);
+            });
+        }
+        header.col(|ui| drop(ui.strong(s::TOTAL)));
+    };
+    layout.show(ui, header, |body| {
+        body.rows(22.0, m.rows.len() + 1, |row| {
+            let r = row.index();
+            let r = (r < m.rows.len()).then_some(r);
+            if let Some(cell) = matrix_row_ui(row, input, (m, max), r, selected) {
+                clicked = Some(cell);
+            }
         });
+    });
+    clicked
+}
+
+/// One row of the matrix (`None`: the totals row); returns the clicked cell.
+fn matrix_row_ui(
+    mut row: egui_extras::TableRow<'_, '_>,
+    input: &AnalysisInput<'_>,
+    (m, max): (&Matrix, f64),
+    r: Option<usize>,
+    selected: Option<CellRef>,
+) -> Option<CellRef> {
+    let decimals = if m.spec.value == Value::Share { 1 } else { 0 };
+    let info = r.and_then(|r| m.rows.get(r));
+    row.col(|ui| match info {
+        Some(info) => code_label_ui(ui, input.project, info.code, &info.label, info.depth),
+        None => drop(ui.strong(s::TOTAL)),
+    });
+    let label = info.map_or(s::TOTAL, |i| i.label.as_str());
+    let mut clicked = None;
+    for c in (0..m.columns.len()).map(Some).chain([None]) {
+        let value = m.value(r, c);
+        let fraction = if r.is_some() && c.is_some() {
+            value / max
+        } else {
+            0.0
+        };
+        let column = c.map_or(s::TOTAL, |c| m.columns[c].label.as_str());
+        let accessible = format!("{label} × {column}");
+        let text = format_value(value, decimals);
+        row.col(|ui| {
+            if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
+                clicked = Some((r, c));
+            }
+        });
+    }
     clicked
 }

@@ -140,6 +140,79 @@ pub fn format_value(value: f64, decimals: usize) -> String {
     }
 }
 
+/// How a heatmap table is laid out: a code column, `columns` value columns and maybe a totals column, in a
+/// horizontal scroll area.
+pub struct HeatTable {
+    pub salt: &'static str,
+    pub label_width: f32,
+    pub cell_width: f32,
+    pub columns: usize,
+    pub total_column: bool,
+    pub header_height: f32,
+}
+
+impl HeatTable {
+    /// Draws the table with its header and body.
+    pub fn show(
+        &self,
+        ui: &mut Ui,
+        header: impl FnOnce(egui_extras::TableRow<'_, '_>),
+        body: impl FnOnce(egui_extras::TableBody<'_>),
+    ) {
+        use egui_extras::{Column, TableBuilder};
+        egui::ScrollArea::horizontal()
+            .id_salt((self.salt, "hscroll"))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                let height = ui.available_height() - 30.0;
+                let mut table = TableBuilder::new(ui)
+                    .id_salt(self.salt)
+                    .striped(true)
+                    .resizable(true)
+                    .auto_shrink([false, true])
+                    .min_scrolled_height(0.0)
+                    .max_scroll_height(height)
+                    .column(Column::initial(self.label_width).at_least(120.0).clip(true))
+                    .columns(
+                        Column::initial(self.cell_width).at_least(36.0).clip(true),
+                        self.columns,
+                    );
+                if self.total_column {
+                    table = table.column(Column::initial(70.0).at_least(40.0));
+                }
+                table.header(self.header_height, header).body(body);
+            });
+    }
+}
+
+/// The first cell of a code's row: its colour and last name, indented by depth (the full label on hover).
+pub fn code_label_ui(ui: &mut Ui, project: &Project, code: CodeId, label: &str, depth: usize) {
+    let dark = ui.visuals().dark_mode;
+    let colour = project
+        .codes()
+        .get(&code)
+        .map(|c| theme::code_colour(&c.colour, dark))
+        .unwrap_or(ui.visuals().text_color());
+    let name = label
+        .rsplit(crate::model::PATH_SEPARATOR)
+        .next()
+        .unwrap_or(label);
+    row_label_ui(ui, colour, name, depth, label);
+}
+
+/// A heatmap cell named `accessible` (its value on hover); returns true when clicked.
+pub fn heat_button(
+    ui: &mut Ui,
+    value: &str,
+    fraction: f64,
+    selected: bool,
+    accessible: &str,
+) -> bool {
+    heat_cell_ui(ui, value, fraction, selected, accessible)
+        .on_hover_text(format!("{accessible}: {value}"))
+        .clicked()
+}
+
 /// A clickable heatmap cell (number on a coloured fill) with an accessible label for tests and screen readers.
 pub fn heat_cell_ui(
     ui: &mut Ui,
