@@ -1,3 +1,5 @@
+//! Cases: the Case tab of the current document and the Cases window (an editable, sortable table).
+//!
 //! Cases: the Case tab (the current document's cases and their attributes, editable; link and unlink) and the
 //! Cases window (a sortable, editable table of cases × attributes; import cases from CSV).
 

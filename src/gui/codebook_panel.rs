@@ -1,3 +1,5 @@
+//! The codebook tree (select, rename, add, move, merge, delete) and the description editor.
+//!
 //! The codebook tree: colour swatches, coding counts, selection, rename in place, add, delete with a
 //! confirmation, merge, move (drag a code onto another, or "Move to…"), and the description editor.
 

@@ -1,4 +1,4 @@
-//! The document list: filter, grouping (by case, set or kind), coding counts; a click opens the document.
+//! The document list: filter, grouping (by case, set, kind or attribute), coding counts; a click opens one.
 
 use std::collections::HashMap;
 

@@ -1,3 +1,5 @@
+//! Export and exchange: the excerpt export window and REFI-QDA `.qdpx`/`.qdc` both ways, run on tasks.
+//!
 //! Export and exchange in the app: the coded-excerpt export window (codes, case and coder filters, grouping,
 //! context, format) and REFI-QDA `.qdpx` projects and `.qdc` codebooks both ways. Native dialogs only supply
 //! paths; reading and writing run on tasks whose results come back as commands.

@@ -1,3 +1,5 @@
+//! Importing: the import task (progress in the status bar) and the summary window that assigns a case.
+//!
 //! Importing in the app: a task reads the files (progress in the status bar), then a summary of imported,
 //! skipped and failed files with reasons, where the new documents can be assigned to a case.
 

@@ -1,3 +1,5 @@
+//! The Memos tab: memos on the project, document, code and codings, and an editor that commits its draft.
+//!
 //! The Memos tab: memos on the project, the current document, the selected code and its codings; an editor
 //! whose changes commit when focus leaves a field.
 

@@ -1,3 +1,5 @@
+//! The fuzzy code picker: filter codes by name, path or description; Enter codes; offers to create a code.
+//!
 //! The fuzzy code picker: type to filter the codebook by name, path or description; Enter codes; offers to
 //! create the code when nothing matches.
 

@@ -1,3 +1,5 @@
+//! The Search tab: query box, hits per document, keyword-in-context rows that jump, and "Code all hits".
+//!
 //! The Search tab: query box with a regex toggle, hits per document, keyword-in-context rows that jump to the
 //! passage, and "Code all hits" (one undoable batch; hit, sentence, turn or paragraph).
 

@@ -1,6 +1,7 @@
-//! The open project: the workspace, its search index (built on a task), autosave by deadline, and opening,
-//! creating and closing projects — a close whose save fails keeps the project open until the user retries or
-//! discards.
+//! The open project: workspace, index task, autosave deadline, and opening/closing that never drops unsaved work.
+//!
+//! A close (or quit) first commits the open drafts and saves; when the save fails the project stays open with
+//! the error, and the save-failed window lets the user retry or close without saving.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,5 +1,4 @@
-//! The shell: menus, shortcuts, dropped files, the status bar, the panel layout and the windows; each panel and
-//! window gets what it reads and pushes commands.
+//! The shell: menus, shortcuts, status bar, panel layout and windows, each given what it reads.
 
 use std::path::PathBuf;
 

@@ -1,3 +1,5 @@
+//! The document viewer: units laid out lazily, mouse and keyboard selection, highlights and coding stripes.
+//!
 //! The document viewer: speaker turns and paragraphs laid out one unit at a time (cached galleys, only the
 //! visible rows drawn), a mouse/keyboard selection in code points, highlights and coding stripes.
 

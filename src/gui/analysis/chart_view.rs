@@ -1,3 +1,5 @@
+//! The Chart view: a code applied per case group, one bar per group stacked by sub-code (egui_plot).
+//!
 //! The Chart view: how often a code is applied in each case group (e.g. LOG vs control), one bar per group,
 //! stacked by sub-code (each rolled up with its own sub-codes), drawn with egui_plot.
 

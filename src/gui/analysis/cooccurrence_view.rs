@@ -1,3 +1,5 @@
+//! The Co-occurrence view: codes × codes as a heatmap whose cells list the excerpts behind them.
+//!
 //! The Co-occurrence view: codes × codes as a heatmap (overlap, within N characters, same turn or paragraph;
 //! counts or Jaccard values); a click on a cell lists the excerpts of the codings behind it; CSV/XLSX export.
 

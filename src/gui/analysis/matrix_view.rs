@@ -1,3 +1,5 @@
+//! The Matrix view: codes × cases (or groups, documents, speakers) as a heatmap with totals and traceable cells.
+//!
 //! The Matrix view: codes × cases (or case groups, documents, speakers) as a heatmap table with totals; a click
 //! on a cell lists exactly the excerpts behind its number; the table exports to CSV or XLSX.
 

@@ -1,3 +1,5 @@
+//! The analysis views (matrix, co-occurrence, chart, query builder, words) and the helpers they share.
+//!
 //! The analysis views (issue 7): matrix, co-occurrence, chart, coding-query builder and words, each a window
 //! opened from the Analysis menu; results are cached by (spec, project revision) so a frame never recomputes.
 

@@ -1,3 +1,5 @@
+//! The coding-query builder: A AND/OR/NOT/NEAR B with restrictions, its passages, and "Save as code…".
+//!
 //! The coding-query builder: code A, an operator (AND, OR, NOT, NEAR within N characters or the same turn), code B
 //! and optional restrictions, chosen from lists without typing syntax; the passages update as the choices change
 //! (cached by query and project revision), a click jumps to one, and "Save as code…" applies the result as one

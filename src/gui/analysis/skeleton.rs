@@ -1,6 +1,4 @@
-//! The skeleton every analysis view shares, written once: a result cached by (key, project revision), the
-//! excerpts behind a selected cell, the window and its body, how a result (or its error) is shown, and the
-//! export row.
+//! The skeleton every analysis view shares: revision-keyed cache, cell excerpts, window, result and export row.
 
 use egui::{RichText, Ui};
 

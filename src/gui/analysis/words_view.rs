@@ -1,3 +1,5 @@
+//! The Words view: word frequencies for a selection, and the keyword-in-context lines of a clicked word.
+//!
 //! The Words view: a word-frequency list (all text, the selected codes' excerpts, or a case group; stemmed or not;
 //! stop words left out), a click on a word lists its keyword-in-context lines, a click on a line jumps to it.
 
