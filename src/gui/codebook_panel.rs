@@ -23,6 +23,8 @@ pub struct CodebookState {
     /// Scroll the tree to this code next frame (after it was created).
     pub scroll_to: Option<CodeId>,
     description: Option<(CodeId, String)>,
+    /// The description draft was typed in since it was last taken from the code or committed.
+    description_typed: bool,
     counts: Option<(u64, HashMap<CodeId, usize>)>,
 }
 
@@ -32,9 +34,12 @@ impl CodebookState {
         self.renaming = Some((code, name.to_string(), false));
     }
 
-    /// The description being edited, as a change, when it differs from the stored one (committed before the
+    /// The description typed in, as a change, when it differs from the stored one (committed before the
     /// selection changes, the project closes or the app quits).
-    pub fn description_change(&self, project: &Project) -> Option<Command> {
+    pub fn take_description_change(&mut self, project: &Project) -> Option<Command> {
+        if !std::mem::take(&mut self.description_typed) {
+            return None;
+        }
         let (id, draft) = self.description.as_ref()?;
         let code = project.codes().get(id)?;
         (*draft != code.description).then(|| {
@@ -148,6 +153,7 @@ fn description_ui(
         .is_none_or(|(id, _)| *id != code.id)
     {
         state.description = Some((code.id, code.description.clone()));
+        state.description_typed = false;
     }
     let Some((_, draft)) = state.description.as_mut() else {
         return;
@@ -160,15 +166,18 @@ fn description_ui(
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+    state.description_typed |= response.changed();
     if response.lost_focus() && *draft != code.description {
         commands.push(Command::Code(CodeChange::Describe {
             code: code.id,
             text: draft.clone(),
         }));
+        state.description_typed = false;
     }
     if !response.has_focus() && *draft != code.description && !response.lost_focus() {
         // The code changed elsewhere (undo): show the stored text.
         *draft = code.description.clone();
+        state.description_typed = false;
     }
 }
 

@@ -17,12 +17,17 @@ use crate::model::{Memo, MemoTarget, Project};
 pub struct MemosState {
     pub open: Option<MemoId>,
     draft: Option<(MemoId, String, String)>,
+    /// The draft was typed in since it was last taken from the memo or committed.
+    typed: bool,
 }
 
 impl MemosState {
     /// The memo being edited, as a change, when its draft differs from the stored memo (committed before
     /// another memo opens, the project closes or the app quits).
-    pub fn draft_change(&self, project: &Project) -> Option<Command> {
+    pub fn take_draft_change(&mut self, project: &Project) -> Option<Command> {
+        if !std::mem::take(&mut self.typed) {
+            return None;
+        }
         let (id, title, text) = self.draft.as_ref()?;
         let memo = project.memos().get(id)?;
         (title.trim() != memo.title || *text != memo.text).then(|| {
@@ -171,6 +176,7 @@ fn memo_list_ui(
 fn editor_ui(ui: &mut Ui, memo: &Memo, state: &mut MemosState, commands: &mut Vec<Command>) {
     if state.draft.as_ref().is_none_or(|(id, _, _)| *id != memo.id) {
         state.draft = Some((memo.id, memo.title.clone(), memo.text.clone()));
+        state.typed = false;
     }
     let Some((_, title, text)) = state.draft.as_mut() else {
         return;
@@ -187,6 +193,7 @@ fn editor_ui(ui: &mut Ui, memo: &Memo, state: &mut MemosState, commands: &mut Ve
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+    state.typed |= title_edit.changed() || text_edit.changed();
     let changed = *title != memo.title || *text != memo.text;
     if (title_edit.lost_focus() || text_edit.lost_focus()) && changed {
         commands.push(Command::Memo(MemoChange::Edit {
@@ -194,10 +201,12 @@ fn editor_ui(ui: &mut Ui, memo: &Memo, state: &mut MemosState, commands: &mut Ve
             title: title.clone(),
             text: text.clone(),
         }));
+        state.typed = false;
     } else if changed && !title_edit.has_focus() && !text_edit.has_focus() {
         // Changed elsewhere (undo): show the stored memo.
         *title = memo.title.clone();
         *text = memo.text.clone();
+        state.typed = false;
     }
     if ui.button(s::DELETE_MEMO).clicked() {
         commands.push(Command::Memo(MemoChange::Delete(memo.id)));

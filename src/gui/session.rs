@@ -364,9 +364,9 @@ impl Workbench {
         };
         let drafts: Vec<Command> = self
             .memos
-            .draft_change(project)
+            .take_draft_change(project)
             .into_iter()
-            .chain(self.codebook.description_change(project))
+            .chain(self.codebook.take_description_change(project))
             .collect();
         for command in drafts {
             self.handle(command);
