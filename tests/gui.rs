@@ -619,3 +619,46 @@ fn two_changes_to_one_case_in_one_frame_both_apply() {
         "and the attribute kept"
     );
 }
+
+#[test]
+fn an_undone_description_is_not_committed_again_later() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let (a, a_name, b, c_name) = {
+        let tree = project(&harness).code_tree();
+        (
+            tree[0].1.id,
+            tree[0].1.name.clone(),
+            tree[1].1.id,
+            tree[2].1.name.clone(),
+        )
+    };
+    let before = project(&harness).codes()[&a].description.clone();
+    harness.get_by_label(&a_name).click();
+    harness.run_steps(2);
+    let field = format!("Description — {a_name}");
+    harness.get_by_label(&field).focus();
+    harness.run_steps(1);
+    harness.get_by_label(&field).type_text(" utkast");
+    harness.run_steps(1);
+    // Adding a second code to the selection commits the draft and hides the editor.
+    send(
+        &mut harness,
+        Command::SelectCode {
+            code: b,
+            additive: true,
+        },
+    );
+    assert_ne!(project(&harness).codes()[&a].description, before);
+    send(&mut harness, Command::Action(Action::Undo));
+    assert_eq!(project(&harness).codes()[&a].description, before);
+    harness.get_by_label(&c_name).click();
+    harness.run_steps(3);
+    assert_eq!(
+        project(&harness).codes()[&a].description,
+        before,
+        "the undone text stays undone"
+    );
+}

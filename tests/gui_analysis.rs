@@ -72,7 +72,7 @@ fn matrix_by_group_and_traceable_cells() {
     harness.run_steps(3);
     let expected = m.value(Some(0), Some(log)) as usize;
     assert_eq!(
-        harness.state().analysis().matrix.selected,
+        harness.state().analysis().matrix.cells.selected(),
         Some((Some(0), Some(log)))
     );
     let listed = {

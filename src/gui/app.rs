@@ -1,5 +1,4 @@
-//! The workbench: its state (private; accessors for tests and benchmarks) and one frame — poll the tasks, draw
-//! the shell, then drain the command queue until it is empty.
+//! The workbench state (private, with accessors) and its frame: poll tasks, draw the shell, drain commands.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;

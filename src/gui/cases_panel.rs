@@ -1,3 +1,5 @@
+//! Cases: the Case tab of the current document and the Cases window (an editable, sortable table).
+//!
 //! Cases: the Case tab (the current document's cases and their attributes, editable; link and unlink) and the
 //! Cases window (a sortable, editable table of cases × attributes; import cases from CSV).
 
@@ -118,30 +120,71 @@ pub fn case_tab_ui(
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for case in &cases {
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(&case.name).heading());
-                    if ui.small_button(s::UNLINK).clicked() {
-                        commands.push(Command::Case(CaseChange::Unlink {
-                            case: case.id,
-                            document: doc.id,
-                        }));
-                    }
-                });
-                egui::Grid::new(("case-attrs", case.id))
-                    .num_columns(2)
-                    .spacing([10.0, 4.0])
-                    .show(ui, |ui| {
-                        for def in project.attributes().values() {
-                            ui.label(RichText::new(&def.name).color(theme::muted(dark)));
-                            cell_ui(ui, case, &def.name, &mut state.editing, commands, 180.0);
-                            ui.end_row();
-                        }
-                    });
-                ui.add_space(8.0);
+                linked_case_ui(ui, project, doc.id, case, state, commands);
             }
         });
     ui.separator();
     let linked: BTreeSet<CaseId> = cases.iter().map(|c| c.id).collect();
+    link_ui(ui, project, doc.id, &linked, state, commands);
+    ui.horizontal(|ui| {
+        let label = ui.label(s::NEW_CASE);
+        ui.add(
+            egui::TextEdit::singleline(&mut state.new_case)
+                .hint_text(s::NEW_CASE_HINT)
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+        if ui.button(s::CREATE_AND_LINK).clicked() && !state.new_case.trim().is_empty() {
+            // A case with this name already: the document is linked to it.
+            commands.push(Command::Case(CaseChange::Assign {
+                case: CaseRef::Named(std::mem::take(&mut state.new_case)),
+                documents: vec![doc.id],
+            }));
+        }
+    });
+}
+
+/// A case of the document: its name, "Unlink", and its attributes (editable).
+fn linked_case_ui(
+    ui: &mut Ui,
+    project: &Project,
+    document: DocumentId,
+    case: &Case,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&case.name).heading());
+        if ui.small_button(s::UNLINK).clicked() {
+            commands.push(Command::Case(CaseChange::Unlink {
+                case: case.id,
+                document,
+            }));
+        }
+    });
+    egui::Grid::new(("case-attrs", case.id))
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            for def in project.attributes().values() {
+                ui.label(RichText::new(&def.name).color(theme::muted(dark)));
+                cell_ui(ui, case, &def.name, &mut state.editing, commands, 180.0);
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+}
+
+/// Links the document to one of the cases it is not in yet.
+fn link_ui(
+    ui: &mut Ui,
+    project: &Project,
+    document: DocumentId,
+    linked: &BTreeSet<CaseId>,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
     let mut others: Vec<&Case> = project
         .cases()
         .values()
@@ -170,23 +213,7 @@ pub fn case_tab_ui(
         {
             commands.push(Command::Case(CaseChange::Assign {
                 case: CaseRef::Existing(case),
-                documents: vec![doc.id],
-            }));
-        }
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label(s::NEW_CASE);
-        ui.add(
-            egui::TextEdit::singleline(&mut state.new_case)
-                .hint_text(s::NEW_CASE_HINT)
-                .desired_width(150.0),
-        )
-        .labelled_by(label.id);
-        if ui.button(s::CREATE_AND_LINK).clicked() && !state.new_case.trim().is_empty() {
-            // A case with this name already: the document is linked to it.
-            commands.push(Command::Case(CaseChange::Assign {
-                case: CaseRef::Named(std::mem::take(&mut state.new_case)),
-                documents: vec![doc.id],
+                documents: vec![document],
             }));
         }
     });
@@ -259,15 +286,10 @@ pub fn cases_window_ui(
     state.window_open = open;
 }
 
-fn cases_table_ui(
-    ui: &mut Ui,
-    project: &Project,
-    state: &mut CasesState,
-    commands: &mut Vec<Command>,
-) {
-    let attributes: Vec<String> = project.attributes().keys().cloned().collect();
-    let mut cases: Vec<&Case> = project.cases().values().collect();
-    let (column, descending) = state.sort;
+/// Sorts the table's rows by a column (0: name, 1: documents, 2..: attributes, numbers by value).
+fn sort_cases(cases: &mut [&Case], attributes: &[String], (column, descending): (usize, bool)) {
+    use crate::model::AttributeValue::{Integer, Number};
+    use std::cmp::Ordering;
     cases.sort_by(|a, b| {
         let order = match column {
             0 => crate::collate::compare(&a.name, &b.name),
@@ -277,23 +299,28 @@ fn cases_table_ui(
                 let va = key.and_then(|k| a.attributes.get(k));
                 let vb = key.and_then(|k| b.attributes.get(k));
                 match (va, vb) {
-                    (
-                        Some(crate::model::AttributeValue::Integer(x)),
-                        Some(crate::model::AttributeValue::Integer(y)),
-                    ) => x.cmp(y),
-                    (
-                        Some(crate::model::AttributeValue::Number(x)),
-                        Some(crate::model::AttributeValue::Number(y)),
-                    ) => x.total_cmp(y),
+                    (Some(Integer(x)), Some(Integer(y))) => x.cmp(y),
+                    (Some(Number(x)), Some(Number(y))) => x.total_cmp(y),
                     (Some(x), Some(y)) => crate::collate::compare(&x.to_string(), &y.to_string()),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
                 }
             }
         };
         if descending { order.reverse() } else { order }
     });
+}
+
+fn cases_table_ui(
+    ui: &mut Ui,
+    project: &Project,
+    state: &mut CasesState,
+    commands: &mut Vec<Command>,
+) {
+    let attributes: Vec<String> = project.attributes().keys().cloned().collect();
+    let mut cases: Vec<&Case> = project.cases().values().collect();
+    sort_cases(&mut cases, &attributes, state.sort);
     let mut headers = vec![s::CASE_NAME.to_string(), s::DOCUMENTS_COLUMN.to_string()];
     headers.extend(attributes.iter().cloned());
     let mut table = TableBuilder::new(ui)

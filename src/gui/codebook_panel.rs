@@ -1,3 +1,5 @@
+//! The codebook tree (select, rename, add, move, merge, delete) and the description editor.
+//!
 //! The codebook tree: colour swatches, coding counts, selection, rename in place, add, delete with a
 //! confirmation, merge, move (drag a code onto another, or "Move to…"), and the description editor.
 
@@ -21,6 +23,8 @@ pub struct CodebookState {
     /// Scroll the tree to this code next frame (after it was created).
     pub scroll_to: Option<CodeId>,
     description: Option<(CodeId, String)>,
+    /// The description draft was typed in since it was last taken from the code or committed.
+    description_typed: bool,
     counts: Option<(u64, HashMap<CodeId, usize>)>,
 }
 
@@ -30,9 +34,12 @@ impl CodebookState {
         self.renaming = Some((code, name.to_string(), false));
     }
 
-    /// The description being edited, as a change, when it differs from the stored one (committed before the
+    /// The description typed in, as a change, when it differs from the stored one (committed before the
     /// selection changes, the project closes or the app quits).
-    pub fn description_change(&self, project: &Project) -> Option<Command> {
+    pub fn take_description_change(&mut self, project: &Project) -> Option<Command> {
+        if !std::mem::take(&mut self.description_typed) {
+            return None;
+        }
         let (id, draft) = self.description.as_ref()?;
         let code = project.codes().get(id)?;
         (*draft != code.description).then(|| {
@@ -47,7 +54,14 @@ impl CodebookState {
 const ROW_HEIGHT: f32 = 22.0;
 const INDENT: f32 = 14.0;
 
-#[allow(clippy::too_many_arguments)]
+/// What every row of the tree reads.
+struct Tree<'a> {
+    project: &'a Project,
+    codes: Vec<(usize, &'a Code)>,
+    selected: &'a BTreeSet<CodeId>,
+    dark: bool,
+}
+
 pub fn codebook_ui(
     ui: &mut Ui,
     project: &Project,
@@ -59,7 +73,35 @@ pub fn codebook_ui(
     if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
         state.counts = Some((revision, project.coding_counts()));
     }
-    let dark = ui.visuals().dark_mode;
+    new_code_ui(ui, state, commands);
+    ui.add_space(2.0);
+    let tree = Tree {
+        project,
+        codes: project.code_tree(),
+        selected,
+        dark: ui.visuals().dark_mode,
+    };
+    let reserve = if selected.len() == 1 { 130.0 } else { 8.0 };
+    let list_height = (ui.available_height() - reserve).max(120.0);
+    egui::ScrollArea::vertical()
+        .id_salt("codebook")
+        .max_height(list_height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for (depth, code) in &tree.codes {
+                code_row_ui(ui, &tree, *depth, code, state, commands);
+            }
+            top_level_drop_ui(ui, project, commands);
+        });
+    if selected.len() == 1
+        && let Some(code) = selected.first().and_then(|id| project.codes().get(id))
+    {
+        description_ui(ui, code, state, commands);
+    }
+}
+
+/// The field that adds a code by path.
+fn new_code_ui(ui: &mut Ui, state: &mut CodebookState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let label = ui.label(s::NEW_CODE);
         let edit = ui
@@ -71,173 +113,191 @@ pub fn codebook_ui(
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if (ui.button(s::ADD).clicked() || enter) && !state.new_code.trim().is_empty() {
-            commands.push(Command::Code(CodeChange::AddPath(std::mem::take(
-                &mut state.new_code,
-            ))));
+            let path = std::mem::take(&mut state.new_code);
+            commands.push(Command::Code(CodeChange::AddPath(path)));
         }
     });
-    ui.add_space(2.0);
+}
 
-    let tree = project.code_tree();
-    let reserve = if selected.len() == 1 { 130.0 } else { 8.0 };
-    let list_height = (ui.available_height() - reserve).max(120.0);
-    egui::ScrollArea::vertical()
-        .id_salt("codebook")
-        .max_height(list_height)
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            for (depth, code) in &tree {
-                code_row_ui(
-                    ui, project, &tree, *depth, code, selected, state, commands, dark,
-                );
-            }
-            // Dropping on the empty space below moves a code to the top level.
-            let (rest, response) =
-                ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::hover());
-            if let Some(dragged) = response.dnd_hover_payload::<CodeId>()
-                && project.codes().contains_key(&dragged)
-            {
-                ui.painter().rect_stroke(
-                    rest.shrink(2.0),
-                    3.0,
-                    ui.visuals().selection.stroke,
-                    egui::StrokeKind::Inside,
-                );
-            }
-            if let Some(dragged) = response.dnd_release_payload::<CodeId>() {
-                commands.push(Command::Code(CodeChange::Move {
-                    code: *dragged,
-                    parent: None,
-                }));
-            }
-        });
-
-    // Description of the one selected code; commits when focus leaves.
-    if selected.len() == 1
-        && let Some(code) = selected
-            .iter()
-            .next()
-            .and_then(|id| project.codes().get(id))
+/// Dropping a code on the empty space below the tree moves it to the top level.
+fn top_level_drop_ui(ui: &mut Ui, project: &Project, commands: &mut Vec<Command>) {
+    let (rest, response) = ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::hover());
+    if let Some(dragged) = response.dnd_hover_payload::<CodeId>()
+        && project.codes().contains_key(&dragged)
     {
-        ui.separator();
-        let label = ui.label(RichText::new(format!("{} — {}", s::DESCRIPTION, code.name)).strong());
-        if state
-            .description
-            .as_ref()
-            .is_none_or(|(id, _)| *id != code.id)
-        {
-            state.description = Some((code.id, code.description.clone()));
-        }
-        if let Some((_, draft)) = state.description.as_mut() {
-            let response = ui
-                .add(
-                    egui::TextEdit::multiline(draft)
-                        .hint_text(s::DESCRIPTION_HINT)
-                        .desired_rows(3)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            if response.lost_focus() && *draft != code.description {
-                commands.push(Command::Code(CodeChange::Describe {
-                    code: code.id,
-                    text: draft.clone(),
-                }));
-            }
-            if !response.has_focus() && *draft != code.description && !response.lost_focus() {
-                // The code changed elsewhere (undo): show the stored text.
-                *draft = code.description.clone();
-            }
-        }
+        let stroke = ui.visuals().selection.stroke;
+        let rect = rest.shrink(2.0);
+        ui.painter()
+            .rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+    }
+    if let Some(dragged) = response.dnd_release_payload::<CodeId>() {
+        commands.push(Command::Code(CodeChange::Move {
+            code: *dragged,
+            parent: None,
+        }));
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn code_row_ui(
+/// The description of the one selected code; it commits when focus leaves (or the selection changes).
+fn description_ui(
     ui: &mut Ui,
-    project: &Project,
-    tree: &[(usize, &Code)],
-    depth: usize,
     code: &Code,
-    selected: &BTreeSet<CodeId>,
     state: &mut CodebookState,
     commands: &mut Vec<Command>,
-    dark: bool,
+) {
+    ui.separator();
+    let label = ui.label(RichText::new(format!("{} — {}", s::DESCRIPTION, code.name)).strong());
+    if state
+        .description
+        .as_ref()
+        .is_none_or(|(id, _)| *id != code.id)
+    {
+        state.description = Some((code.id, code.description.clone()));
+        state.description_typed = false;
+    }
+    let Some((_, draft)) = state.description.as_mut() else {
+        return;
+    };
+    let response = ui
+        .add(
+            egui::TextEdit::multiline(draft)
+                .hint_text(s::DESCRIPTION_HINT)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    state.description_typed |= response.changed();
+    if response.lost_focus() && *draft != code.description {
+        commands.push(Command::Code(CodeChange::Describe {
+            code: code.id,
+            text: draft.clone(),
+        }));
+        state.description_typed = false;
+    }
+    if !response.has_focus() && *draft != code.description && !response.lost_focus() {
+        // The code changed elsewhere (undo): show the stored text.
+        *draft = code.description.clone();
+        state.description_typed = false;
+    }
+}
+
+/// One code in the tree: its name field while renaming, else the row with its clicks, drags and menu.
+fn code_row_ui(
+    ui: &mut Ui,
+    tree: &Tree<'_>,
+    depth: usize,
+    code: &Code,
+    state: &mut CodebookState,
+    commands: &mut Vec<Command>,
 ) {
     let indent = depth as f32 * INDENT;
-    if let Some((id, draft, focused)) = state.renaming.as_mut()
-        && *id == code.id
+    if state
+        .renaming
+        .as_ref()
+        .is_some_and(|(id, _, _)| *id == code.id)
     {
-        let mut done = false;
-        ui.horizontal(|ui| {
-            ui.add_space(indent + 18.0);
-            let response = ui.add(
-                egui::TextEdit::singleline(draft)
-                    .desired_width(ui.available_width() - 8.0)
-                    .hint_text(s::CODE_NAME),
-            );
-            let response = response.on_hover_text(s::CODE_NAME);
-            if !*focused {
-                response.request_focus();
-                *focused = true;
-            }
-            if response.lost_focus() {
-                let cancelled = ui.input(|i| i.key_pressed(Key::Escape));
-                if !cancelled && !draft.trim().is_empty() && draft.trim() != code.name {
-                    commands.push(Command::Code(CodeChange::Rename {
-                        code: code.id,
-                        name: draft.clone(),
-                    }));
-                }
-                done = true;
-            }
-        });
-        if done {
-            state.renaming = None;
-        }
+        rename_ui(ui, indent, code, state, commands);
         return;
     }
-
-    let width = ui.available_width();
-    let (rect, response) = ui.allocate_exact_size(vec2(width, ROW_HEIGHT), Sense::click_and_drag());
-    let is_selected = selected.contains(&code.id);
-    let visuals = ui.visuals();
-    if is_selected {
-        ui.painter()
-            .rect_filled(rect, 3.0, visuals.selection.bg_fill);
-    } else if response.hovered() {
-        ui.painter()
-            .rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
-    }
-    if let Some(dragged) = response.dnd_hover_payload::<CodeId>()
-        && *dragged != code.id
-    {
-        ui.painter().rect_stroke(
-            rect,
-            3.0,
-            visuals.selection.stroke,
-            egui::StrokeKind::Inside,
-        );
-    }
-    let swatch = egui::Rect::from_center_size(
-        egui::pos2(rect.left() + indent + 9.0, rect.center().y),
-        vec2(11.0, 11.0),
-    );
-    ui.painter()
-        .rect_filled(swatch, 3.0, theme::code_colour(&code.colour, dark));
     let count = state
         .counts
         .as_ref()
         .and_then(|(_, c)| c.get(&code.id))
         .copied()
         .unwrap_or(0);
+    let response = paint_row(ui, tree, indent, code, count);
+    let path = tree.project.code_path(code.id);
+    let response = response.on_hover_text(if code.description.is_empty() {
+        path
+    } else {
+        format!("{path}\n{}", code.description)
+    });
+    if state.scroll_to == Some(code.id) {
+        response.scroll_to_me_animation(
+            Some(egui::Align::Center),
+            egui::style::ScrollAnimation::none(),
+        );
+        state.scroll_to = None;
+    }
+    row_interaction(ui, tree.project, code, &response, state, commands);
+    response.context_menu(|ui| row_menu_ui(ui, tree, code, state, commands));
+}
+
+/// The name field of a code being renamed; Enter or leaving it renames, Escape cancels.
+fn rename_ui(
+    ui: &mut Ui,
+    indent: f32,
+    code: &Code,
+    state: &mut CodebookState,
+    commands: &mut Vec<Command>,
+) {
+    let Some((_, draft, focused)) = state.renaming.as_mut() else {
+        return;
+    };
+    let mut done = false;
+    ui.horizontal(|ui| {
+        ui.add_space(indent + 18.0);
+        let response = ui.add(
+            egui::TextEdit::singleline(draft)
+                .desired_width(ui.available_width() - 8.0)
+                .hint_text(s::CODE_NAME),
+        );
+        let response = response.on_hover_text(s::CODE_NAME);
+        if !*focused {
+            response.request_focus();
+            *focused = true;
+        }
+        if response.lost_focus() {
+            let cancelled = ui.input(|i| i.key_pressed(Key::Escape));
+            if !cancelled && !draft.trim().is_empty() && draft.trim() != code.name {
+                commands.push(Command::Code(CodeChange::Rename {
+                    code: code.id,
+                    name: draft.clone(),
+                }));
+            }
+            done = true;
+        }
+    });
+    if done {
+        state.renaming = None;
+    }
+}
+
+/// Paints a row (selection or hover fill, drop outline, swatch, name, count); returns its response.
+fn paint_row(
+    ui: &mut Ui,
+    tree: &Tree<'_>,
+    indent: f32,
+    code: &Code,
+    count: usize,
+) -> egui::Response {
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(vec2(width, ROW_HEIGHT), Sense::click_and_drag());
+    let is_selected = tree.selected.contains(&code.id);
+    let visuals = ui.visuals();
+    let painter = ui.painter();
+    if is_selected {
+        painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
+    } else if response.hovered() {
+        painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    if response
+        .dnd_hover_payload::<CodeId>()
+        .is_some_and(|dragged| *dragged != code.id)
+    {
+        let stroke = visuals.selection.stroke;
+        painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+    }
+    let swatch = egui::Rect::from_center_size(
+        egui::pos2(rect.left() + indent + 9.0, rect.center().y),
+        vec2(11.0, 11.0),
+    );
+    painter.rect_filled(swatch, 3.0, theme::code_colour(&code.colour, tree.dark));
     let text_colour = if is_selected {
         visuals.selection.stroke.color
     } else {
         visuals.text_color()
     };
-    response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &code.name)
-    });
     let count_width = if count > 0 { 34.0 } else { 4.0 };
     let mut job = egui::text::LayoutJob::simple_singleline(
         code.name.clone(),
@@ -247,37 +307,36 @@ fn code_row_ui(
     job.wrap = egui::text::TextWrapping::truncate_at_width(
         (rect.right() - swatch.right() - 7.0 - count_width).max(20.0),
     );
-    let galley = ui.painter().layout_job(job);
-    ui.painter().galley(
-        egui::pos2(
-            swatch.right() + 7.0,
-            rect.center().y - galley.size().y / 2.0,
-        ),
-        galley,
-        text_colour,
+    let galley = painter.layout_job(job);
+    let at = egui::pos2(
+        swatch.right() + 7.0,
+        rect.center().y - galley.size().y / 2.0,
     );
+    painter.galley(at, galley, text_colour);
     if count > 0 {
-        ui.painter().text(
+        painter.text(
             egui::pos2(rect.right() - 6.0, rect.center().y),
             Align2::RIGHT_CENTER,
             count.to_string(),
             FontId::proportional(12.0),
-            theme::muted(dark),
+            theme::muted(tree.dark),
         );
     }
-    let response = response.on_hover_text(if code.description.is_empty() {
-        project.code_path(code.id)
-    } else {
-        format!("{}\n{}", project.code_path(code.id), code.description)
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &code.name)
     });
+    response
+}
 
-    if state.scroll_to == Some(code.id) {
-        response.scroll_to_me_animation(
-            Some(egui::Align::Center),
-            egui::style::ScrollAnimation::none(),
-        );
-        state.scroll_to = None;
-    }
+/// Click selects, double-click renames, dragging a code onto another moves it under that one.
+fn row_interaction(
+    ui: &Ui,
+    project: &Project,
+    code: &Code,
+    response: &egui::Response,
+    state: &mut CodebookState,
+    commands: &mut Vec<Command>,
+) {
     if response.clicked() {
         let additive = ui.input(|i| i.modifiers.command || i.modifiers.shift);
         commands.push(Command::SelectCode {
@@ -286,7 +345,7 @@ fn code_row_ui(
         });
     }
     if response.double_clicked() {
-        state.renaming = Some((code.id, code.name.clone(), false));
+        state.start_renaming(code.id, &code.name);
     }
     if response.drag_started() {
         response.dnd_set_drag_payload(code.id);
@@ -300,67 +359,83 @@ fn code_row_ui(
             parent: Some(code.id),
         }));
     }
+}
 
-    response.context_menu(|ui| {
-        if ui.button(s::RENAME).clicked() {
-            state.renaming = Some((code.id, code.name.clone(), false));
-            ui.close();
-        }
-        if ui.button(s::ADD_SUBCODE).clicked() {
-            commands.push(Command::Code(CodeChange::AddSubcode(code.id)));
-            ui.close();
-        }
-        ui.menu_button(s::MOVE_TO, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(360.0)
-                .show(ui, |ui| {
-                    if ui.button(s::TOP_LEVEL).clicked() {
-                        commands.push(Command::Code(CodeChange::Move {
-                            code: code.id,
-                            parent: None,
-                        }));
-                        ui.close();
-                    }
-                    for (d, other) in tree {
-                        if project.is_ancestor_or_self(code.id, other.id) {
-                            continue;
-                        }
-                        let label = format!("{}{}", "   ".repeat(*d), other.name);
-                        if ui.button(label).clicked() {
-                            commands.push(Command::Code(CodeChange::Move {
-                                code: code.id,
-                                parent: Some(other.id),
-                            }));
-                            ui.close();
-                        }
-                    }
-                });
+/// The right-click menu of a code: rename, add a sub-code, move, merge, delete.
+fn row_menu_ui(
+    ui: &mut Ui,
+    tree: &Tree<'_>,
+    code: &Code,
+    state: &mut CodebookState,
+    commands: &mut Vec<Command>,
+) {
+    if ui.button(s::RENAME).clicked() {
+        state.start_renaming(code.id, &code.name);
+        ui.close();
+    }
+    if ui.button(s::ADD_SUBCODE).clicked() {
+        commands.push(Command::Code(CodeChange::AddSubcode(code.id)));
+        ui.close();
+    }
+    ui.menu_button(s::MOVE_TO, |ui| {
+        let top = Command::Code(CodeChange::Move {
+            code: code.id,
+            parent: None,
         });
-        ui.menu_button(s::MERGE_INTO, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(360.0)
-                .show(ui, |ui| {
-                    for (d, other) in tree {
-                        if project.is_ancestor_or_self(code.id, other.id) {
-                            continue;
-                        }
-                        let label = format!("{}{}", "   ".repeat(*d), other.name);
-                        if ui.button(label).clicked() {
-                            commands.push(Command::Code(CodeChange::Merge {
-                                from: code.id,
-                                into: other.id,
-                            }));
-                            ui.close();
-                        }
-                    }
-                });
-        });
-        ui.separator();
-        if ui.button(s::DELETE).clicked() {
-            state.confirm_delete = Some(code.id);
-            ui.close();
-        }
+        let under = |other: CodeId| {
+            Command::Code(CodeChange::Move {
+                code: code.id,
+                parent: Some(other),
+            })
+        };
+        other_codes_ui(ui, tree, code, Some((s::TOP_LEVEL, top)), under, commands);
     });
+    ui.menu_button(s::MERGE_INTO, |ui| {
+        let into = |other: CodeId| {
+            Command::Code(CodeChange::Merge {
+                from: code.id,
+                into: other,
+            })
+        };
+        other_codes_ui(ui, tree, code, None, into, commands);
+    });
+    ui.separator();
+    if ui.button(s::DELETE).clicked() {
+        state.confirm_delete = Some(code.id);
+        ui.close();
+    }
+}
+
+/// A scrolling list of the codes outside `code`'s own branch (after an optional first entry); a click
+/// queues `choose(other)`.
+fn other_codes_ui(
+    ui: &mut Ui,
+    tree: &Tree<'_>,
+    code: &Code,
+    first: Option<(&str, Command)>,
+    choose: impl Fn(CodeId) -> Command,
+    commands: &mut Vec<Command>,
+) {
+    egui::ScrollArea::vertical()
+        .max_height(360.0)
+        .show(ui, |ui| {
+            if let Some((label, command)) = first
+                && ui.button(label).clicked()
+            {
+                commands.push(command);
+                ui.close();
+            }
+            for (depth, other) in &tree.codes {
+                if tree.project.is_ancestor_or_self(code.id, other.id) {
+                    continue;
+                }
+                let label = format!("{}{}", "   ".repeat(*depth), other.name);
+                if ui.button(label).clicked() {
+                    commands.push(choose(other.id));
+                    ui.close();
+                }
+            }
+        });
 }
 
 /// The delete confirmation, which says how many codings go with the code.

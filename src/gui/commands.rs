@@ -1,5 +1,4 @@
-//! Commands: what panels, windows and background tasks ask the app to do (drained each frame), and the one list of
-//! menu actions with shortcuts.
+//! Commands (intents from panels, windows and tasks, drained each frame) and the menu actions with shortcuts.
 
 use std::path::PathBuf;
 

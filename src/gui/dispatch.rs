@@ -1,5 +1,4 @@
-//! Dispatch: each command becomes a core operation (`crate::ops`) built against the project as it is when the
-//! command is handled, applied through `Workspace::apply`; navigation commands change the workbench's own state.
+//! Dispatch: each command becomes a `crate::ops` edit built against the current project and applied.
 
 use std::collections::BTreeSet;
 use std::fmt::Display;

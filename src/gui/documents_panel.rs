@@ -1,4 +1,4 @@
-//! The document list: filter, grouping (by case, set or kind), coding counts; a click opens the document.
+//! The document list: filter, grouping (by case, set, kind or attribute), coding counts; a click opens one.
 
 use std::collections::HashMap;
 
@@ -53,6 +53,9 @@ pub struct DocumentsState {
     shown: Option<DocumentId>,
 }
 
+/// A group of documents under its heading (an empty heading: no grouping).
+type Group<'d> = (String, Vec<&'d Document>);
+
 pub fn documents_ui(
     ui: &mut Ui,
     project: &Project,
@@ -68,8 +71,45 @@ pub fn documents_ui(
         }
         state.counts = Some((revision, counts));
     }
+    controls_ui(ui, project, state);
+    ui.add_space(2.0);
+    let needle = state.filter.trim().to_lowercase();
+    let docs: Vec<&Document> = project
+        .documents_sorted()
+        .into_iter()
+        .filter(|d| needle.is_empty() || d.name.to_lowercase().contains(&needle))
+        .collect();
+    let groups = group(project, state, docs);
+    let shown = state.shown;
+    state.shown = current;
     let empty = HashMap::new();
     let counts = state.counts.as_ref().map(|(_, c)| c).unwrap_or(&empty);
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (heading, list) in groups {
+                let rows = |ui: &mut Ui| {
+                    for doc in list {
+                        let count = counts.get(&doc.id).copied().unwrap_or(0);
+                        let scroll = current == Some(doc.id) && shown != current;
+                        document_row_ui(ui, doc, count, current, scroll, commands);
+                    }
+                };
+                if heading.is_empty() {
+                    rows(ui);
+                } else {
+                    egui::CollapsingHeader::new(RichText::new(&heading).strong())
+                        .id_salt(("doc-group", &heading))
+                        .default_open(true)
+                        .show(ui, rows);
+                }
+            }
+        });
+}
+
+/// The filter field and the grouping choice (with the attribute to group by).
+fn controls_ui(ui: &mut Ui, project: &Project, state: &mut DocumentsState) {
     ui.horizontal(|ui| {
         let label = ui.label(s::FILTER);
         ui.add(
@@ -120,26 +160,51 @@ pub fn documents_ui(
                 .labelled_by(label.id);
         }
     });
-    ui.add_space(2.0);
-    let needle = state.filter.trim().to_lowercase();
-    let docs: Vec<&Document> = project
-        .documents_sorted()
-        .into_iter()
-        .filter(|d| needle.is_empty() || d.name.to_lowercase().contains(&needle))
-        .collect();
-    let groups: Vec<(String, Vec<&Document>)> = match state.grouping {
-        Grouping::None => vec![(String::new(), docs)],
-        Grouping::Kind => {
-            let mut out: Vec<(String, Vec<&Document>)> = Vec::new();
-            for kind in crate::model::DocumentKind::ALL {
-                let list: Vec<&Document> =
-                    docs.iter().copied().filter(|d| d.kind == kind).collect();
-                if !list.is_empty() {
-                    out.push((kind.keyword().to_string(), list));
-                }
-            }
-            out
+}
+
+/// One document: its name (a click opens it) and its number of codings.
+fn document_row_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    count: usize,
+    current: Option<DocumentId>,
+    scroll: bool,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal(|ui| {
+        let response = ui.selectable_label(current == Some(doc.id), &doc.name);
+        if scroll {
+            response.scroll_to_me(None);
         }
+        if response.clicked() {
+            commands.push(Command::OpenDocument(doc.id));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if count > 0 {
+                let text = RichText::new(count.to_string()).small();
+                ui.label(text.color(theme::muted(dark)));
+            }
+        });
+    });
+}
+
+/// The documents in the chosen grouping.
+fn group<'d>(
+    project: &'d Project,
+    state: &DocumentsState,
+    docs: Vec<&'d Document>,
+) -> Vec<Group<'d>> {
+    match state.grouping {
+        Grouping::None => vec![(String::new(), docs)],
+        Grouping::Kind => crate::model::DocumentKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let list = docs.iter().copied().filter(|d| d.kind == kind).collect();
+                (kind.keyword().to_string(), list)
+            })
+            .filter(|(_, list): &Group| !list.is_empty())
+            .collect(),
         Grouping::Case => {
             let mut cases: Vec<_> = project.cases().values().collect();
             cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
@@ -151,31 +216,7 @@ pub fn documents_ui(
         }
         Grouping::Attribute => {
             let attribute = state.attribute.clone().unwrap_or_default();
-            let mut groups: std::collections::BTreeMap<String, Vec<&Document>> =
-                std::collections::BTreeMap::new();
-            for doc in &docs {
-                let mut values: Vec<String> = project
-                    .cases_of(doc.id)
-                    .iter()
-                    .filter_map(|c| c.attributes.get(&attribute))
-                    .map(|v| v.to_string())
-                    .collect();
-                values.sort();
-                values.dedup();
-                if values.is_empty() {
-                    values.push(s::NO_VALUE.into());
-                }
-                for value in values {
-                    groups.entry(value).or_default().push(doc);
-                }
-            }
-            let mut out: Vec<(String, Vec<&Document>)> = groups.into_iter().collect();
-            out.sort_by(|a, b| {
-                (a.0 == s::NO_VALUE)
-                    .cmp(&(b.0 == s::NO_VALUE))
-                    .then_with(|| crate::collate::compare(&a.0, &b.0))
-            });
-            out
+            group_by_attribute(project, &docs, &attribute)
         }
         Grouping::Set => {
             let mut sets: Vec<_> = project.sets().values().collect();
@@ -186,52 +227,39 @@ pub fn documents_ui(
                 .collect();
             group_by_membership(&docs, members, s::NO_SET)
         }
-    };
-    let dark = ui.visuals().dark_mode;
-    let shown = state.shown;
-    state.shown = current;
-    egui::ScrollArea::vertical()
-        .id_salt("documents")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (group, list) in groups {
-                let rows = |ui: &mut Ui| {
-                    for doc in list {
-                        let count = counts.get(&doc.id).copied().unwrap_or(0);
-                        ui.horizontal(|ui| {
-                            let selected = current == Some(doc.id);
-                            let response = ui.selectable_label(selected, &doc.name);
-                            if selected && shown != current {
-                                response.scroll_to_me(None);
-                            }
-                            if response.clicked() {
-                                commands.push(Command::OpenDocument(doc.id));
-                            }
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| {
-                                    if count > 0 {
-                                        ui.label(
-                                            RichText::new(count.to_string())
-                                                .small()
-                                                .color(theme::muted(dark)),
-                                        );
-                                    }
-                                },
-                            );
-                        });
-                    }
-                };
-                if group.is_empty() {
-                    rows(ui);
-                } else {
-                    egui::CollapsingHeader::new(RichText::new(&group).strong())
-                        .id_salt(("doc-group", &group))
-                        .default_open(true)
-                        .show(ui, rows);
-                }
-            }
-        });
+    }
+}
+
+/// Groups documents by the values an attribute has in their cases (documents without one last).
+fn group_by_attribute<'d>(
+    project: &Project,
+    docs: &[&'d Document],
+    attribute: &str,
+) -> Vec<Group<'d>> {
+    let mut groups: std::collections::BTreeMap<String, Vec<&Document>> = Default::default();
+    for doc in docs {
+        let mut values: Vec<String> = project
+            .cases_of(doc.id)
+            .iter()
+            .filter_map(|c| c.attributes.get(attribute))
+            .map(|v| v.to_string())
+            .collect();
+        values.sort();
+        values.dedup();
+        if values.is_empty() {
+            values.push(s::NO_VALUE.into());
+        }
+        for value in values {
+            groups.entry(value).or_default().push(doc);
+        }
+    }
+    let mut out: Vec<Group<'d>> = groups.into_iter().collect();
+    out.sort_by(|a, b| {
+        (a.0 == s::NO_VALUE)
+            .cmp(&(b.0 == s::NO_VALUE))
+            .then_with(|| crate::collate::compare(&a.0, &b.0))
+    });
+    out
 }
 
 /// Groups documents by the named memberships they belong to (cases or sets), in the given order, with the

@@ -1,3 +1,5 @@
+//! The Excerpts tab: passages coded with the selected codes, filtered, with citations; click jumps, copy quotes.
+//!
 //! The Retrieved excerpts tab: passages coded with the selected code(s), optionally with sub-codes, filtered by
 //! case or coder, each with its citation; click jumps, "Copy quote" copies it with the citation.
 

@@ -1,3 +1,5 @@
+//! Export and exchange: the excerpt export window and REFI-QDA `.qdpx`/`.qdc` both ways, run on tasks.
+//!
 //! Export and exchange in the app: the coded-excerpt export window (codes, case and coder filters, grouping,
 //! context, format) and REFI-QDA `.qdpx` projects and `.qdc` codebooks both ways. Native dialogs only supply
 //! paths; reading and writing run on tasks whose results come back as commands.
@@ -9,7 +11,7 @@ use egui::RichText;
 
 use crate::export::{self, Context, Grouping, ReportFormat, Selection};
 use crate::gui::commands::{Action, Command, ExportOrigin, Finished};
-use crate::gui::tasks::Reporter;
+use crate::gui::tasks::{JobWork, Reporter};
 use crate::gui::widgets::choice_combo;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, CodeId, CoderId};
@@ -212,7 +214,7 @@ fn save_job(
     extension: &'static str,
     filter: &'static str,
     write: fn(&Project, &Path) -> crate::Result<String>,
-) -> Box<dyn FnOnce(&Reporter) -> Option<Command> + Send> {
+) -> JobWork {
     Box::new(move |_| {
         let stem = s::excerpts_file_stem(&project.meta().name);
         let path = rfd::FileDialog::new()
@@ -228,10 +230,7 @@ fn save_job(
 
 /// The task of a REFI-QDA menu action (file dialogs, then reading or writing); `None` when it needs a project
 /// and none is open.
-pub fn exchange_job(
-    action: Action,
-    project: Option<Project>,
-) -> Option<Box<dyn FnOnce(&Reporter) -> Option<Command> + Send>> {
+pub fn exchange_job(action: Action, project: Option<Project>) -> Option<JobWork> {
     match action {
         Action::ImportQdpx => Some(Box::new(|_| import_qdpx_dialogs())),
         Action::ImportQdc => Some(Box::new(|_| import_qdc_dialog())),

@@ -1,3 +1,5 @@
+//! The Memos tab: memos on the project, document, code and codings, and an editor that commits its draft.
+//!
 //! The Memos tab: memos on the project, the current document, the selected code and its codings; an editor
 //! whose changes commit when focus leaves a field.
 
@@ -15,12 +17,17 @@ use crate::model::{Memo, MemoTarget, Project};
 pub struct MemosState {
     pub open: Option<MemoId>,
     draft: Option<(MemoId, String, String)>,
+    /// The draft was typed in since it was last taken from the memo or committed.
+    typed: bool,
 }
 
 impl MemosState {
     /// The memo being edited, as a change, when its draft differs from the stored memo (committed before
     /// another memo opens, the project closes or the app quits).
-    pub fn draft_change(&self, project: &Project) -> Option<Command> {
+    pub fn take_draft_change(&mut self, project: &Project) -> Option<Command> {
+        if !std::mem::take(&mut self.typed) {
+            return None;
+        }
         let (id, title, text) = self.draft.as_ref()?;
         let memo = project.memos().get(id)?;
         (title.trim() != memo.title || *text != memo.text).then(|| {
@@ -55,7 +62,6 @@ fn target_label(project: &Project, target: MemoTarget) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn memos_ui(
     ui: &mut Ui,
     project: &Project,
@@ -64,7 +70,28 @@ pub fn memos_ui(
     state: &mut MemosState,
     commands: &mut Vec<Command>,
 ) {
-    let dark = ui.visuals().dark_mode;
+    new_memo_buttons_ui(ui, document, codes, commands);
+    ui.separator();
+    let memos = memos_shown(project, document, codes);
+    if memos.is_empty() {
+        let dark = ui.visuals().dark_mode;
+        ui.label(RichText::new(s::NO_MEMOS).color(theme::muted(dark)));
+    }
+    memo_list_ui(ui, project, &memos, state.open, commands);
+    let Some(memo) = state.open.and_then(|id| project.memos().get(&id)) else {
+        return;
+    };
+    ui.separator();
+    editor_ui(ui, memo, state, commands);
+}
+
+/// New memos on the project, the current document and the selected code.
+fn new_memo_buttons_ui(
+    ui: &mut Ui,
+    document: Option<DocumentId>,
+    codes: &BTreeSet<CodeId>,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal_wrapped(|ui| {
         if ui.button(s::NEW_PROJECT_MEMO).clicked() {
             commands.push(Command::NewMemo(MemoTarget::Project));
@@ -75,13 +102,20 @@ pub fn memos_ui(
             commands.push(Command::NewMemo(MemoTarget::Document(doc)));
         }
         if codes.len() == 1
-            && let Some(code) = codes.iter().next()
+            && let Some(code) = codes.first()
             && ui.button(s::NEW_CODE_MEMO).clicked()
         {
             commands.push(Command::NewMemo(MemoTarget::Code(*code)));
         }
     });
-    ui.separator();
+}
+
+/// The memos on the project, the document, the selected codes, the document's codings and cases.
+fn memos_shown<'p>(
+    project: &'p Project,
+    document: Option<DocumentId>,
+    codes: &BTreeSet<CodeId>,
+) -> Vec<&'p Memo> {
     let doc_codings: BTreeSet<_> = document
         .map(|d| project.codings_in(d).iter().map(|c| c.id).collect())
         .unwrap_or_default();
@@ -102,40 +136,47 @@ pub fn memos_ui(
         })
         .collect();
     memos.sort_by_key(|m| (m.target, m.created));
-    if memos.is_empty() {
-        ui.label(RichText::new(s::NO_MEMOS).color(theme::muted(dark)));
-    }
+    memos
+}
+
+/// The memo titles with what they are on; a click opens one.
+fn memo_list_ui(
+    ui: &mut Ui,
+    project: &Project,
+    memos: &[&Memo],
+    open: Option<MemoId>,
+    commands: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
     egui::ScrollArea::vertical()
         .id_salt("memo-list")
         .max_height(ui.available_height() * 0.4)
         .auto_shrink([false, true])
         .show(ui, |ui| {
-            for memo in &memos {
+            for memo in memos {
                 let title = if memo.title.is_empty() {
                     s::UNTITLED_MEMO
                 } else {
                     memo.title.as_str()
                 };
-                let selected = state.open == Some(memo.id);
+                let selected = open == Some(memo.id);
                 ui.horizontal(|ui| {
                     if ui.selectable_label(selected, title).clicked() && !selected {
                         // The app commits the memo being edited before it opens this one.
                         commands.push(Command::OpenMemo(memo.id));
                     }
-                    ui.label(
-                        RichText::new(target_label(project, memo.target))
-                            .small()
-                            .color(theme::muted(dark)),
-                    );
+                    let target = RichText::new(target_label(project, memo.target)).small();
+                    ui.label(target.color(theme::muted(dark)));
                 });
             }
         });
-    let Some(memo) = state.open.and_then(|id| project.memos().get(&id)) else {
-        return;
-    };
-    ui.separator();
+}
+
+/// The open memo's title and text; changes commit when focus leaves a field.
+fn editor_ui(ui: &mut Ui, memo: &Memo, state: &mut MemosState, commands: &mut Vec<Command>) {
     if state.draft.as_ref().is_none_or(|(id, _, _)| *id != memo.id) {
         state.draft = Some((memo.id, memo.title.clone(), memo.text.clone()));
+        state.typed = false;
     }
     let Some((_, title, text)) = state.draft.as_mut() else {
         return;
@@ -152,6 +193,7 @@ pub fn memos_ui(
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+    state.typed |= title_edit.changed() || text_edit.changed();
     let changed = *title != memo.title || *text != memo.text;
     if (title_edit.lost_focus() || text_edit.lost_focus()) && changed {
         commands.push(Command::Memo(MemoChange::Edit {
@@ -159,10 +201,12 @@ pub fn memos_ui(
             title: title.clone(),
             text: text.clone(),
         }));
+        state.typed = false;
     } else if changed && !title_edit.has_focus() && !text_edit.has_focus() {
         // Changed elsewhere (undo): show the stored memo.
         *title = memo.title.clone();
         *text = memo.text.clone();
+        state.typed = false;
     }
     if ui.button(s::DELETE_MEMO).clicked() {
         commands.push(Command::Memo(MemoChange::Delete(memo.id)));

@@ -1,3 +1,5 @@
+//! The fuzzy code picker: filter codes by name, path or description; Enter codes; offers to create a code.
+//!
 //! The fuzzy code picker: type to filter the codebook by name, path or description; Enter codes; offers to
 //! create the code when nothing matches.
 
@@ -85,6 +87,35 @@ pub fn matches(project: &Project, query: &str) -> Vec<CodeId> {
     scored.into_iter().map(|(_, _, id)| id).collect()
 }
 
+/// What the user picked: a code, or "create the typed code".
+#[derive(Clone, Copy)]
+enum Choice {
+    Code(CodeId),
+    Create,
+}
+
+/// The rows the picker lists for its query.
+struct Rows {
+    found: Vec<CodeId>,
+    query: String,
+    offer_create: bool,
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        self.found.len() + usize::from(self.offer_create)
+    }
+
+    /// The row at `index` (the last row may be "Create code …").
+    fn choice(&self, index: usize) -> Option<Choice> {
+        match self.found.get(index) {
+            Some(id) => Some(Choice::Code(*id)),
+            None if self.offer_create => Some(Choice::Create),
+            None => None,
+        }
+    }
+}
+
 /// Draws the picker window; returns false when it should close.
 pub fn picker_ui(
     ctx: &egui::Context,
@@ -92,14 +123,46 @@ pub fn picker_ui(
     state: &mut PickerState,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let found = matches(project, &state.query);
     let query = state.query.trim().to_string();
-    let exact = project.find_code(&query).is_some();
-    let offer_create = !query.is_empty() && !exact;
-    let rows = found.len() + usize::from(offer_create);
-    let mut keep_open = true;
-    let mut chosen: Option<Option<CodeId>> = None; // Some(None): create.
+    let rows = Rows {
+        found: matches(project, &state.query),
+        offer_create: !query.is_empty() && project.find_code(&query).is_none(),
+        query,
+    };
+    let mut keep_open = arrow_keys(ctx, state, rows.len());
+    let mut chosen = None;
+    egui::Window::new(s::PICKER_TITLE)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            ui.set_min_width(420.0);
+            let (enter, escape) = query_field_ui(ui, state);
+            if enter {
+                chosen = rows.choice(state.highlighted);
+            }
+            keep_open &= !escape;
+            ui.add_space(4.0);
+            if let Some(clicked) = rows_ui(ui, project, &rows, state.highlighted) {
+                chosen = Some(clicked);
+            }
+        });
+    let target = state.target.clone();
+    match chosen {
+        Some(Choice::Code(code)) => commands.push(Command::CodeWith { target, code }),
+        Some(Choice::Create) => commands.push(Command::CreateAndCode {
+            target,
+            name: rows.query,
+        }),
+        None => return keep_open,
+    }
+    false
+}
 
+/// Up and down move the highlight; Escape closes (false).
+fn arrow_keys(ctx: &egui::Context, state: &mut PickerState, rows: usize) -> bool {
+    let mut keep_open = true;
     ctx.input_mut(|i| {
         if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
             state.highlighted = (state.highlighted + 1).min(rows.saturating_sub(1));
@@ -112,111 +175,74 @@ pub fn picker_ui(
         }
     });
     state.highlighted = state.highlighted.min(rows.saturating_sub(1));
+    keep_open
+}
 
-    let dark = ctx.global_style().visuals.dark_mode;
-    egui::Window::new(s::PICKER_TITLE)
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))
-        .default_width(420.0)
-        .show(ctx, |ui| {
-            ui.set_min_width(420.0);
-            let label = ui.label(s::PICKER_LABEL);
-            let edit = ui.add(
-                egui::TextEdit::singleline(&mut state.query)
-                    .hint_text(s::PICKER_HINT)
-                    .desired_width(f32::INFINITY),
-            );
-            let edit = edit.labelled_by(label.id);
-            if !state.focus_requested {
-                edit.request_focus();
-                state.focus_requested = true;
-            }
-            if edit.changed() {
-                state.highlighted = 0;
-            }
-            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            if enter {
-                chosen = Some(if state.highlighted < found.len() {
-                    found.get(state.highlighted).copied()
-                } else {
-                    None
-                });
-                if !offer_create && found.is_empty() {
-                    chosen = None;
+/// The query field (focused when the picker opens); returns whether Enter or Escape left it.
+fn query_field_ui(ui: &mut egui::Ui, state: &mut PickerState) -> (bool, bool) {
+    let label = ui.label(s::PICKER_LABEL);
+    let edit = ui.add(
+        egui::TextEdit::singleline(&mut state.query)
+            .hint_text(s::PICKER_HINT)
+            .desired_width(f32::INFINITY),
+    );
+    let edit = edit.labelled_by(label.id);
+    if !state.focus_requested {
+        edit.request_focus();
+        state.focus_requested = true;
+    }
+    if edit.changed() {
+        state.highlighted = 0;
+    }
+    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    let escape = edit.lost_focus() && !enter && ui.input(|i| i.key_pressed(Key::Escape));
+    (enter, escape)
+}
+
+/// The matching codes (colour and path) and "Create code …"; returns the clicked row.
+fn rows_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    rows: &Rows,
+    highlighted: usize,
+) -> Option<Choice> {
+    let dark = ui.visuals().dark_mode;
+    let mut chosen = None;
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .show(ui, |ui| {
+            for (row, id) in rows.found.iter().enumerate() {
+                let Some(code) = project.codes().get(id) else {
+                    continue;
+                };
+                let selected = row == highlighted;
+                let response = ui
+                    .horizontal(|ui| {
+                        let size = egui::vec2(12.0, 12.0);
+                        let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+                        let colour = theme::code_colour(&code.colour, dark);
+                        ui.painter().rect_filled(rect, 3.0, colour);
+                        let text = RichText::new(project.code_path(*id));
+                        let text = if selected { text.strong() } else { text };
+                        ui.selectable_label(selected, text)
+                    })
+                    .inner;
+                if selected {
+                    response.scroll_to_me(None);
+                }
+                if response.clicked() {
+                    chosen = Some(Choice::Code(*id));
                 }
             }
-            if edit.lost_focus() && !enter && ui.input(|i| i.key_pressed(Key::Escape)) {
-                keep_open = false;
+            if rows.offer_create {
+                let selected = highlighted == rows.found.len();
+                let text = RichText::new(s::create_code(&rows.query)).italics();
+                if ui.selectable_label(selected, text).clicked() {
+                    chosen = Some(Choice::Create);
+                }
             }
-            ui.add_space(4.0);
-            egui::ScrollArea::vertical()
-                .max_height(320.0)
-                .show(ui, |ui| {
-                    for (row, id) in found.iter().enumerate() {
-                        let Some(code) = project.codes().get(id) else {
-                            continue;
-                        };
-                        let path = project.code_path(*id);
-                        let selected = row == state.highlighted;
-                        let response = ui
-                            .horizontal(|ui| {
-                                let (rect, _) = ui.allocate_exact_size(
-                                    egui::vec2(12.0, 12.0),
-                                    egui::Sense::hover(),
-                                );
-                                ui.painter().rect_filled(
-                                    rect,
-                                    3.0,
-                                    theme::code_colour(&code.colour, dark),
-                                );
-                                let text = if selected {
-                                    RichText::new(&path).strong()
-                                } else {
-                                    RichText::new(&path)
-                                };
-                                ui.selectable_label(selected, text)
-                            })
-                            .inner;
-                        if selected {
-                            response.scroll_to_me(None);
-                        }
-                        if response.clicked() {
-                            chosen = Some(Some(*id));
-                        }
-                    }
-                    if offer_create {
-                        let selected = state.highlighted == found.len();
-                        if ui
-                            .selectable_label(
-                                selected,
-                                RichText::new(s::create_code(&query)).italics(),
-                            )
-                            .clicked()
-                        {
-                            chosen = Some(None);
-                        }
-                    }
-                });
         });
-
-    match chosen {
-        Some(Some(code)) => {
-            commands.push(Command::CodeWith {
-                target: state.target.clone(),
-                code,
-            });
-            false
-        }
-        Some(None) if offer_create => {
-            commands.push(Command::CreateAndCode {
-                target: state.target.clone(),
-                name: query,
-            });
-            false
-        }
-        _ => keep_open,
-    }
+    chosen
 }
 
 #[cfg(test)]

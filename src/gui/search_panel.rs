@@ -1,3 +1,5 @@
+//! The Search tab: query box, hits per document, keyword-in-context rows that jump, and "Code all hits".
+//!
 //! The Search tab: query box with a regex toggle, hits per document, keyword-in-context rows that jump to the
 //! passage, and "Code all hits" (one undoable batch; hit, sentence, turn or paragraph).
 
@@ -69,6 +71,33 @@ pub fn search_ui(
     commands: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
+    query_ui(ui, state, indexing);
+    if let Some(error) = &state.error {
+        ui.label(RichText::new(error).color(theme::error_colour(dark)));
+    }
+    let Some(results) = &state.results else {
+        return;
+    };
+    ui.separator();
+    let shown = results.hits.len().min(MAX_ROWS);
+    ui.label(RichText::new(s::hits_total(shown, results.total)).strong());
+    if !results.hits.is_empty() {
+        code_all_ui(ui, &mut state.unit, commands);
+        per_document_ui(ui, results, commands);
+    }
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical()
+        .id_salt("search-hits")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, hit) in results.hits.iter().take(MAX_ROWS).enumerate() {
+                hit_row_ui(ui, i, hit, dark, commands);
+            }
+        });
+}
+
+/// The query field (Enter searches), the regex switch and the search button.
+fn query_ui(ui: &mut Ui, state: &mut SearchState, indexing: bool) {
     ui.horizontal(|ui| {
         let label = ui.label(s::QUERY);
         let edit = ui
@@ -92,67 +121,50 @@ pub fn search_ui(
             state.run_requested = true;
         }
         if indexing {
+            let dark = ui.visuals().dark_mode;
             ui.spinner();
             ui.label(RichText::new(s::INDEXING).color(theme::muted(dark)));
         }
     });
-    if let Some(error) = &state.error {
-        ui.label(RichText::new(error).color(theme::error_colour(dark)));
-    }
-    let Some(results) = &state.results else {
-        return;
-    };
-    ui.separator();
+}
+
+/// "Code all hits…" with the unit each hit is widened to.
+fn code_all_ui(ui: &mut Ui, unit: &mut HitUnit, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(s::hits_total(
-                results.hits.len().min(MAX_ROWS),
-                results.total,
-            ))
-            .strong(),
-        );
-    });
-    if !results.hits.is_empty() {
-        ui.horizontal(|ui| {
-            let label = ui.label(s::CODE_AS);
-            egui::ComboBox::from_id_salt("hit-unit")
-                .selected_text(hit_unit_label(state.unit))
-                .show_ui(ui, |ui| {
-                    for unit in HitUnit::ALL {
-                        ui.selectable_value(&mut state.unit, unit, hit_unit_label(unit));
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if ui.button(s::CODE_ALL_HITS).clicked() {
-                commands.push(Command::OpenPicker(PickTarget::AllHits(state.unit)));
-            }
-        });
-        egui::CollapsingHeader::new(s::HITS_PER_DOCUMENT)
-            .id_salt("hits-per-doc")
-            .show(ui, |ui| {
-                for (doc, name, n) in results.per_document() {
-                    ui.horizontal(|ui| {
-                        if ui.link(&name).clicked()
-                            && let Some(hit) = results.hits.iter().find(|h| h.document == doc)
-                        {
-                            commands.push(Command::Jump {
-                                document: doc,
-                                range: hit_target(hit),
-                            });
-                        }
-                        ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
-                    });
+        let label = ui.label(s::CODE_AS);
+        egui::ComboBox::from_id_salt("hit-unit")
+            .selected_text(hit_unit_label(*unit))
+            .show_ui(ui, |ui| {
+                for choice in HitUnit::ALL {
+                    ui.selectable_value(unit, choice, hit_unit_label(choice));
                 }
-            });
-    }
-    ui.add_space(4.0);
-    egui::ScrollArea::vertical()
-        .id_salt("search-hits")
-        .auto_shrink([false, false])
+            })
+            .response
+            .labelled_by(label.id);
+        if ui.button(s::CODE_ALL_HITS).clicked() {
+            commands.push(Command::OpenPicker(PickTarget::AllHits(*unit)));
+        }
+    });
+}
+
+/// Hits per document; a click jumps to the document's first hit.
+fn per_document_ui(ui: &mut Ui, results: &SearchResults, commands: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    egui::CollapsingHeader::new(s::HITS_PER_DOCUMENT)
+        .id_salt("hits-per-doc")
         .show(ui, |ui| {
-            for (i, hit) in results.hits.iter().take(MAX_ROWS).enumerate() {
-                hit_row_ui(ui, i, hit, dark, commands);
+            for (doc, name, n) in results.per_document() {
+                ui.horizontal(|ui| {
+                    if ui.link(&name).clicked()
+                        && let Some(hit) = results.hits.iter().find(|h| h.document == doc)
+                    {
+                        commands.push(Command::Jump {
+                            document: doc,
+                            range: hit_target(hit),
+                        });
+                    }
+                    ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
+                });
             }
         });
 }

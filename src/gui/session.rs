@@ -1,6 +1,7 @@
-//! The open project: the workspace, its search index (built on a task), autosave by deadline, and opening,
-//! creating and closing projects — a close whose save fails keeps the project open until the user retries or
-//! discards.
+//! The open project: workspace, index task, autosave deadline, and opening/closing that never drops unsaved work.
+//!
+//! A close (or quit) first commits the open drafts and saves; when the save fails the project stays open with
+//! the error, and the save-failed window lets the user retry or close without saving.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -363,9 +364,9 @@ impl Workbench {
         };
         let drafts: Vec<Command> = self
             .memos
-            .draft_change(project)
+            .take_draft_change(project)
             .into_iter()
-            .chain(self.codebook.description_change(project))
+            .chain(self.codebook.take_description_change(project))
             .collect();
         for command in drafts {
             self.handle(command);
@@ -408,13 +409,9 @@ impl Workbench {
     /// Takes a finished index build, and reruns the search that waited for it.
     pub(super) fn poll_index(&mut self) {
         match self.session.poll_index(self.ctx.as_ref()) {
-            Some(Ok(())) => {
-                if self.search.results.is_some() {
-                    self.search.run_requested = true;
-                }
-            }
+            Some(Ok(())) if self.search.results.is_some() => self.search.run_requested = true,
+            Some(Ok(())) | None => {}
             Some(Err(e)) => self.search.error = Some(e),
-            None => {}
         }
     }
 }

@@ -1,5 +1,4 @@
-//! The shell: menus, shortcuts, dropped files, the status bar, the panel layout and the windows; each panel and
-//! window gets what it reads and pushes commands.
+//! The shell: menus, shortcuts, status bar, panel layout and windows, each given what it reads.
 
 use std::path::PathBuf;
 
@@ -287,13 +286,13 @@ impl Workbench {
     }
 
     fn windows_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        if let Some(root) = &self.stale_lock {
-            if let Some(open) = stale_lock_ui(ctx, root) {
-                if open {
-                    commands.push(Command::UnlockAndOpen(root.clone()));
-                }
-                self.stale_lock = None;
+        if let Some(root) = &self.stale_lock
+            && let Some(open) = stale_lock_ui(ctx, root)
+        {
+            if open {
+                commands.push(Command::UnlockAndOpen(root.clone()));
             }
+            self.stale_lock = None;
         }
         if self.pending_close.is_some() {
             save_failed_ui(ctx, self.error.as_deref(), commands);

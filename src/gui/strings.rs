@@ -250,10 +250,6 @@ pub fn in_vivo_label(name: &str) -> String {
     format!("in-vivo code '{name}'")
 }
 
-pub fn attribute_error(attribute: &str, error: &str) -> String {
-    format!("{attribute}: {error}")
-}
-
 // Analysis views (src/gui/analysis)
 pub const MENU_ANALYSIS: &str = "Analysis";
 pub const MATRIX: &str = "Code × case matrix";
@@ -371,7 +367,6 @@ pub const FORMAT_MARKDOWN: &str = "Markdown";
 pub const FORMAT_CSV: &str = "CSV";
 pub const FORMAT_XLSX: &str = "Excel (.xlsx)";
 pub const EXPORT_BUTTON: &str = "Export…";
-pub const EXCERPTS_SHEET: &str = "Excerpts";
 pub const QDPX_FILTER: &str = "REFI-QDA project";
 pub const QDC_FILTER: &str = "REFI-QDA codebook";
 pub const CODEBOOK_FILTER: &str = "Codebook";

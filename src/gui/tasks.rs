@@ -1,5 +1,4 @@
-//! The one kind of background work: a closure on a worker thread that reports progress, can be cancelled, and
-//! delivers one result over a channel that the frame polls.
+//! The one background-task type: a closure on a worker thread with progress, a cancel flag and a polled result.
 //!
 //! [`Task`] runs one closure; [`Latest`] holds at most one task of a kind, and starting a newer one cancels the
 //! older (its result is dropped when it arrives): what a search-as-you-type or a long analysis needs. [`Jobs`]
@@ -186,6 +185,9 @@ impl<T> Latest<T> {
         }
     }
 }
+
+/// The work of a job, boxed (menu actions pick one of several).
+pub type JobWork = Box<dyn FnOnce(&Reporter) -> Option<Command> + Send>;
 
 /// What a job in [`Jobs`] is doing (the status bar and windows show their own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,3 +1,5 @@
+//! The document viewer: units laid out lazily, mouse and keyboard selection, highlights and coding stripes.
+//!
 //! The document viewer: speaker turns and paragraphs laid out one unit at a time (cached galleys, only the
 //! visible rows drawn), a mouse/keyboard selection in code points, highlights and coding stripes.
 
@@ -174,96 +176,93 @@ impl ViewerState {
         stripes: &StripeIndex,
         commands: &mut Vec<Command>,
     ) {
-        // Scroll target: lay out the target unit first so the offset is exact.
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("viewer", doc.id))
             .auto_shrink([false, false]);
-        if let Some(offset) = self.scroll_to.take()
-            && !layout.units.is_empty()
-        {
-            let unit = layout.unit_at(offset);
-            let fonts_ctx = ui.ctx().clone();
-            layout.ensure(&fonts_ctx, unit, text, &mut self.stats);
-            let within = layout.galleys[unit]
-                .as_ref()
-                .map(|g| {
-                    let local = offset.saturating_sub(layout.units[unit].range.start);
-                    g.pos_from_cursor(CCursor::new(local)).top()
-                })
-                .unwrap_or(0.0);
-            let target = (layout.tops[unit] + within - 3.0 * layout.row_height).max(0.0);
+        if let Some(target) = self.scroll_target(ui, layout, text) {
             scroll = scroll.vertical_scroll_offset(target);
         }
-
-        let selection = self.selection;
         let flash = self
             .flash
             .filter(|(_, until)| *until > ui.input(|i| i.time));
         if flash.is_some() {
             ui.ctx().request_repaint();
         }
-        let mut frame = FrameOutput::default();
         let margin = stripes.margin_width() + 14.0;
         scroll.show_viewport(ui, |ui, viewport| {
-            let ctx = ui.ctx().clone();
-            let full_width = ui.available_width();
-            let text_width = layout.key.width;
-            let x_text = ((full_width - text_width) / 2.0).max(margin + 8.0);
-            let (rect, response) = ui.allocate_exact_size(
-                vec2(full_width, layout.total_height() + 40.0),
-                Sense::click_and_drag(),
-            );
-            response
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, &doc.name));
-            let origin = rect.min + vec2(0.0, 16.0);
-            let painter = ui.painter_at(ui.clip_rect());
-            // The page.
-            let page = Rect::from_x_y_ranges(
-                (origin.x + x_text - margin - 10.0)..=(origin.x + x_text + text_width + 24.0),
-                ui.clip_rect().y_range(),
-            );
-            painter.rect_filled(page, 4.0, theme::page_fill(dark));
-
-            let first = layout.unit_at_y(viewport.min.y - 16.0);
-            let mut unit = first;
-            let mut drawn = 0;
-            while unit < layout.units.len() && layout.tops[unit] <= viewport.max.y {
-                layout.ensure(&ctx, unit, text, &mut self.stats);
-                let Some(galley) = layout.galleys[unit].clone() else {
-                    unit += 1;
-                    continue;
-                };
-                let top_left = pos2(origin.x + x_text, origin.y + layout.tops[unit]);
-                let info = &layout.units[unit];
-                paint_unit(
-                    &painter,
-                    &galley,
-                    top_left,
-                    info.range,
-                    &UnitPaint {
-                        bars: stripes.per_unit.get(unit).map(Vec::as_slice).unwrap_or(&[]),
-                        stripes,
-                        selected_codes: input.selected_codes,
-                        hits: input.hits,
-                        selection: selection.map(|s| s.range()),
-                        flash: flash.map(|f| f.0),
-                        dark,
-                        selection_fill: ui.visuals().selection.bg_fill,
-                        stripe_right: origin.x + x_text - 10.0,
-                    },
-                    &mut frame,
-                );
-                drawn += 1;
-                unit += 1;
-            }
-            self.stats.units_drawn = drawn;
+            let (response, geometry) = page_ui(ui, doc, layout, margin, dark);
+            let paint = UnitPaint {
+                bars: &[],
+                stripes,
+                selected_codes: input.selected_codes,
+                hits: input.hits,
+                selection: self.selection.map(|s| s.range()),
+                flash: flash.map(|f| f.0),
+                dark,
+                selection_fill: ui.visuals().selection.bg_fill,
+                stripe_right: geometry.origin.x + geometry.x_text - 10.0,
+            };
+            let frame = self.paint_visible(ui, viewport, layout, &geometry, text, &paint);
             layout.recompute_tops();
-
-            let geometry = Geometry { origin, x_text };
-            self.interact(
-                ui, &response, layout, &geometry, &frame, input, doc, text, commands,
-            );
+            let place = Place {
+                layout,
+                geometry: &geometry,
+                frame: &frame,
+            };
+            self.interact(ui, &response, &place, input, doc, text, commands);
         });
+    }
+
+    /// Where to scroll for a pending scroll target (its unit laid out first, so the offset is exact).
+    fn scroll_target(&mut self, ui: &Ui, layout: &mut DocLayout, text: &str) -> Option<f32> {
+        let offset = self.scroll_to.take()?;
+        if layout.units.is_empty() {
+            return None;
+        }
+        let unit = layout.unit_at(offset);
+        layout.ensure(ui.ctx(), unit, text, &mut self.stats);
+        let within = layout.galleys[unit]
+            .as_ref()
+            .map(|g| {
+                let local = offset.saturating_sub(layout.units[unit].range.start);
+                g.pos_from_cursor(CCursor::new(local)).top()
+            })
+            .unwrap_or(0.0);
+        Some((layout.tops[unit] + within - 3.0 * layout.row_height).max(0.0))
+    }
+
+    /// Lays out and paints the units in the viewport; returns where the stripes were drawn.
+    fn paint_visible(
+        &mut self,
+        ui: &Ui,
+        viewport: Rect,
+        layout: &mut DocLayout,
+        geometry: &Geometry,
+        text: &str,
+        paint: &UnitPaint<'_>,
+    ) -> FrameOutput {
+        let painter = ui.painter_at(ui.clip_rect());
+        let mut frame = FrameOutput::default();
+        let mut unit = layout.unit_at_y(viewport.min.y - 16.0);
+        let mut drawn = 0;
+        while unit < layout.units.len() && layout.tops[unit] <= viewport.max.y {
+            layout.ensure(ui.ctx(), unit, text, &mut self.stats);
+            if let Some(galley) = layout.galleys[unit].clone() {
+                let origin = geometry.origin;
+                let top_left = pos2(origin.x + geometry.x_text, origin.y + layout.tops[unit]);
+                let bars = paint.stripes.per_unit.get(unit).map(Vec::as_slice);
+                let unit_paint = UnitPaint {
+                    bars: bars.unwrap_or(&[]),
+                    ..*paint
+                };
+                let range = layout.units[unit].range;
+                paint_unit(&painter, &galley, top_left, range, &unit_paint, &mut frame);
+                drawn += 1;
+            }
+            unit += 1;
+        }
+        self.stats.units_drawn = drawn;
+        frame
     }
 
     /// Builds or refreshes the layout and stripe caches.
@@ -300,50 +299,56 @@ impl ViewerState {
         }
     }
 
+    /// The pointer over the text: hover tips on stripes, selecting with the mouse, clicks, a code dropped on
+    /// the selection, and the context menu.
     #[allow(clippy::too_many_arguments)]
     fn interact(
         &mut self,
         ui: &Ui,
         response: &egui::Response,
-        layout: &DocLayout,
-        geometry: &Geometry,
-        frame: &FrameOutput,
+        place: &Place<'_>,
         input: &ViewerInput<'_>,
         doc: &Document,
         text: &str,
         commands: &mut Vec<Command>,
     ) {
         let pointer = ui.input(|i| i.pointer.interact_pos());
-        let alt = ui.input(|i| i.modifiers.alt);
-        let bar_under = |pos: Pos2| {
-            frame
-                .bars
-                .iter()
-                .rev()
-                .find(|(r, _)| r.expand2(vec2(1.0, 0.0)).contains(pos))
-                .map(|(_, c)| *c)
-        };
-        let hovered_bar = pointer.filter(|_| response.hovered()).and_then(bar_under);
-        if let Some(coding) = hovered_bar {
-            ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
-            if let Some(c) = input.project.codings().get(&coding) {
-                let coder = input
-                    .project
-                    .coders()
-                    .get(&c.coder)
-                    .map(|k| k.name.as_str())
-                    .unwrap_or("?");
-                let tip = format!("{}\n{}: {coder}", input.project.code_path(c.code), s::CODER);
-                response.clone().on_hover_text_at_pointer(tip);
-            }
-        } else if response.hovered() {
-            ui.ctx().set_cursor_icon(CursorIcon::Text);
+        hover_ui(ui, response, place, input.project, pointer);
+        self.drag_select(ui, response, place, pointer, text);
+        self.clicks(response, place, input.project, pointer, text, commands);
+        // A code dragged from the codebook onto the text codes the selection.
+        if let Some(code) = response.dnd_release_payload::<CodeId>()
+            && self.selected_range().is_some()
+        {
+            commands.push(Command::CodeWith {
+                target: PickTarget::Selection,
+                code: *code,
+            });
         }
+        let menu = Menu {
+            coding: self.menu_coding,
+            offset: self.menu_offset,
+            has_selection: self.selected_range().is_some(),
+        };
+        let mut select = None;
+        response.context_menu(|ui| select = menu.ui(ui, input.project, doc, commands));
+        if let Some(range) = select {
+            self.selection = Some(Selection::of(range));
+        }
+    }
 
-        // Mouse selection.
+    /// Selecting by dragging (auto-scrolling near the edges); snapped to words when the drag ends.
+    fn drag_select(
+        &mut self,
+        ui: &Ui,
+        response: &egui::Response,
+        place: &Place<'_>,
+        pointer: Option<Pos2>,
+        text: &str,
+    ) {
         if response.drag_started_by(egui::PointerButton::Primary) {
             let origin = ui.input(|i| i.pointer.press_origin());
-            if let Some(at) = origin.and_then(|p| layout.hit(p, geometry)) {
+            if let Some(at) = origin.and_then(|p| place.offset(p)) {
                 self.selection = Some(Selection {
                     anchor: at,
                     cursor: at,
@@ -353,11 +358,10 @@ impl ViewerState {
         }
         if self.dragging && response.dragged_by(egui::PointerButton::Primary) {
             if let (Some(p), Some(sel)) = (pointer, self.selection.as_mut())
-                && let Some(at) = layout.hit(p, geometry)
+                && let Some(at) = place.offset(p)
             {
                 sel.cursor = at;
             }
-            // Auto-scroll near the edges.
             if let Some(p) = pointer {
                 let clip = ui.clip_rect();
                 if p.y < clip.top() + 20.0 {
@@ -369,6 +373,7 @@ impl ViewerState {
         }
         if self.dragging && response.drag_stopped() {
             self.dragging = false;
+            let alt = ui.input(|i| i.modifiers.alt);
             if self.snap_words
                 && !alt
                 && let Some(sel) = self.selection.as_mut()
@@ -376,113 +381,43 @@ impl ViewerState {
                 *sel = snap_to_words(text, *sel);
             }
         }
+    }
+
+    /// A click on a stripe selects its passage and code (elsewhere clears the selection); a double click selects
+    /// a word; a right click remembers what the menu is about.
+    fn clicks(
+        &mut self,
+        response: &egui::Response,
+        place: &Place<'_>,
+        project: &Project,
+        pointer: Option<Pos2>,
+        text: &str,
+        commands: &mut Vec<Command>,
+    ) {
         if response.clicked() {
-            match pointer.and_then(bar_under) {
-                Some(coding) => {
-                    if let Some(c) = input.project.codings().get(&coding) {
-                        self.selection = Some(Selection::of(c.range));
-                        commands.push(Command::SelectCode {
-                            code: c.code,
-                            additive: false,
-                        });
-                    }
-                }
-                None => self.selection = None,
+            let coding = pointer
+                .and_then(|p| place.bar(p))
+                .and_then(|id| project.codings().get(&id));
+            self.selection = coding.map(|c| Selection::of(c.range));
+            if let Some(c) = coding {
+                commands.push(Command::SelectCode {
+                    code: c.code,
+                    additive: false,
+                });
             }
         }
         if response.double_clicked()
-            && let Some(at) = pointer.and_then(|p| layout.hit(p, geometry))
+            && let Some(at) = pointer.and_then(|p| place.offset(p))
         {
-            self.selection = Some(snap_to_words(
-                text,
-                Selection {
-                    anchor: at,
-                    cursor: at,
-                },
-            ));
+            let word = Selection {
+                anchor: at,
+                cursor: at,
+            };
+            self.selection = Some(snap_to_words(text, word));
         }
         if response.secondary_clicked() {
-            self.menu_coding = pointer.and_then(bar_under);
-            self.menu_offset = pointer.and_then(|p| layout.hit(p, geometry));
-        }
-
-        // A code dragged from the codebook onto the text codes the selection.
-        if let Some(code) = response.dnd_release_payload::<CodeId>()
-            && self.selected_range().is_some()
-        {
-            commands.push(Command::CodeWith {
-                target: PickTarget::Selection,
-                code: *code,
-            });
-        }
-
-        let menu_coding = self.menu_coding;
-        let menu_offset = self.menu_offset;
-        let has_selection = self.selected_range().is_some();
-        let mut select: Option<CharRange> = None;
-        response.context_menu(|ui| {
-            let codings: Vec<CodingId> = match menu_coding {
-                Some(c) => vec![c],
-                None => menu_offset
-                    .map(|at| {
-                        input
-                            .project
-                            .codings_in(doc.id)
-                            .into_iter()
-                            .filter(|c| c.range.start <= at && at < c.range.end)
-                            .take(6)
-                            .map(|c| c.id)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            };
-            if has_selection {
-                if ui.button(s::CODE_SELECTION).clicked() {
-                    commands.push(Command::OpenPicker(PickTarget::Selection));
-                    ui.close();
-                }
-                if ui.button(s::IN_VIVO).clicked() {
-                    commands.push(Command::Action(crate::gui::commands::Action::InVivo));
-                    ui.close();
-                }
-            }
-            for id in codings {
-                let Some(c) = input.project.codings().get(&id) else {
-                    continue;
-                };
-                let title = input.project.code_path(c.code);
-                let mut items = |ui: &mut Ui| {
-                    if ui.button(s::SELECT_PASSAGE).clicked() {
-                        select = Some(c.range);
-                        ui.close();
-                    }
-                    if ui.button(s::REMOVE_CODING).clicked() {
-                        commands.push(Command::RemoveCoding(id));
-                        ui.close();
-                    }
-                    if ui.button(s::CHANGE_CODE).clicked() {
-                        commands.push(Command::OpenPicker(PickTarget::Coding(id)));
-                        ui.close();
-                    }
-                    if ui.button(s::ADD_MEMO).clicked() {
-                        commands.push(Command::AddCodingMemo(id));
-                        ui.close();
-                    }
-                    if has_selection && ui.button(s::SET_BOUNDS).clicked() {
-                        commands.push(Command::SetCodingBounds(id));
-                        ui.close();
-                    }
-                };
-                if menu_coding.is_some() {
-                    ui.label(egui::RichText::new(title).strong());
-                    items(ui);
-                } else {
-                    ui.menu_button(title, items);
-                }
-            }
-        });
-        if let Some(range) = select {
-            self.selection = Some(Selection::of(range));
+            self.menu_coding = pointer.and_then(|p| place.bar(p));
+            self.menu_offset = pointer.and_then(|p| place.offset(p));
         }
     }
 
@@ -579,6 +514,178 @@ impl ViewerState {
     }
 }
 
+/// Allocates the scroll content (the document's accessible node) and paints the page behind the text column.
+fn page_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    layout: &DocLayout,
+    margin: f32,
+    dark: bool,
+) -> (egui::Response, Geometry) {
+    let full_width = ui.available_width();
+    let text_width = layout.key.width;
+    let x_text = ((full_width - text_width) / 2.0).max(margin + 8.0);
+    let (rect, response) = ui.allocate_exact_size(
+        vec2(full_width, layout.total_height() + 40.0),
+        Sense::click_and_drag(),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, &doc.name));
+    let origin = rect.min + vec2(0.0, 16.0);
+    let page = Rect::from_x_y_ranges(
+        (origin.x + x_text - margin - 10.0)..=(origin.x + x_text + text_width + 24.0),
+        ui.clip_rect().y_range(),
+    );
+    ui.painter_at(ui.clip_rect())
+        .rect_filled(page, 4.0, theme::page_fill(dark));
+    (response, Geometry { origin, x_text })
+}
+
+/// What finding the passage under the pointer needs: the layout, where it sits, and the stripes drawn.
+struct Place<'a> {
+    layout: &'a DocLayout,
+    geometry: &'a Geometry,
+    frame: &'a FrameOutput,
+}
+
+impl Place<'_> {
+    /// The offset in the text under a point.
+    fn offset(&self, pos: Pos2) -> Option<usize> {
+        self.layout.hit(pos, self.geometry)
+    }
+
+    /// The coding whose stripe is under a point.
+    fn bar(&self, pos: Pos2) -> Option<CodingId> {
+        self.frame
+            .bars
+            .iter()
+            .rev()
+            .find(|(r, _)| r.expand2(vec2(1.0, 0.0)).contains(pos))
+            .map(|(_, c)| *c)
+    }
+}
+
+/// The cursor and tip over the text: a stripe names its code and coder.
+fn hover_ui(
+    ui: &Ui,
+    response: &egui::Response,
+    place: &Place<'_>,
+    project: &Project,
+    pointer: Option<Pos2>,
+) {
+    let hovered_bar = pointer
+        .filter(|_| response.hovered())
+        .and_then(|p| place.bar(p));
+    let Some(coding) = hovered_bar else {
+        if response.hovered() {
+            ui.ctx().set_cursor_icon(CursorIcon::Text);
+        }
+        return;
+    };
+    ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+    if let Some(c) = project.codings().get(&coding) {
+        let coder = project
+            .coders()
+            .get(&c.coder)
+            .map(|k| k.name.as_str())
+            .unwrap_or("?");
+        let tip = format!("{}\n{}: {coder}", project.code_path(c.code), s::CODER);
+        response.clone().on_hover_text_at_pointer(tip);
+    }
+}
+
+/// The text's context menu: code the selection, and what to do with the coding(s) under the pointer.
+struct Menu {
+    /// The stripe right-clicked.
+    coding: Option<CodingId>,
+    /// Where in the text the right click was.
+    offset: Option<usize>,
+    has_selection: bool,
+}
+
+impl Menu {
+    /// Draws the menu; returns a passage to select.
+    fn ui(
+        &self,
+        ui: &mut Ui,
+        project: &Project,
+        doc: &Document,
+        commands: &mut Vec<Command>,
+    ) -> Option<CharRange> {
+        let codings: Vec<CodingId> = match (self.coding, self.offset) {
+            (Some(c), _) => vec![c],
+            (None, Some(at)) => project
+                .codings_in(doc.id)
+                .into_iter()
+                .filter(|c| c.range.start <= at && at < c.range.end)
+                .take(6)
+                .map(|c| c.id)
+                .collect(),
+            (None, None) => Vec::new(),
+        };
+        if self.has_selection {
+            if ui.button(s::CODE_SELECTION).clicked() {
+                commands.push(Command::OpenPicker(PickTarget::Selection));
+                ui.close();
+            }
+            if ui.button(s::IN_VIVO).clicked() {
+                commands.push(Command::Action(crate::gui::commands::Action::InVivo));
+                ui.close();
+            }
+        }
+        let mut select = None;
+        for id in codings {
+            let Some(c) = project.codings().get(&id) else {
+                continue;
+            };
+            let title = project.code_path(c.code);
+            let mut items = |ui: &mut Ui| {
+                if let Some(range) = self.coding_items_ui(ui, id, c.range, commands) {
+                    select = Some(range);
+                }
+            };
+            if self.coding.is_some() {
+                ui.label(egui::RichText::new(title).strong());
+                items(ui);
+            } else {
+                ui.menu_button(title, items);
+            }
+        }
+        select
+    }
+
+    /// What can be done with one coding; returns its passage when "Select passage" was chosen.
+    fn coding_items_ui(
+        &self,
+        ui: &mut Ui,
+        id: CodingId,
+        range: CharRange,
+        commands: &mut Vec<Command>,
+    ) -> Option<CharRange> {
+        let mut select = None;
+        if ui.button(s::SELECT_PASSAGE).clicked() {
+            select = Some(range);
+            ui.close();
+        }
+        let mut item = |ui: &mut Ui, label: &str, command: Command| {
+            if ui.button(label).clicked() {
+                commands.push(command);
+                ui.close();
+            }
+        };
+        item(ui, s::REMOVE_CODING, Command::RemoveCoding(id));
+        item(
+            ui,
+            s::CHANGE_CODE,
+            Command::OpenPicker(PickTarget::Coding(id)),
+        );
+        item(ui, s::ADD_MEMO, Command::AddCodingMemo(id));
+        if self.has_selection {
+            item(ui, s::SET_BOUNDS, Command::SetCodingBounds(id));
+        }
+        select
+    }
+}
+
 /// Where the text column sits in the scroll content.
 struct Geometry {
     origin: Pos2,
@@ -591,6 +698,7 @@ struct FrameOutput {
     bars: Vec<(Rect, CodingId)>,
 }
 
+#[derive(Clone, Copy)]
 struct UnitPaint<'a> {
     bars: &'a [usize],
     stripes: &'a StripeIndex,
@@ -612,59 +720,68 @@ fn paint_unit(
     p: &UnitPaint<'_>,
     out: &mut FrameOutput,
 ) {
-    let local = |r: CharRange| -> Option<(usize, usize)> {
-        r.intersection(&unit)
-            .map(|i| (i.start - unit.start, i.end - unit.start))
+    paint_highlights(painter, galley, top_left, unit, p);
+    painter.galley(top_left, galley.clone(), theme::text_colour(p.dark));
+    paint_stripes(painter, galley, top_left, unit, p, out);
+}
+
+/// Behind the text: passages of the selected codes, search hits, the selection, and the passage flashed
+/// after a jump.
+fn paint_highlights(
+    painter: &egui::Painter,
+    galley: &Galley,
+    top_left: Pos2,
+    unit: CharRange,
+    p: &UnitPaint<'_>,
+) {
+    let rects = |r: CharRange| {
+        let local = r.intersection(&unit);
+        local
+            .map(|i| range_rects(galley, i.start - unit.start, i.end - unit.start))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|rect| rect.translate(top_left.to_vec2()))
     };
-    // Passages of the selected codes.
     if !p.selected_codes.is_empty() {
         for &i in p.bars {
             let bar = &p.stripes.bars[i];
-            if p.selected_codes.contains(&bar.code)
-                && let Some((a, b)) = local(bar.range)
-            {
-                for rect in range_rects(galley, a, b) {
-                    painter.rect_filled(rect.translate(top_left.to_vec2()), 2.0, bar.fill(p.dark));
+            if p.selected_codes.contains(&bar.code) {
+                for rect in rects(bar.range) {
+                    painter.rect_filled(rect, 2.0, bar.fill(p.dark));
                 }
             }
         }
     }
-    // Search hits.
     let first = p.hits.partition_point(|h| h.end <= unit.start);
     for hit in p.hits[first..].iter().take_while(|h| h.start < unit.end) {
-        if let Some((a, b)) = local(*hit) {
-            for rect in range_rects(galley, a, b) {
-                painter.rect_filled(
-                    rect.translate(top_left.to_vec2()),
-                    2.0,
-                    theme::hit_fill(p.dark),
-                );
-            }
+        for rect in rects(*hit) {
+            painter.rect_filled(rect, 2.0, theme::hit_fill(p.dark));
         }
     }
-    if let Some((a, b)) = p.selection.and_then(local) {
-        for rect in range_rects(galley, a, b) {
-            painter.rect_filled(rect.translate(top_left.to_vec2()), 0.0, p.selection_fill);
-        }
+    for rect in p.selection.into_iter().flat_map(rects) {
+        painter.rect_filled(rect, 0.0, p.selection_fill);
     }
-    if let Some((a, b)) = p.flash.and_then(local) {
-        for rect in range_rects(galley, a, b) {
-            painter.rect_stroke(
-                rect.translate(top_left.to_vec2()).expand(1.0),
-                2.0,
-                Stroke::new(1.5, theme::speaker_colour(p.dark)),
-                egui::StrokeKind::Outside,
-            );
-        }
+    let stroke = Stroke::new(1.5, theme::speaker_colour(p.dark));
+    for rect in p.flash.into_iter().flat_map(rects) {
+        painter.rect_stroke(rect.expand(1.0), 2.0, stroke, egui::StrokeKind::Outside);
     }
-    painter.galley(top_left, galley.clone(), theme::text_colour(p.dark));
+}
 
-    // Stripes: one bar per coding, in its lane, spanning the rows it covers in this unit.
+/// Stripes: one bar per coding, in its lane, spanning the rows it covers in this unit.
+fn paint_stripes(
+    painter: &egui::Painter,
+    galley: &Galley,
+    top_left: Pos2,
+    unit: CharRange,
+    p: &UnitPaint<'_>,
+    out: &mut FrameOutput,
+) {
     for &i in p.bars {
         let bar = &p.stripes.bars[i];
-        let Some((a, b)) = local(bar.range) else {
+        let Some(local) = bar.range.intersection(&unit) else {
             continue;
         };
+        let (a, b) = (local.start - unit.start, local.end - unit.start);
         let top = galley
             .pos_from_cursor(CCursor {
                 index: egui::text::CharIndex(a),

@@ -1,3 +1,5 @@
+//! The Chart view: a code applied per case group, one bar per group stacked by sub-code (egui_plot).
+//!
 //! The Chart view: how often a code is applied in each case group (e.g. LOG vs control), one bar per group,
 //! stacked by sub-code (each rolled up with its own sub-codes), drawn with egui_plot.
 
@@ -5,9 +7,8 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::AnalysisInput;
-use super::skeleton::{AnalysisView, Cached, Frame, result_ui};
+use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, result_ui};
 use crate::analysis::{Columns, MatrixSpec, RowMode, Value, matrix};
-use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
 
@@ -37,7 +38,6 @@ struct Key {
 /// The view's choices and cached bars.
 #[derive(Default)]
 pub struct ChartView {
-    pub open: bool,
     pub attribute: Option<String>,
     pub code: Option<CodeId>,
     pub value: Value,
@@ -189,30 +189,15 @@ impl ChartView {
 }
 
 impl AnalysisView for ChartView {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::CHART,
-            id: "analysis-chart",
-            size: [820.0, 560.0],
-            position: None,
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::CHART,
+        id: "analysis-chart",
+        size: [820.0, 560.0],
+        position: None,
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        _message: Option<&Result<String, String>>,
-        _commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let input = cx.input;
         self.ensure_defaults(input);
         if input.project.attributes().is_empty() {
             let dark = ui.visuals().dark_mode;

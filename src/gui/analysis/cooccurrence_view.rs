@@ -1,45 +1,37 @@
+//! The Co-occurrence view: codes × codes as a heatmap whose cells list the excerpts behind them.
+//!
 //! The Co-occurrence view: codes × codes as a heatmap (overlap, within N characters, same turn or paragraph;
 //! counts or Jaccard values); a click on a cell lists the excerpts of the codings behind it; CSV/XLSX export.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
-use super::skeleton::{
-    AnalysisView, Cached, CellExcerpts, Frame, cell_excerpts_ui, cell_list, export_row_ui,
-    result_ui, table_area_ui,
-};
-use super::{AnalysisInput, format_value, heat_cell_ui};
+use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
+use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
-use crate::gui::commands::Command;
-use crate::gui::{strings as s, theme};
+use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
 
 /// The view's choices and its cached result.
 pub struct CooccurrenceView {
-    pub open: bool,
     pub proximity: Proximity,
     /// N for [`Proximity::Within`], kept while another proximity is chosen.
     pub within: usize,
     pub jaccard: bool,
     pub include_subcodes: bool,
     pub only_selected: bool,
-    pub selected: Option<(usize, usize)>,
-    cache: Cached<CooccurrenceSpec, Cooccurrence>,
-    excerpts: CellExcerpts<(usize, usize)>,
+    /// The table, the clicked cell and its excerpts.
+    pub cells: CellTable<CooccurrenceSpec, Cooccurrence, (usize, usize)>,
 }
 
 impl Default for CooccurrenceView {
     fn default() -> Self {
         Self {
-            open: false,
             proximity: Proximity::Overlap,
             within: 200,
             jaccard: false,
             include_subcodes: false,
             only_selected: false,
-            selected: None,
-            cache: Cached::default(),
-            excerpts: CellExcerpts::default(),
+            cells: CellTable::default(),
         }
     }
 }
@@ -67,43 +59,18 @@ impl CooccurrenceView {
         let spec = self.spec(input);
         let compute =
             |spec: &CooccurrenceSpec| cooccurrence(input.project, spec).map_err(|e| e.to_string());
-        if self.cache.refresh(spec, input.revision, compute) {
-            self.excerpts.clear();
-            if let Some(Ok(t)) = self.cache.result()
-                && self
-                    .selected
-                    .is_some_and(|(r, c)| r >= t.codes.len() || c >= t.codes.len())
-            {
-                self.selected = None;
-            }
-        }
-        self.cache.result().unwrap_or(Err(""))
+        self.cells
+            .get((spec, input.revision), compute, |t, (r, c)| {
+                r < t.codes.len() && c < t.codes.len()
+            })
     }
 
     /// The excerpts behind the selected cell.
     pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
         let _ = self.current(input);
-        let (table, excerpts) = (&self.cache, &mut self.excerpts);
-        cell_list(
-            table,
-            excerpts,
-            self.selected,
-            input.revision,
-            |t, (r, c)| t.cell_excerpts(input.project, r, c),
-        )
-    }
-
-    /// The labels of the two codes of a cell.
-    fn cell_labels(
-        &mut self,
-        input: &AnalysisInput<'_>,
-        (r, c): (usize, usize),
-    ) -> (String, String) {
-        let Ok(t) = self.current(input) else {
-            return Default::default();
-        };
-        let label = |i: usize| t.codes.get(i).map(|x| x.label.clone()).unwrap_or_default();
-        (label(r), label(c))
+        let excerpts = PARTS.excerpts;
+        self.cells
+            .selected_excerpts(input.project, input.revision, excerpts)
     }
 
     fn controls_ui(&mut self, ui: &mut Ui) {
@@ -146,66 +113,44 @@ impl CooccurrenceView {
     }
 }
 
+/// How the table's cells are named, checked and traced to excerpts.
+const PARTS: CellParts<Cooccurrence, (usize, usize)> = CellParts {
+    salt: "cooc-excerpts",
+    is_empty: |t| t.codes.is_empty(),
+    labels: |t, (r, c)| {
+        let label = |i: usize| t.codes.get(i).map(|x| x.label.clone()).unwrap_or_default();
+        (label(r), label(c))
+    },
+    excerpts: |t, project, (r, c)| t.cell_excerpts(project, r, c),
+};
+
 impl AnalysisView for CooccurrenceView {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::COOCCURRENCE,
-            id: "analysis-cooccurrence",
-            size: [980.0, 660.0],
-            position: Some([290.0, 60.0]),
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::COOCCURRENCE,
+        id: "analysis-cooccurrence",
+        size: [980.0, 660.0],
+        position: Some([290.0, 60.0]),
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let input = cx.input;
         ui.set_min_size(egui::vec2(880.0, 600.0));
         self.controls_ui(ui);
         let table = self.current(input).ok().map(Cooccurrence::to_table);
-        export_row_ui(ui, message, "cooccurrence", table.as_ref(), commands);
+        export_row_ui(ui, cx.message, "cooccurrence", table.as_ref(), cx.commands);
         ui.separator();
-        let selected = self.selected;
-        let mut clicked = None;
-        let shown = result_ui(
-            ui,
-            self.current(input),
-            |t| t.codes.is_empty(),
-            |ui, t| clicked = table_area_ui(ui, |ui| table_ui(ui, input, t, selected)),
-        );
-        if !shown {
-            return;
-        }
-        if clicked.is_some() {
-            self.selected = clicked;
-        }
-        let list = self.selected_excerpts(input);
-        let labels = self.selected.map(|cell| self.cell_labels(input, cell));
-        let cell = labels
-            .as_ref()
-            .map(|(a, b)| (list.as_slice(), a.as_str(), b.as_str()));
-        cell_excerpts_ui(ui, input.project, "cooc-excerpts", cell, commands);
+        let draw = |ui: &mut Ui, t: &Cooccurrence, selected| table_ui(ui, input, t, selected);
+        self.cells.body_ui(ui, input, &PARTS, draw, cx.commands);
     }
 }
 
+/// The codes × codes heatmap; returns the clicked cell.
 fn table_ui(
     ui: &mut Ui,
     input: &AnalysisInput<'_>,
     t: &Cooccurrence,
     selected: Option<(usize, usize)>,
 ) -> Option<(usize, usize)> {
-    let dark = ui.visuals().dark_mode;
     let decimals = if t.spec.jaccard { 2 } else { 0 };
     let n = t.codes.len();
     // The diagonal (a code with itself) would dominate the colour scale.
@@ -214,76 +159,46 @@ fn table_ui(
         .map(|(r, c)| t.values[r][c])
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
+    let layout = HeatTable {
+        salt: "cooc-table",
+        label_width: 240.0,
+        cell_width: 64.0,
+        columns: n,
+        total_column: false,
+        header_height: 48.0,
+    };
     let mut clicked = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("cooc-hscroll")
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let height = ui.available_height() - 30.0;
-            TableBuilder::new(ui)
-                .id_salt("cooc-table")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([false, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .column(Column::initial(240.0).at_least(120.0).clip(true))
-                .columns(Column::initial(64.0).at_least(36.0).clip(true), n)
-                .header(48.0, |mut header| {
-                    header.col(|ui| {
-                        ui.strong(s::CODE);
-                    });
-                    for code in &t.codes {
-                        header.col(|ui| {
-                            let name = code
-                                .label
-                                .rsplit(crate::model::PATH_SEPARATOR)
-                                .next()
-                                .unwrap_or(&code.label);
-                            ui.add(egui::Label::new(RichText::new(name).strong().small()).wrap())
-                                .on_hover_text(&code.label);
-                        });
+    let header = |mut header: egui_extras::TableRow<'_, '_>| {
+        header.col(|ui| drop(ui.strong(s::CODE)));
+        for code in &t.codes {
+            header.col(|ui| {
+                let name = code
+                    .label
+                    .rsplit(crate::model::PATH_SEPARATOR)
+                    .next()
+                    .unwrap_or(&code.label);
+                ui.add(egui::Label::new(RichText::new(name).strong().small()).wrap())
+                    .on_hover_text(&code.label);
+            });
+        }
+    };
+    layout.show(ui, header, |body| {
+        body.rows(22.0, n, |mut row| {
+            let r = row.index();
+            let code = &t.codes[r];
+            row.col(|ui| code_label_ui(ui, input.project, code.code, &code.label, code.depth));
+            for c in 0..n {
+                let value = t.values[r][c];
+                let fraction = if r == c { 0.0 } else { value / max };
+                let accessible = format!("{} × {}", code.label, t.codes[c].label);
+                let text = format_value(value, decimals);
+                row.col(|ui| {
+                    if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
+                        clicked = Some((r, c));
                     }
-                })
-                .body(|body| {
-                    body.rows(22.0, n, |mut row| {
-                        let r = row.index();
-                        let code = &t.codes[r];
-                        row.col(|ui| {
-                            let colour = input
-                                .project
-                                .codes()
-                                .get(&code.code)
-                                .map(|c| theme::code_colour(&c.colour, dark))
-                                .unwrap_or(ui.visuals().text_color());
-                            let name = code
-                                .label
-                                .rsplit(crate::model::PATH_SEPARATOR)
-                                .next()
-                                .unwrap_or(&code.label);
-                            super::row_label_ui(ui, colour, name, code.depth, &code.label);
-                        });
-                        for c in 0..n {
-                            let value = t.values[r][c];
-                            let fraction = if r == c { 0.0 } else { value / max };
-                            row.col(|ui| {
-                                let text = format_value(value, decimals);
-                                let accessible = format!("{} × {}", code.label, t.codes[c].label);
-                                let response = heat_cell_ui(
-                                    ui,
-                                    &text,
-                                    fraction,
-                                    selected == Some((r, c)),
-                                    &accessible,
-                                )
-                                .on_hover_text(format!("{accessible}: {text}"));
-                                if response.clicked() {
-                                    clicked = Some((r, c));
-                                }
-                            });
-                        }
-                    });
                 });
+            }
         });
+    });
     clicked
 }

@@ -1,17 +1,14 @@
+//! The Matrix view: codes × cases (or groups, documents, speakers) as a heatmap with totals and traceable cells.
+//!
 //! The Matrix view: codes × cases (or case groups, documents, speakers) as a heatmap table with totals; a click
 //! on a cell lists exactly the excerpts behind its number; the table exports to CSV or XLSX.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
-use super::skeleton::{
-    AnalysisView, Cached, CellExcerpts, Frame, cell_excerpts_ui, cell_list, export_row_ui,
-    result_ui, table_area_ui,
-};
-use super::{AnalysisInput, format_value, heat_cell_ui};
+use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
+use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
-use crate::gui::commands::Command;
-use crate::gui::{strings as s, theme};
+use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
 
 /// A cell address: `None` picks the totals row or column.
@@ -19,31 +16,25 @@ pub type CellRef = (Option<usize>, Option<usize>);
 
 /// The view's choices and its cached result.
 pub struct MatrixView {
-    pub open: bool,
     pub rows: RowMode,
     pub include_subcodes: bool,
     pub columns: Columns,
     pub value: Value,
     /// Only the codes selected in the codebook as rows.
     pub only_selected: bool,
-    /// The clicked cell.
-    pub selected: Option<CellRef>,
-    cache: Cached<MatrixSpec, Matrix>,
-    excerpts: CellExcerpts<CellRef>,
+    /// The matrix, the clicked cell and its excerpts.
+    pub cells: CellTable<MatrixSpec, Matrix, CellRef>,
 }
 
 impl Default for MatrixView {
     fn default() -> Self {
         Self {
-            open: false,
             rows: RowMode::Codes,
             include_subcodes: false,
             columns: Columns::Cases,
             value: Value::Codings,
             only_selected: false,
-            selected: None,
-            cache: Cached::default(),
-            excerpts: CellExcerpts::default(),
+            cells: CellTable::default(),
         }
     }
 }
@@ -77,42 +68,18 @@ impl MatrixView {
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Matrix, &str> {
         let spec = self.spec(input);
         let compute = |spec: &MatrixSpec| matrix(input.project, spec).map_err(|e| e.to_string());
-        if self.cache.refresh(spec, input.revision, compute) {
-            self.excerpts.clear();
-            if let Some(Ok(m)) = self.cache.result()
-                && let Some((r, c)) = self.selected
-                && (r.is_some_and(|r| r >= m.rows.len()) || c.is_some_and(|c| c >= m.columns.len()))
-            {
-                self.selected = None;
-            }
-        }
-        self.cache.result().unwrap_or(Err(""))
+        self.cells
+            .get((spec, input.revision), compute, |m, (r, c)| {
+                r.is_none_or(|r| r < m.rows.len()) && c.is_none_or(|c| c < m.columns.len())
+            })
     }
 
     /// The excerpts behind the selected cell (cached with the matrix).
     pub fn selected_excerpts(&mut self, input: &AnalysisInput<'_>) -> Vec<Excerpt> {
         let _ = self.current(input);
-        let (table, excerpts) = (&self.cache, &mut self.excerpts);
-        cell_list(
-            table,
-            excerpts,
-            self.selected,
-            input.revision,
-            |m, (r, c)| m.cell_excerpts(input.project, r, c),
-        )
-    }
-
-    /// The row and column labels of a cell (totals named as such).
-    fn cell_labels(&mut self, input: &AnalysisInput<'_>, cell: CellRef) -> (String, String) {
-        let Ok(m) = self.current(input) else {
-            return Default::default();
-        };
-        let row = cell.0.and_then(|r| m.rows.get(r));
-        let column = cell.1.and_then(|c| m.columns.get(c));
-        (
-            row.map_or(s::TOTAL.to_string(), |r| r.label.clone()),
-            column.map_or(s::TOTAL.to_string(), |c| c.label.clone()),
-        )
+        let excerpts = PARTS.excerpts;
+        self.cells
+            .selected_excerpts(input.project, input.revision, excerpts)
     }
 
     fn controls_ui(&mut self, ui: &mut Ui, input: &AnalysisInput<'_>) {
@@ -170,56 +137,38 @@ impl MatrixView {
     }
 }
 
+/// How the matrix's cells are named, checked and traced to excerpts.
+const PARTS: CellParts<Matrix, CellRef> = CellParts {
+    salt: "matrix-excerpts",
+    is_empty: |m| m.rows.is_empty() || m.columns.is_empty(),
+    labels: |m, (r, c)| {
+        let row = r.and_then(|r| m.rows.get(r));
+        let column = c.and_then(|c| m.columns.get(c));
+        (
+            row.map_or(s::TOTAL.to_string(), |r| r.label.clone()),
+            column.map_or(s::TOTAL.to_string(), |c| c.label.clone()),
+        )
+    },
+    excerpts: |m, project, (r, c)| m.cell_excerpts(project, r, c),
+};
+
 impl AnalysisView for MatrixView {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::MATRIX,
-            id: "analysis-matrix",
-            size: [1000.0, 680.0],
-            position: Some([290.0, 60.0]),
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::MATRIX,
+        id: "analysis-matrix",
+        size: [1000.0, 680.0],
+        position: Some([290.0, 60.0]),
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let input = cx.input;
         ui.set_min_size(egui::vec2(880.0, 600.0));
         self.controls_ui(ui, input);
         let table = self.current(input).ok().map(Matrix::to_table);
-        export_row_ui(ui, message, "matrix", table.as_ref(), commands);
+        export_row_ui(ui, cx.message, "matrix", table.as_ref(), cx.commands);
         ui.separator();
-        let selected = self.selected;
-        let mut clicked = None;
-        let shown = result_ui(
-            ui,
-            self.current(input),
-            |m| m.rows.is_empty() || m.columns.is_empty(),
-            |ui, m| clicked = table_area_ui(ui, |ui| matrix_table_ui(ui, input, m, selected)),
-        );
-        if !shown {
-            return;
-        }
-        if clicked.is_some() {
-            self.selected = clicked;
-        }
-        let list = self.selected_excerpts(input);
-        let labels = self.selected.map(|cell| self.cell_labels(input, cell));
-        let cell = labels
-            .as_ref()
-            .map(|(row, column)| (list.as_slice(), row.as_str(), column.as_str()));
-        cell_excerpts_ui(ui, input.project, "matrix-excerpts", cell, commands);
+        let draw = |ui: &mut Ui, m: &Matrix, selected| matrix_table_ui(ui, input, m, selected);
+        self.cells.body_ui(ui, input, &PARTS, draw, cx.commands);
     }
 }
 
@@ -233,15 +182,21 @@ pub fn columns_label(columns: &Columns) -> String {
     }
 }
 
-/// The heatmap table; returns the clicked cell.
+/// The heatmap table with a totals row and column; returns the clicked cell.
 fn matrix_table_ui(
     ui: &mut Ui,
     input: &AnalysisInput<'_>,
     m: &Matrix,
     selected: Option<CellRef>,
 ) -> Option<CellRef> {
-    let dark = ui.visuals().dark_mode;
-    let decimals = if m.spec.value == Value::Share { 1 } else { 0 };
+    let layout = HeatTable {
+        salt: "matrix-table",
+        label_width: 250.0,
+        cell_width: 76.0,
+        columns: m.columns.len(),
+        total_column: true,
+        header_height: 34.0,
+    };
     let max = m
         .values
         .iter()
@@ -250,100 +205,59 @@ fn matrix_table_ui(
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
     let mut clicked = None;
-    let n_cols = m.columns.len();
-    egui::ScrollArea::horizontal()
-        .id_salt("matrix-hscroll")
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let height = ui.available_height() - 30.0;
-            TableBuilder::new(ui)
-                .id_salt("matrix-table")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([false, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .column(Column::initial(250.0).at_least(120.0).clip(true))
-                .columns(Column::initial(76.0).at_least(40.0).clip(true), n_cols)
-                .column(Column::initial(70.0).at_least(40.0))
-                .header(34.0, |mut header| {
-                    header.col(|ui| {
-                        ui.strong(s::CODE);
-                    });
-                    for col in &m.columns {
-                        header.col(|ui| {
-                            ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap())
-                                .on_hover_text(&col.label);
-                        });
-                    }
-                    header.col(|ui| {
-                        ui.strong(s::TOTAL);
-                    });
-                })
-                .body(|body| {
-                    body.rows(22.0, m.rows.len() + 1, |mut row| {
-                        let r = row.index();
-                        let is_total = r == m.rows.len();
-                        let r_ref = (!is_total).then_some(r);
-                        let label = if is_total {
-                            s::TOTAL.to_string()
-                        } else {
-                            m.rows[r].label.clone()
-                        };
-                        row.col(|ui| {
-                            if is_total {
-                                ui.strong(s::TOTAL);
-                            } else {
-                                let row_info = &m.rows[r];
-                                let colour = input
-                                    .project
-                                    .codes()
-                                    .get(&row_info.code)
-                                    .map(|c| theme::code_colour(&c.colour, dark))
-                                    .unwrap_or(ui.visuals().text_color());
-                                let name = row_info
-                                    .label
-                                    .rsplit(crate::model::PATH_SEPARATOR)
-                                    .next()
-                                    .unwrap_or(&row_info.label);
-                                super::row_label_ui(
-                                    ui,
-                                    colour,
-                                    name,
-                                    row_info.depth,
-                                    &row_info.label,
-                                );
-                            }
-                        });
-                        for c in 0..=n_cols {
-                            let c_ref = (c < n_cols).then_some(c);
-                            let value = m.value(r_ref, c_ref);
-                            let fraction = if is_total || c_ref.is_none() {
-                                0.0
-                            } else {
-                                value / max
-                            };
-                            let col_label = c_ref
-                                .map_or(s::TOTAL, |c| m.columns[c].label.as_str())
-                                .to_string();
-                            row.col(|ui| {
-                                let text = format_value(value, decimals);
-                                let accessible = format!("{label} × {col_label}");
-                                let response = heat_cell_ui(
-                                    ui,
-                                    &text,
-                                    fraction,
-                                    selected == Some((r_ref, c_ref)),
-                                    &accessible,
-                                )
-                                .on_hover_text(format!("{accessible}: {text}"));
-                                if response.clicked() {
-                                    clicked = Some((r_ref, c_ref));
-                                }
-                            });
-                        }
-                    });
-                });
+    let header = |mut header: egui_extras::TableRow<'_, '_>| {
+        header.col(|ui| drop(ui.strong(s::CODE)));
+        for col in &m.columns {
+            header.col(|ui| {
+                ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap())
+                    .on_hover_text(&col.label);
+            });
+        }
+        header.col(|ui| drop(ui.strong(s::TOTAL)));
+    };
+    layout.show(ui, header, |body| {
+        body.rows(22.0, m.rows.len() + 1, |row| {
+            let r = row.index();
+            let r = (r < m.rows.len()).then_some(r);
+            if let Some(cell) = matrix_row_ui(row, input, (m, max), r, selected) {
+                clicked = Some(cell);
+            }
         });
+    });
+    clicked
+}
+
+/// One row of the matrix (`None`: the totals row); returns the clicked cell.
+fn matrix_row_ui(
+    mut row: egui_extras::TableRow<'_, '_>,
+    input: &AnalysisInput<'_>,
+    (m, max): (&Matrix, f64),
+    r: Option<usize>,
+    selected: Option<CellRef>,
+) -> Option<CellRef> {
+    let decimals = if m.spec.value == Value::Share { 1 } else { 0 };
+    let info = r.and_then(|r| m.rows.get(r));
+    row.col(|ui| match info {
+        Some(info) => code_label_ui(ui, input.project, info.code, &info.label, info.depth),
+        None => drop(ui.strong(s::TOTAL)),
+    });
+    let label = info.map_or(s::TOTAL, |i| i.label.as_str());
+    let mut clicked = None;
+    for c in (0..m.columns.len()).map(Some).chain([None]) {
+        let value = m.value(r, c);
+        let fraction = if r.is_some() && c.is_some() {
+            value / max
+        } else {
+            0.0
+        };
+        let column = c.map_or(s::TOTAL, |c| m.columns[c].label.as_str());
+        let accessible = format!("{label} × {column}");
+        let text = format_value(value, decimals);
+        row.col(|ui| {
+            if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
+                clicked = Some((r, c));
+            }
+        });
+    }
     clicked
 }

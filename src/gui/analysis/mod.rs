@@ -1,3 +1,5 @@
+//! The analysis views (matrix, co-occurrence, chart, query builder, words) and the helpers they share.
+//!
 //! The analysis views (issue 7): matrix, co-occurrence, chart, coding-query builder and words, each a window
 //! opened from the Analysis menu; results are cached by (spec, project revision) so a frame never recomputes.
 
@@ -23,7 +25,7 @@ pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
 pub use query_builder::QueryBuilder;
-pub use skeleton::{AnalysisView, export_table_job};
+pub use skeleton::{AnalysisView, ViewWindow, export_table_job};
 pub use words_view::WordsView;
 
 /// Which analysis view.
@@ -49,11 +51,11 @@ pub struct AnalysisInput<'a> {
 /// The state of every analysis view.
 #[derive(Default)]
 pub struct AnalysisState {
-    pub matrix: MatrixView,
-    pub cooccurrence: CooccurrenceView,
-    pub chart: ChartView,
-    pub query: QueryBuilder,
-    pub words: WordsView,
+    pub matrix: ViewWindow<MatrixView>,
+    pub cooccurrence: ViewWindow<CooccurrenceView>,
+    pub chart: ViewWindow<ChartView>,
+    pub query: ViewWindow<QueryBuilder>,
+    pub words: ViewWindow<WordsView>,
     /// The last table export's outcome (shown in every view's export row).
     pub export_message: Option<Result<String, String>>,
 }
@@ -62,11 +64,11 @@ impl AnalysisState {
     /// Opens (or brings up) a view.
     pub fn open(&mut self, view: View) {
         match view {
-            View::Matrix => self.matrix.set_open(true),
-            View::Cooccurrence => self.cooccurrence.set_open(true),
-            View::Chart => self.chart.set_open(true),
-            View::Query => self.query.set_open(true),
-            View::Words => self.words.set_open(true),
+            View::Matrix => self.matrix.open = true,
+            View::Cooccurrence => self.cooccurrence.open = true,
+            View::Chart => self.chart.open = true,
+            View::Query => self.query.open = true,
+            View::Words => self.words.open = true,
         }
     }
 
@@ -95,12 +97,16 @@ impl AnalysisState {
         input: &AnalysisInput<'_>,
         commands: &mut Vec<Command>,
     ) {
-        let message = self.export_message.as_ref();
-        skeleton::window_ui(&mut self.matrix, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.cooccurrence, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.chart, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.query, ctx, input, message, commands);
-        skeleton::window_ui(&mut self.words, ctx, input, message, commands);
+        let mut cx = skeleton::ViewCx {
+            input,
+            message: self.export_message.as_ref(),
+            commands,
+        };
+        self.matrix.window_ui(ctx, &mut cx);
+        self.cooccurrence.window_ui(ctx, &mut cx);
+        self.chart.window_ui(ctx, &mut cx);
+        self.query.window_ui(ctx, &mut cx);
+        self.words.window_ui(ctx, &mut cx);
     }
 }
 
@@ -134,6 +140,79 @@ pub fn format_value(value: f64, decimals: usize) -> String {
     } else {
         format!("{value:.decimals$}")
     }
+}
+
+/// How a heatmap table is laid out: a code column, `columns` value columns and maybe a totals column, in a
+/// horizontal scroll area.
+pub struct HeatTable {
+    pub salt: &'static str,
+    pub label_width: f32,
+    pub cell_width: f32,
+    pub columns: usize,
+    pub total_column: bool,
+    pub header_height: f32,
+}
+
+impl HeatTable {
+    /// Draws the table with its header and body.
+    pub fn show(
+        &self,
+        ui: &mut Ui,
+        header: impl FnOnce(egui_extras::TableRow<'_, '_>),
+        body: impl FnOnce(egui_extras::TableBody<'_>),
+    ) {
+        use egui_extras::{Column, TableBuilder};
+        egui::ScrollArea::horizontal()
+            .id_salt((self.salt, "hscroll"))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                let height = ui.available_height() - 30.0;
+                let mut table = TableBuilder::new(ui)
+                    .id_salt(self.salt)
+                    .striped(true)
+                    .resizable(true)
+                    .auto_shrink([false, true])
+                    .min_scrolled_height(0.0)
+                    .max_scroll_height(height)
+                    .column(Column::initial(self.label_width).at_least(120.0).clip(true))
+                    .columns(
+                        Column::initial(self.cell_width).at_least(36.0).clip(true),
+                        self.columns,
+                    );
+                if self.total_column {
+                    table = table.column(Column::initial(70.0).at_least(40.0));
+                }
+                table.header(self.header_height, header).body(body);
+            });
+    }
+}
+
+/// The first cell of a code's row: its colour and last name, indented by depth (the full label on hover).
+pub fn code_label_ui(ui: &mut Ui, project: &Project, code: CodeId, label: &str, depth: usize) {
+    let dark = ui.visuals().dark_mode;
+    let colour = project
+        .codes()
+        .get(&code)
+        .map(|c| theme::code_colour(&c.colour, dark))
+        .unwrap_or(ui.visuals().text_color());
+    let name = label
+        .rsplit(crate::model::PATH_SEPARATOR)
+        .next()
+        .unwrap_or(label);
+    row_label_ui(ui, colour, name, depth, label);
+}
+
+/// A heatmap cell named `accessible` (its value on hover); returns true when clicked.
+pub fn heat_button(
+    ui: &mut Ui,
+    value: &str,
+    fraction: f64,
+    selected: bool,
+    accessible: &str,
+) -> bool {
+    heat_cell_ui(ui, value, fraction, selected, accessible)
+        .on_hover_text(format!("{accessible}: {value}"))
+        .clicked()
 }
 
 /// A clickable heatmap cell (number on a coloured fill) with an accessible label for tests and screen readers.

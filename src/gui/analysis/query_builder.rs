@@ -1,3 +1,5 @@
+//! The coding-query builder: A AND/OR/NOT/NEAR B with restrictions, its passages, and "Save as code…".
+//!
 //! The coding-query builder: code A, an operator (AND, OR, NOT, NEAR within N characters or the same turn), code B
 //! and optional restrictions, chosen from lists without typing syntax; the passages update as the choices change
 //! (cached by query and project revision), a click jumps to one, and "Save as code…" applies the result as one
@@ -5,7 +7,7 @@
 
 use egui::{RichText, Ui};
 
-use super::skeleton::{AnalysisView, Cached, Frame, export_row_ui, result_ui};
+use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, export_row_ui, result_ui};
 use super::{AnalysisInput, citation, clip, code_choices, passage_ui};
 use crate::analysis::{AttrFilter, CodingQuery, Near, QueryExpr, QueryResult, Scope, run_query};
 use crate::gui::commands::Command;
@@ -38,7 +40,6 @@ impl Operator {
 
 /// The builder's choices and its cached result.
 pub struct QueryBuilder {
-    pub open: bool,
     pub code_a: Option<CodeId>,
     pub operator: Operator,
     pub code_b: Option<CodeId>,
@@ -61,7 +62,6 @@ pub struct QueryBuilder {
 impl Default for QueryBuilder {
     fn default() -> Self {
         Self {
-            open: false,
             code_a: None,
             operator: Operator::And,
             code_b: None,
@@ -312,30 +312,16 @@ impl QueryBuilder {
 }
 
 impl AnalysisView for QueryBuilder {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::QUERY_BUILDER,
-            id: "analysis-query",
-            size: [760.0, 640.0],
-            position: None,
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::QUERY_BUILDER,
+        id: "analysis-query",
+        size: [760.0, 640.0],
+        position: None,
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let (input, message) = (cx.input, cx.message);
+        let commands = &mut *cx.commands;
         self.definition_ui(ui, &code_choices(input.project));
         ui.add_space(4.0);
         egui::CollapsingHeader::new(s::RESTRICT)

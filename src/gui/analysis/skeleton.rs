@@ -1,6 +1,4 @@
-//! The skeleton every analysis view shares, written once: a result cached by (key, project revision), the
-//! excerpts behind a selected cell, the window and its body, how a result (or its error) is shown, and the
-//! export row.
+//! The skeleton every analysis view shares: revision-keyed cache, cell excerpts, window, result and export row.
 
 use egui::{RichText, Ui};
 
@@ -69,21 +67,6 @@ impl<K: PartialEq, T> Cached<K, T> {
 /// The excerpts behind the selected cell of a table, kept for that cell and revision.
 pub type CellExcerpts<C> = Cached<C, Vec<Excerpt>>;
 
-/// The excerpts behind the selected `cell` of a cached table, computed once per cell and revision.
-pub fn cell_list<K: PartialEq, T, C: PartialEq + Copy>(
-    table: &Cached<K, T>,
-    excerpts: &mut CellExcerpts<C>,
-    cell: Option<C>,
-    revision: u64,
-    compute: impl FnOnce(&T, C) -> Vec<Excerpt>,
-) -> Vec<Excerpt> {
-    let (Some(cell), Some(Ok(table))) = (cell, table.result()) else {
-        return Vec::new();
-    };
-    let list = excerpts.get(cell, revision, |&cell| Ok(compute(table, cell)));
-    list.map(Vec::clone).unwrap_or_default()
-}
-
 /// Where and how big a view's window opens.
 pub struct Frame {
     pub title: &'static str,
@@ -92,44 +75,163 @@ pub struct Frame {
     pub position: Option<[f32; 2]>,
 }
 
-/// An analysis view: a window whose body reads the project and pushes commands.
+/// What a view's body reads and where it puts its commands.
+pub struct ViewCx<'a, 'p> {
+    pub input: &'a AnalysisInput<'p>,
+    /// The last table export's outcome.
+    pub message: Option<&'a Result<String, String>>,
+    pub commands: &'a mut Vec<Command>,
+}
+
+/// An analysis view: the body of a window that reads the project and pushes commands.
 pub trait AnalysisView {
-    fn frame(&self) -> Frame;
-    fn is_open(&self) -> bool;
-    fn set_open(&mut self, open: bool);
-    /// Draws the body; `message` is the last table export's outcome.
-    fn body_ui(
+    const FRAME: Frame;
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>);
+}
+
+/// A view and whether its window is open (the view's own fields are reached through it).
+#[derive(Default)]
+pub struct ViewWindow<V> {
+    pub open: bool,
+    pub view: V,
+}
+
+impl<V> std::ops::Deref for ViewWindow<V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.view
+    }
+}
+
+impl<V> std::ops::DerefMut for ViewWindow<V> {
+    fn deref_mut(&mut self) -> &mut V {
+        &mut self.view
+    }
+}
+
+impl<V: AnalysisView> ViewWindow<V> {
+    /// Shows the view as a resizable window while it is open.
+    pub fn window_ui(&mut self, ctx: &egui::Context, cx: &mut ViewCx<'_, '_>) {
+        if !self.open {
+            return;
+        }
+        let frame = V::FRAME;
+        let mut window = egui::Window::new(frame.title)
+            .id(egui::Id::unique(frame.id))
+            .open(&mut self.open)
+            .default_size(frame.size)
+            .resizable(true);
+        if let Some(position) = frame.position {
+            window = window.default_pos(position);
+        }
+        let view = &mut self.view;
+        window.show(ctx, |ui| view.body_ui(ui, cx));
+    }
+}
+
+/// How a table view names, checks and draws its table (see [`CellTable::body_ui`]).
+pub struct CellParts<T, C> {
+    pub salt: &'static str,
+    pub is_empty: fn(&T) -> bool,
+    /// The row and column labels of a cell.
+    pub labels: fn(&T, C) -> (String, String),
+    /// The excerpts behind a cell.
+    pub excerpts: fn(&T, &Project, C) -> Vec<Excerpt>,
+}
+
+/// A table whose cells list the excerpts behind them (matrix, co-occurrence): the table cached by (key,
+/// revision), the clicked cell, and that cell's excerpts.
+pub struct CellTable<K, T, C> {
+    table: Cached<K, T>,
+    excerpts: CellExcerpts<C>,
+    selected: Option<C>,
+}
+
+impl<K, T, C> Default for CellTable<K, T, C> {
+    fn default() -> Self {
+        Self {
+            table: Cached::default(),
+            excerpts: CellExcerpts::default(),
+            selected: None,
+        }
+    }
+}
+
+impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
+    /// The clicked cell.
+    pub fn selected(&self) -> Option<C> {
+        self.selected
+    }
+
+    /// The table for `key`, computed when the key or the revision changed (then a selected cell the new table
+    /// does not have is dropped).
+    pub fn get(
+        &mut self,
+        (key, revision): (K, u64),
+        compute: impl FnOnce(&K) -> Result<T, String>,
+        has_cell: impl FnOnce(&T, C) -> bool,
+    ) -> Result<&T, &str> {
+        if self.table.refresh(key, revision, compute) {
+            self.excerpts.clear();
+            if let (Some(Ok(table)), Some(cell)) = (self.table.result(), self.selected)
+                && !has_cell(table, cell)
+            {
+                self.selected = None;
+            }
+        }
+        self.table.result().unwrap_or(Err(""))
+    }
+
+    /// The excerpts behind the selected cell, computed once per cell and revision.
+    pub fn selected_excerpts(
+        &mut self,
+        project: &Project,
+        revision: u64,
+        excerpts: fn(&T, &Project, C) -> Vec<Excerpt>,
+    ) -> Vec<Excerpt> {
+        let (Some(cell), Some(Ok(table))) = (self.selected, self.table.result()) else {
+            return Vec::new();
+        };
+        let list = self
+            .excerpts
+            .get(cell, revision, |&cell| Ok(excerpts(table, project, cell)));
+        list.cloned().unwrap_or_default()
+    }
+
+    /// The table (drawn by `table_ui`, which returns the clicked cell), then "click a cell" or the excerpts
+    /// behind the clicked one. Call after [`Self::get`] in the same frame.
+    pub fn body_ui(
         &mut self,
         ui: &mut Ui,
         input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
+        parts: &CellParts<T, C>,
+        table_ui: impl FnOnce(&mut Ui, &T, Option<C>) -> Option<C>,
         commands: &mut Vec<Command>,
-    );
-}
-
-/// Shows a view as a resizable window while it is open.
-pub fn window_ui(
-    view: &mut impl AnalysisView,
-    ctx: &egui::Context,
-    input: &AnalysisInput<'_>,
-    message: Option<&Result<String, String>>,
-    commands: &mut Vec<Command>,
-) {
-    if !view.is_open() {
-        return;
+    ) {
+        let Some(result) = self.table.result() else {
+            return;
+        };
+        let selected = self.selected;
+        let mut clicked = None;
+        let shown = result_ui(ui, result, parts.is_empty, |ui, table| {
+            clicked = table_area_ui(ui, |ui| table_ui(ui, table, selected));
+        });
+        if !shown {
+            return;
+        }
+        if clicked.is_some() {
+            self.selected = clicked;
+        }
+        let list = self.selected_excerpts(input.project, input.revision, parts.excerpts);
+        let labels = match (self.selected, self.table.result()) {
+            (Some(cell), Some(Ok(table))) => Some((parts.labels)(table, cell)),
+            _ => None,
+        };
+        let cell = labels
+            .as_ref()
+            .map(|(row, column)| (list.as_slice(), row.as_str(), column.as_str()));
+        cell_excerpts_ui(ui, input.project, parts.salt, cell, commands);
     }
-    let frame = view.frame();
-    let mut open = true;
-    let mut window = egui::Window::new(frame.title)
-        .id(egui::Id::unique(frame.id))
-        .open(&mut open)
-        .default_size(frame.size)
-        .resizable(true);
-    if let Some(position) = frame.position {
-        window = window.default_pos(position);
-    }
-    window.show(ctx, |ui| view.body_ui(ui, input, message, commands));
-    view.set_open(open);
 }
 
 /// Shows a result: its error in red, "nothing to show" when `is_empty`, else `content`; returns true when the

@@ -1,9 +1,11 @@
+//! The Words view: word frequencies for a selection, and the keyword-in-context lines of a clicked word.
+//!
 //! The Words view: a word-frequency list (all text, the selected codes' excerpts, or a case group; stemmed or not;
 //! stop words left out), a click on a word lists its keyword-in-context lines, a click on a line jumps to it.
 
 use egui::{RichText, Ui};
 
-use super::skeleton::{AnalysisView, Cached, Frame, export_row_ui, result_ui};
+use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, export_row_ui, result_ui};
 use super::{AnalysisInput, citation, passage_ui};
 use crate::analysis::{
     AttrFilter, KwicLine, Scope, Selection, StopList, WordFrequencies, WordOptions, kwic,
@@ -35,7 +37,6 @@ struct Key {
 
 /// The view's choices and cached results.
 pub struct WordsView {
-    pub open: bool,
     pub source: Source,
     pub attribute: Option<String>,
     pub value: Option<String>,
@@ -50,7 +51,6 @@ pub struct WordsView {
 impl Default for WordsView {
     fn default() -> Self {
         Self {
-            open: false,
             source: Source::All,
             attribute: None,
             value: None,
@@ -242,30 +242,16 @@ impl WordsView {
 }
 
 impl AnalysisView for WordsView {
-    fn frame(&self) -> Frame {
-        Frame {
-            title: s::WORDS,
-            id: "analysis-words",
-            size: [900.0, 620.0],
-            position: None,
-        }
-    }
+    const FRAME: Frame = Frame {
+        title: s::WORDS,
+        id: "analysis-words",
+        size: [900.0, 620.0],
+        position: None,
+    };
 
-    fn is_open(&self) -> bool {
-        self.open
-    }
-
-    fn set_open(&mut self, open: bool) {
-        self.open = open;
-    }
-
-    fn body_ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &AnalysisInput<'_>,
-        message: Option<&Result<String, String>>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
+        let (input, message) = (cx.input, cx.message);
+        let commands = &mut *cx.commands;
         self.controls_ui(ui, input);
         let table = self.current(input).ok().map(WordFrequencies::to_table);
         export_row_ui(ui, message, "words", table.as_ref(), commands);
