@@ -6,9 +6,9 @@ mod support;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use marginalia::gui::Selection;
 use marginalia::gui::Workbench;
 use marginalia::gui::commands::{Action, CaseChange, Command};
-use marginalia::gui::viewer::Selection;
 use marginalia::ids::{CodeId, DocumentId, MemoId};
 use marginalia::model::MemoTarget;
 use marginalia::offsets::CharRange;
@@ -143,7 +143,7 @@ fn code_undo_redo_search_and_retrieve() {
             .unwrap_or(&results.hits[0]);
         (
             hit.document,
-            marginalia::gui::search_panel::hit_target(hit),
+            marginalia::gui::hit_target(hit),
             hit.snippet.text.clone(),
             results.hits.len(),
         )
@@ -211,7 +211,7 @@ fn code_undo_redo_search_and_retrieve() {
     assert!(excerpts.iter().all(|e| !e.citation().is_empty()));
 
     // Autosave: after the debounce the project is written.
-    std::thread::sleep(marginalia::gui::app::AUTOSAVE_DELAY);
+    std::thread::sleep(marginalia::gui::AUTOSAVE_DELAY);
     harness.run_steps(2);
     assert!(
         !harness.state().workspace().expect("project").is_dirty(),

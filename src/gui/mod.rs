@@ -1,30 +1,32 @@
 //! The egui workbench: window setup and the eframe wrapper around [`app::Workbench`] (which tests drive directly).
 
-pub mod analysis;
-pub mod app;
-pub mod cases_panel;
-pub mod codebook_panel;
+mod analysis;
+mod app;
+mod cases_panel;
+mod codebook_panel;
 pub mod commands;
 mod dispatch;
-pub mod documents_panel;
-pub mod excerpts_panel;
+mod documents_panel;
+mod excerpts_panel;
 pub mod export_dialog;
-pub mod import_dialog;
-pub mod memos_panel;
-pub mod picker;
-pub mod search_panel;
-pub mod session;
+mod import_dialog;
+mod memos_panel;
+mod picker;
+mod search_panel;
+mod session;
 mod shell;
-pub mod strings;
-pub mod stripes;
-pub mod tasks;
-pub mod theme;
-pub mod viewer;
-pub mod widgets;
+mod strings;
+mod stripes;
+mod tasks;
+mod theme;
+mod viewer;
+mod widgets;
 
 use std::path::PathBuf;
 
-pub use app::{Prefs, Workbench};
+pub use app::{AUTOSAVE_DELAY, Prefs, Workbench};
+pub use search_panel::hit_target;
+pub use viewer::Selection;
 
 /// Key of the preferences in eframe's storage.
 const PREFS_KEY: &str = "marginalia-prefs";

@@ -206,7 +206,6 @@ impl Session {
 /// What to do once the current project is closed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterClose {
-    Nothing,
     Open(PathBuf),
     Create(PathBuf),
     OpenSample,
@@ -274,7 +273,6 @@ impl Workbench {
 
     fn after_close(&mut self, then: AfterClose) {
         match then {
-            AfterClose::Nothing => {}
             AfterClose::Open(root) => self.open_closed(&root),
             AfterClose::Create(root) => self.create_closed(&root),
             AfterClose::OpenSample => self.open_sample_closed(),

@@ -154,7 +154,6 @@ pub const STALE_LOCK_TEXT: &str = "Marginalia was not closed properly the last t
 pub const UNLOCK_AND_OPEN: &str = "Unlock and open";
 
 // Import
-pub const IMPORTING: &str = "Importing…";
 pub const IMPORT_SUMMARY: &str = "Import summary";
 pub const IMPORTED: &str = "Imported";
 pub const SKIPPED: &str = "Skipped";
@@ -240,14 +239,6 @@ pub fn undone(label: &str) -> String {
 
 pub fn redone(label: &str) -> String {
     format!("Redone: {label}")
-}
-
-pub fn coded_hits(n: usize) -> String {
-    format!("code {n} search hits")
-}
-
-pub fn in_vivo_label(name: &str) -> String {
-    format!("in-vivo code '{name}'")
 }
 
 // Analysis views (src/gui/analysis)
@@ -376,7 +367,6 @@ pub const QDPX_REPORT_TITLE: &str = "REFI-QDA import";
 pub const QDC_REPORT_TITLE: &str = "Codebook import";
 pub const WARNINGS: &str = "Warnings";
 pub const NOT_IMPORTED: &str = "Not imported";
-pub const NOT_UTF8: &str = "not UTF-8 text";
 
 /// "Coded excerpts: LOG follow-up" (the report's title).
 pub fn excerpts_report_title(project: &str) -> String {

@@ -157,11 +157,6 @@ impl<T> Latest<T> {
         self.task.is_some()
     }
 
-    /// The task in flight.
-    pub fn task(&self) -> Option<&Task<T>> {
-        self.task.as_ref()
-    }
-
     /// The result once the task in flight is done; `Some(None)` when its worker was lost.
     pub fn poll(&mut self) -> Option<Option<T>> {
         let outcome = match self.task.as_ref()?.poll() {

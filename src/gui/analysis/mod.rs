@@ -25,7 +25,7 @@ pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
 pub use query_builder::QueryBuilder;
-pub use skeleton::{AnalysisView, ViewWindow, export_table_job};
+pub use skeleton::{ViewWindow, export_table_job};
 pub use words_view::WordsView;
 
 /// Which analysis view.
