@@ -5,9 +5,7 @@ use std::borrow::Cow;
 
 use super::bootstrap::{SplitMix64, summarise};
 use super::error::{Coefficient, Undefined};
-use super::measures::{
-    RatingTable, brennan_prediger, cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement,
-};
+use super::measures::{RatingTable, Summary};
 use super::report::{AgreementRow, Estimate, RowKind};
 use super::spec::{Measure, Statistic};
 use super::unitized::{UnitizedData, UnitizedValues};
@@ -52,16 +50,16 @@ pub(crate) fn statistics(measures: &[Measure], coders: usize, code_row: bool) ->
 fn value_of(
     statistic: Statistic,
     job: &Job<'_>,
-    table: &RatingTable,
+    summary: &Summary,
     unitized: Option<&UnitizedValues>,
 ) -> Coefficient {
     let unitized = || unitized.ok_or(Undefined::NoPairableValues);
     match statistic {
-        Statistic::Percent => percent_agreement(table),
-        Statistic::CohenKappa => cohen_kappa(table),
-        Statistic::FleissKappa => fleiss_kappa(table),
-        Statistic::BrennanPrediger => brennan_prediger(table, job.data.categories),
-        Statistic::Alpha => krippendorff_alpha(table),
+        Statistic::Percent => summary.percent(),
+        Statistic::CohenKappa => summary.cohen(),
+        Statistic::FleissKappa => summary.fleiss(),
+        Statistic::BrennanPrediger => summary.brennan_prediger(job.data.categories),
+        Statistic::Alpha => summary.alpha(),
         Statistic::UAlpha => match job.pick {
             Pick::Category(k) => unitized()?
                 .per_category
@@ -109,9 +107,10 @@ pub(crate) fn compute(
         .iter()
         .zip(&tables)
         .map(|(job, table)| {
+            let summary = Summary::of(table);
             job.statistics
                 .iter()
-                .map(|s| Estimate::new(*s, value_of(*s, job, table, values.as_ref())))
+                .map(|s| Estimate::new(*s, value_of(*s, job, &summary, values.as_ref())))
                 .collect()
         })
         .collect();
@@ -165,17 +164,19 @@ fn bootstrap(
     let mut unit_rng = SplitMix64::stream(seed, stream * 2);
     let mut piece_rng = SplitMix64::stream(seed, stream * 2 + 1);
     let (mut times, mut weights) = (Vec::new(), Vec::new());
+    let mut summary = Summary::default();
     for _ in 0..draws {
         if needs_units {
             unit_rng.resample(clusters, &mut times);
-            for ((job, table), draws) in family.jobs.iter().zip(tables.iter_mut()).zip(&mut samples)
-            {
-                job.data
-                    .weights(&family.clusters, Some(&times), &mut weights);
+            let total = family.clusters.total_under(Some(&times));
+            let rows = family.jobs.iter().zip(tables.iter_mut()).zip(&mut samples);
+            for ((job, table), draws) in rows {
+                job.data.weights(total, Some(&times), &mut weights);
                 table.set_weights(&weights);
+                summary.fill(table);
                 for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
                     if on_units(statistic) {
-                        slot.record(value_of(*statistic, job, table, None));
+                        slot.record(value_of(*statistic, job, &summary, None));
                     }
                 }
             }
@@ -183,10 +184,10 @@ fn bootstrap(
         if let (true, Some(unitized)) = (needs_pieces, &family.unitized) {
             piece_rng.resample(pieces, &mut times);
             let values = unitized.evaluate(Some(&times));
-            for ((job, table), draws) in family.jobs.iter().zip(tables.iter()).zip(&mut samples) {
+            for (job, draws) in family.jobs.iter().zip(&mut samples) {
                 for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
                     if statistic.is_unitized() {
-                        slot.record(value_of(*statistic, job, table, Some(&values)));
+                        slot.record(value_of(*statistic, job, &summary, Some(&values)));
                     }
                 }
             }
