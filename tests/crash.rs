@@ -319,21 +319,19 @@ fn cases(dir: &Path) -> Vec<Case> {
     ]
 }
 
+/// The sample study with one step in its undo history (so `undo` can tell "before" from "after").
+fn base_project(dir: &Path) -> PathBuf {
+    let base = dir.join("base");
+    let b = base.to_str().expect("utf-8");
+    ok(dir, &["sample", b]);
+    ok(dir, &["codes", b, "add", "Crash test/Before"]);
+    base
+}
+
 #[test]
 fn a_command_stopped_at_any_write_leaves_project_and_undo_consistent() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let dir = dir.path();
-    let base = dir.join("base");
-    ok(dir, &["sample", base.to_str().expect("utf-8")]);
-    ok(
-        dir,
-        &[
-            "codes",
-            base.to_str().expect("utf-8"),
-            "add",
-            "Crash test/Before",
-        ],
-    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (dir, base) = (tmp.path(), base_project(tmp.path()));
     let mut total = 0;
     for case in cases(dir) {
         let steps = crash_every_step(dir, &base, &case);
@@ -350,19 +348,8 @@ fn a_command_stopped_at_any_write_leaves_project_and_undo_consistent() {
 #[cfg(unix)]
 #[test]
 fn a_command_killed_at_random_moments_leaves_project_and_undo_consistent() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let dir = dir.path();
-    let base = dir.join("base");
-    ok(dir, &["sample", base.to_str().expect("utf-8")]);
-    ok(
-        dir,
-        &[
-            "codes",
-            base.to_str().expect("utf-8"),
-            "add",
-            "Crash test/Before",
-        ],
-    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (dir, base) = (tmp.path(), base_project(tmp.path()));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let rounds: usize = std::env::var("MARGINALIA_CRASH_ROUNDS")
         .ok()

@@ -274,60 +274,68 @@ impl Planner<'_> {
                     .ok_or_else(|| Error::query(format!("no document set named '{name}'")))?;
                 self.doc_set(set.documents.iter().copied())
             }
-            Filter::Attr { key, op, value } => {
-                let def = p
-                    .attributes()
-                    .values()
-                    .find(|a| a.name.to_lowercase() == key.to_lowercase())
-                    .ok_or_else(|| Error::query(format!("no attribute named '{key}'")))?;
-                let wanted = def
-                    .kind
-                    .parse_value(value)
-                    .map_err(|e| Error::query(format!("attr:{key}: {e}")))?;
-                let docs: BTreeSet<DocumentId> = p
-                    .cases()
-                    .values()
-                    .filter(|c| {
-                        c.attributes
-                            .get(&def.name)
-                            .is_some_and(|v| compare(v, *op, &wanted))
-                    })
-                    .flat_map(|c| c.documents.iter().copied())
-                    .collect();
-                self.doc_set(docs)
+            Filter::Attr { key, op, value } => self.attribute_filter(key, *op, value)?,
+            Filter::Code(name) => self.code_filter(name)?,
+        })
+    }
+
+    /// Passages of documents whose cases have an attribute value that compares as asked.
+    fn attribute_filter(&self, key: &str, op: Comparison, value: &str) -> Result<Box<dyn Query>> {
+        let p = self.project;
+        let def = p
+            .attributes()
+            .values()
+            .find(|a| a.name.to_lowercase() == key.to_lowercase())
+            .ok_or_else(|| Error::query(format!("no attribute named '{key}'")))?;
+        let wanted = def
+            .kind
+            .parse_value(value)
+            .map_err(|e| Error::query(format!("attr:{key}: {e}")))?;
+        let docs: BTreeSet<DocumentId> = p
+            .cases()
+            .values()
+            .filter(|c| {
+                c.attributes
+                    .get(&def.name)
+                    .is_some_and(|v| compare(v, op, &wanted))
+            })
+            .flat_map(|c| c.documents.iter().copied())
+            .collect();
+        Ok(self.doc_set(docs))
+    }
+
+    /// Passages overlapping a coding of the code or one of its sub-codes.
+    fn code_filter(&self, name: &str) -> Result<Box<dyn Query>> {
+        let p = self.project;
+        let code = p
+            .find_code(name)
+            .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
+        let codes = p.descendants(code.id);
+        let mut keys = BTreeSet::new();
+        let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
+        for coding in p.codings().values().filter(|c| codes.contains(&c.code)) {
+            let Some(doc) = p.documents().get(&coding.document) else {
+                continue;
+            };
+            let units = units_cache
+                .entry(doc.id)
+                .or_insert_with(|| doc.units().iter().map(|u| u.range).collect());
+            let first = units.partition_point(|u| u.end <= coding.range.start);
+            for unit in units[first..]
+                .iter()
+                .take_while(|u| u.start < coding.range.end)
+            {
+                keys.insert(unit_key(doc.id, unit.start));
             }
-            Filter::Code(name) => {
-                let code = p
-                    .find_code(name)
-                    .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
-                let codes = p.descendants(code.id);
-                let mut keys = BTreeSet::new();
-                let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
-                for coding in p.codings().values().filter(|c| codes.contains(&c.code)) {
-                    let Some(doc) = p.documents().get(&coding.document) else {
-                        continue;
-                    };
-                    let units = units_cache
-                        .entry(doc.id)
-                        .or_insert_with(|| doc.units().iter().map(|u| u.range).collect());
-                    let first = units.partition_point(|u| u.end <= coding.range.start);
-                    for unit in units[first..]
-                        .iter()
-                        .take_while(|u| u.start < coding.range.end)
-                    {
-                        keys.insert(unit_key(doc.id, unit.start));
-                    }
-                }
-                let terms: Vec<Term> = keys
-                    .iter()
-                    .map(|k| Term::from_field_text(f.unit, k))
-                    .collect();
-                if terms.is_empty() {
-                    Box::new(EmptyQuery)
-                } else {
-                    Box::new(TermSetQuery::new(terms))
-                }
-            }
+        }
+        let terms: Vec<Term> = keys
+            .iter()
+            .map(|k| Term::from_field_text(self.index.fields.unit, k))
+            .collect();
+        Ok(if terms.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(TermSetQuery::new(terms))
         })
     }
 }
@@ -412,30 +420,39 @@ pub fn regex_search(
         }
         for (unit, matches) in per_unit {
             results.total += 1;
-            if results.hits.len() >= limit {
-                continue;
+            if results.hits.len() < limit
+                && let Some(hit) = regex_hit(doc, text, unit, matches)
+            {
+                results.hits.push(hit);
             }
-            let Some(passage_text) = slice(text, unit) else {
-                continue;
-            };
-            let relative: Vec<CharRange> = matches
-                .iter()
-                .map(|m| CharRange::new(m.start - unit.start, m.end.min(unit.end) - unit.start))
-                .collect();
-            let turn = doc
-                .turn_at(unit.start)
-                .filter(|t| t.range.start == unit.start);
-            results.hits.push(Hit {
-                document: doc.id,
-                document_name: doc.name.clone(),
-                passage: unit,
-                speaker: turn.map(|t| t.speaker.clone()),
-                timestamp: turn.and_then(|t| t.timestamp.clone()),
-                score: 1.0,
-                matches,
-                snippet: snippet(passage_text, &relative, SNIPPET_WIDTH),
-            });
         }
     }
     Ok(results)
+}
+
+/// A regex hit: one passage with every match in it.
+fn regex_hit(
+    doc: &crate::model::Document,
+    text: &str,
+    unit: CharRange,
+    matches: Vec<CharRange>,
+) -> Option<Hit> {
+    let passage_text = slice(text, unit)?;
+    let relative: Vec<CharRange> = matches
+        .iter()
+        .map(|m| CharRange::new(m.start - unit.start, m.end.min(unit.end) - unit.start))
+        .collect();
+    let turn = doc
+        .turn_at(unit.start)
+        .filter(|t| t.range.start == unit.start);
+    Some(Hit {
+        document: doc.id,
+        document_name: doc.name.clone(),
+        passage: unit,
+        speaker: turn.map(|t| t.speaker.clone()),
+        timestamp: turn.and_then(|t| t.timestamp.clone()),
+        score: 1.0,
+        matches,
+        snippet: snippet(passage_text, &relative, SNIPPET_WIDTH),
+    })
 }

@@ -228,20 +228,44 @@ fn read_cases(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -
         }
     }
     for case in &file.value.cases {
-        if let Some(doc) = case
-            .documents
-            .iter()
-            .find(|d| !parts.documents.contains_key(d))
-        {
-            return Err(file.refuse(
-                &case.id.to_string(),
-                0,
-                format!("case '{}' refers to a missing document {doc}", case.name),
-            ));
-        }
+        let member = Member::new("case", &case.name, case.id.to_string());
+        documents_exist(parts, &file, &member, &case.documents)?;
         insert_unique(&mut parts.cases, case.id, case.clone(), &file, "case")?;
     }
     Ok(())
+}
+
+/// A case or set being read, for naming it in a refusal.
+struct Member<'a> {
+    kind: &'static str,
+    name: &'a str,
+    id: String,
+}
+
+impl<'a> Member<'a> {
+    fn new(kind: &'static str, name: &'a str, id: String) -> Self {
+        Self { kind, name, id }
+    }
+}
+
+/// Refuses a case or set that lists a document the project does not have.
+fn documents_exist<T>(
+    parts: &ProjectParts,
+    file: &Read<T>,
+    member: &Member,
+    documents: &std::collections::BTreeSet<crate::ids::DocumentId>,
+) -> Result<()> {
+    match documents.iter().find(|d| !parts.documents.contains_key(d)) {
+        Some(doc) => Err(file.refuse(
+            &member.id,
+            0,
+            format!(
+                "{} '{}' refers to a missing document {doc}",
+                member.kind, member.name
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
@@ -249,17 +273,8 @@ fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) ->
         sets: Vec::new(),
     })?;
     for set in &file.value.sets {
-        if let Some(doc) = set
-            .documents
-            .iter()
-            .find(|d| !parts.documents.contains_key(d))
-        {
-            return Err(file.refuse(
-                &set.id.to_string(),
-                0,
-                format!("set '{}' refers to a missing document {doc}", set.name),
-            ));
-        }
+        let member = Member::new("set", &set.name, set.id.to_string());
+        documents_exist(parts, &file, &member, &set.documents)?;
         insert_unique(&mut parts.sets, set.id, set.clone(), &file, "set")?;
     }
     Ok(())
