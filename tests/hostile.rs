@@ -461,6 +461,23 @@ fn an_ordinary_pdf_with_a_form_still_imports() {
     assert!(entry.text.contains("Hei fra skjemaet"), "{}", entry.text);
 }
 
+#[test]
+fn the_stored_seeds_import_or_are_refused_as_described() {
+    let entry = read_file(&fixture("hostile/forms.pdf"), None).expect("forms.pdf imports");
+    for words in [
+        "Referat fra ressursteamet",
+        "Rektor: Vi treng meir tid.",
+        "Og faste moete.",
+    ] {
+        assert!(
+            entry.text.contains(words),
+            "{words} missing in {}",
+            entry.text
+        );
+    }
+    assert!(refusal(&fixture("hostile/form-draws-itself.pdf")).contains("draws itself"));
+}
+
 // ---------------------------------------------------------------- panic noise
 
 /// A PDF whose page has no media box: pdf-extract panics on it (caught and refused).
