@@ -326,17 +326,26 @@ const CORPUS: &[&str] = &[
     "tests/fixtures/text",
 ];
 
+/// A document format: extension, the extensions of its seeds, mutation tokens, zip-based, inputs per run.
+type FormatKind = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    bool,
+    usize,
+);
+
 fn document_targets() -> Vec<Target> {
-    let kinds: [(&str, &[&str], &'static [&'static str], bool, usize); 9] = [
-        ("txt", &["txt"], TEXT, false, 150),
-        ("md", &["md"], TEXT, false, 150),
-        ("docx", &["docx"], XML, true, 120),
-        ("odt", &["odt"], XML, true, 120),
-        ("pdf", &["pdf"], PDF, false, 60),
-        ("html", &["html", "htm"], HTML, false, 150),
-        ("rtf", &["rtf"], RTF, false, 150),
-        ("vtt", &["vtt"], CAPTIONS, false, 150),
-        ("srt", &["srt"], CAPTIONS, false, 150),
+    let kinds: [FormatKind; 9] = [
+        ("txt", &["txt"], TEXT, false, 1000),
+        ("md", &["md"], TEXT, false, 1000),
+        ("docx", &["docx"], XML, true, 1000),
+        ("odt", &["odt"], XML, true, 1000),
+        ("pdf", &["pdf"], PDF, false, 1000),
+        ("html", &["html", "htm"], HTML, false, 1000),
+        ("rtf", &["rtf"], RTF, false, 2000),
+        ("vtt", &["vtt"], CAPTIONS, false, 800),
+        ("srt", &["srt"], CAPTIONS, false, 1500),
     ];
     kinds
         .into_iter()
@@ -373,10 +382,10 @@ fn decompressed_pdf(bytes: &[u8]) -> Option<Vec<u8>> {
 
 fn survey_targets() -> Vec<Target> {
     let kinds: [(&str, &'static [&'static str], bool, usize); 4] = [
-        ("csv", CSV, false, 120),
-        ("tsv", CSV, false, 80),
-        ("xlsx", XML, true, 100),
-        ("ods", XML, true, 100),
+        ("csv", CSV, false, 1500),
+        ("tsv", CSV, false, 600),
+        ("xlsx", XML, true, 1000),
+        ("ods", XML, true, 1500),
     ];
     kinds
         .into_iter()
@@ -469,15 +478,15 @@ fn project_targets(dir: &Path) -> Vec<Target> {
         iterations,
     };
     vec![
-        target("read_qdpx", Call::Qdpx, qdpx, true, XML, 80),
-        target("read_qdc", Call::Qdc, qdc, false, XML, 150),
+        target("read_qdpx", Call::Qdpx, qdpx, true, XML, 400),
+        target("read_qdc", Call::Qdc, qdc, false, XML, 2000),
         target(
             "store::load",
             Call::Project(root, ron.clone()),
             ron.iter().map(|(_, b)| b.clone()).collect(),
             false,
             RON,
-            120,
+            300,
         ),
     ]
 }
@@ -496,7 +505,7 @@ fn query_target() -> Target {
         seeds: seeds.iter().map(|s| s.as_bytes().to_vec()).collect(),
         zip: false,
         tokens: QUERY,
-        iterations: 3_000,
+        iterations: 20_000,
     }
 }
 
@@ -624,10 +633,11 @@ fn mutate_zip(rng: &mut Rng, archive: &[u8], tokens: &[&str]) -> Option<Vec<u8>>
 /// A mutated copy of one of the target's seeds.
 fn mutant(rng: &mut Rng, target: &Target) -> Vec<u8> {
     let seed = rng.pick(&target.seeds).clone();
-    if target.zip && !rng.chance(4) {
-        if let Some(mutated) = mutate_zip(rng, &seed, target.tokens) {
-            return mutated;
-        }
+    if target.zip
+        && !rng.chance(4)
+        && let Some(mutated) = mutate_zip(rng, &seed, target.tokens)
+    {
+        return mutated;
     }
     let mut data = seed;
     for _ in 0..=rng.below(3) {
@@ -809,10 +819,15 @@ fn call(target: &Target, input: &[u8], project: &Project) -> Outcome {
             if let (Err(error), Some(_)) = (&result, std::env::var_os("MARGINALIA_FUZZ_VERBOSE")) {
                 eprintln!("fuzz: refused: {error}");
             }
-            result.is_ok()
+            // What an importer returns must be a document the model accepts (or one file sinks a batch).
+            result.is_ok_and(|entry| {
+                let edit =
+                    marginalia::Edit::Put(marginalia::edit::Entity::Document(Box::new(entry)));
+                accepted_by_model(project, edit)
+            })
         }
         Call::Survey(ext) => {
-            let per = if input.len() % 2 == 0 {
+            let per = if input.len().is_multiple_of(2) {
                 Per::Respondent
             } else {
                 Per::Question
@@ -825,7 +840,8 @@ fn call(target: &Target, input: &[u8], project: &Project) -> Outcome {
                 sheet: None,
             };
             let path = PathBuf::from(format!("fuzz.{ext}"));
-            import_survey_bytes(project, &path, input, &options).is_ok()
+            import_survey_bytes(project, &path, input, &options)
+                .is_ok_and(|(edit, _)| accepted_by_model(project, edit))
         }
         Call::Qdpx => {
             marginalia::interop::qdpx_read::read_qdpx(Path::new("fuzz.qdpx"), input).is_ok()
@@ -843,6 +859,15 @@ fn call(target: &Target, input: &[u8], project: &Project) -> Outcome {
                 .unwrap_or_else(|| "panic".into()),
         ),
     }
+}
+
+/// Applies an importer's edit to a copy of the (empty) project; an edit the model refuses is a bug.
+fn accepted_by_model(project: &Project, edit: marginalia::Edit) -> bool {
+    let mut copy = project.clone();
+    if let Err(error) = copy.apply(edit) {
+        panic!("the model refuses what the importer made: {error}");
+    }
+    true
 }
 
 /// Writes `input` over one of the project's files (chosen by its length, so it is deterministic), loads the

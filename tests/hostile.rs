@@ -461,6 +461,23 @@ fn an_ordinary_pdf_with_a_form_still_imports() {
     assert!(entry.text.contains("Hei fra skjemaet"), "{}", entry.text);
 }
 
+#[test]
+fn the_stored_seeds_import_or_are_refused_as_described() {
+    let entry = read_file(&fixture("hostile/forms.pdf"), None).expect("forms.pdf imports");
+    for words in [
+        "Referat fra ressursteamet",
+        "Rektor: Vi treng meir tid.",
+        "Og faste moete.",
+    ] {
+        assert!(
+            entry.text.contains(words),
+            "{words} missing in {}",
+            entry.text
+        );
+    }
+    assert!(refusal(&fixture("hostile/form-draws-itself.pdf")).contains("draws itself"));
+}
+
 // ---------------------------------------------------------------- panic noise
 
 /// A PDF whose page has no media box: pdf-extract panics on it (caught and refused).
@@ -637,4 +654,52 @@ fn a_folder_with_a_link_back_to_itself_imports_each_file_once() {
     std::os::unix::fs::symlink(&folder, folder.join("loop")).expect("symlink");
     let files = within(20, move || marginalia::import::expand_paths(&[folder]));
     assert_eq!(files.len(), 1, "{files:?}");
+}
+
+// ---------------------------------------------------------------- deep nesting on a worker thread's stack
+
+/// Reads `bytes` as a file named `name` on a thread with a 2 MB stack (what a spawned import thread gets):
+/// read or refused, but never a stack overflow.
+fn read_on_small_stack(dir: &Path, name: &str, bytes: Vec<u8>) {
+    let path = write(dir, name, &bytes);
+    let reader = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            read_file(&path, None)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .expect("thread");
+    let _ = reader.join().expect("no panic");
+}
+
+#[test]
+fn deeply_nested_inputs_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().expect("dir");
+    let depth = 100_000;
+    let nest = |open: &str, close: &str, inner: &str| {
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth)).into_bytes()
+    };
+    let rtf = [&b"{\\rtf1 "[..], &nest("{", "}", "tekst"), b"}"].concat();
+    read_on_small_stack(dir.path(), "djup.rtf", rtf);
+    read_on_small_stack(dir.path(), "djup.html", nest("<div>", "</div>", "tekst"));
+    read_on_small_stack(dir.path(), "djup.md", nest("> ", "", "tekst"));
+    read_on_small_stack(dir.path(), "liste.md", nest("- ", "", "tekst"));
+    let body = String::from_utf8(nest(
+        "<w:tbl><w:tr><w:tc>",
+        "</w:tc></w:tr></w:tbl>",
+        "<w:p><w:r><w:t>x</w:t></w:r></w:p>",
+    ))
+    .expect("utf8");
+    let document = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    read_on_small_stack(
+        dir.path(),
+        "djup.docx",
+        zip_of(&[("word/document.xml", document.into_bytes())]),
+    );
+    let nested_arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let bytes = one_page("", HELLO, vec![obj(&nested_arrays)]);
+    read_on_small_stack(dir.path(), "djup.pdf", bytes);
 }

@@ -186,23 +186,13 @@ pub fn extension_of(path: &Path) -> String {
 /// The document name for a file: its name without the extension, or, when that is blank (`.txt`, ` .txt`),
 /// the whole file name; never blank.
 pub fn document_name(path: &Path) -> String {
-    let original = path
-        .file_name()
-        .map(|n| n.to_string_lossy().trim().to_string())
-        .unwrap_or_default();
-    let extension = extension_of(path);
-    let stem = original
-        .get(..original.len().saturating_sub(extension.len() + 1))
-        .filter(|_| !extension.is_empty())
-        .unwrap_or(&original)
-        .trim();
-    if !stem.is_empty() {
-        stem.to_string()
-    } else if !original.is_empty() {
-        original
-    } else {
-        "Untitled document".to_string()
-    }
+    let lossy = |s: &std::ffi::OsStr| s.to_string_lossy().trim().to_string();
+    let stem = path.file_stem().map(lossy).unwrap_or_default();
+    let original = path.file_name().map(lossy).unwrap_or_default();
+    [stem, original]
+        .into_iter()
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "Untitled document".to_string())
 }
 
 /// Reads a file's bytes into a document; `path` names the file (its extension picks the reader, its name

@@ -115,106 +115,110 @@ fn toggle_on(tag: &office::Tag<'_>) -> bool {
 impl Body {
     fn visit(&mut self, event: Xml<'_, '_>) {
         match event {
-            Xml::Open(tag) => {
-                let name = tag.name();
-                if self.skip > 0 || matches!(name, "mc:Fallback" | "w:del" | "w:moveFrom") {
-                    self.skip += 1;
-                    return;
-                }
-                match name {
-                    "w:p" => self.paragraphs.push(Para::default()),
-                    "w:pPr" => self.in_paragraph_properties = true,
-                    "w:pStyle" if self.in_paragraph_properties => {
-                        let style = tag.attr("w:val").unwrap_or_default().to_lowercase();
-                        let heading = ["heading", "overskrift", "title", "tittel"]
-                            .iter()
-                            .any(|h| style.starts_with(h));
-                        if let Some(p) = self.paragraphs.last_mut().filter(|_| heading) {
-                            p.heading = true;
-                        }
-                    }
-                    "w:numPr" if self.in_paragraph_properties => {
-                        if let Some(p) = self.paragraphs.last_mut() {
-                            p.list = true;
-                        }
-                    }
-                    "w:r" => self.bold = false,
-                    "w:rPr" => self.in_run_properties = true,
-                    "w:b" if self.in_run_properties && !self.in_paragraph_properties => {
-                        self.bold = toggle_on(tag);
-                    }
-                    "w:rStyle" if self.in_run_properties && !self.in_paragraph_properties => {
-                        let style = tag.attr("w:val").unwrap_or_default().to_lowercase();
-                        if ["strong", "bold", "sterk", "uthev"]
-                            .iter()
-                            .any(|s| style.contains(s))
-                        {
-                            self.bold = true;
-                        }
-                    }
-                    "w:t" => self.in_text = true,
-                    "w:tab" if !self.in_paragraph_properties => self.push("\t"),
-                    "w:br" | "w:cr"
-                        if !matches!(tag.attr("w:type").as_deref(), Some("page" | "column")) =>
-                    {
-                        self.push("\n");
-                    }
-                    "w:noBreakHyphen" => self.push("-"),
-                    "w:footnoteReference" => {
-                        self.footnotes += 1;
-                        let marker = self.footnotes.to_string();
-                        self.push_plain(&format!("[{marker}]"));
-                        self.references.push(Reference::Footnote(
-                            tag.attr("w:id").unwrap_or_default(),
-                            marker,
-                        ));
-                    }
-                    "w:endnoteReference" => {
-                        self.endnotes += 1;
-                        let marker = office::roman(self.endnotes);
-                        self.push_plain(&format!("[{marker}]"));
-                        self.references.push(Reference::Endnote(
-                            tag.attr("w:id").unwrap_or_default(),
-                            marker,
-                        ));
-                    }
-                    "w:tbl" => self.table.depth += 1,
-                    _ => {}
-                }
-            }
-            Xml::Close(name) => {
-                if self.skip > 0 {
-                    self.skip -= 1;
-                    return;
-                }
-                match name {
-                    "w:p" => {
-                        if let Some(paragraph) = self.paragraphs.pop() {
-                            if self.table.in_cell() {
-                                self.table.push_paragraph(paragraph.plain());
-                            } else {
-                                self.blocks.push(paragraph.into_block());
-                            }
-                        }
-                    }
-                    "w:pPr" => self.in_paragraph_properties = false,
-                    "w:rPr" => self.in_run_properties = false,
-                    "w:t" => self.in_text = false,
-                    "w:tc" => self.table.end_cell(),
-                    "w:tr" => {
-                        if let Some(row) = self.table.end_row() {
-                            self.blocks.push(row);
-                        }
-                    }
-                    "w:tbl" => self.table.depth = self.table.depth.saturating_sub(1),
-                    _ => {}
-                }
-            }
+            Xml::Open(tag) => self.open(tag),
+            Xml::Close(name) => self.close(name),
             Xml::Text(text) => {
                 if self.skip == 0 && self.in_text {
                     self.push(text);
                 }
             }
+        }
+    }
+
+    fn open(&mut self, tag: &office::Tag<'_>) {
+        let name = tag.name();
+        if self.skip > 0 || matches!(name, "mc:Fallback" | "w:del" | "w:moveFrom") {
+            self.skip += 1;
+            return;
+        }
+        match name {
+            "w:p" => self.paragraphs.push(Para::default()),
+            "w:pPr" => self.in_paragraph_properties = true,
+            "w:pStyle" if self.in_paragraph_properties => {
+                let style = tag.attr("w:val").unwrap_or_default().to_lowercase();
+                let heading = ["heading", "overskrift", "title", "tittel"]
+                    .iter()
+                    .any(|h| style.starts_with(h));
+                if let Some(p) = self.paragraphs.last_mut().filter(|_| heading) {
+                    p.heading = true;
+                }
+            }
+            "w:numPr" if self.in_paragraph_properties => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.list = true;
+                }
+            }
+            "w:r" => self.bold = false,
+            "w:rPr" => self.in_run_properties = true,
+            "w:b" if self.in_run_properties && !self.in_paragraph_properties => {
+                self.bold = toggle_on(tag);
+            }
+            "w:rStyle" if self.in_run_properties && !self.in_paragraph_properties => {
+                let style = tag.attr("w:val").unwrap_or_default().to_lowercase();
+                if ["strong", "bold", "sterk", "uthev"]
+                    .iter()
+                    .any(|s| style.contains(s))
+                {
+                    self.bold = true;
+                }
+            }
+            "w:t" => self.in_text = true,
+            "w:tab" if !self.in_paragraph_properties => self.push("\t"),
+            "w:br" | "w:cr"
+                if !matches!(tag.attr("w:type").as_deref(), Some("page" | "column")) =>
+            {
+                self.push("\n");
+            }
+            "w:noBreakHyphen" => self.push("-"),
+            "w:footnoteReference" => {
+                self.footnotes += 1;
+                let marker = self.footnotes.to_string();
+                self.push_plain(&format!("[{marker}]"));
+                self.references.push(Reference::Footnote(
+                    tag.attr("w:id").unwrap_or_default(),
+                    marker,
+                ));
+            }
+            "w:endnoteReference" => {
+                self.endnotes += 1;
+                let marker = office::roman(self.endnotes);
+                self.push_plain(&format!("[{marker}]"));
+                self.references.push(Reference::Endnote(
+                    tag.attr("w:id").unwrap_or_default(),
+                    marker,
+                ));
+            }
+            "w:tbl" => self.table.depth += 1,
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        match name {
+            "w:p" => {
+                if let Some(paragraph) = self.paragraphs.pop() {
+                    if self.table.in_cell() {
+                        self.table.push_paragraph(paragraph.plain());
+                    } else {
+                        self.blocks.push(paragraph.into_block());
+                    }
+                }
+            }
+            "w:pPr" => self.in_paragraph_properties = false,
+            "w:rPr" => self.in_run_properties = false,
+            "w:t" => self.in_text = false,
+            "w:tc" => self.table.end_cell(),
+            "w:tr" => {
+                if let Some(row) = self.table.end_row() {
+                    self.blocks.push(row);
+                }
+            }
+            "w:tbl" => self.table.depth = self.table.depth.saturating_sub(1),
+            _ => {}
         }
     }
 

@@ -179,31 +179,7 @@ pub fn to_entry(
         page_starts,
         turns: turn_source,
     } = extracted;
-    // Clean blocks, dropping empty ones and remembering where each page now starts.
-    let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
-    let mut new_index = Vec::with_capacity(blocks.len() + 1);
-    for block in blocks {
-        new_index.push(kept.len());
-        let text = clean(&block.text);
-        let speaker = block
-            .speaker
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
-        if text.is_empty() && speaker.is_none() {
-            continue;
-        }
-        kept.push(Block {
-            text,
-            speaker,
-            timestamp: block.timestamp,
-            standalone: block.standalone,
-        });
-    }
-    new_index.push(kept.len());
-    let page_starts: Vec<usize> = page_starts
-        .iter()
-        .map(|i| new_index.get(*i).copied().unwrap_or(kept.len()))
-        .collect();
+    let (kept, page_starts) = clean_blocks(blocks, &page_starts);
     if kept.is_empty() {
         return Err(FormatError::NoText);
     }
@@ -250,6 +226,35 @@ pub fn to_entry(
         document,
         text: Arc::from(text),
     })
+}
+
+/// Cleans blocks, dropping empty ones; returns them with the index where each page now starts.
+fn clean_blocks(blocks: Vec<Block>, page_starts: &[usize]) -> (Vec<Block>, Vec<usize>) {
+    let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut new_index = Vec::with_capacity(blocks.len() + 1);
+    for block in blocks {
+        new_index.push(kept.len());
+        let text = clean(&block.text);
+        let speaker = block
+            .speaker
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if text.is_empty() && speaker.is_none() {
+            continue;
+        }
+        kept.push(Block {
+            text,
+            speaker,
+            timestamp: block.timestamp,
+            standalone: block.standalone,
+        });
+    }
+    new_index.push(kept.len());
+    let page_starts = page_starts
+        .iter()
+        .map(|i| new_index.get(*i).copied().unwrap_or(kept.len()))
+        .collect();
+    (kept, page_starts)
 }
 
 /// Turns from blocks with speakers: a turn runs over the following unlabelled paragraphs until the next

@@ -94,131 +94,137 @@ struct Body {
 impl Body {
     fn visit(&mut self, event: Xml<'_, '_>) {
         match event {
-            Xml::Open(tag) => {
-                let name = tag.name();
-                if self.skip > 0
-                    || matches!(
-                        name,
-                        "office:annotation" | "text:tracked-changes" | "table:covered-table-cell"
-                    )
-                {
-                    self.skip += 1;
-                    return;
+            Xml::Open(tag) => self.open(tag),
+            Xml::Close(name) => self.close(name),
+            Xml::Text(text) => self.text(text),
+        }
+    }
+
+    fn open(&mut self, tag: &office::Tag<'_>) {
+        let name = tag.name();
+        if self.skip > 0
+            || matches!(
+                name,
+                "office:annotation" | "text:tracked-changes" | "table:covered-table-cell"
+            )
+        {
+            self.skip += 1;
+            return;
+        }
+        match name {
+            "office:text" => self.in_body = true,
+            "text:p" | "text:h" => {
+                let style = tag.attr("text:style-name").unwrap_or_default();
+                let mut para = Para::default();
+                para.heading = name == "text:h" || self.styles.heading.contains(&style);
+                para.list = self.list_depth > 0;
+                if self.note.is_some() || self.table.in_cell() {
+                    para.heading = false;
+                    para.list = false;
                 }
-                match name {
-                    "office:text" => self.in_body = true,
-                    "text:p" | "text:h" => {
-                        let style = tag.attr("text:style-name").unwrap_or_default();
-                        let mut para = Para::default();
-                        para.heading = name == "text:h" || self.styles.heading.contains(&style);
-                        para.list = self.list_depth > 0;
-                        if self.note.is_some() || self.table.in_cell() {
-                            para.heading = false;
-                            para.list = false;
-                        }
-                        self.paragraphs.push(para);
-                        self.bold.push(self.styles.bold.contains(&style));
-                    }
-                    "text:span" => {
-                        let style = tag.attr("text:style-name").unwrap_or_default();
-                        let inherited = self.bold.last().copied().unwrap_or(false);
-                        self.bold
-                            .push(inherited || self.styles.bold.contains(&style));
-                    }
-                    "text:s" => {
-                        let count = tag
-                            .attr("text:c")
-                            .and_then(|c| c.parse::<usize>().ok())
-                            .unwrap_or(1)
-                            .min(1000);
-                        self.push(&" ".repeat(count));
-                    }
-                    "text:tab" => self.push("\t"),
-                    "text:line-break" => self.push("\n"),
-                    "text:list" => self.list_depth += 1,
-                    "text:note" => self.note = Some((String::new(), Vec::new())),
-                    "text:note-citation" => self.in_citation = true,
-                    "table:table" => self.table.depth += 1,
-                    _ => {}
+                self.paragraphs.push(para);
+                self.bold.push(self.styles.bold.contains(&style));
+            }
+            "text:span" => {
+                let style = tag.attr("text:style-name").unwrap_or_default();
+                let inherited = self.bold.last().copied().unwrap_or(false);
+                self.bold
+                    .push(inherited || self.styles.bold.contains(&style));
+            }
+            "text:s" => {
+                let count = tag
+                    .attr("text:c")
+                    .and_then(|c| c.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .min(1000);
+                self.push(&" ".repeat(count));
+            }
+            "text:tab" => self.push("\t"),
+            "text:line-break" => self.push("\n"),
+            "text:list" => self.list_depth += 1,
+            "text:note" => self.note = Some((String::new(), Vec::new())),
+            "text:note-citation" => self.in_citation = true,
+            "table:table" => self.table.depth += 1,
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        match name {
+            "office:text" => self.in_body = false,
+            "text:p" | "text:h" => {
+                self.bold.pop();
+                let Some(para) = self.paragraphs.pop() else {
+                    return;
+                };
+                if let Some((_, paragraphs)) = &mut self.note {
+                    paragraphs.push(para.plain());
+                } else if self.table.in_cell() {
+                    self.table.push_paragraph(para.plain());
+                } else if self.in_body {
+                    self.blocks.push(para.into_block());
                 }
             }
-            Xml::Close(name) => {
-                if self.skip > 0 {
-                    self.skip -= 1;
-                    return;
-                }
-                match name {
-                    "office:text" => self.in_body = false,
-                    "text:p" | "text:h" => {
-                        self.bold.pop();
-                        let Some(para) = self.paragraphs.pop() else {
-                            return;
-                        };
-                        if let Some((_, paragraphs)) = &mut self.note {
-                            paragraphs.push(para.plain());
-                        } else if self.table.in_cell() {
-                            self.table.push_paragraph(para.plain());
-                        } else if self.in_body {
-                            self.blocks.push(para.into_block());
-                        }
+            "text:span" => {
+                self.bold.pop();
+            }
+            "text:list" => self.list_depth = self.list_depth.saturating_sub(1),
+            "text:note-citation" => {
+                self.in_citation = false;
+                if let Some((citation, _)) = &self.note {
+                    let marker = format!("[{}]", citation.trim());
+                    if let Some(p) = self.paragraphs.last_mut() {
+                        p.push(&marker, false);
                     }
-                    "text:span" => {
-                        self.bold.pop();
-                    }
-                    "text:list" => self.list_depth = self.list_depth.saturating_sub(1),
-                    "text:note-citation" => {
-                        self.in_citation = false;
-                        if let Some((citation, _)) = &self.note {
-                            let marker = format!("[{}]", citation.trim());
-                            if let Some(p) = self.paragraphs.last_mut() {
-                                p.push(&marker, false);
-                            }
-                        }
-                    }
-                    "text:note" => {
-                        if let Some((citation, paragraphs)) = self.note.take() {
-                            self.notes
-                                .referenced
-                                .push((citation.trim().to_string(), paragraphs));
-                        }
-                    }
-                    "table:table-cell" => self.table.end_cell(),
-                    "table:table-row" => {
-                        if let Some(row) = self.table.end_row() {
-                            self.blocks.push(row);
-                        }
-                    }
-                    "table:table" => self.table.depth = self.table.depth.saturating_sub(1),
-                    _ => {}
                 }
             }
-            Xml::Text(text) => {
-                if self.skip > 0 {
-                    return;
+            "text:note" => {
+                if let Some((citation, paragraphs)) = self.note.take() {
+                    self.notes
+                        .referenced
+                        .push((citation.trim().to_string(), paragraphs));
                 }
-                if self.in_citation {
-                    if let Some((citation, _)) = &mut self.note {
-                        citation.push_str(text);
-                    }
-                    return;
+            }
+            "table:table-cell" => self.table.end_cell(),
+            "table:table-row" => {
+                if let Some(row) = self.table.end_row() {
+                    self.blocks.push(row);
                 }
-                // ODF collapses white space in text content; explicit spaces come as <text:s/>.
-                let mut collapsed = String::with_capacity(text.len());
-                let mut last_space = false;
-                for c in text.chars() {
-                    if matches!(c, ' ' | '\t' | '\n' | '\r') {
-                        if !last_space {
-                            collapsed.push(' ');
-                        }
-                        last_space = true;
-                    } else {
-                        collapsed.push(c);
-                        last_space = false;
-                    }
+            }
+            "table:table" => self.table.depth = self.table.depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skip > 0 {
+            return;
+        }
+        if self.in_citation {
+            if let Some((citation, _)) = &mut self.note {
+                citation.push_str(text);
+            }
+            return;
+        }
+        // ODF collapses white space in text content; explicit spaces come as <text:s/>.
+        let mut collapsed = String::with_capacity(text.len());
+        let mut last_space = false;
+        for c in text.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if !last_space {
+                    collapsed.push(' ');
                 }
-                self.push(&collapsed);
+                last_space = true;
+            } else {
+                collapsed.push(c);
+                last_space = false;
             }
         }
+        self.push(&collapsed);
     }
 
     fn push(&mut self, text: &str) {

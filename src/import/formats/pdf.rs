@@ -26,11 +26,10 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
     }
     // lopdf inflates some streams while loading: measure them all first.
     let limits = Limits::default();
-    pdfguard::check_bytes(bytes, &limits)?;
-    let document = open(bytes)?;
+    let scan = pdfguard::check_bytes(bytes, &limits)?;
+    let (document, encrypted) = open(bytes)?;
     // pdf-extract follows pages and drawings by recursion: check the structure it will walk.
-    pdfguard::check_document(&document.0, &limits, document.1)?;
-    let document = document.0;
+    pdfguard::check_document(&document, &limits, encrypted, &scan)?;
     let page_numbers: Vec<u32> = document.get_pages().keys().copied().collect();
     let mut extracted = Extracted::default();
     let mut any_text = false;

@@ -72,9 +72,8 @@ pub fn check_span(sheet: &str, first: (u64, u64), last: (u64, u64)) -> Result<()
         return Err(FormatError::SheetTooLarge {
             sheet: sheet.to_string(),
             what: format!(
-                "spans {rows} rows × {columns} columns ({}:{}, the last cell is {}), more than the {MAX_CELLS} cells a survey import reads",
+                "spans {}:{} ({rows} rows × {columns} columns), more than the {MAX_CELLS} cells a survey import reads",
                 cell_name(first.0, first.1),
-                cell_name(last.0, last.1),
                 cell_name(last.0, last.1)
             ),
         });

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, DataRef, Ods, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Xlsx, XlsxError};
 use serde::Serialize;
 
 use super::sheetguard;
@@ -240,7 +240,12 @@ fn read_xlsx(stored: Vec<u8>, sheet: Option<&str>) -> Result<Table, FormatError>
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(stored)).map_err(|_| damaged())?;
     let name = pick_sheet(&book.sheet_names(), sheet)?;
-    let mut reader = book.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+    let mut reader = match book.worksheet_cells_reader(&name) {
+        Ok(reader) => reader,
+        // A chart sheet has no cells: the sheet is reported empty.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Table::default()),
+        Err(_) => return Err(damaged()),
+    };
     let declared = reader.dimensions();
     sheetguard::check_declared_size(&name, declared.start, declared.end)?;
     let mut cells: Vec<(u32, u32, String)> = Vec::new();

@@ -84,7 +84,7 @@ pub(super) fn decode(data: &[u8], chain: &Chain, cap: usize) -> Result<Decoded, 
 /// Reads at most `cap + 1` bytes from a decoder; a read error ends the output (lopdf keeps what it got).
 fn read_capped(mut reader: impl Read, cap: usize) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::new();
-    let mut buffer = vec![0u8; 64 * 1024];
+    let mut buffer = vec![0u8; 16 * 1024];
     loop {
         match reader.read(&mut buffer) {
             Ok(0) | Err(_) => return Ok(out),

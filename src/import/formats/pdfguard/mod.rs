@@ -67,9 +67,12 @@ fn mib(bytes: u64) -> String {
     format!("{} MB", bytes.div_ceil(1024 * 1024))
 }
 
+/// What the first pass measured, for the second.
+pub(crate) use raw::RawScan;
+
 /// The first pass, on the file's bytes; run it before `lopdf` loads them.
-pub(crate) fn check_bytes(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
-    raw::scan(bytes, limits).map(|_| ())
+pub(crate) fn check_bytes(bytes: &[u8], limits: &Limits) -> Result<RawScan, Refusal> {
+    raw::scan(bytes, limits)
 }
 
 /// The second pass, on the loaded (and, if it was encrypted, decrypted) document; run it before pdf-extract.
@@ -77,8 +80,9 @@ pub(crate) fn check_document(
     document: &pdf_extract::Document,
     limits: &Limits,
     encrypted: bool,
+    raw: &RawScan,
 ) -> Result<(), Refusal> {
-    walk::check(document, limits, encrypted)
+    walk::check(document, limits, encrypted, raw)
 }
 
 #[cfg(test)]
@@ -143,5 +147,87 @@ pub(crate) mod tests {
             }
             self.out
         }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use pdf_extract::{Dictionary, Document, Object, Stream};
+
+    /// A PDF of `pages` pages of compressed text, as a report would be.
+    fn report(pages: usize) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(b"Type1".to_vec())),
+            ("BaseFont", Object::Name(b"Helvetica".to_vec())),
+        ]));
+        let mut kids = Vec::new();
+        for p in 0..pages {
+            let mut text = String::from("BT /F1 11 Tf 72 760 Td 14 TL ");
+            for line in 0..50 {
+                text.push_str(&format!("(Side {p} linje {line}: kommunen skal sikre tilpasset opplaering for alle.) Tj T* "));
+            }
+            text.push_str("ET");
+            let mut stream = Stream::new(Dictionary::new(), text.into_bytes());
+            let _ = stream.compress();
+            let content = doc.add_object(stream);
+            let resources = Dictionary::from_iter([(
+                "Font",
+                Object::Dictionary(Dictionary::from_iter([("F1", Object::Reference(font))])),
+            )]);
+            let page = doc.add_object(Dictionary::from_iter([
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("Parent", Object::Reference(pages_id)),
+                ("Contents", Object::Reference(content)),
+                ("Resources", Object::Dictionary(resources)),
+                (
+                    "MediaBox",
+                    Object::Array(vec![0.into(), 0.into(), 612.into(), 792.into()]),
+                ),
+            ]));
+            kids.push(Object::Reference(page));
+        }
+        let count = kids.len() as i64;
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"Pages".to_vec())),
+                ("Kids", Object::Array(kids)),
+                ("Count", Object::Integer(count)),
+            ])),
+        );
+        let catalog = doc.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Catalog".to_vec())),
+            ("Pages", Object::Reference(pages_id)),
+        ]));
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    #[test]
+    #[ignore = "timing: cargo test --release --lib pdfguard::timing -- --ignored --nocapture"]
+    fn guard_cost_against_the_whole_read() {
+        let bytes = report(300);
+        let limits = super::Limits::default();
+        let start = std::time::Instant::now();
+        let scan = super::check_bytes(&bytes, &limits).expect("raw");
+        let raw = start.elapsed();
+        let document = Document::load_mem(&bytes).expect("load");
+        let start = std::time::Instant::now();
+        super::check_document(&document, &limits, false, &scan).expect("walk");
+        let walk = start.elapsed();
+        let start = std::time::Instant::now();
+        let extracted = super::super::pdf::read(&bytes).expect("read");
+        let total = start.elapsed();
+        eprintln!(
+            "{} bytes, {} blocks: raw {raw:?}, walk {walk:?}, whole read {total:?} ({:.1} % guard)",
+            bytes.len(),
+            extracted.blocks.len(),
+            100.0 * (raw + walk).as_secs_f64() / total.as_secs_f64()
+        );
     }
 }

@@ -9,14 +9,19 @@ use super::{Limits, Refusal};
 
 /// What the raw pass learned: the unpacked size of each stream by object id.
 #[derive(Debug, Default)]
-pub(super) struct RawScan {
+pub(crate) struct RawScan {
     pub sizes: HashMap<(u32, u16), u64>,
     pub total: u64,
+    /// The file names an encryption dictionary: its streams were measured encrypted, so not really.
+    pub encrypted: bool,
 }
 
 /// Measures every stream in the file; refuses bombs and the structures lopdf would blow up on.
 pub(super) fn scan(bytes: &[u8], limits: &Limits) -> Result<RawScan, Refusal> {
-    let mut result = RawScan::default();
+    let mut result = RawScan {
+        encrypted: find(bytes, b"/Encrypt", 0).is_some(),
+        ..RawScan::default()
+    };
     let mut data_starts = HashSet::new();
     let mut from = 0;
     while let Some(at) = find(bytes, b"obj", from) {
@@ -47,11 +52,16 @@ pub(super) fn scan(bytes: &[u8], limits: &Limits) -> Result<RawScan, Refusal> {
 }
 
 fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    let (&first, rest) = needle.split_first()?;
+    let mut at = from;
+    while let Some(i) = bytes.get(at..)?.iter().position(|b| *b == first) {
+        let start = at + i;
+        if bytes.get(start + 1..start + needle.len()) == Some(rest) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
 }
 
 /// `N G` before an `obj` keyword.

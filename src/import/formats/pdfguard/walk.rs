@@ -10,7 +10,7 @@ use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
 use super::filters::{self, Chain, Params};
 use super::lex::Lexer;
-use super::raw::{add_total, stop_refusal};
+use super::raw::{RawScan, add_total, stop_refusal};
 use super::{Limits, Refusal};
 
 /// Page trees deeper than this are refused (lopdf stops listing pages at 256 levels).
@@ -33,6 +33,7 @@ struct Drawn {
 struct Walk<'a> {
     doc: &'a Document,
     limits: &'a Limits,
+    raw: &'a RawScan,
     /// Also measure decoded sizes here (the raw pass saw only encrypted bytes).
     count_sizes: bool,
     decoded_total: u64,
@@ -44,10 +45,17 @@ struct Walk<'a> {
 }
 
 /// Checks every page of a loaded document; `encrypted` documents also get every stream measured.
-pub(super) fn check(doc: &Document, limits: &Limits, encrypted: bool) -> Result<(), Refusal> {
+pub(super) fn check(
+    doc: &Document,
+    limits: &Limits,
+    encrypted: bool,
+    raw: &RawScan,
+) -> Result<(), Refusal> {
+    let encrypted = encrypted || raw.encrypted;
     let mut walk = Walk {
         doc,
         limits,
+        raw,
         count_sizes: encrypted,
         decoded_total: 0,
         streams: HashMap::new(),
@@ -83,6 +91,17 @@ impl<'a> Walk<'a> {
         resources: Option<&'a Dictionary>,
         depth: usize,
     ) -> Result<Cost, Refusal> {
+        // Content that can draw nothing (no XObjects in its resources) costs what the raw pass measured.
+        let draws_nothing = resources.and_then(|r| r.get(b"XObject").ok()).is_none();
+        if draws_nothing
+            && !self.count_sizes
+            && let Some(size) = self.raw.sizes.get(&id)
+        {
+            return Ok(Cost {
+                bytes: *size,
+                draws: 0,
+            });
+        }
         let drawn = self.drawn(id)?;
         let mut cost = Cost {
             bytes: drawn.len,
