@@ -13,20 +13,27 @@ use crate::ops::{self, Draft};
 /// A codebook as a tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CodebookFile {
+    /// The codebook's name, used in the undo label when it is imported.
     pub name: String,
+    /// What the codebook is for; empty when none was written.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The top-level codes, each with its sub-codes.
     pub codes: Vec<CodeNode>,
 }
 
 /// One code and its sub-codes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CodeNode {
+    /// The code's name: not empty, without `/`, and unique among its siblings.
     pub name: String,
+    /// The code's colour as `#rrggbb`; without one, an import picks the least-used palette colour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
+    /// What the code means and when to apply it; empty when none was written.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The sub-codes, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<CodeNode>,
 }

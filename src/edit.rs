@@ -12,34 +12,53 @@ use crate::model::{
 /// A document together with its (immutable) text, as added by an import.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentEntry {
+    /// The document's metadata and structure; its length and hash must match `text`.
     pub document: Document,
+    /// The full text, UTF-8 with LF line ends; it cannot change once the document is in the project.
     pub text: Arc<str>,
 }
 
 /// Any entity of a project, as stored by a [`Edit::Put`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Entity {
+    /// The project's name, language, description and format version.
     Meta(ProjectMeta),
+    /// An imported document with its text.
     Document(Box<DocumentEntry>),
+    /// A code in the codebook.
     Code(Code),
+    /// A code applied to a passage by a coder.
     Coding(Coding),
+    /// A person who codes.
     Coder(Coder),
+    /// A note on the project, a document, a code, a coding or a case.
     Memo(Memo),
+    /// The name and type of a case attribute.
     Attribute(AttributeDef),
+    /// A case with its attribute values and documents.
     Case(Case),
+    /// A named group of documents.
     Set(DocumentSet),
 }
 
 /// The key of an entity, for [`Edit::Delete`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntityKey {
+    /// A document, with its text.
     Document(DocumentId),
+    /// A code.
     Code(CodeId),
+    /// A coding.
     Coding(CodingId),
+    /// A coder.
     Coder(CoderId),
+    /// A memo.
     Memo(MemoId),
+    /// An attribute definition, keyed by its name.
     Attribute(String),
+    /// A case.
     Case(CaseId),
+    /// A document set.
     Set(SetId),
 }
 
@@ -51,7 +70,12 @@ pub enum Edit {
     /// Remove an entity. Fails while other entities refer to it (build cascades with [`crate::ops`]).
     Delete(EntityKey),
     /// Several edits applied as one step, all or nothing.
-    Batch { label: String, edits: Vec<Edit> },
+    Batch {
+        /// The action's name, shown by undo and redo (`merge code 'Stress' into 'Pressure'`).
+        label: String,
+        /// The edits, applied in order.
+        edits: Vec<Edit>,
+    },
 }
 
 /// Why an edit was refused. The project is unchanged when an edit fails.
@@ -63,14 +87,19 @@ pub enum EditError {
     /// The entity is still referred to by others; delete those first (or use a cascade from [`crate::ops`]).
     #[error("{what} is still in use: {why}")]
     InUse {
+        /// The entity that could not be changed or deleted.
         key: EntityKey,
+        /// That entity described for people (`code 'Resource shortage'`).
         what: String,
+        /// What still depends on it (`it has codings`).
         why: String,
     },
     /// The edit breaks a rule of the model (an empty name, a range outside the text, a name taken).
     #[error("{message}")]
     Invalid {
+        /// The entity the broken rule concerns, when there is one.
         key: Option<EntityKey>,
+        /// The rule that was broken, as a sentence for the researcher.
         message: String,
     },
 }
@@ -111,13 +140,21 @@ impl std::fmt::Display for EntityKey {
 /// Which project files an edit touched, so a save writes only those.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Touched {
+    /// `marginalia.ron`.
     Meta,
+    /// `documents.ron`.
     Documents,
+    /// `sources/<id>.txt`, one document's text.
     Source(DocumentId),
+    /// `codebook.ron`.
     Codebook,
+    /// `codings/<coder>.ron`, one coder's codings.
     Codings(CoderId),
+    /// `memos.ron`.
     Memos,
+    /// `cases.ron` (attribute definitions and cases).
     Cases,
+    /// `sets.ron`.
     Sets,
 }
 

@@ -8,14 +8,18 @@ use crate::model::Project;
 /// One undoable step: the action's label and the edit that reverts it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
+    /// The action's name, as shown by undo and redo (`code 'Resource shortage'`).
     pub label: String,
+    /// The edit that takes the project back to how it was before the action.
     pub revert: Edit,
 }
 
 /// Undo and redo stacks.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
+    /// Steps that can be undone, most recent last; at most [`HISTORY_LIMIT`].
     pub undo: Vec<Step>,
+    /// Steps that were undone and can be redone, most recently undone last; emptied by any new edit.
     pub redo: Vec<Step>,
 }
 
@@ -91,10 +95,12 @@ impl History {
         }
     }
 
+    /// The label of the step the next undo would revert, if there is one.
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|s| s.label.as_str())
     }
 
+    /// The label of the step the next redo would re-apply, if there is one.
     pub fn redo_label(&self) -> Option<&str> {
         self.redo.last().map(|s| s.label.as_str())
     }

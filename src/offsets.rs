@@ -5,19 +5,24 @@ use serde::{Deserialize, Serialize};
 /// A half-open range of Unicode code points, 0-based, end-exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CharRange {
+    /// The first code point in the range.
     pub start: usize,
+    /// The code point just after the range.
     pub end: usize,
 }
 
 impl CharRange {
+    /// The range from `start` up to, not including, `end`.
     pub fn new(start: usize, end: usize) -> Self {
         Self { start, end }
     }
 
+    /// The number of code points in the range; 0 when `end` is not after `start`.
     pub fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
 
+    /// True when the range holds no code point (`end` is not after `start`).
     pub fn is_empty(&self) -> bool {
         self.end <= self.start
     }
@@ -73,6 +78,7 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// Builds the map for `text`; pass the same text to every conversion afterwards.
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
             return Self {
@@ -100,6 +106,7 @@ impl OffsetMap {
         self.checkpoints.is_empty()
     }
 
+    /// The number of code points in the mapped text.
     pub fn char_len(&self) -> usize {
         self.char_len
     }

@@ -11,28 +11,44 @@ use crate::offsets::{CharRange, slice};
 /// Which codings to retrieve. Empty lists mean "all".
 #[derive(Clone, Debug, Default)]
 pub struct ExcerptFilter {
+    /// Keep codings of these codes.
     pub codes: Vec<CodeId>,
     /// Include codings of sub-codes.
     pub include_subcodes: bool,
+    /// Keep codings in documents that belong to any of these cases.
     pub cases: Vec<CaseId>,
+    /// Keep codings made by any of these coders.
     pub coders: Vec<CoderId>,
+    /// Keep codings in any of these documents.
     pub documents: Vec<DocumentId>,
 }
 
 /// One coded passage with everything a citation needs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Excerpt {
+    /// The coding the excerpt comes from.
     pub coding: CodingId,
+    /// The code applied.
     pub code: CodeId,
+    /// The code's full path (`Barriers/Resource shortage`).
     pub code_path: String,
+    /// The document the passage is in.
     pub document: DocumentId,
+    /// The document's display name.
     pub document_name: String,
+    /// The names of the cases the document belongs to, sorted.
     pub cases: Vec<String>,
+    /// Where the passage lies in the document's text.
     pub range: CharRange,
+    /// The coded passage itself.
     pub text: String,
+    /// The speaker of the turn the passage starts in, for transcripts.
     pub speaker: Option<String>,
+    /// The timestamp of that turn, when the transcript has one.
     pub timestamp: Option<String>,
+    /// The name of the coder who applied the code.
     pub coder: String,
+    /// The comment on the coding, if any.
     pub memo: Option<String>,
 }
 

@@ -42,6 +42,7 @@ impl std::fmt::Debug for WordStemmer {
 }
 
 impl WordStemmer {
+    /// The stemmer for a project language (the Norwegian one serves bokmål and nynorsk).
     pub fn new(language: Language) -> Self {
         Self {
             stemmer: frostem::Stemmer::new(algorithm(language)),
@@ -88,6 +89,7 @@ impl TokenFilter for FixpointStemmer {
     }
 }
 
+/// The tokenizer [`FixpointStemmer`] wraps around another: it stems each token, remembering stems it has seen.
 #[derive(Clone)]
 pub struct FixpointStemmerFilter<T> {
     stemmer: WordStemmer,
@@ -113,6 +115,7 @@ impl<T: Tokenizer> Tokenizer for FixpointStemmerFilter<T> {
 /// Stems remembered per analyzer: a language's working vocabulary is small, and stemming is not free.
 const STEM_CACHE_LIMIT: usize = 200_000;
 
+/// The tokens of one text from [`FixpointStemmerFilter`], each replaced by its fixed-point stem.
 pub struct FixpointStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a WordStemmer,
@@ -165,8 +168,11 @@ pub fn raw() -> TextAnalyzer {
 /// A word of a text with its byte range and lower-cased form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
+    /// Where the word starts, in bytes of the text.
     pub byte_start: usize,
+    /// Where the word ends, in bytes of the text (exclusive).
     pub byte_end: usize,
+    /// The word in lower case, as the unstemmed field indexes it.
     pub lower: String,
 }
 

@@ -35,14 +35,17 @@ const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 pub struct Fields {
     /// Document GUID (filters, deletes).
     pub doc: Field,
-    /// Document GUID as two u64 fast fields (hit → document without touching the doc store).
+    /// The high 64 bits of the document GUID, a fast field (hit → document without touching the doc store).
     pub doc_hi: Field,
+    /// The low 64 bits of the document GUID, a fast field.
     pub doc_lo: Field,
-    /// Unit range in code points.
+    /// Where the unit starts, in code points.
     pub start: Field,
+    /// Where the unit ends, in code points (exclusive).
     pub end: Field,
-    /// Unit range in bytes of the document text (slicing a hit without scanning the text).
+    /// Where the unit starts, in bytes of the document text (slicing a hit without scanning the text).
     pub byte_start: Field,
+    /// Where the unit ends, in bytes of the document text (exclusive).
     pub byte_end: Field,
     /// `GUID#start`: the unit key used by `code:` filters.
     pub unit: Field,
@@ -123,11 +126,17 @@ fn fingerprint(project: &Project, doc: &Document) -> String {
 /// The fast-field columns that place a hit (document, passage in code points and bytes) for one segment.
 #[derive(Clone)]
 pub struct UnitColumns {
+    /// The high 64 bits of each unit's document GUID.
     pub doc_hi: Column<u64>,
+    /// The low 64 bits of each unit's document GUID.
     pub doc_lo: Column<u64>,
+    /// Where each unit starts, in code points.
     pub start: Column<u64>,
+    /// Where each unit ends, in code points (exclusive).
     pub end: Column<u64>,
+    /// Where each unit starts, in bytes of the document text.
     pub byte_start: Column<u64>,
+    /// Where each unit ends, in bytes of the document text (exclusive).
     pub byte_end: Column<u64>,
 }
 
@@ -150,9 +159,13 @@ type ColumnCache = Option<(u64, Arc<Vec<UnitColumns>>)>;
 
 /// An open search index.
 pub struct SearchIndex {
+    /// The tantivy index, on disk in `.index/` or in memory.
     pub index: Index,
+    /// The reader searches go through; reloaded after each commit.
     pub reader: IndexReader,
+    /// The fields of the schema, for building queries and reading hits.
     pub fields: Fields,
+    /// The language whose stemmer analysed the text; an index of another language is rebuilt.
     pub language: Language,
     dir: Option<PathBuf>,
     manifest: Manifest,

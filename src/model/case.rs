@@ -10,14 +10,20 @@ use crate::ids::{CaseId, DocumentId, SetId};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttributeType {
+    /// Free text (a municipality's name, a role).
     Text,
+    /// A whole number (pupils, years of experience).
     Integer,
+    /// A decimal number; a comma is read as the decimal point.
     Number,
+    /// Yes or no (`true`/`false`, `yes`/`no`, `ja`/`nei`, `1`/`0`).
     Boolean,
+    /// A calendar date written `YYYY-MM-DD`.
     Date,
 }
 
 impl AttributeType {
+    /// Every type, in the order pickers list them.
     pub const ALL: [AttributeType; 5] = [
         Self::Text,
         Self::Integer,
@@ -26,6 +32,7 @@ impl AttributeType {
         Self::Date,
     ];
 
+    /// The lower-case name of the type, as written on the command line and in messages (`integer`).
     pub fn keyword(self) -> &'static str {
         match self {
             Self::Text => "text",
@@ -36,6 +43,7 @@ impl AttributeType {
         }
     }
 
+    /// Reads a type from its keyword, ignoring case (`int` is accepted for `integer`); `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         let lower = text.trim().to_lowercase();
         Self::ALL
@@ -91,7 +99,9 @@ impl AttributeType {
 /// An attribute's definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributeDef {
+    /// The attribute's name, which is also its key in each case's attributes.
     pub name: String,
+    /// The type every case's value for this attribute must have.
     #[serde(rename = "type")]
     pub kind: AttributeType,
 }
@@ -99,15 +109,20 @@ pub struct AttributeDef {
 /// A typed attribute value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AttributeValue {
+    /// A value of a text attribute.
     Text(String),
+    /// A value of an integer attribute.
     Integer(i64),
+    /// A value of a number attribute (always finite).
     Number(f64),
+    /// A value of a yes/no attribute.
     Boolean(bool),
     /// ISO date, `YYYY-MM-DD`.
     Date(String),
 }
 
 impl AttributeValue {
+    /// The attribute type this value belongs to.
     pub fn kind(&self) -> AttributeType {
         match self {
             Self::Text(_) => AttributeType::Text,
@@ -133,12 +148,17 @@ impl std::fmt::Display for AttributeValue {
 /// A case: the unit researchers compare (a school, a person, a municipality).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Case {
+    /// The case's stable id.
     pub id: CaseId,
+    /// The case's name, unique in the project regardless of upper or lower case.
     pub name: String,
+    /// A free-text description; empty when none was given.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Values by attribute name; each attribute must be defined, and the value must have its type.
     #[serde(default)]
     pub attributes: BTreeMap<String, AttributeValue>,
+    /// The documents that belong to this case (an interview with the person, notes from the school).
     #[serde(default)]
     pub documents: BTreeSet<DocumentId>,
 }
@@ -146,10 +166,14 @@ pub struct Case {
 /// A named set of documents (e.g. "Round 2 interviews").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentSet {
+    /// The set's stable id.
     pub id: SetId,
+    /// The set's name.
     pub name: String,
+    /// A free-text description; empty when none was given.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The documents in the set.
     #[serde(default)]
     pub documents: BTreeSet<DocumentId>,
 }

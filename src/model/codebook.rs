@@ -7,12 +7,16 @@ use crate::ids::CodeId;
 /// One code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Code {
+    /// The code's stable id.
     pub id: CodeId,
+    /// The code's name: not empty, without `/`, and unique among its siblings regardless of upper or lower case.
     pub name: String,
     /// `#rrggbb`.
     pub colour: String,
+    /// What the code means and when to apply it; empty when none was written.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The code this one sits under; `None` at the top of the codebook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<CodeId>,
     /// Position among siblings; lower first.

@@ -11,14 +11,19 @@ use crate::offsets::CharRange;
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
+    /// A transcript of an interview or focus group, usually with speaker turns.
     Interview,
+    /// Field notes from an observation.
     Observation,
+    /// Any other written source (a policy paper, a report, a letter); the default.
     #[default]
     Document,
+    /// Open answers from a survey table.
     Survey,
 }
 
 impl DocumentKind {
+    /// Every kind, in the order pickers list them.
     pub const ALL: [DocumentKind; 4] = [
         Self::Interview,
         Self::Observation,
@@ -36,6 +41,8 @@ impl DocumentKind {
         }
     }
 
+    /// Reads a kind from its keyword or a common synonym in English or Norwegian (`transcript`, `intervju`,
+    /// `notes`), ignoring case; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         let lower = text.trim().to_lowercase();
         Self::ALL.into_iter().find(|k| {
@@ -53,6 +60,7 @@ impl DocumentKind {
 /// One speaker turn in a transcript.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Turn {
+    /// The speaker as named in the transcript (`Intervjuar`, `Rektor`).
     pub speaker: String,
     /// The timestamp as written in the transcript (`00:05:15`), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,19 +74,24 @@ pub struct Turn {
 /// An imported source. Its text is immutable and lives in `sources/<id>.txt`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
+    /// The document's stable id, which also names its text file in `sources/`.
     pub id: DocumentId,
     /// Display name, unique in the project (file stem by default).
     pub name: String,
     /// The file name it was imported from.
     pub original_file: String,
+    /// When the document was imported.
     #[serde(with = "time::serde::rfc3339")]
     pub imported: time::OffsetDateTime,
+    /// What kind of source it is; used for filtering (`kind:interview`).
     pub kind: DocumentKind,
     /// Length of the text in code points.
     pub char_len: usize,
     /// 64-bit FNV-1a hash of the text, to notice the same file imported twice.
     pub text_hash: String,
+    /// The paragraphs found at import, in text order.
     pub paragraphs: Vec<CharRange>,
+    /// The speaker turns found at import, in text order; empty for sources without speakers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub turns: Vec<Turn>,
     /// Page boundaries of paged sources (PDF), page 1 first, so excerpts can cite pages. Empty otherwise.
@@ -140,8 +153,11 @@ impl Document {
 /// A paragraph or turn: the unit of search hits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit<'a> {
+    /// Where the unit lies in the document's text.
     pub range: CharRange,
+    /// The speaker of a turn; `None` for a paragraph.
     pub speaker: Option<&'a str>,
+    /// The turn's timestamp as written in the transcript, when it has one.
     pub timestamp: Option<&'a str>,
 }
 

@@ -41,6 +41,7 @@ pub enum Language {
 }
 
 impl Language {
+    /// The short code shown to researchers and accepted by [`Language::parse`] (`nb`, `nn`, `en`).
     pub fn code(self) -> &'static str {
         match self {
             Self::Nb => "nb",
@@ -49,6 +50,8 @@ impl Language {
         }
     }
 
+    /// Reads a language from a code or a name in English or Norwegian (`nb`, `no`, `bokmål`, `nynorsk`,
+    /// `english`), ignoring case; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "nb" | "no" | "bokmål" | "bokmal" | "norwegian" => Some(Self::Nb),
@@ -62,11 +65,16 @@ impl Language {
 /// Project-wide metadata (`marginalia.ron`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectMeta {
+    /// The on-disk format the project was written in; a newer one than [`FORMAT_VERSION`] is refused.
     pub format_version: u32,
+    /// The project's display name.
     pub name: String,
+    /// The language of the project's texts, which picks the search stemmer.
     pub language: Language,
+    /// When the project was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created: time::OffsetDateTime,
+    /// A free-text description of the study; empty when none was given.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
 }
@@ -93,14 +101,23 @@ pub struct Project {
 /// Every part of a project, as read from its files; [`Project::from_parts`] assembles them.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectParts {
+    /// Documents by id, from `documents.ron`.
     pub documents: BTreeMap<DocumentId, Document>,
+    /// Each document's text by id, from `sources/`.
     pub texts: HashMap<DocumentId, Arc<str>>,
+    /// Codes by id, from `codebook.ron`.
     pub codes: BTreeMap<CodeId, Code>,
+    /// Codings by id, from every file in `codings/`.
     pub codings: BTreeMap<CodingId, Coding>,
+    /// Coders by id, from the `codings/` files.
     pub coders: BTreeMap<CoderId, Coder>,
+    /// Memos by id, from `memos.ron`.
     pub memos: BTreeMap<MemoId, Memo>,
+    /// Attribute definitions by name, from `cases.ron`.
     pub attributes: BTreeMap<String, AttributeDef>,
+    /// Cases by id, from `cases.ron`.
     pub cases: BTreeMap<CaseId, Case>,
+    /// Document sets by id, from `sets.ron`.
     pub sets: BTreeMap<SetId, DocumentSet>,
 }
 

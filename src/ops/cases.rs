@@ -11,7 +11,9 @@ use crate::model::{AttributeDef, AttributeType, Case, MemoTarget, Project};
 /// An attribute value as a researcher writes it: `name=value` from the CLI, a cell in the workbench.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttributeInput {
+    /// The attribute's name; an attribute not yet defined is created with a type inferred from the value.
     pub name: String,
+    /// The value as typed, parsed into the attribute's type when applied; empty clears the attribute.
     pub value: String,
 }
 

@@ -25,8 +25,11 @@ pub enum CodeChoice<'a> {
 /// The result of coding: the code used, the new codings' ids and the one edit that does it all.
 #[derive(Clone, Debug)]
 pub struct Coded {
+    /// The code the passages got (new when a path was created).
     pub code: CodeId,
+    /// The codings the edit creates or changes, in passage order.
     pub codings: Vec<CodingId>,
+    /// The one undoable edit that codes the passages, not yet applied.
     pub edit: Edit,
 }
 
@@ -45,6 +48,7 @@ pub enum HitUnit {
 }
 
 impl HitUnit {
+    /// Every unit, in the order pickers list them.
     pub const ALL: [HitUnit; 4] = [Self::Hit, Self::Sentence, Self::Turn, Self::Paragraph];
 }
 

@@ -20,6 +20,7 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
+    /// Collects the word patterns of `expr`, stemming words the way an index in `language` does.
     pub fn new(expr: &Expr, language: Language) -> Self {
         let mut h = Highlighter {
             stemmer: Some(WordStemmer::new(language)),
@@ -153,7 +154,9 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 /// A keyword-in-context line: text around the first match, with marked ranges (code points, in the snippet).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Snippet {
+    /// The text around the first match on one line, with `…` where the passage was cut.
     pub text: String,
+    /// Where the query's words matched, in code points of `text`.
     pub marks: Vec<CharRange>,
 }
 

@@ -33,22 +33,30 @@ pub const SNIPPET_WIDTH: usize = 120;
 /// One passage that matched.
 #[derive(Clone, Debug, Serialize)]
 pub struct Hit {
+    /// The document the passage is in.
     pub document: DocumentId,
+    /// The document's display name.
     pub document_name: String,
     /// The turn or paragraph, in code points.
     pub passage: CharRange,
+    /// The speaker, when the passage is a speaker turn.
     pub speaker: Option<String>,
+    /// The turn's timestamp, when the transcript has one.
     pub timestamp: Option<String>,
+    /// How well the passage matches (BM25); higher is better, and hits are ordered by it.
     pub score: f32,
     /// Where the query's words matched, in code points of the document.
     pub matches: Vec<CharRange>,
+    /// A keyword-in-context line around the first match, for result lists.
     pub snippet: Snippet,
 }
 
 /// Hits plus the total count (which may exceed the hits returned).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SearchResults {
+    /// How many passages matched in all.
     pub total: usize,
+    /// The best-scoring passages, at most as many as the limit asked for.
     pub hits: Vec<Hit>,
 }
 

@@ -7,40 +7,64 @@ use super::QueryError;
 /// A parsed query.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
+    /// Passages that match every part (`a AND b`, or words side by side); a `NOT` part excludes.
     And(Vec<Expr>),
+    /// Passages that match at least one part (`a OR b`).
     Or(Vec<Expr>),
+    /// Passages that do not match (`NOT a`, `-a`).
     Not(Box<Expr>),
+    /// A word, matched in any inflected form (both are stemmed).
     Word(String),
+    /// Words in this order, side by side (`"felles mål"`), each matched in any inflected form.
     Phrase(String),
+    /// Words starting with these letters (`ressurs*`), ignoring case but not stemmed.
     Prefix(String),
+    /// Words within this many letter edits (at most 2) of the word (`lærer~1`), ignoring case.
     Fuzzy(String, u8),
+    /// A restriction on where the passage is (`code:`, `case:`, `attr:` and the like).
     Filter(Filter),
 }
 
 /// A filter on where a passage is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Filter {
+    /// `code:` — passages that overlap a coding of this code or any code below it (a path, name or id).
     Code(String),
+    /// `case:` — passages in the documents of this case (a name or id).
     Case(String),
+    /// `attr:` — passages in the documents of cases whose attribute compares true (`attr:pupils>=200`).
     Attr {
+        /// The attribute's name, matched ignoring case.
         key: String,
+        /// How the case's value is compared with `value`.
         op: Comparison,
+        /// The value as written, parsed into the attribute's type when the query runs.
         value: String,
     },
+    /// `speaker:` — turns whose speaker is named this, or has this as one word of the name, ignoring case.
     Speaker(String),
+    /// `kind:` — passages in documents of this kind (`interview`, `observation`, `document`, `survey`).
     Kind(String),
+    /// `doc:` — passages in this document (a name, file name or id).
     Doc(String),
+    /// `set:` — passages in the documents of this set (a name or id).
     Set(String),
 }
 
 /// How an attribute is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Comparison {
+    /// `=`: equal.
     Eq,
+    /// `!=`: not equal.
     Ne,
+    /// `<`: less than (earlier, for dates).
     Lt,
+    /// `<=`: less than or equal.
     Le,
+    /// `>`: greater than (later, for dates).
     Gt,
+    /// `>=`: greater than or equal.
     Ge,
 }
 

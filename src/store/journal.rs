@@ -45,6 +45,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl Transaction {
+    /// An empty commit for the project folder at `root`; every staged path must lie inside it.
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),

@@ -16,8 +16,11 @@ pub struct ProjectLock {
 /// What a lock file says about its owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockOwner {
+    /// The owning process's id.
     pub pid: u32,
+    /// The name of the computer the owner runs on.
     pub host: String,
+    /// When the lock was taken (RFC 3339).
     pub since: String,
     /// When the owning process started, as the platform identifies it (empty when unknown).
     pub started: String,

@@ -39,16 +39,27 @@ pub use journal::Transaction;
 pub use load::{load, load_with_fingerprint};
 pub use output::{check_output_path, enclosing_project, write_export};
 
+/// Project metadata and format version; its presence marks a folder as a project, and it is written last.
 pub const META_FILE: &str = "marginalia.ron";
+/// Every document's metadata and structure (not the texts).
 pub const DOCUMENTS_FILE: &str = "documents.ron";
+/// The codes of the codebook.
 pub const CODEBOOK_FILE: &str = "codebook.ron";
+/// Attribute definitions and cases.
 pub const CASES_FILE: &str = "cases.ron";
+/// Document sets.
 pub const SETS_FILE: &str = "sets.ron";
+/// Memos.
 pub const MEMOS_FILE: &str = "memos.ron";
+/// The folder with one file per coder: the coder and their codings.
 pub const CODINGS_DIR: &str = "codings";
+/// The folder with each document's text, `<id>.txt`, UTF-8 with LF line ends.
 pub const SOURCES_DIR: &str = "sources";
+/// The derived search index; git-ignored and rebuilt when missing or stale.
 pub const INDEX_DIR: &str = ".index";
+/// Local state that is not shared (the lock, undo history, commit journal); git-ignored.
 pub const STATE_DIR: &str = ".marginalia";
+/// The lock file that marks the project as open for writing, relative to the project folder.
 pub const LOCK_FILE: &str = ".marginalia/lock";
 
 const GITIGNORE: &str =
@@ -120,34 +131,42 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 /// Paths inside a project folder.
 #[derive(Clone, Debug)]
 pub struct Layout {
+    /// The project folder.
     pub root: PathBuf,
 }
 
 impl Layout {
+    /// The layout of the project folder at `root` (which need not exist yet).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
     }
 
+    /// A path directly inside the project folder, such as [`CODEBOOK_FILE`].
     pub fn file(&self, name: &str) -> PathBuf {
         self.root.join(name)
     }
 
+    /// The text file of one document, `sources/<id>.txt`.
     pub fn source(&self, id: DocumentId) -> PathBuf {
         self.root.join(SOURCES_DIR).join(format!("{id}.txt"))
     }
 
+    /// The file holding one coder and their codings, `codings/<id>.ron`.
     pub fn codings(&self, coder: CoderId) -> PathBuf {
         self.root.join(CODINGS_DIR).join(format!("{coder}.ron"))
     }
 
+    /// The folder of the search index, `.index/`.
     pub fn index_dir(&self) -> PathBuf {
         self.root.join(INDEX_DIR)
     }
 
+    /// The folder of local state, `.marginalia/`.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
     }
 
+    /// The lock file, `.marginalia/lock`.
     pub fn lock_file(&self) -> PathBuf {
         self.root.join(LOCK_FILE)
     }
