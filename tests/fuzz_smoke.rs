@@ -6,6 +6,8 @@
 //! whose name contains it) and `MARGINALIA_FUZZ_KEEP_LAST=1` (write each input before running it, to replay an
 //! abort) make longer campaigns; `.ci/fuzz-long` runs one in release mode.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cell::RefCell;
 use std::io::{Cursor, Read, Write};
 use std::panic::{self, AssertUnwindSafe};

@@ -4,15 +4,18 @@
 /// Why bytes could not become text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// The file holds no bytes.
     #[error("the file is empty")]
     Empty,
     #[error(
         "this looks like a binary file, not text (it contains NUL bytes); import the original document instead"
     )]
+    /// The bytes hold NULs: a binary file, not text.
     Binary,
     #[error(
         "the text encoding could not be recognised; save the file as UTF-8 and import it again"
     )]
+    /// No supported encoding (UTF-8, UTF-16, Windows-1252) fits the bytes.
     Unrecognised,
 }
 

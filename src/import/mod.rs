@@ -316,29 +316,42 @@ pub fn unique_name(taken: &HashSet<String>, base: &str) -> String {
 /// What happened to each file of an import.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct ImportReport {
+    /// Files that became documents.
     pub imported: Vec<ImportedFile>,
+    /// Files left out on purpose (the same text already in the project).
     pub skipped: Vec<FileProblem>,
+    /// Files that could not be read, each with the reason.
     pub failed: Vec<FileProblem>,
 }
 
+/// A file that became a document.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImportedFile {
+    /// The file read.
     pub path: PathBuf,
+    /// The new document's id.
     pub document: DocumentId,
+    /// The new document's name.
     pub name: String,
+    /// Its kind (interview, observation, document, survey).
     pub kind: DocumentKind,
+    /// How many speaker turns were found.
     pub turns: usize,
 }
 
+/// A file that was skipped or refused.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileProblem {
+    /// The file.
     pub path: PathBuf,
+    /// Why, as "what is wrong; what to do".
     pub reason: String,
 }
 
 /// Options for [`import_files`].
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// The kind every imported document gets (detected per file when left out).
     pub kind: Option<DocumentKind>,
     /// Import a file even when a document with the same text exists.
     pub allow_duplicates: bool,

@@ -356,7 +356,10 @@ fn compare(value: &AttributeValue, op: Comparison, wanted: &AttributeValue) -> b
         (AttributeValue::Number(a), AttributeValue::Number(b)) => a.partial_cmp(b),
         (AttributeValue::Boolean(a), AttributeValue::Boolean(b)) => Some(a.cmp(b)),
         (AttributeValue::Date(a), AttributeValue::Date(b)) => Some(a.cmp(b)),
-        (AttributeValue::Text(a), AttributeValue::Text(b)) => Some(crate::collate::compare(a, b)),
+        (AttributeValue::Text(a), AttributeValue::Text(b)) => Some(crate::collate::compare(
+            &a.to_lowercase(),
+            &b.to_lowercase(),
+        )),
         _ => None,
     };
     let Some(order) = order else { return false };

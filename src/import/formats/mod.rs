@@ -71,43 +71,74 @@ pub enum TurnSource {
 /// What a reader got out of a file: paragraphs in reading order and, for paged formats, where pages start.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
+    /// Paragraphs (headings, list items, table rows) in reading order.
     pub blocks: Vec<Block>,
     /// Index into `blocks` of the first block of each page (empty for formats without pages).
     pub page_starts: Vec<usize>,
+    /// Where speaker turns come from for this file.
     pub turns: TurnSource,
 }
 
 /// Why a file of a rich format could not be read. Each message says what is wrong and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
+    /// Readable, but without any text.
     #[error("the file has no text")]
     NoText,
     #[error(
         "the file is damaged or incomplete (not a readable .{format} archive); open it in the program that made it, save it again and import the new file"
     )]
-    DamagedArchive { format: &'static str },
+    /// The zip container of an office file cannot be read.
+    DamagedArchive {
+        /// The file's format (`docx`, `odt`, `xlsx`, …).
+        format: &'static str,
+    },
     #[error(
         "refused: the archive would unpack to {what}, which looks like a zip bomb; if the file is genuine, save it again from the program that made it"
     )]
-    ZipBomb { what: String },
+    /// The archive would unpack to more than the limits allow.
+    ZipBomb {
+        /// What is too large, in words.
+        what: String,
+    },
     #[error(
         "refused: the PDF holds {what}, which looks like a decompression bomb; if the file is genuine, print it to a new PDF and import that"
     )]
-    PdfBomb { what: String },
+    /// A PDF stream would decompress to more than the limits allow.
+    PdfBomb {
+        /// What is too large, in words.
+        what: String,
+    },
     #[error(
         "refused: the PDF is malformed ({what}) and could crash the reader; open it in a PDF reader, print it to a new PDF and import that"
     )]
-    PdfMalformed { what: String },
+    /// A PDF whose structure could crash the reader (cycles, nesting, broken streams).
+    PdfMalformed {
+        /// What is wrong, in words.
+        what: String,
+    },
     #[error(
         "refused: sheet '{sheet}' {what}; if the table is genuine, delete the unused rows and columns, save it again and import the new file"
     )]
-    SheetTooLarge { sheet: String, what: String },
+    /// A sheet declares more rows, columns or cells than the limits allow.
+    SheetTooLarge {
+        /// The sheet's name.
+        sheet: String,
+        /// What is too large, in words.
+        what: String,
+    },
     #[error(
         "refused: the spreadsheet is damaged ({what}); open it in a spreadsheet program, save it again and import the new file"
     )]
-    SheetDamaged { what: String },
+    /// A spreadsheet whose parts are inconsistent.
+    SheetDamaged {
+        /// What is wrong, in words.
+        what: String,
+    },
+    /// The PDF is password-protected.
     #[error("encrypted PDF; remove the password and import again")]
     EncryptedPdf,
+    /// The PDF has pages but no text on them (a scan).
     #[error("no text layer (scanned?); run OCR first")]
     NoTextLayer,
     /// Any other problem, already phrased as "what is wrong; what to do".

@@ -32,6 +32,7 @@ pub enum Per {
 }
 
 impl Per {
+    /// Reads `respondent` or `question` (and a few synonyms, Norwegian included).
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "respondent" | "respondents" | "person" => Some(Self::Respondent),
@@ -44,9 +45,13 @@ impl Per {
 /// Which columns mean what. Columns are named by header (case-insensitive) or by 1-based number.
 #[derive(Clone, Debug, Default)]
 pub struct SurveyOptions {
+    /// The column holding each respondent's id.
     pub id_column: String,
+    /// The columns of open answers, each a question.
     pub text_columns: Vec<String>,
+    /// Columns that become typed attributes of each respondent's case.
     pub attribute_columns: Vec<String>,
+    /// One document per respondent or per question.
     pub per: Per,
     /// Worksheet of a spreadsheet (the first when left out).
     pub sheet: Option<String>,
@@ -55,14 +60,19 @@ pub struct SurveyOptions {
 /// What a survey import did.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SurveyReport {
+    /// The file that was read.
     pub file: PathBuf,
+    /// How many rows (respondents) had an id.
     pub respondents: usize,
     /// Documents created, `(name, id)`.
     pub documents: Vec<(String, DocumentId)>,
+    /// Cases created for new respondents.
     pub cases_created: usize,
+    /// Existing cases that got attribute values.
     pub cases_updated: usize,
     /// Attributes defined by this import, with their inferred types.
     pub attributes: Vec<(String, AttributeType)>,
+    /// Rows or cells that were skipped, and why.
     pub warnings: Vec<String>,
 }
 
