@@ -5,9 +5,7 @@ use std::borrow::Cow;
 
 use super::bootstrap::{SplitMix64, summarise};
 use super::error::{Coefficient, Undefined};
-use super::measures::{
-    RatingTable, brennan_prediger, cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement,
-};
+use super::measures::{RatingTable, Summary};
 use super::report::{AgreementRow, Estimate, RowKind};
 use super::spec::{Measure, Statistic};
 use super::unitized::{UnitizedData, UnitizedValues};
@@ -49,29 +47,32 @@ pub(crate) fn statistics(measures: &[Measure], coders: usize, code_row: bool) ->
         .collect()
 }
 
-fn value_of(
-    statistic: Statistic,
-    job: &Job<'_>,
-    table: &RatingTable,
-    unitized: Option<&UnitizedValues>,
-) -> Coefficient {
-    let unitized = || unitized.ok_or(Undefined::NoPairableValues);
+/// A unit-based coefficient from a table summary.
+fn unit_value(statistic: Statistic, job: &Job<'_>, summary: &Summary) -> Coefficient {
     match statistic {
-        Statistic::Percent => percent_agreement(table),
-        Statistic::CohenKappa => cohen_kappa(table),
-        Statistic::FleissKappa => fleiss_kappa(table),
-        Statistic::BrennanPrediger => brennan_prediger(table, job.data.categories),
-        Statistic::Alpha => krippendorff_alpha(table),
-        Statistic::UAlpha => match job.pick {
-            Pick::Category(k) => unitized()?
-                .per_category
-                .get(k)
-                .copied()
-                .unwrap_or(Err(Undefined::NoVariation)),
-            Pick::Whole => unitized()?.u_alpha,
-        },
-        Statistic::BinaryUAlpha => unitized()?.binary,
-        Statistic::CodingUAlpha => unitized()?.coding,
+        Statistic::Percent => summary.percent(),
+        Statistic::CohenKappa => summary.cohen(),
+        Statistic::FleissKappa => summary.fleiss(),
+        Statistic::BrennanPrediger => summary.brennan_prediger(job.data.categories),
+        Statistic::Alpha => summary.alpha(),
+        Statistic::UAlpha | Statistic::BinaryUAlpha | Statistic::CodingUAlpha => {
+            Err(Undefined::NoPairableValues)
+        }
+    }
+}
+
+/// A unitized coefficient of a row from one evaluation of the unitized data.
+fn unitized_value(statistic: Statistic, pick: Pick, values: &UnitizedValues) -> Coefficient {
+    match (statistic, pick) {
+        (Statistic::UAlpha, Pick::Category(k)) => values
+            .per_category
+            .get(k)
+            .copied()
+            .unwrap_or(Err(Undefined::NoVariation)),
+        (Statistic::UAlpha, Pick::Whole) => values.u_alpha,
+        (Statistic::BinaryUAlpha, _) => values.binary,
+        (Statistic::CodingUAlpha, _) => values.coding,
+        _ => Err(Undefined::NoPairableValues),
     }
 }
 
@@ -109,9 +110,16 @@ pub(crate) fn compute(
         .iter()
         .zip(&tables)
         .map(|(job, table)| {
+            let summary = Summary::of(table);
             job.statistics
                 .iter()
-                .map(|s| Estimate::new(*s, value_of(*s, job, table, values.as_ref())))
+                .map(|s| {
+                    let value = match (&values, s.is_unitized()) {
+                        (Some(values), true) => unitized_value(*s, job.pick, values),
+                        _ => unit_value(*s, job, &summary),
+                    };
+                    Estimate::new(*s, value)
+                })
                 .collect()
         })
         .collect();
@@ -135,7 +143,8 @@ pub(crate) fn compute(
 }
 
 /// Resamples clusters (documents for character units, else units) for unit-based coefficients and documents
-/// for unitized ones, `draws` times, and sets each estimate's percentile interval.
+/// for unitized ones, `draws` times each (two independent streams, run one after the other for cache locality),
+/// and sets each estimate's percentile interval.
 fn bootstrap(
     family: &Family<'_>,
     tables: &mut [RatingTable],
@@ -149,63 +158,89 @@ fn bootstrap(
         .iter()
         .map(|j| j.statistics.iter().map(|_| Draws::default()).collect())
         .collect();
-    let clusters = family.clusters.len();
-    let pieces = family.unitized.as_ref().map_or(0, |u| u.pieces);
-    let on_units = |s: &Statistic| !s.is_unitized();
-    let needs_units = clusters >= 2
-        && family
+    let wants = |unitized: bool| {
+        family
             .jobs
             .iter()
-            .any(|j| j.statistics.iter().any(on_units));
-    let needs_pieces = pieces >= 2
-        && family
-            .jobs
-            .iter()
-            .any(|j| j.statistics.iter().any(|s| s.is_unitized()));
-    let mut unit_rng = SplitMix64::stream(seed, stream * 2);
-    let mut piece_rng = SplitMix64::stream(seed, stream * 2 + 1);
-    let (mut times, mut weights) = (Vec::new(), Vec::new());
-    for _ in 0..draws {
-        if needs_units {
-            unit_rng.resample(clusters, &mut times);
-            for ((job, table), draws) in family.jobs.iter().zip(tables.iter_mut()).zip(&mut samples)
-            {
-                job.data
-                    .weights(&family.clusters, Some(&times), &mut weights);
-                table.set_weights(&weights);
-                for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
-                    if on_units(statistic) {
-                        slot.record(value_of(*statistic, job, table, None));
-                    }
-                }
-            }
-        }
-        if let (true, Some(unitized)) = (needs_pieces, &family.unitized) {
-            piece_rng.resample(pieces, &mut times);
-            let values = unitized.evaluate(Some(&times));
-            for ((job, table), draws) in family.jobs.iter().zip(tables.iter()).zip(&mut samples) {
-                for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
-                    if statistic.is_unitized() {
-                        slot.record(value_of(*statistic, job, table, Some(&values)));
-                    }
-                }
-            }
-        }
+            .any(|j| j.statistics.iter().any(|s| s.is_unitized() == unitized))
+    };
+    let on_units = family.clusters.len() >= 2 && wants(false);
+    if on_units {
+        let mut rng = SplitMix64::stream(seed, stream * 2);
+        unit_draws(family, tables, &mut samples, draws, &mut rng);
+    }
+    let on_pieces = family.unitized.as_ref().is_some_and(|u| u.pieces >= 2) && wants(true);
+    if let (true, Some(unitized)) = (on_pieces, &family.unitized) {
+        let mut rng = SplitMix64::stream(seed, stream * 2 + 1);
+        piece_draws(family, unitized, &mut samples, draws, &mut rng);
     }
     for (row, draws) in estimates.iter_mut().zip(samples) {
         for (estimate, mut slot) in row.iter_mut().zip(draws) {
-            let enough = if estimate.statistic.is_unitized() {
-                needs_pieces
+            let resampled = if estimate.statistic.is_unitized() {
+                on_pieces
             } else {
-                needs_units
+                on_units
             };
-            let interval = if enough {
+            let interval = if resampled {
                 summarise(&mut slot.values, slot.undefined)
             } else {
                 Err(Undefined::TooFewToResample)
             };
             estimate.interval = interval.as_ref().ok().cloned();
             estimate.interval_undefined = interval.err();
+        }
+    }
+}
+
+/// Bootstrap draws of the unit-based coefficients: clusters resampled, pattern weights recounted.
+fn unit_draws(
+    family: &Family<'_>,
+    tables: &mut [RatingTable],
+    samples: &mut [Vec<Draws>],
+    draws: usize,
+    rng: &mut SplitMix64,
+) {
+    let (mut times, mut weights) = (Vec::new(), Vec::new());
+    let mut summary = Summary::default();
+    for _ in 0..draws {
+        rng.resample(family.clusters.len(), &mut times);
+        let total = family.clusters.total_under(Some(&times));
+        let rows = family
+            .jobs
+            .iter()
+            .zip(tables.iter_mut())
+            .zip(samples.iter_mut());
+        for ((job, table), draws) in rows {
+            job.data.weights(total, Some(&times), &mut weights);
+            table.set_weights(&weights);
+            summary.fill(table);
+            for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
+                if !statistic.is_unitized() {
+                    slot.record(unit_value(*statistic, job, &summary));
+                }
+            }
+        }
+    }
+}
+
+/// Bootstrap draws of the unitized coefficients: documents resampled.
+fn piece_draws(
+    family: &Family<'_>,
+    unitized: &UnitizedData,
+    samples: &mut [Vec<Draws>],
+    draws: usize,
+    rng: &mut SplitMix64,
+) {
+    let mut times = Vec::new();
+    for _ in 0..draws {
+        rng.resample(unitized.pieces, &mut times);
+        let values = unitized.evaluate(Some(&times));
+        for (job, draws) in family.jobs.iter().zip(samples.iter_mut()) {
+            for (statistic, slot) in job.statistics.iter().zip(draws.iter_mut()) {
+                if statistic.is_unitized() {
+                    slot.record(unitized_value(*statistic, job.pick, &values));
+                }
+            }
         }
     }
 }

@@ -127,126 +127,192 @@ impl RatingTable {
     }
 }
 
+/// Everything the coefficients need from a table, gathered in one pass over its patterns (the bootstrap
+/// refills one summary per draw instead of passing over the patterns once per coefficient).
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    coders: usize,
+    /// Total weight of units with at least one value.
+    units: f64,
+    /// Every unit with a value is rated by every coder.
+    complete: bool,
+    /// Σ w · (ordered agreeing pairs).
+    agreeing: f64,
+    /// Σ w · m_u (m_u − 1): ordered pairs of coders who both rated the unit.
+    pairs: f64,
+    /// α: Σ w · m_u over units with m_u ≥ 2 (pairable values), Σ_c o_cc, and n_c.
+    pairable: f64,
+    matching: f64,
+    totals: Vec<f64>,
+    /// Cohen: weight of units both coders rated, of those they agree on, and each coder's marginals.
+    both: f64,
+    both_agree: f64,
+    first: Vec<f64>,
+    second: Vec<f64>,
+}
+
+impl Summary {
+    pub fn of(table: &RatingTable) -> Self {
+        let mut summary = Self::default();
+        summary.fill(table);
+        summary
+    }
+
+    /// Recomputes the summary for a table, reusing the buffers.
+    pub fn fill(&mut self, table: &RatingTable) {
+        let categories = table.categories;
+        *self = Self {
+            coders: table.coders,
+            complete: true,
+            totals: std::mem::take(&mut self.totals),
+            first: std::mem::take(&mut self.first),
+            second: std::mem::take(&mut self.second),
+            ..Self::default()
+        };
+        for buffer in [&mut self.totals, &mut self.first, &mut self.second] {
+            buffer.clear();
+            buffer.resize(categories, 0.0);
+        }
+        for (pattern, w) in table.weighted() {
+            self.add(pattern, w);
+        }
+    }
+
+    fn add(&mut self, pattern: &Pattern, w: f64) {
+        let rated = pattern.rated;
+        if rated == 0 {
+            return;
+        }
+        self.units += w;
+        self.complete &= rated == self.coders;
+        self.agreeing += w * pattern.agreeing_pairs as f64;
+        self.pairs += w * (rated * (rated - 1)) as f64;
+        if rated >= 2 {
+            self.pairable += w * rated as f64;
+            self.matching += w * pattern.agreeing_pairs as f64 / (rated - 1) as f64;
+            for value in pattern.values.iter().flatten() {
+                self.totals[*value as usize] += w;
+            }
+        }
+        if let [Some(a), Some(b)] = pattern.values[..] {
+            self.both += w;
+            if a == b {
+                self.both_agree += w;
+            }
+            self.first[a as usize] += w;
+            self.second[b as usize] += w;
+        }
+    }
+
+    /// See [`percent_agreement`].
+    pub fn percent(&self) -> Coefficient {
+        if self.pairs <= 0.0 {
+            return Err(Undefined::NoPairableValues);
+        }
+        finite(self.agreeing / self.pairs)
+    }
+
+    /// See [`cohen_kappa`].
+    pub fn cohen(&self) -> Coefficient {
+        if self.coders != 2 {
+            return Err(Undefined::NotTwoCoders);
+        }
+        let n = self.both;
+        if n <= 0.0 {
+            return Err(Undefined::NoPairableValues);
+        }
+        // κ = (n·agree − Σ a_c b_c) / (n² − Σ a_c b_c): P_o and P_e scaled by n², so integer weights stay exact.
+        let chance: f64 = self
+            .first
+            .iter()
+            .zip(&self.second)
+            .map(|(a, b)| a * b)
+            .sum();
+        let denominator = n * n - chance;
+        if denominator <= n * n * 1e-12 {
+            return Err(Undefined::NoVariation);
+        }
+        finite((n * self.both_agree - chance) / denominator)
+    }
+
+    /// See [`fleiss_kappa`].
+    pub fn fleiss(&self) -> Coefficient {
+        let m = self.coders;
+        if m < 2 || self.units <= 0.0 {
+            return Err(Undefined::NoPairableValues);
+        }
+        if !self.complete {
+            return Err(Undefined::MissingRatings);
+        }
+        let ratings = self.units * m as f64;
+        let observed = self.agreeing / (self.units * (m * (m - 1)) as f64);
+        let expected: f64 = self
+            .totals
+            .iter()
+            .map(|t| (t / ratings) * (t / ratings))
+            .sum();
+        if 1.0 - expected <= 1e-12 {
+            return Err(Undefined::NoVariation);
+        }
+        finite((observed - expected) / (1.0 - expected))
+    }
+
+    /// See [`brennan_prediger`].
+    pub fn brennan_prediger(&self, categories: usize) -> Coefficient {
+        if categories < 2 {
+            return Err(Undefined::NoVariation);
+        }
+        let observed = self.percent()?;
+        let chance = 1.0 / categories as f64;
+        finite((observed - chance) / (1.0 - chance))
+    }
+
+    /// See [`krippendorff_alpha`].
+    pub fn alpha(&self) -> Coefficient {
+        let n = self.pairable;
+        if n <= 0.0 {
+            return Err(Undefined::NoPairableValues);
+        }
+        let expected = n * n - self.totals.iter().map(|t| t * t).sum::<f64>();
+        if expected <= n * n * 1e-12 {
+            return Err(Undefined::NoVariation);
+        }
+        finite(1.0 - (n - 1.0) * (n - self.matching) / expected)
+    }
+}
+
 /// Percentage agreement: the share of agreeing pairs among all pairs of coders who rated the same unit (for two
 /// coders without missing values: the share of units they agree on; with more coders, the mean over pairs of
 /// coders, Fleiss' P̄).
 pub fn percent_agreement(table: &RatingTable) -> Coefficient {
-    let (mut agreeing, mut pairs) = (0.0, 0.0);
-    for (pattern, w) in table.weighted() {
-        agreeing += w * pattern.agreeing_pairs as f64;
-        pairs += w * (pattern.rated * pattern.rated.saturating_sub(1)) as f64;
-    }
-    if pairs <= 0.0 {
-        return Err(Undefined::NoPairableValues);
-    }
-    finite(agreeing / pairs)
+    Summary::of(table).percent()
 }
 
 /// Cohen's (1960) κ for exactly two coders, over the units both rated: (P_o − P_e) / (1 − P_e), with P_e from
 /// each coder's own marginal distribution over *all* those units, including the ones neither coded (value
 /// "not coded" is a category like any other).
 pub fn cohen_kappa(table: &RatingTable) -> Coefficient {
-    if table.coders != 2 {
-        return Err(Undefined::NotTwoCoders);
-    }
-    let mut first = vec![0.0; table.categories];
-    let mut second = vec![0.0; table.categories];
-    let (mut n, mut agree) = (0.0, 0.0);
-    for (pattern, w) in table.weighted() {
-        let (Some(Some(a)), Some(Some(b))) = (pattern.values.first(), pattern.values.get(1)) else {
-            continue;
-        };
-        n += w;
-        if a == b {
-            agree += w;
-        }
-        first[*a as usize] += w;
-        second[*b as usize] += w;
-    }
-    if n <= 0.0 {
-        return Err(Undefined::NoPairableValues);
-    }
-    // κ = (n·agree − Σ a_c b_c) / (n² − Σ a_c b_c): P_o and P_e scaled by n², so integer weights stay exact.
-    let chance: f64 = first.iter().zip(&second).map(|(a, b)| a * b).sum();
-    let denominator = n * n - chance;
-    if denominator <= n * n * 1e-12 {
-        return Err(Undefined::NoVariation);
-    }
-    finite((n * agree - chance) / denominator)
+    Summary::of(table).cohen()
 }
 
 /// Fleiss' (1971) κ for any number of coders, each unit rated by every coder: (P̄ − P̄_e) / (1 − P̄_e), where P̄
 /// is the mean share of agreeing pairs per unit and P̄_e = Σ_c p_c² with p_c the share of all ratings in
 /// category c. (With two coders it equals Scott's π.)
 pub fn fleiss_kappa(table: &RatingTable) -> Coefficient {
-    let m = table.coders;
-    if m < 2 {
-        return Err(Undefined::NoPairableValues);
-    }
-    let mut category_totals = vec![0.0; table.categories];
-    let (mut units, mut agreeing) = (0.0, 0.0);
-    for (pattern, w) in table.weighted() {
-        if pattern.rated != m {
-            return Err(Undefined::MissingRatings);
-        }
-        units += w;
-        agreeing += w * pattern.agreeing_pairs as f64;
-        for value in pattern.values.iter().flatten() {
-            category_totals[*value as usize] += w;
-        }
-    }
-    if units <= 0.0 {
-        return Err(Undefined::NoPairableValues);
-    }
-    let ratings = units * m as f64;
-    let observed = agreeing / (units * (m * (m - 1)) as f64);
-    let expected: f64 = category_totals
-        .iter()
-        .map(|t| (t / ratings) * (t / ratings))
-        .sum();
-    if 1.0 - expected <= 1e-12 {
-        return Err(Undefined::NoVariation);
-    }
-    finite((observed - expected) / (1.0 - expected))
+    Summary::of(table).fleiss()
 }
 
 /// Brennan & Prediger's (1981) κ_n (Bennett, Alpert & Goldstein's S for two coders): chance agreement fixed
 /// at 1/q for q categories, (P_o − 1/q) / (1 − 1/q), with P_o the percentage agreement.
 pub fn brennan_prediger(table: &RatingTable, categories: usize) -> Coefficient {
-    if categories < 2 {
-        return Err(Undefined::NoVariation);
-    }
-    let observed = percent_agreement(table)?;
-    let chance = 1.0 / categories as f64;
-    finite((observed - chance) / (1.0 - chance))
+    Summary::of(table).brennan_prediger(categories)
 }
 
 /// Krippendorff's α for nominal data, missing values allowed (Krippendorff 2004, ch. 11): from the coincidence
 /// matrix of pairable values, α = 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k. Units rated by fewer than two
 /// coders carry no pairable values. For binary values (coded / not coded) this is the binary α.
 pub fn krippendorff_alpha(table: &RatingTable) -> Coefficient {
-    let mut totals = vec![0.0; table.categories];
-    let (mut n, mut matching) = (0.0, 0.0);
-    for (pattern, w) in table.weighted() {
-        if pattern.rated < 2 {
-            continue;
-        }
-        n += w * pattern.rated as f64;
-        // Σ_c o_cc: each unit adds n_uc (n_uc − 1) / (m_u − 1) to o_cc.
-        matching += w * pattern.agreeing_pairs as f64 / (pattern.rated - 1) as f64;
-        for value in pattern.values.iter().flatten() {
-            totals[*value as usize] += w;
-        }
-    }
-    if n <= 0.0 {
-        return Err(Undefined::NoPairableValues);
-    }
-    let disagreeing = n - matching;
-    let expected = n * n - totals.iter().map(|t| t * t).sum::<f64>();
-    if expected <= n * n * 1e-12 {
-        return Err(Undefined::NoVariation);
-    }
-    finite(1.0 - (n - 1.0) * disagreeing / expected)
+    Summary::of(table).alpha()
 }
 
 #[cfg(test)]

@@ -113,8 +113,18 @@ struct Piece {
 pub(crate) struct CategoryData {
     coders: usize,
     pieces: Vec<Piece>,
-    /// (length, is a gap, piece), longest first and gaps before units of equal length.
-    lengths: Vec<(u64, bool, u32)>,
+    /// Unit and gap lengths, longest first and gaps before units of equal length; equal entries of one piece
+    /// are counted together.
+    lengths: Vec<Length>,
+}
+
+/// `count` units (or gaps) of one length in one piece.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Length {
+    length: u64,
+    gap: bool,
+    piece: u32,
+    count: f64,
 }
 
 /// A coder's partition of `[0, length)` into (start, length, is a unit).
@@ -184,7 +194,12 @@ impl CategoryData {
                 piece.observed += 2.0 * pair_distance(a, b);
             }
             for &(_, l, unit) in a {
-                self.lengths.push((l as u64, !unit, index));
+                self.lengths.push(Length {
+                    length: l as u64,
+                    gap: !unit,
+                    piece: index,
+                    count: 1.0,
+                });
                 if unit {
                     let l = l as f64;
                     piece.units += 1.0;
@@ -197,15 +212,30 @@ impl CategoryData {
     }
 
     fn finish(&mut self) {
-        self.lengths
-            .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        self.lengths.sort_unstable_by(|a, b| {
+            (b.length, b.gap)
+                .cmp(&(a.length, a.gap))
+                .then(a.piece.cmp(&b.piece))
+        });
+        let mut merged: Vec<Length> = Vec::with_capacity(self.lengths.len());
+        for item in self.lengths.drain(..) {
+            match merged.last_mut() {
+                Some(last)
+                    if (last.length, last.gap, last.piece)
+                        == (item.length, item.gap, item.piece) =>
+                {
+                    last.count += item.count;
+                }
+                _ => merged.push(item),
+            }
+        }
+        self.lengths = merged;
     }
 
-    /// uD_o and uD_e (Krippendorff 2004, pp. 253–254) over the pieces, each taken `multiplicity[piece]` times
+    /// uD_o and uD_e (Krippendorff 2004, pp. 253–254) over the pieces, each taken `weights[piece]` times
     /// (`None`: once each).
-    fn disagreements(&self, multiplicity: Option<&[u32]>) -> Disagreement {
-        let times =
-            |p: usize| multiplicity.map_or(1.0, |m| f64::from(m.get(p).copied().unwrap_or(0)));
+    fn disagreements(&self, weights: Option<&[f64]>) -> Disagreement {
+        let times = |p: usize| weights.map_or(1.0, |w| w.get(p).copied().unwrap_or(0.0));
         let mut total = Piece::default();
         for (p, piece) in self.pieces.iter().enumerate() {
             let w = times(p);
@@ -215,20 +245,16 @@ impl CategoryData {
             total.cubic += w * piece.cubic;
             total.square += w * piece.square;
         }
-        // Σ_units l² Σ_{gaps ≥ l} (gap − l + 1), swept from the longest length down.
+        // Σ_units l² Σ_{gaps ≥ l} (gap − l + 1), swept from the longest length down. Branch-free: in a bootstrap
+        // draw about a third of the pieces weigh 0 and gaps and units alternate unpredictably.
         let (mut gap_sum, mut gap_count, mut fits) = (0.0, 0.0, 0.0);
-        for &(length, gap, piece) in &self.lengths {
-            let w = times(piece as usize);
-            if w == 0.0 {
-                continue;
-            }
-            let l = length as f64;
-            if gap {
-                gap_sum += w * l;
-                gap_count += w;
-            } else {
-                fits += w * l * l * (gap_sum - (l - 1.0) * gap_count);
-            }
+        for item in &self.lengths {
+            let w = times(item.piece as usize) * item.count;
+            let l = item.length as f64;
+            let gap = f64::from(u8::from(item.gap));
+            fits += (1.0 - gap) * w * l * l * (gap_sum - (l - 1.0) * gap_count);
+            gap_sum += gap * w * l;
+            gap_count += gap * w;
         }
         let m = self.coders as f64;
         let l = total.length;
@@ -253,7 +279,10 @@ impl CategoryData {
             lengths: self
                 .lengths
                 .iter()
-                .filter_map(|&(l, gap, p)| Some((l, gap, keep.get(p as usize).copied().flatten()?)))
+                .filter_map(|item| {
+                    let piece = keep.get(item.piece as usize).copied().flatten()?;
+                    Some(Length { piece, ..*item })
+                })
                 .collect(),
         }
     }
@@ -315,9 +344,8 @@ impl CodingData {
         self.squares.push(squares);
     }
 
-    fn alpha(&self, multiplicity: Option<&[u32]>) -> Coefficient {
-        let times =
-            |p: usize| multiplicity.map_or(1.0, |m| f64::from(m.get(p).copied().unwrap_or(0)));
+    fn alpha(&self, weights: Option<&[f64]>) -> Coefficient {
+        let times = |p: usize| weights.map_or(1.0, |w| w.get(p).copied().unwrap_or(0.0));
         let mut margins = vec![0.0; self.values];
         let mut squares = vec![0.0; self.values];
         let (mut total, mut matching, mut all_squares) = (0.0, 0.0, 0.0);
@@ -503,10 +531,13 @@ impl UnitizedData {
 
     /// All coefficients, each piece taken `multiplicity[piece]` times (`None`: once).
     pub fn evaluate(&self, multiplicity: Option<&[u32]>) -> UnitizedValues {
+        let weights: Option<Vec<f64>> =
+            multiplicity.map(|m| m.iter().map(|t| f64::from(*t)).collect());
+        let weights = weights.as_deref();
         let parts: Vec<Disagreement> = self
             .categories
             .iter()
-            .map(|c| c.disagreements(multiplicity))
+            .map(|c| c.disagreements(weights))
             .collect();
         let sum = parts
             .iter()
@@ -517,8 +548,8 @@ impl UnitizedData {
         UnitizedValues {
             per_category: parts.into_iter().map(alpha).collect(),
             u_alpha: alpha(sum),
-            binary: alpha(self.any.disagreements(multiplicity)),
-            coding: self.coding.alpha(multiplicity),
+            binary: alpha(self.any.disagreements(weights)),
+            coding: self.coding.alpha(weights),
         }
     }
 }

@@ -266,6 +266,19 @@ impl Clusters {
         self.weights.iter().sum()
     }
 
+    /// The total weight when cluster `i` is taken `multiplicity[i]` times (`None`: once each).
+    pub fn total_under(&self, multiplicity: Option<&[u32]>) -> f64 {
+        match multiplicity {
+            None => self.total() as f64,
+            Some(times) => self
+                .weights
+                .iter()
+                .zip(times)
+                .map(|(w, t)| *w as f64 * f64::from(*t))
+                .sum(),
+        }
+    }
+
     /// Only the clusters of the documents kept; also returns the new index of each old cluster.
     pub fn restrict(&self, keep: &[bool]) -> (Clusters, Vec<Option<u32>>) {
         let mut out = Clusters::default();
@@ -315,25 +328,21 @@ impl Dataset {
         }
     }
 
-    /// Pattern weights for cluster multiplicities (`None`: every cluster once).
-    pub fn weights(&self, clusters: &Clusters, multiplicity: Option<&[u32]>, out: &mut Vec<f64>) {
+    /// Pattern weights when cluster `i` is taken `multiplicity[i]` times (`None`: once each); `total` is the
+    /// clusters' weight under the same multiplicities ([`Clusters::total_under`]).
+    pub fn weights(&self, total: f64, multiplicity: Option<&[u32]>, out: &mut Vec<f64>) {
         out.clear();
         out.resize(self.patterns.len(), 0.0);
-        let times = |cluster: usize| {
-            multiplicity.map_or(1.0, |m| f64::from(m.get(cluster).copied().unwrap_or(0)))
-        };
         let mut coded = 0.0;
         for entry in &self.entries {
-            let w = times(entry.cluster as usize) * entry.weight as f64;
+            let times = match multiplicity {
+                None => 1.0,
+                Some(m) => f64::from(m.get(entry.cluster as usize).copied().unwrap_or(0)),
+            };
+            let w = times * entry.weight as f64;
             out[entry.pattern as usize] += w;
             coded += w;
         }
-        let total: f64 = clusters
-            .weights
-            .iter()
-            .enumerate()
-            .map(|(c, w)| times(c) * *w as f64)
-            .sum();
         out[0] = (total - coded).max(0.0);
     }
 
@@ -341,7 +350,7 @@ impl Dataset {
     pub fn table(&self, clusters: &Clusters) -> RatingTable {
         let mut table = RatingTable::new(self.coders);
         let mut weights = Vec::new();
-        self.weights(clusters, None, &mut weights);
+        self.weights(clusters.total_under(None), None, &mut weights);
         for (pattern, weight) in self.patterns.iter().zip(weights) {
             let values: Vec<Option<u32>> = pattern.iter().map(|v| Some(*v)).collect();
             table.add(&values, weight);
