@@ -9,6 +9,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     #[cfg(unix)]
     // SAFETY: called once at start-up, before any thread exists; SIG_DFL is always a valid action.
+    #[allow(unsafe_code)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
