@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --no-default-features --bench agreement`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use marginalia::analysis::agreement::{AgreementSpec, Measure, UnitKind, agreement, find_coders};

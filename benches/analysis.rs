@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --no-default-features --bench analysis`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 

@@ -2,6 +2,8 @@
 //!
 //! `cargo bench --bench core` (set `MARGINALIA_BENCH_MB` to change the corpus size; default 100 MB).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

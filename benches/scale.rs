@@ -6,6 +6,8 @@
 //! `cargo bench --bench scale` (35,000 documents, about 400 MB) or `cargo bench --bench scale -- --quick`
 //! (2,000 documents, for smoke runs); `MARGINALIA_SCALE_DOCS` sets the count.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

@@ -47,10 +47,15 @@ const FROM_SCHOOL: [&str; 2] = ["municipality", "group"];
 /// What the sample build made.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct SampleReport {
+    /// Documents imported.
     pub documents: usize,
+    /// Cases created.
     pub cases: usize,
+    /// Codes in the codebook.
     pub codes: usize,
+    /// Codings applied.
     pub codings: usize,
+    /// Problems met while building the sample, for the user (none in a correct build).
     pub warnings: Vec<String>,
 }
 

@@ -1,6 +1,8 @@
 //! Intercoder agreement through the project model: published examples rebuilt as documents and codings, every
 //! unit kind and grouping, the error cases, the bundled sample study, and the `agreement` / `disagreements` verbs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../src/cli/agreement.rs"]
 mod cli_agreement;
 

@@ -1,5 +1,7 @@
 //! Cross-case analysis on a small hand-made project (numbers checked by hand) and on the bundled sample study.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use marginalia::analysis::coding_query::{CodingQuery, Near, parse_query, run_query, save_as_code};

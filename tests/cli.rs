@@ -1,5 +1,7 @@
 //! End-to-end tests of the `marginalia` binary on real files in temporary folders (ripgrep style).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

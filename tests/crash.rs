@@ -3,6 +3,8 @@
 //! must open, hold exactly the files of before or after the command, and its undo history must match them:
 //! `undo` undoes the command when it landed, and the step before it when it did not.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

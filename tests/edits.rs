@@ -1,6 +1,8 @@
 //! The edit contract: applying an edit and then its inverse restores the project exactly, for every variant;
 //! failed edits change nothing; undo/redo walk the history.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use marginalia::edit::{Edit, EditError, Entity, EntityKey};

@@ -1,6 +1,8 @@
 //! Excerpt reports (md, html, docx, csv, xlsx), codebook exports and the code × case table, on a small
 //! hand-made project and on the bundled sample.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Read;
 use std::path::Path;
 

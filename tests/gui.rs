@@ -1,6 +1,8 @@
 //! Headless tests of the workbench (egui_kittest, no GPU): the real app state on the sample project, driven by
 //! clicks and keys; assertions on the project state.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use egui::{Key, Modifiers};

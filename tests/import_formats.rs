@@ -1,6 +1,8 @@
 //! Import of every format from tests/fixtures/import (built by make_fixtures.py there): the exact text and turns
 //! a reader sees, and each kind of bad input refused with one clear line while the project stays unchanged.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,8 @@
 //! a search killed while it builds the index never leaves hits twice, and undo is reflected in totals
 //! (issue "Never lose a researcher's work", U1 and I1).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! REFI-QDA exchange: XSD-valid exports, exact round trips on the sample, and lenient imports of files
 //! shaped like NVivo, ATLAS.ti, MAXQDA and Taguette exports.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,8 @@
 //! load with the file and line, the history cap never drops redo steps (issue "Never lose a researcher's
 //! work", D1–D3).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use marginalia::Workspace;

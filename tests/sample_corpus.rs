@@ -1,6 +1,8 @@
 //! The bundled sample study's mixed formats: Word, PDF and WebVTT documents read through the importers, and the
 //! staff survey imported per respondent and linked to the schools.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 
 use marginalia::model::{AttributeValue, DocumentKind, Project};

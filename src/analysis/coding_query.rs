@@ -57,10 +57,15 @@ impl Near {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueryExpr {
+    /// The text coded with this code (and its sub-codes when the query includes them).
     Code(CodeId),
+    /// The characters coded with both operands: the overlapping parts only.
     And(Box<QueryExpr>, Box<QueryExpr>),
+    /// The characters coded with either operand, overlapping passages merged.
     Or(Box<QueryExpr>, Box<QueryExpr>),
+    /// The passages of the first operand that do not overlap the second at all.
     Not(Box<QueryExpr>, Box<QueryExpr>),
+    /// The stretches joining a passage of the first operand to a passage of the second close enough to it.
     Near(Box<QueryExpr>, Box<QueryExpr>, Near),
 }
 
@@ -100,6 +105,7 @@ impl QueryExpr {
 /// A coding query with its restrictions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodingQuery {
+    /// The combination of codes to evaluate.
     pub expr: QueryExpr,
     /// A code also stands for its sub-codes (default true).
     pub include_subcodes: bool,
@@ -112,6 +118,7 @@ pub struct CodingQuery {
 }
 
 impl CodingQuery {
+    /// A query for `expr` with no restrictions, sub-codes included.
     pub fn new(expr: QueryExpr) -> Self {
         Self {
             expr,
@@ -126,12 +133,17 @@ impl CodingQuery {
 /// One passage of a result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Passage {
+    /// The document the passage lies in.
     pub document: DocumentId,
+    /// The document's name, for display.
     pub document_name: String,
+    /// The passage, in code points of the document text.
     pub range: CharRange,
+    /// The passage's text.
     pub text: String,
     /// The speaker of the turn the passage starts in.
     pub speaker: Option<String>,
+    /// The names of the cases the document belongs to.
     pub cases: Vec<String>,
     /// The codings of the query's codes that overlap the passage (traceability).
     pub codings: Vec<CodingId>,
@@ -140,10 +152,13 @@ pub struct Passage {
 /// The passages a coding query found, by document name then position.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct QueryResult {
+    /// The query written back as text, with code paths.
     pub description: String,
+    /// The passages found, by document name and then position.
     pub passages: Vec<Passage>,
     /// Code points covered.
     pub characters: usize,
+    /// The number of documents with at least one passage.
     pub documents: usize,
 }
 

@@ -54,17 +54,22 @@ pub struct CooccurrenceSpec {
     pub codes: Vec<CodeId>,
     /// A code's row also counts the codings of its sub-codes.
     pub include_subcodes: bool,
+    /// When two codings count as occurring together, and what the passage between them is.
     pub proximity: Proximity,
     /// Show Jaccard values `n(A,B) / (n(A) + n(B) − n(A,B))` instead of counts.
     pub jaccard: bool,
+    /// Which cases, documents and coders the codings may come from.
     pub scope: Scope,
 }
 
 /// A passage where two codes occur together, with the pairs of codings found in it (row code's coding first).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CoPassage {
+    /// The document the passage lies in.
     pub document: DocumentId,
+    /// The passage, in code points of the document text.
     pub range: CharRange,
+    /// Each pair of codings (row code's first) found together in the passage.
     pub pairs: Vec<(CodingId, CodingId)>,
 }
 
@@ -72,8 +77,11 @@ pub struct CoPassage {
 /// passages coded with the code at all (its merged codings, or the turns/paragraphs it touches).
 #[derive(Clone, Debug, Serialize)]
 pub struct Cooccurrence {
+    /// The options the table was computed with.
     pub spec: CooccurrenceSpec,
+    /// The codes compared, in codebook order; each is both a row and a column.
     pub codes: Vec<Row>,
+    /// Passage counts: `counts[a][b]` for codes a and b, the diagonal for each code alone.
     pub counts: Vec<Vec<usize>>,
     /// The numbers shown: counts, or Jaccard values when `spec.jaccard`.
     pub values: Vec<Vec<f64>>,

@@ -78,6 +78,7 @@ pub enum Value {
 }
 
 impl Value {
+    /// Parses `codings`, `documents`, `characters`, `share` or `presence` (and a few synonyms), ignoring case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "codings" | "count" => Some(Self::Codings),
@@ -89,6 +90,7 @@ impl Value {
         }
     }
 
+    /// The value's name for people, as matrix titles and menus show it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Codings => "codings",
@@ -103,22 +105,28 @@ impl Value {
 /// Everything that defines a matrix.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixSpec {
+    /// Whether rows are single codes or top-level codes rolled up with their sub-codes.
     pub rows: RowMode,
     /// Only these codes as rows (empty: all codes, or all top-level codes with [`RowMode::Parents`]).
     pub codes: Vec<CodeId>,
     /// With [`RowMode::Codes`]: a row also counts the codings of the code's sub-codes.
     pub include_subcodes: bool,
+    /// What the columns are: cases, attribute values, documents or speakers.
     pub columns: Columns,
+    /// What each cell counts.
     pub value: Value,
+    /// Which cases, documents and coders the codings may come from.
     pub scope: Scope,
 }
 
 /// A row: a code, and the codes whose codings it counts.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
+    /// The code of the row.
     pub code: CodeId,
     /// The code path.
     pub label: String,
+    /// The code's depth in the codebook tree (0 for a top-level code), for indenting labels.
     pub depth: usize,
 }
 
@@ -148,6 +156,7 @@ pub(super) fn find_row(rows: &[Row], key: &str) -> Option<usize> {
 /// A column: its label and the amount of text it covers (for shares).
 #[derive(Clone, Debug, Serialize)]
 pub struct Column {
+    /// The column heading: a case name, an attribute value, a document name or a speaker.
     pub label: String,
     /// Code points of text in the column (the documents, or the speaker's turns).
     pub text_chars: usize,
@@ -208,12 +217,19 @@ impl CellData {
 /// less than the sum of its cells (sub-code rows, documents in two groups).
 #[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
+    /// The options the matrix was computed with.
     pub spec: MatrixSpec,
+    /// The rows, in codebook order.
     pub rows: Vec<Row>,
+    /// The columns, in the order they are shown.
     pub columns: Vec<Column>,
+    /// The number in each cell, `values[row][column]`, as the spec's value asks.
     pub values: Vec<Vec<f64>>,
+    /// The total of each row, over all columns.
     pub row_totals: Vec<f64>,
+    /// The total of each column, over all rows.
     pub column_totals: Vec<f64>,
+    /// The total over the whole matrix.
     pub total: f64,
     /// `cells[row][column]`, then row totals at `[row][columns.len()]`, column totals in the extra last row.
     #[serde(skip)]

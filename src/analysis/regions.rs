@@ -78,6 +78,7 @@ impl Regions {
         )
     }
 
+    /// True when no document has a passage.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

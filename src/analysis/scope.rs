@@ -12,7 +12,9 @@ use crate::model::{AttributeValue, Case, Project};
 /// A case attribute condition, `name = value` (text compared case-insensitively).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttrFilter {
+    /// The attribute's name, matched case-insensitively.
     pub name: String,
+    /// The value as text, parsed by the attribute's type before comparing.
     pub value: String,
 }
 
@@ -83,14 +85,17 @@ pub struct Resolved {
     pub cases: Vec<CaseId>,
     /// The documents in scope; `None` means every document.
     pub documents: Option<BTreeSet<DocumentId>>,
+    /// The coders in scope; `None` means every coder.
     pub coders: Option<BTreeSet<CoderId>>,
 }
 
 impl Resolved {
+    /// True when the document is in scope.
     pub fn has_document(&self, doc: DocumentId) -> bool {
         self.documents.as_ref().is_none_or(|d| d.contains(&doc))
     }
 
+    /// True when codings by this coder are in scope.
     pub fn has_coder(&self, coder: CoderId) -> bool {
         self.coders.as_ref().is_none_or(|c| c.contains(&coder))
     }
@@ -112,6 +117,7 @@ impl Resolved {
 }
 
 impl Scope {
+    /// True when nothing is restricted (no case, attribute, document or coder named).
     pub fn is_everything(&self) -> bool {
         self.cases.is_empty()
             && self.attributes.is_empty()

@@ -11,10 +11,13 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Cell {
+    /// Text, such as a row label.
     Text(String),
+    /// A whole number (a count of codings, documents or characters).
     Count(u64),
     /// A measured value (a share, a Jaccard index), shown with the table's `decimals`.
     Number(f64),
+    /// No value.
     Empty,
 }
 
@@ -56,7 +59,9 @@ impl From<String> for Cell {
 pub struct Table {
     /// The sheet name in a workbook, and a title for people.
     pub title: String,
+    /// The column headings.
     pub header: Vec<String>,
+    /// The rows of cells, column by column as in the header.
     pub rows: Vec<Vec<Cell>>,
     /// Decimal places for [`Cell::Number`] in text and CSV output.
     pub decimals: usize,
@@ -65,12 +70,16 @@ pub struct Table {
 /// File formats a [`Table`] is written to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
+    /// Comma-separated values, header first.
     Csv,
+    /// An Excel workbook with the table on one sheet.
     Xlsx,
+    /// JSON: the title, the header and the rows of cells.
     Json,
 }
 
 impl TableFormat {
+    /// Parses `csv`, `xlsx` (or `excel`) or `json`, ignoring case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "csv" => Some(Self::Csv),
@@ -82,6 +91,7 @@ impl TableFormat {
 }
 
 impl Table {
+    /// An empty table with a title and column headings; numbers get two decimal places.
     pub fn new(title: impl Into<String>, header: Vec<String>) -> Self {
         Self {
             title: title.into(),

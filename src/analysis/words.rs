@@ -30,6 +30,7 @@ pub const STOPWORDS_EN: &str = include_str!("../../assets/stopwords/en.txt");
 /// Words left out of frequency lists (lower-case).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StopList {
+    /// The words, in lower case.
     pub words: BTreeSet<String>,
 }
 
@@ -62,6 +63,7 @@ impl StopList {
         Ok(())
     }
 
+    /// True when the word (already in lower case) is on the list.
     pub fn contains(&self, lower: &str) -> bool {
         self.words.contains(lower)
     }
@@ -72,7 +74,9 @@ impl StopList {
 pub struct Selection {
     /// Only the text coded with these codes (empty: the whole documents).
     pub codes: Vec<CodeId>,
+    /// A code also stands for its sub-codes (their excerpts are included).
     pub include_subcodes: bool,
+    /// Which cases, documents and coders the text and codings may come from.
     pub scope: Scope,
 }
 
@@ -111,6 +115,7 @@ impl Selection {
 pub struct WordOptions {
     /// Group words by their stem (`ressurs`, `ressursene`, `ressursar` together).
     pub stemmed: bool,
+    /// Words left out of the count.
     pub stopwords: StopList,
     /// Shorter words are left out.
     pub min_chars: usize,
@@ -136,6 +141,7 @@ pub struct WordCount {
     pub word: String,
     /// The stem, in stemmed lists.
     pub stem: Option<String>,
+    /// How often the word (or, in stemmed lists, any of its forms) occurs.
     pub count: usize,
     /// Documents it occurs in.
     pub documents: usize,
@@ -150,10 +156,12 @@ pub struct WordFrequencies {
     pub total: usize,
     /// Distinct words (or stems) before the limit.
     pub distinct: usize,
+    /// The counted words, most frequent first, at most the options' limit.
     pub words: Vec<WordCount>,
 }
 
 impl WordFrequencies {
+    /// The list as a table: word, count, documents and forms.
     pub fn to_table(&self) -> Table {
         let header = ["Word", "Count", "Documents", "Forms"]
             .map(String::from)
@@ -262,13 +270,19 @@ pub fn word_frequencies(
 /// One keyword-in-context line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KwicLine {
+    /// The document the line comes from.
     pub document: DocumentId,
+    /// The document's name, for display.
     pub document_name: String,
     /// Where the keyword is, in code points of the document (click to jump).
     pub range: CharRange,
+    /// The context before the keyword, line breaks shown as spaces.
     pub left: String,
+    /// The keyword as it is written in the text.
     pub keyword: String,
+    /// The context after the keyword, line breaks shown as spaces.
     pub right: String,
+    /// The speaker of the turn the keyword is in, in transcripts.
     pub speaker: Option<String>,
 }
 

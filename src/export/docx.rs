@@ -30,11 +30,14 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 /// A run of text: plain, or marked as surrounding context (lighter, not italic).
 #[derive(Clone, Debug)]
 pub struct Run {
+    /// The text; line breaks become Word line breaks within the paragraph.
     pub text: String,
+    /// Whether the run is surrounding context, set in grey and never italic.
     pub context: bool,
 }
 
 impl Run {
+    /// A run of ordinary text.
     pub fn plain(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -70,6 +73,7 @@ fn run_xml(run: &Run) -> String {
 }
 
 impl Docx {
+    /// An empty document.
     pub fn new() -> Self {
         Self::default()
     }
@@ -91,6 +95,7 @@ impl Docx {
         self.paragraph(&style, &[Run::plain(text)]);
     }
 
+    /// A paragraph in a style holding one run of plain text.
     pub fn text(&mut self, style: &str, text: &str) {
         self.paragraph(style, &[Run::plain(text)]);
     }

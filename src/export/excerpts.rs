@@ -13,6 +13,7 @@ use crate::retrieve::{Excerpt, ExcerptFilter, excerpts};
 /// Surrounding text shown with each excerpt.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Context {
+    /// Only the excerpt itself.
     #[default]
     None,
     /// This many characters before and after.
@@ -43,6 +44,7 @@ pub enum Grouping {
 }
 
 impl Grouping {
+    /// Parses `code-case` (or `code`) and `case-code` (or `case`), ignoring case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "code-case" | "code" => Some(Self::CodeCase),
@@ -55,6 +57,7 @@ impl Grouping {
 /// Everything that picks and arranges the excerpts of a report.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
+    /// Which codings become excerpts: codes, cases, coders and documents.
     pub filter: ExcerptFilter,
     /// `(attribute, value)`: only documents of cases with this value (values compared case-insensitively).
     pub attributes: Vec<(String, String)>,
@@ -62,7 +65,9 @@ pub struct Selection {
     pub sets: Vec<SetId>,
     /// Passages a saved search matched (from [`crate::query::search`]); only excerpts overlapping one are kept.
     pub passages: Option<Vec<(DocumentId, CharRange)>>,
+    /// How much surrounding text each excerpt carries.
     pub context: Context,
+    /// The heading order: code then case, or case then code.
     pub grouping: Grouping,
     /// A line describing the selection, printed under the title.
     pub description: String,
@@ -71,11 +76,14 @@ pub struct Selection {
 /// One excerpt as exported.
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
+    /// The coded passage with its code, document, speaker and coder.
     #[serde(flatten)]
     pub excerpt: Excerpt,
     /// 1-based page for paged sources.
     pub page: Option<usize>,
+    /// Context before the excerpt (empty without context).
     pub before: String,
+    /// Context after the excerpt (empty without context).
     pub after: String,
     /// Attribute values of the document's cases (several cases joined with "; ").
     pub attributes: BTreeMap<String, String>,
@@ -116,16 +124,22 @@ impl Item {
 /// A heading with its sub-headings, each holding indexes into [`Report::items`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Group {
+    /// The top-level heading: the code path, or the case names when grouping by case first.
     pub heading: String,
+    /// The sub-headings in order, each with the indexes of its items in [`Report::items`].
     pub subgroups: Vec<(String, Vec<usize>)>,
 }
 
 /// The excerpts of a report, grouped.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The report's title.
     pub title: String,
+    /// A line describing the selection, printed under the title.
     pub description: String,
+    /// The excerpts, in the order of their groups.
     pub items: Vec<Item>,
+    /// The headings, in order.
     pub groups: Vec<Group>,
     /// Every attribute name, sorted (the table columns).
     pub attribute_names: Vec<String>,

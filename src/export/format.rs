@@ -9,7 +9,9 @@ pub enum ReportFormat {
     /// Word document with headings, quotes and citations.
     #[default]
     Docx,
+    /// One self-contained HTML page (inline CSS, no scripts, no external resources).
     Html,
+    /// Markdown: headings for the groups and each excerpt a block quote with its citation.
     Markdown,
     /// One row per excerpt.
     Csv,
@@ -18,6 +20,7 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    /// Every format, in the order the export window offers them.
     pub const ALL: [Self; 5] = [
         Self::Docx,
         Self::Html,

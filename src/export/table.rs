@@ -12,14 +12,18 @@ use crate::model::Project;
 /// A plain table: header and rows of text or numbers.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
+    /// The column headings.
     pub header: Vec<String>,
+    /// The rows of cells, column by column as in the header.
     pub rows: Vec<Vec<Cell>>,
 }
 
 /// A table cell.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
+    /// Text, written as a string cell.
     Text(String),
+    /// A number, written as a numeric cell.
     Number(f64),
 }
 

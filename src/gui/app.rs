@@ -34,9 +34,13 @@ const COMMANDS_PER_FRAME: usize = 256;
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Prefs {
+    /// Recently opened project folders, newest first; the first is reopened at start-up.
     pub recent: Vec<PathBuf>,
+    /// The coder name new codings and memos are recorded under (defaults to the login name).
     pub coder: String,
+    /// The colour theme: follow the system, light or dark.
     pub theme: ThemeChoice,
+    /// Whether a selection in the viewer snaps to whole words.
     pub snap_words: bool,
 }
 
@@ -103,6 +107,8 @@ pub struct Workbench {
 }
 
 impl Workbench {
+    /// A workbench with no project open; `data_dir` is the user's data folder, under which the sample project
+    /// is built (`None`: no sample).
     pub fn new(prefs: Prefs, data_dir: Option<PathBuf>) -> Self {
         let mut viewer = ViewerState::new();
         viewer.snap_words = prefs.snap_words;
@@ -238,26 +244,32 @@ impl Workbench {
 
 /// Read access for tests, benchmarks and the eframe wrapper.
 impl Workbench {
+    /// The open project with its history and pending saves, if a project is open.
     pub fn workspace(&self) -> Option<&Workspace> {
         self.session.workspace()
     }
 
+    /// The open project's model, if a project is open.
     pub fn project(&self) -> Option<&Project> {
         self.session.project()
     }
 
+    /// The preferences (recent projects, coder name, theme, word snapping).
     pub fn prefs(&self) -> &Prefs {
         &self.prefs
     }
 
+    /// The document viewer's state: the open document, the selection, and what to flash or scroll to.
     pub fn viewer(&self) -> &ViewerState {
         &self.viewer
     }
 
+    /// The document viewer's state, to change (tests set a selection through it).
     pub fn viewer_mut(&mut self) -> &mut ViewerState {
         &mut self.viewer
     }
 
+    /// The codes selected in the codebook.
     pub fn selected_codes(&self) -> &BTreeSet<CodeId> {
         &self.selected_codes
     }
@@ -267,22 +279,27 @@ impl Workbench {
         self.selected_codes = codes.into_iter().collect();
     }
 
+    /// The codes applied most recently, newest first; the digit keys apply them.
     pub fn recent_codes(&self) -> &[CodeId] {
         &self.recent_codes
     }
 
+    /// The Search tab's state: the query and its results.
     pub fn search(&self) -> &SearchState {
         &self.search
     }
 
+    /// True while the code picker is shown.
     pub fn picker_open(&self) -> bool {
         self.picker.is_some()
     }
 
+    /// The Memos tab's state: the open memo and its unsaved draft.
     pub fn memos(&self) -> &MemosState {
         &self.memos
     }
 
+    /// The codebook panel's state, to change (the new-code field, renaming, where to scroll).
     pub fn codebook_mut(&mut self) -> &mut CodebookState {
         &mut self.codebook
     }
@@ -297,34 +314,42 @@ impl Workbench {
             .to_vec()
     }
 
+    /// True while the summary of the last import is shown.
     pub fn import_summary_open(&self) -> bool {
         self.import_summary.is_some()
     }
 
+    /// True while an import runs in the background.
     pub fn importing(&self) -> bool {
         self.jobs.running(JobKind::Import)
     }
 
+    /// True while the search index is being built or updated in the background.
     pub fn indexing(&self) -> bool {
         self.session.indexing()
     }
 
+    /// The analysis views' state (which are open, their settings and results).
     pub fn analysis(&self) -> &AnalysisState {
         &self.analysis
     }
 
+    /// The analysis views' state, to change (tests set a view's options through it).
     pub fn analysis_mut(&mut self) -> &mut AnalysisState {
         &mut self.analysis
     }
 
+    /// The state of the export and exchange windows (excerpt export, import reports).
     pub fn exchange(&self) -> &ExchangeState {
         &self.exchange
     }
 
+    /// The error shown to the user, until dismissed.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
 
+    /// The latest short notice in the status bar (for example "Undone: …").
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
     }

@@ -42,74 +42,107 @@ pub fn hit_unit_label(unit: HitUnit) -> &'static str {
 /// drawn. Commands carry intent; the edit is built when the command is handled, against the project as it is then.
 #[derive(Debug)]
 pub enum Command {
+    /// Run a menu action, as if its menu item or shortcut had been used.
     Action(Action),
+    /// Show a document in the viewer.
     OpenDocument(DocumentId),
     /// Open a document, scroll to a range, select and flash it.
     Jump {
+        /// The document to show.
         document: DocumentId,
+        /// The passage to scroll to, select and flash, in code points.
         range: CharRange,
     },
     /// Select codes in the codebook (`additive`: toggle one into the current set).
     SelectCode {
+        /// The code clicked.
         code: CodeId,
+        /// Toggle the code in or out of the current selection instead of making it the only one selected.
         additive: bool,
     },
+    /// Open the code picker for a target; for the selection, only when there is one.
     OpenPicker(PickTarget),
     /// Apply a code to a picker target.
     CodeWith {
+        /// What gets coded.
         target: PickTarget,
+        /// The existing code to apply.
         code: CodeId,
     },
     /// Create a code (path) and apply it to a picker target.
     CreateAndCode {
+        /// What gets coded.
         target: PickTarget,
+        /// The new code's path ("Parent/Child"); missing codes along it are created in the same step.
         name: String,
     },
     /// Apply the n-th recent code (0-based) to the selection.
     ApplyRecent(usize),
+    /// Remove a coding, together with the memos written on it.
     RemoveCoding(CodingId),
+    /// Move a coding's bounds to the current selection in the viewer.
     SetCodingBounds(CodingId),
+    /// Write a new memo on a coding and open it.
     AddCodingMemo(CodingId),
     /// Write a new memo on a target (project, document, code, coding, case) and open it.
     NewMemo(MemoTarget),
+    /// Open a memo in the Memos tab, committing the one being edited first.
     OpenMemo(MemoId),
+    /// Edit or delete a memo.
     Memo(MemoChange),
+    /// Change the codebook.
     Code(CodeChange),
+    /// Change cases, their documents or their attributes.
     Case(CaseChange),
     /// Save a coding query's passages as a new code (path), coded by the current coder.
     SaveQueryAsCode {
+        /// The query, run again against the project when the command is handled.
         query: Box<CodingQuery>,
+        /// The path of the code to create ("Parent/Child").
         path: String,
     },
     /// Ask where to save an excerpt report, then write it.
     ExportExcerpts(Box<ExcerptOptions>),
     /// Ask where to save an analysis table, then write it.
     ExportTable {
+        /// The computed table to write.
         table: Box<Table>,
+        /// The file name the save dialog suggests, without extension.
         name: String,
+        /// The file format to write.
         format: TableFormat,
     },
+    /// Close the open project (saving it) and open the project folder at this path.
     OpenProject(PathBuf),
+    /// Close the open project (saving it) and create a new project folder at this path.
     CreateProject(PathBuf),
     /// Break a stale lock (its owner is gone) and open the project.
     UnlockAndOpen(PathBuf),
+    /// Import these files and folders as documents, on a background task.
     ImportPaths(Vec<PathBuf>),
+    /// Read cases and their attributes from a CSV file into the open project.
     ImportCasesCsv(PathBuf),
     /// The answer to "the project could not be saved" when closing or quitting.
     SaveFailed(SaveChoice),
     /// A background task finished.
     Finished(Finished),
+    /// Show an error message to the user.
     Error(String),
 }
 
 /// Changes to memos.
 #[derive(Debug)]
 pub enum MemoChange {
+    /// Replace a memo's title and text.
     Edit {
+        /// The memo to change.
         memo: MemoId,
+        /// The new title.
         title: String,
+        /// The new text.
         text: String,
     },
+    /// Delete a memo (closing it if it is open).
     Delete(MemoId),
 }
 
@@ -120,30 +153,44 @@ pub enum CodeChange {
     AddPath(String),
     /// Add a sub-code with a placeholder name and start renaming it.
     AddSubcode(CodeId),
+    /// Give a code a new name.
     Rename {
+        /// The code to rename.
         code: CodeId,
+        /// The new name.
         name: String,
     },
+    /// Set a code's description (its definition in the codebook).
     Describe {
+        /// The code to describe.
         code: CodeId,
+        /// The new description.
         text: String,
     },
     /// Move a code under another (`None`: the top level).
     Move {
+        /// The code to move, with its sub-codes.
         code: CodeId,
+        /// The new parent, or `None` for the top level.
         parent: Option<CodeId>,
     },
+    /// Merge one code into another: codings move over, sub-codes and memos re-attach, and `from` is deleted.
     Merge {
+        /// The code that goes away.
         from: CodeId,
+        /// The code that receives its codings, sub-codes and memos.
         into: CodeId,
     },
+    /// Delete a code with its sub-codes, their codings and memos.
     Delete(CodeId),
 }
 
 /// A case chosen in a list, or named in a field (reused when a case has that name, else created).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseRef {
+    /// A case that exists.
     Existing(CaseId),
+    /// A case name typed by the user: the case with that name, created if there is none.
     Named(String),
 }
 
@@ -152,27 +199,41 @@ pub enum CaseRef {
 pub enum CaseChange {
     /// Put documents into a case.
     Assign {
+        /// The case to link the documents to.
         case: CaseRef,
+        /// The documents to link.
         documents: Vec<DocumentId>,
     },
+    /// Take a document out of a case.
     Unlink {
+        /// The case the document leaves.
         case: CaseId,
+        /// The document to unlink.
         document: DocumentId,
     },
     /// Add a case with no documents (a case with the same name is refused).
     Add(String),
+    /// Give a case a new name.
     Rename {
+        /// The case to rename.
         case: CaseId,
+        /// The new name.
         name: String,
     },
     /// Set (or, with empty text, clear) one attribute value.
     SetAttribute {
+        /// The case whose value changes.
         case: CaseId,
+        /// The attribute's name.
         attribute: String,
+        /// The value as typed, parsed according to the attribute's type.
         text: String,
     },
+    /// Define a case attribute, or change its type when no case holds a value of another type.
     DefineAttribute {
+        /// The attribute's name.
         name: String,
+        /// The type of its values.
         kind: AttributeType,
     },
 }
@@ -204,26 +265,36 @@ pub enum ExportOrigin {
 pub enum Finished {
     /// Files were read; the edit (from the core's importer) adds the documents.
     Imported {
+        /// The edit adding the documents that were read, or `None` when none could be.
         edit: Option<Edit>,
+        /// What was imported, skipped or refused, for the import summary.
         report: ImportReport,
     },
     /// An export ended (the message for the status bar).
     Exported {
+        /// The success message, or the error message.
         result: Result<String, String>,
+        /// Where the export was started, which is where its outcome is shown.
         origin: ExportOrigin,
     },
     /// The user closed a save dialog without choosing a file.
     Cancelled(ExportOrigin),
     /// A `.qdpx` became a new project in `root`.
     ProjectImported {
+        /// The folder of the new project, opened next.
         root: PathBuf,
+        /// The `.qdpx` file that was read.
         file: PathBuf,
+        /// What was imported and what was skipped, shown in a report window.
         report: QdpxReport,
     },
     /// A codebook file was read; it is merged into the open project as one undoable edit.
     CodebookRead {
+        /// The codebook file that was read.
         file: PathBuf,
+        /// The code tree read from it.
         nodes: Vec<CodeNode>,
+        /// What was odd in the file, as the reader reported it; shown with the result.
         warnings: Vec<String>,
     },
 }
@@ -231,44 +302,78 @@ pub enum Finished {
 /// A parameterless action reachable from the menus and, where it has one, a shortcut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// Ask where to put a new project and create its folder there.
     NewProject,
+    /// Ask for a project folder and open it.
     OpenProject,
+    /// Close the open project and open the bundled sample study.
     OpenSample,
+    /// Save the open project now instead of waiting for the autosave.
     Save,
+    /// Ask for files and import them as documents.
     ImportDocuments,
+    /// Ask for a folder and import the documents in it.
     ImportFolder,
+    /// Ask for a CSV file and read cases and attributes from it.
     ImportCasesCsv,
+    /// Open the cases and attributes window.
     ShowCases,
+    /// Close the project (saving it) and quit the app.
     Quit,
+    /// Undo the last change to the project.
     Undo,
+    /// Redo the last undone change.
     Redo,
+    /// Redo on the second redo shortcut (Ctrl+Y, Cmd+Y on macOS); not shown in a menu.
     RedoAlt,
+    /// Open the code picker for the selection in the viewer.
     CodeSelection,
+    /// Open the code picker on the single-key shortcut (C); not shown in a menu.
     CodeSelectionAlt,
+    /// Code the selection with a top-level code named after the selected words (reused when it exists).
     InVivo,
+    /// Clear the selection in the viewer.
     ClearSelection,
+    /// Show the Search tab and put the cursor in its query field.
     Find,
+    /// Switch to the next colour theme.
     ToggleTheme,
+    /// Turn on or off snapping the viewer selection to whole words.
     ToggleSnapWords,
+    /// Open the code × case matrix view.
     OpenMatrix,
+    /// Open the code co-occurrence view.
     OpenCooccurrence,
+    /// Open the chart of codes by case group.
     OpenChart,
+    /// Open the coding query builder.
     OpenQueryBuilder,
+    /// Open the word frequency view.
     OpenWords,
+    /// Open the excerpt export window, with the codes selected in the codebook.
     ExportExcerpts,
+    /// Ask for a file and export the project as a REFI-QDA project (`.qdpx`).
     ExportQdpx,
+    /// Ask for a `.qdpx` file and import it as a new project.
     ImportQdpx,
+    /// Ask for a file and export the codebook as a REFI-QDA codebook (`.qdc`).
     ExportQdc,
+    /// Ask for a codebook file (`.qdc`, `.csv` or `.txt`) and merge its codes into the project.
     ImportQdc,
 }
 
 /// Which menu an action sits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Menu {
+    /// The File menu: projects, import, export and quitting.
     File,
+    /// The Edit menu: undo, redo, selection and search.
     Edit,
+    /// The Code menu: coding, cases and codebook exchange.
     Code,
+    /// The View menu: theme and selection behaviour.
     View,
+    /// The Analysis menu: matrices, co-occurrence, charts, coding queries and word frequencies.
     Analysis,
     /// Reachable only by its shortcut (a second key for another action).
     Hidden,
@@ -276,9 +381,13 @@ pub enum Menu {
 
 /// An action with its menu, label and shortcut.
 pub struct ActionSpec {
+    /// The action this entry describes.
     pub action: Action,
+    /// The menu that lists it.
     pub menu: Menu,
+    /// The text of its menu item.
     pub label: &'static str,
+    /// Its keyboard shortcut, if it has one.
     pub shortcut: Option<KeyboardShortcut>,
     /// Shortcuts that fire even while a text field has focus.
     pub global: bool,

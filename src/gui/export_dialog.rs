@@ -34,6 +34,7 @@ pub fn format_label(format: ReportFormat) -> &'static str {
 /// How much surrounding text each excerpt carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ContextKind {
+    /// Only the coded passage itself.
     #[default]
     None,
     /// [`ExcerptOptions::context_chars`] characters before and after.
@@ -47,12 +48,19 @@ pub enum ContextKind {
 pub struct ExcerptOptions {
     /// Empty: every coded excerpt.
     pub codes: BTreeSet<CodeId>,
+    /// Whether an excerpt coded with a sub-code of a chosen code counts as coded with that code.
     pub include_subcodes: bool,
+    /// Only excerpts from documents of this case (`None`: every case).
     pub case: Option<CaseId>,
+    /// Only excerpts coded by this coder (`None`: every coder).
     pub coder: Option<CoderId>,
+    /// The heading order: code then case, or case then code.
     pub grouping: Grouping,
+    /// How much surrounding text each excerpt carries.
     pub context: ContextKind,
+    /// The characters before and after each excerpt when `context` is [`ContextKind::Chars`].
     pub context_chars: usize,
+    /// The file format of the report.
     pub format: ReportFormat,
 }
 
@@ -72,6 +80,7 @@ impl Default for ExcerptOptions {
 }
 
 impl ExcerptOptions {
+    /// The report's context setting, with the character count applied when the context is in characters.
     pub fn context(&self) -> Context {
         match self.context {
             ContextKind::None => Context::None,
@@ -153,7 +162,9 @@ pub use crate::interop::read_codebook;
 /// The excerpt export window.
 #[derive(Default)]
 pub struct ExcerptWindow {
+    /// Whether the window is shown.
     pub open: bool,
+    /// The choices made in the window, kept between openings.
     pub options: ExcerptOptions,
     /// The last export's outcome.
     pub message: Option<Result<String, String>>,
@@ -170,16 +181,22 @@ impl ExcerptWindow {
 
 /// An import's report: counts, then warnings and what was left out.
 pub struct ReportWindow {
+    /// The window's title, naming what was imported.
     pub title: &'static str,
+    /// One line with what was imported and the counts.
     pub summary: String,
+    /// Problems met while reading, one per line.
     pub warnings: Vec<String>,
+    /// Items that were left out, one per line.
     pub skipped: Vec<String>,
 }
 
 /// The export window and the report window.
 #[derive(Default)]
 pub struct ExchangeState {
+    /// The excerpt export window.
     pub excerpts: ExcerptWindow,
+    /// The report of the last `.qdpx` or codebook import, while it is shown.
     pub report: Option<ReportWindow>,
 }
 

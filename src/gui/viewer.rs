@@ -21,15 +21,19 @@ use crate::offsets::{CharRange, slice};
 /// A selection in a document, in code points: where it started and where its moving end is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selection {
+    /// The offset where the selection started (a click or the start of a drag); it stays put while extending.
     pub anchor: usize,
+    /// The offset of the moving end, which a drag or Shift with an arrow key moves.
     pub cursor: usize,
 }
 
 impl Selection {
+    /// The selected range, from the smaller offset to the larger, whichever way it was made.
     pub fn range(&self) -> CharRange {
         CharRange::new(self.anchor.min(self.cursor), self.anchor.max(self.cursor))
     }
 
+    /// A selection covering `range`, anchored at its start with the cursor at its end.
     pub fn of(range: CharRange) -> Self {
         Self {
             anchor: range.start,

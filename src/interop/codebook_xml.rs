@@ -11,10 +11,15 @@ use crate::model::{Project, is_valid_colour};
 /// A code read from a codebook file, with its sub-codes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeNode {
+    /// The code's GUID in the file; `None` when it has none (codes from outlines, groups made from flattened names).
     pub id: Option<Uuid>,
+    /// The code's name, trimmed.
     pub name: String,
+    /// The colour as the file writes it; checked and normalised with [`colour`] when merged.
     pub colour: Option<String>,
+    /// The code's description (definition), empty when there is none.
     pub description: String,
+    /// The sub-codes, in file order.
     pub children: Vec<CodeNode>,
     /// The notes (memos) the code refers to with `<NoteRef>`, in file order.
     pub notes: Vec<Uuid>,

@@ -17,9 +17,12 @@ use crate::ops::Draft;
 /// What merging a codebook into a project did.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct CodebookReport {
+    /// Codes that were new to the project and were added.
     pub added: usize,
     /// Codes already in the project (same id, or same name at the same place).
     pub existing: usize,
+    /// What was odd in the file (an old namespace, code sets left out, flattened names), as the reader reported
+    /// it; callers add these, since the merge itself finds none.
     pub warnings: Vec<String>,
 }
 

@@ -18,19 +18,28 @@ pub const SIDECAR_PATH: &str = "extensions/marginalia.ron";
 /// Details REFI-QDA has no place for: document kinds, original file names, structure and the language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sidecar {
+    /// The project's language, which REFI-QDA has no field for.
     pub language: Language,
+    /// Every document with the details REFI-QDA cannot hold (kind, original file, paragraphs, turns, pages).
     pub documents: Vec<Document>,
 }
 
 /// What an export wrote, and what other tools will not see.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ExportReport {
+    /// Documents written as sources.
     pub documents: usize,
+    /// Codes written to the codebook.
     pub codes: usize,
+    /// Codings written as coded selections.
     pub codings: usize,
+    /// Memos written as notes.
     pub memos: usize,
+    /// Cases written with their attribute values.
     pub cases: usize,
+    /// Document sets written.
     pub sets: usize,
+    /// Coders written as users.
     pub users: usize,
     /// Things the standard cannot hold, or holds only approximately.
     pub not_represented: Vec<String>,

@@ -13,11 +13,15 @@ const MAX_DEPTH: usize = 512;
 /// One element: local name (prefix dropped), attributes by local name, children and text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Element {
+    /// The element's local name, without any namespace prefix.
     pub name: String,
     /// The namespace URI declared on this element (`xmlns` without prefix), if any.
     pub namespace: Option<String>,
+    /// The attributes by local name.
     pub attrs: BTreeMap<String, String>,
+    /// The child elements, in document order.
     pub children: Vec<Element>,
+    /// The element's own text and CDATA, concatenated (its children's text is not included).
     pub text: String,
 }
 
@@ -196,6 +200,7 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// A writer holding only the XML declaration.
     pub fn new() -> Self {
         let mut writer = Self::default();
         writer
@@ -251,6 +256,7 @@ impl Writer {
         self.out.push_str(">\n");
     }
 
+    /// The written XML text.
     pub fn finish(self) -> String {
         self.out
     }

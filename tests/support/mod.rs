@@ -1,6 +1,7 @@
 //! The kittest fixture shared by the workbench tests: the sample project built in a temporary folder, opened in
 //! the real workbench inside a headless harness, and small helpers to read its state and click through menus.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use egui_kittest::Harness;

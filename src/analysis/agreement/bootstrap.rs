@@ -23,6 +23,7 @@ pub const CUSTOMARY: f64 = 0.8;
 pub struct SplitMix64(u64);
 
 impl SplitMix64 {
+    /// A generator started from `seed`; the same seed always gives the same sequence.
     pub fn new(seed: u64) -> Self {
         Self(seed)
     }
@@ -34,6 +35,7 @@ impl SplitMix64 {
         Self(mixer.next_u64())
     }
 
+    /// The next pseudo-random 64-bit value of the sequence.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

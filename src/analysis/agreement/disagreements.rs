@@ -14,6 +14,7 @@ use crate::offsets::{CharRange, OffsetMap};
 /// Which disagreements to list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisagreementSpec {
+    /// The code whose disagreements are listed.
     pub code: CodeId,
     /// At least two; empty means every coder of the project.
     pub coders: Vec<CoderId>,
@@ -26,11 +27,17 @@ pub struct DisagreementSpec {
 /// One disagreeing stretch: some coders coded it with the code, the others did not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Disagreement {
+    /// The document the stretch lies in.
     pub document: DocumentId,
+    /// The document's name, for display.
     pub document_name: String,
+    /// The stretch, in code points of the document text.
     pub range: CharRange,
+    /// The stretch's text.
     pub text: String,
+    /// The compared coders who coded the stretch with the code.
     pub coded_by: Vec<CoderRef>,
+    /// The compared coders who did not.
     pub not_coded_by: Vec<CoderRef>,
 }
 

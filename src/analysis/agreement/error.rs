@@ -7,7 +7,10 @@ use serde::Serialize;
 pub enum AgreementError {
     /// Agreement compares at least two coders.
     #[error("agreement needs at least two coders, {given} given")]
-    TooFewCoders { given: usize },
+    TooFewCoders {
+        /// How many coders were named (or, when none were, how many the project has).
+        given: usize,
+    },
     /// The same coder was named twice.
     #[error("coder '{0}' is named twice")]
     DuplicateCoder(String),
@@ -25,13 +28,19 @@ pub enum AgreementError {
     UnknownAttribute(String),
     /// A code chosen for comparison that none of the compared coders applied in the compared documents.
     #[error("code '{code}' has no codings by the compared coders in the compared documents")]
-    CodeNotCoded { code: String },
+    CodeNotCoded {
+        /// The code's path in the codebook.
+        code: String,
+    },
     /// None of the compared coders coded anything in the compared documents.
     #[error("the compared coders have no codings in the compared documents")]
     NothingCoded,
     /// No document was coded (at least once) by every compared coder, or the chosen set is empty.
     #[error("no document is coded by every compared coder ({coders}); choose documents explicitly")]
-    NoCommonDocuments { coders: String },
+    NoCommonDocuments {
+        /// The compared coders' names, separated by commas.
+        coders: String,
+    },
     /// An option outside its range (an overlap share outside (0, 1], an unknown unit or measure name).
     #[error("{0}")]
     InvalidOption(String),

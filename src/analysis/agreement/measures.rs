@@ -84,6 +84,7 @@ impl RatingTable {
         index
     }
 
+    /// The number of coders, the length of every pattern.
     pub fn coders(&self) -> usize {
         self.coders
     }
@@ -98,6 +99,7 @@ impl RatingTable {
         self.patterns.len()
     }
 
+    /// True when the table holds no pattern (no unit was added).
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
@@ -152,6 +154,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of a table (see [`Summary::fill`] to reuse one across bootstrap draws).
     pub fn of(table: &RatingTable) -> Self {
         let mut summary = Self::default();
         summary.fill(table);

@@ -11,16 +11,20 @@ use crate::ids::{CodeId, CoderId, DocumentId};
 /// A coder as reports name them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CoderRef {
+    /// The coder's id.
     pub id: CoderId,
+    /// The coder's name.
     pub name: String,
 }
 
 /// One coefficient of one row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Estimate {
+    /// Which coefficient this is.
     pub statistic: Statistic,
     /// The coefficient; `None` when it is undefined (see `undefined`).
     pub value: Option<f64>,
+    /// Why the coefficient has no value, when `value` is `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undefined: Option<Undefined>,
     /// The bootstrap 95% percentile interval and shares of draws below 0.667 and 0.8.
@@ -55,17 +59,22 @@ impl Estimate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum RowKind {
+    /// The codings of one code (with its sub-codes when the report includes them).
     Code(CodeId),
+    /// One document.
     Document(DocumentId),
     /// A value of the grouping attribute.
     Group(String),
+    /// Every compared code and document together; the last row of every report.
     Overall,
 }
 
 /// One row of a report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AgreementRow {
+    /// The row's heading: a code path, a document name, an attribute value or "Overall".
     pub label: String,
+    /// What the row stands for, by id.
     pub kind: RowKind,
     /// Units compared (characters for character units).
     pub units: u64,
@@ -73,10 +82,12 @@ pub struct AgreementRow {
     pub coded: Vec<u64>,
     /// Documents behind the row.
     pub documents: usize,
+    /// The coefficients asked for, in [`Statistic::ALL`] order.
     pub estimates: Vec<Estimate>,
 }
 
 impl AgreementRow {
+    /// The estimate of one coefficient, if the report computed it.
     pub fn estimate(&self, statistic: Statistic) -> Option<&Estimate> {
         self.estimates.iter().find(|e| e.statistic == statistic)
     }
@@ -90,7 +101,9 @@ impl AgreementRow {
 /// A computed agreement report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Agreement {
+    /// The options the report was made with, as given.
     pub spec: AgreementSpec,
+    /// The coders compared, in the order of each row's `coded` counts.
     pub coders: Vec<CoderRef>,
     /// The documents compared, in name order.
     pub documents: Vec<DocumentId>,

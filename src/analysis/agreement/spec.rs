@@ -52,10 +52,12 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// Every measure, in the order reports show their coefficients.
     pub const ALL: [Measure; 4] = [Self::Percent, Self::Kappa, Self::Alpha, Self::UAlpha];
     /// What a report shows unless asked otherwise.
     pub const DEFAULT: [Measure; 3] = [Self::Percent, Self::Kappa, Self::Alpha];
 
+    /// The name of the measure on the command line and in JSON (`percent`, `kappa`, `alpha`, `ualpha`).
     pub fn keyword(self) -> &'static str {
         match self {
             Self::Percent => "percent",
@@ -65,6 +67,7 @@ impl Measure {
         }
     }
 
+    /// Parses a measure name or symbol (`percent`, `kappa`, `κ`, `alpha`, `α`, `ualpha`, `uα`), ignoring case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "percent" | "percentage" | "%" | "agreement" => Some(Self::Percent),
@@ -97,10 +100,16 @@ impl Measure {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
+    /// Percentage agreement: the share of pairs of coders rating a unit who gave it the same value.
     Percent,
+    /// Cohen's κ: agreement between exactly two coders, corrected by each coder's own category distribution.
     CohenKappa,
+    /// Fleiss' κ: agreement among any number of coders who all rated every unit, corrected by the pooled
+    /// category distribution.
     FleissKappa,
+    /// Brennan–Prediger κ: agreement corrected for chance as if every category were equally likely.
     BrennanPrediger,
+    /// Krippendorff's α on the units: binary for a code row, nominal over sets of codes for a row spanning codes.
     Alpha,
     /// uα; for a code row the same as (k)uα of that code.
     UAlpha,
@@ -111,6 +120,7 @@ pub enum Statistic {
 }
 
 impl Statistic {
+    /// Every coefficient, in the order report columns show them.
     pub const ALL: [Statistic; 8] = [
         Self::Percent,
         Self::CohenKappa,
@@ -136,6 +146,7 @@ impl Statistic {
         }
     }
 
+    /// The family this coefficient belongs to, which decides whether a report computes it.
     pub fn measure(self) -> Measure {
         match self {
             Self::Percent => Measure::Percent,
@@ -168,16 +179,20 @@ pub struct AgreementSpec {
     pub include_subcodes: bool,
     /// The documents compared; `None` means those every compared coder coded at least once.
     pub documents: Option<Vec<DocumentId>>,
+    /// What counts as one unit of text.
     pub unit: UnitKind,
     /// With turn, paragraph or sentence units: the share of a unit a coder's codings must cover for the unit to
     /// count as coded by them, in (0, 1]; `None` means any overlap.
     pub min_overlap: Option<f64>,
     /// Leave out units nobody coded with any compared code (unitized α always looks at the whole text).
     pub coded_only: bool,
+    /// What each row of the report stands for.
     pub by: Grouping,
+    /// The coefficient families to compute.
     pub measures: Vec<Measure>,
     /// Bootstrap draws for confidence intervals (0: none).
     pub bootstrap: usize,
+    /// The seed of the bootstrap's generator, so a report can be reproduced exactly.
     pub seed: u64,
 }
 

@@ -13,8 +13,11 @@ use crate::offsets::CharRange;
 /// A unit a coder marked on a continuum: `[start, end)` with a category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit {
+    /// The first position of the unit.
     pub start: usize,
+    /// The position just past the unit's end.
     pub end: usize,
+    /// The category (code) the unit was marked with, as an index.
     pub category: u32,
 }
 
@@ -32,7 +35,9 @@ impl Unit {
 /// Coders' units on one continuum `[begin, begin + length)`: the input for one stretch of text.
 #[derive(Clone, Debug, Default)]
 pub struct Continuum {
+    /// The continuum's first position.
     pub begin: usize,
+    /// The continuum's length; positions run from `begin` to `begin + length`.
     pub length: usize,
     /// `units[coder]`: that coder's units, any order; units of one category by one coder may overlap (they
     /// are merged), units of different categories may overlap freely.

@@ -27,6 +27,7 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    /// Every unit kind.
     pub const ALL: [UnitKind; 4] = [Self::Character, Self::Turn, Self::Paragraph, Self::Sentence];
 
     /// Parses `char`, `turn`, `paragraph` or `sentence` (plurals and `character` too).
@@ -40,6 +41,7 @@ impl UnitKind {
         }
     }
 
+    /// The name of the unit kind on the command line and in JSON (`char`, `turn`, `paragraph`, `sentence`).
     pub fn keyword(self) -> &'static str {
         match self {
             Self::Character => "char",

@@ -26,12 +26,19 @@ use builder::Builder;
 pub struct ImportReport {
     /// The `origin` the file names (the tool that wrote it).
     pub origin: String,
+    /// Sources imported as documents.
     pub documents: usize,
+    /// Codes imported into the codebook.
     pub codes: usize,
+    /// Coded selections imported as codings.
     pub codings: usize,
+    /// Notes imported as memos.
     pub memos: usize,
+    /// Cases imported.
     pub cases: usize,
+    /// Document sets imported.
     pub sets: usize,
+    /// Users imported as coders.
     pub users: usize,
     /// Sources and elements that were not imported, and why.
     pub skipped: Vec<String>,
@@ -44,8 +51,11 @@ pub struct ImportReport {
 pub struct QdpxImport {
     /// Applies to `Project::new(name, language)`: fills it with everything imported.
     pub edit: Edit,
+    /// The project's name from the file (`Imported project` when it names none).
     pub name: String,
+    /// The project's language, from Marginalia's own details in the file when present, else the default.
     pub language: Language,
+    /// What was imported, skipped and worth a look.
     pub report: ImportReport,
 }
 
