@@ -3,8 +3,10 @@
 //! few seconds is a failure that prints the target, seed and iteration and writes the input to
 //! `target/fuzz-failures/`. The default run is deterministic and short; `MARGINALIA_FUZZ_ITERS` (inputs per
 //! target), `MARGINALIA_FUZZ_SECONDS` (whole budget), `MARGINALIA_FUZZ_SEED`, `MARGINALIA_FUZZ_ONLY` (targets
-//! whose name contains it) and `MARGINALIA_FUZZ_KEEP_LAST=1` (write each input before running it, to replay an
-//! abort) make longer campaigns; `.ci/fuzz-long` runs one in release mode.
+//! whose name contains it) and `MARGINALIA_FUZZ_KEEP_LAST=1` (write each input before running it) make longer
+//! campaigns; `.ci/fuzz-long` runs one in release mode. A target's inputs depend only on the seed, so an abort
+//! (stack overflow, failed allocation) is replayed by running that target alone with the same seed and
+//! `MARGINALIA_FUZZ_KEEP_LAST=1`: the input that aborts is then in `target/fuzz-failures/last_…`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -1035,6 +1037,7 @@ fn fuzz_smoke() {
     for (i, target) in targets.iter().enumerate() {
         let left = run.deadline.saturating_duration_since(Instant::now());
         let share = left / u32::try_from(targets.len() - i).unwrap_or(1);
+        eprintln!("fuzz: {} …", target.name);
         let target_start = Instant::now();
         let (count, accepted) = run.target(target, share);
         eprintln!(

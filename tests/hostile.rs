@@ -447,6 +447,27 @@ fn pdf_object_stream_with_overlapping_entries_is_refused() {
 }
 
 #[test]
+fn pdf_objects_nested_in_strings_are_refused_in_linear_time() {
+    let dir = tempfile::tempdir().expect("dir");
+    // Each `obj` opens a dictionary whose string holds the rest of the file: reading every object from its
+    // start would read the file 50,000 times over.
+    let nested = format!(
+        "{}x{}",
+        "1 0 obj << /S (".repeat(50_000),
+        ") >>".repeat(50_000)
+    );
+    let bytes = one_page("", HELLO, vec![obj(&nested)]);
+    let path = write(dir.path(), "inni.pdf", &bytes);
+    let started = Instant::now();
+    assert!(refusal(&path).contains("inside other objects"));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn an_ordinary_pdf_with_a_form_still_imports() {
     let dir = tempfile::tempdir().expect("dir");
     // The form has no resources of its own: it uses the page's font, as pdf-extract resolves it.

@@ -313,6 +313,42 @@ pub fn unique_name(taken: &HashSet<String>, base: &str) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
+/// Free document names for an import of many files: like [`unique_name`] for each, but each base remembers how
+/// far its numbering got, so many files of one name cost linear, not quadratic, time.
+pub(crate) struct FreeNames {
+    taken: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl FreeNames {
+    pub(crate) fn new(taken: HashSet<String>) -> Self {
+        Self {
+            taken,
+            next: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The name [`unique_name`] would give `base` now (not claimed until [`FreeNames::claim`]).
+    pub(crate) fn free(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            return base.to_string();
+        }
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let name = format!("{base} ({n})");
+            if !self.taken.contains(&name) {
+                return name;
+            }
+            // Taken names stay taken during an import, so the numbering never needs to look back.
+            *n += 1;
+        }
+    }
+
+    pub(crate) fn claim(&mut self, name: String) {
+        self.taken.insert(name);
+    }
+}
+
 /// What happened to each file of an import.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct ImportReport {
@@ -366,11 +402,13 @@ pub fn import_files(
 ) -> (Option<Edit>, ImportReport) {
     let files = expand_paths(paths);
     let mut report = ImportReport::default();
-    let mut names: HashSet<String> = project
-        .documents()
-        .values()
-        .map(|d| d.name.clone())
-        .collect();
+    let mut names = FreeNames::new(
+        project
+            .documents()
+            .values()
+            .map(|d| d.name.clone())
+            .collect(),
+    );
     let mut hashes: HashSet<String> = project
         .documents()
         .values()
@@ -394,8 +432,8 @@ pub fn import_files(
                     });
                     continue;
                 }
-                entry.document.name = unique_name(&names, &entry.document.name);
-                names.insert(entry.document.name.clone());
+                entry.document.name = names.free(&entry.document.name);
+                names.claim(entry.document.name.clone());
                 hashes.insert(entry.document.text_hash.clone());
                 report.imported.push(ImportedFile {
                     path: path.clone(),
@@ -435,4 +473,32 @@ pub fn import_files(
         Edit::batch(label, edits)
     });
     (edit, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_number_like_unique_name() {
+        let taken: HashSet<String> = ["a", "a (2)", "b"].map(String::from).into();
+        let mut names = FreeNames::new(taken.clone());
+        assert_eq!(names.free("a"), unique_name(&taken, "a"));
+        assert_eq!(names.free("a"), "a (3)");
+        names.claim("a (3)".into());
+        assert_eq!(names.free("a"), "a (4)");
+        assert_eq!(names.free("c"), "c");
+    }
+
+    #[test]
+    fn blank_file_names_fall_back_to_the_whole_name() {
+        assert_eq!(document_name(Path::new("dir/ .txt")), ".txt");
+        assert_eq!(document_name(Path::new(".txt")), ".txt");
+        assert_eq!(
+            document_name(Path::new("intervju rektor.docx")),
+            "intervju rektor"
+        );
+        assert_eq!(extension_of(Path::new(".TXT")), "txt");
+        assert_eq!(extension_of(Path::new("a.Docx")), "docx");
+    }
 }

@@ -1,7 +1,7 @@
 //! Survey tables (.csv, .tsv, .xlsx, .ods): open answers become documents (one per respondent or one per
 //! question) and each respondent becomes a case with typed attributes, linked to the documents.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,7 @@ use super::{Block, Extracted, FormatError, TurnSource};
 use crate::edit::{Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::{CaseId, DocumentId};
+use crate::import::FreeNames;
 use crate::import::quiet::catch_quietly;
 use crate::model::{AttributeDef, AttributeType, Case, DocumentKind, Project};
 
@@ -486,7 +487,7 @@ fn respondents<'t>(
 /// linked to each respondent (by index into the respondents).
 struct Documents<'p> {
     original: String,
-    names: HashSet<String>,
+    names: FreeNames,
     hashes: HashMap<&'p str, &'p str>,
     links: Vec<BTreeSet<DocumentId>>,
     edits: Vec<Edit>,
@@ -497,7 +498,7 @@ impl<'p> Documents<'p> {
         let documents = project.documents().values();
         Self {
             original,
-            names: documents.clone().map(|d| d.name.clone()).collect(),
+            names: FreeNames::new(documents.clone().map(|d| d.name.clone()).collect()),
             hashes: documents
                 .map(|d| (d.text_hash.as_str(), d.name.as_str()))
                 .collect(),
@@ -519,7 +520,7 @@ impl<'p> Documents<'p> {
             page_starts: Vec::new(),
             turns: TurnSource::StructureOnly,
         };
-        let name = crate::import::unique_name(&self.names, &name);
+        let name = self.names.free(&name);
         let kind = Some(DocumentKind::Survey);
         let entry = match super::to_entry(&name, &self.original, extracted, kind) {
             Ok(entry) => entry,
@@ -531,7 +532,7 @@ impl<'p> Documents<'p> {
                 "the answers for '{name}' are already in the project (document '{existing}'); this survey looks imported already"
             ));
         }
-        self.names.insert(name.clone());
+        self.names.claim(name.clone());
         for respondent in linked {
             if let Some(set) = self.links.get_mut(*respondent) {
                 set.insert(entry.document.id);

@@ -23,6 +23,10 @@ pub(super) fn scan(bytes: &[u8], limits: &Limits) -> Result<RawScan, Refusal> {
         ..RawScan::default()
     };
     let mut data_starts = HashSet::new();
+    // Objects start anywhere lopdf may be pointed at, so every `obj` is read; objects nested in one another's
+    // strings would make that quadratic, so the bytes read are budgeted.
+    let budget = bytes.len().saturating_mul(4).saturating_add(1 << 20);
+    let mut read = 0usize;
     let mut from = 0;
     while let Some(at) = find(bytes, b"obj", from) {
         from = at + 3;
@@ -36,7 +40,14 @@ pub(super) fn scan(bytes: &[u8], limits: &Limits) -> Result<RawScan, Refusal> {
             continue;
         };
         let mut lexer = Lexer::new(bytes, at + 3);
-        let Some(dict @ Obj::Dict(_)) = lexer.object() else {
+        let object = lexer.object();
+        read = read.saturating_add(lexer.pos.saturating_sub(at));
+        if read > budget {
+            return Err(Refusal::Malformed(
+                "objects written inside other objects".into(),
+            ));
+        }
+        let Some(dict @ Obj::Dict(_)) = object else {
             continue;
         };
         let Some(start) = stream_data_start(bytes, lexer.pos) else {
