@@ -20,15 +20,23 @@ pub(super) struct Params {
     pub early_change: bool,
 }
 
-impl Default for Params {
-    fn default() -> Self {
+impl Params {
+    /// Reads a `/DecodeParms` dictionary through `int` (a key and its default), whichever parser holds it.
+    pub(super) fn read(int: impl Fn(&[u8], i64) -> i64) -> Self {
         Self {
-            predictor: 1,
-            columns: 1,
-            colors: 1,
-            bits: 8,
-            early_change: true,
+            predictor: int(b"Predictor", 1),
+            columns: int(b"Columns", 1),
+            colors: int(b"Colors", 1),
+            bits: int(b"BitsPerComponent", 8),
+            early_change: int(b"EarlyChange", 1) != 0,
         }
+    }
+}
+
+impl Default for Params {
+    /// The values a stream without `/DecodeParms` is decoded with.
+    fn default() -> Self {
+        Self::read(|_, default| default)
     }
 }
 

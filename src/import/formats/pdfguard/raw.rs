@@ -128,17 +128,7 @@ pub(super) fn chain_of(dict: &Obj) -> Chain {
     let params = dict
         .get(b"DecodeParms")
         .filter(|p| matches!(p, Obj::Dict(_)))
-        .map(|p| {
-            let int =
-                |key: &[u8], default: i64| p.get(key).and_then(Obj::as_int).unwrap_or(default);
-            Params {
-                predictor: int(b"Predictor", 1),
-                columns: int(b"Columns", 1),
-                colors: int(b"Colors", 1),
-                bits: int(b"BitsPerComponent", 8),
-                early_change: int(b"EarlyChange", 1) != 0,
-            }
-        });
+        .map(|p| Params::read(|key, default| p.get(key).and_then(Obj::as_int).unwrap_or(default)));
     Chain { filters, params }
 }
 

@@ -300,15 +300,7 @@ fn chain(dict: &Dictionary) -> Chain {
         .and_then(Object::as_dict)
         .ok()
         .map(|p| {
-            let int =
-                |key: &[u8], default: i64| p.get(key).and_then(Object::as_i64).unwrap_or(default);
-            Params {
-                predictor: int(b"Predictor", 1),
-                columns: int(b"Columns", 1),
-                colors: int(b"Colors", 1),
-                bits: int(b"BitsPerComponent", 8),
-                early_change: int(b"EarlyChange", 1) != 0,
-            }
+            Params::read(|key, default| p.get(key).and_then(Object::as_i64).unwrap_or(default))
         });
     Chain { filters, params }
 }
