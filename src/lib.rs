@@ -15,6 +15,7 @@ pub mod ids;
 pub mod import;
 pub mod index;
 pub mod interop;
+pub mod merge;
 pub mod model;
 pub mod offsets;
 pub mod ops;

@@ -162,6 +162,26 @@ pub enum Command {
     Agreement(super::agreement::AgreementArgs),
     /// Every stretch of text some coders coded with a code and others did not.
     Disagreements(super::agreement::DisagreementsArgs),
+    /// Bring another copy of the project into DIR as one undoable edit (documents matched by text; codes,
+    /// coders, codings, memos, cases and sets by id). Where the copies disagree DIR's value is kept and the
+    /// other is reported.
+    Merge {
+        dir: PathBuf,
+        other: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Make git merge the project's files by id: writes a missing .gitattributes and registers the merge
+    /// driver in the enclosing repository's config (run once per clone).
+    GitSetup { dir: PathBuf },
+    /// The git merge driver (called by git as `git-merge-driver %O %A %B %P`): merges a project file by id into
+    /// OURS; any other file is merged line by line, like git's own merge.
+    GitMergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

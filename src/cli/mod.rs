@@ -17,6 +17,7 @@ mod project;
 mod resolve;
 mod search;
 mod sets;
+mod team;
 
 use std::path::Path;
 
@@ -80,6 +81,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Words(args) => analysis::run_words(args),
         Command::Agreement(args) => agreement::run_agreement(args),
         Command::Disagreements(args) => agreement::run_disagreements(args),
+        Command::Merge { dir, other, json } => team::merge(&dir, &other, json.json),
+        Command::GitSetup { dir } => team::git_setup(&dir),
+        Command::GitMergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => team::git_merge_driver(&base, &ours, &theirs, &path),
     }
 }
 

@@ -65,36 +65,67 @@ pub const LOCK_FILE: &str = ".marginalia/lock";
 const GITIGNORE: &str =
     "# Derived data and local state: rebuilt or per-user.\n.index/\n.marginalia/\n";
 
+/// The `.gitattributes` of a project folder: git merges the project's RON files with Marginalia's merge
+/// driver (registered per repository by `marginalia git-setup`), which merges them by id instead of by line.
+pub const GITATTRIBUTES_FILE: &str = ".gitattributes";
+
+/// The line of [`GITATTRIBUTES_FILE`] that names the merge driver.
+pub const GITATTRIBUTES_LINE: &str = "*.ron merge=marginalia";
+
+/// Writes `.gitattributes` naming the merge driver, or adds the driver's line to one that lacks it; returns
+/// true when the file changed.
+pub fn write_gitattributes(root: &Path) -> Result<bool> {
+    let path = root.join(GITATTRIBUTES_FILE);
+    let old = if path.exists() {
+        read_text(&path)?
+    } else {
+        String::new()
+    };
+    if old.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
+        return Ok(false);
+    }
+    let mut text = old;
+    if text.is_empty() {
+        text.push_str("# Project files merge by id with `marginalia git-merge-driver` (set up by `marginalia git-setup`).\n");
+    } else if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(GITATTRIBUTES_LINE);
+    text.push('\n');
+    write_atomic(&path, text.as_bytes())?;
+    Ok(true)
+}
+
 #[derive(Serialize, Deserialize)]
 pub(crate) struct DocumentsFile {
-    documents: Vec<Document>,
+    pub(crate) documents: Vec<Document>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct CodebookFile {
-    codes: Vec<Code>,
+    pub(crate) codes: Vec<Code>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct CasesFile {
-    attributes: Vec<AttributeDef>,
-    cases: Vec<Case>,
+    pub(crate) attributes: Vec<AttributeDef>,
+    pub(crate) cases: Vec<Case>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct SetsFile {
-    sets: Vec<DocumentSet>,
+    pub(crate) sets: Vec<DocumentSet>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct MemosFile {
-    memos: Vec<Memo>,
+    pub(crate) memos: Vec<Memo>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct CodingsFile {
-    coder: Coder,
-    codings: Vec<Coding>,
+    pub(crate) coder: Coder,
+    pub(crate) codings: Vec<Coding>,
 }
 
 /// Serialises a value as pretty RON with one entity per line.
@@ -205,6 +236,7 @@ pub fn create(root: &Path, project: &Project) -> Result<()> {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
     write_atomic(&root.join(".gitignore"), GITIGNORE.as_bytes())?;
+    write_gitattributes(root)?;
     save_all(&layout, project)
 }
 
