@@ -405,6 +405,10 @@ impl Merger<'_> {
                 ));
                 continue;
             };
+            let same = |m: &Memo| m.target == target && m.title == memo.title && m.text == memo.text;
+            if self.ours.memos().values().any(same) {
+                continue;
+            }
             let author = memo.author.and_then(|a| self.coders.get(&a).copied());
             self.draft.put(Entity::Memo(Memo {
                 target,
