@@ -211,7 +211,7 @@ fn codebook_and_code_case_table() {
     assert!(document.contains("<w:pStyle w:val=\"Heading2\"/>"));
     let csv = String::from_utf8(table::csv(&export::codebook::table(&project)).expect("csv"))
         .expect("utf8");
-    assert!(csv.starts_with("path,name,level,description,colour,codings\n"));
+    assert!(csv.starts_with("path,code,level,description,colour,codings\n"));
     assert!(csv.contains("Barrierer/Ressursmangel,Ressursmangel,2,,#ff8800,2\n"));
 
     let counts = table::code_case_counts(&project);

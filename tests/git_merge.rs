@@ -59,8 +59,17 @@ fn marginalia(dir: &Path, coder: &str, args: &[&str]) -> String {
 fn two_clones(root: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let shared = root.join("shared.git");
     let (a, b) = (root.join("ingrid"), root.join("tobias"));
-    ok(git(root, &["init", "--bare", shared.to_str().unwrap()]), "git init --bare");
-    ok(git(root, &["clone", shared.to_str().unwrap(), a.to_str().unwrap()]), "clone A");
+    ok(
+        git(root, &["init", "--bare", shared.to_str().unwrap()]),
+        "git init --bare",
+    );
+    ok(
+        git(
+            root,
+            &["clone", shared.to_str().unwrap(), a.to_str().unwrap()],
+        ),
+        "clone A",
+    );
     marginalia(&a, "Ingrid Solberg", &["sample", "studie"]);
     assert!(
         std::fs::read_to_string(a.join("studie/.gitattributes"))
@@ -72,10 +81,26 @@ fn two_clones(root: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     ok(git(&a, &["add", "-A"]), "git add");
     ok(git(&a, &["commit", "-qm", "sample"]), "commit");
     ok(git(&a, &["push", "-q", "origin", "HEAD:main"]), "push");
-    ok(git(root, &["clone", "-q", "-b", "main", shared.to_str().unwrap(), b.to_str().unwrap()]), "clone B");
+    ok(
+        git(
+            root,
+            &[
+                "clone",
+                "-q",
+                "-b",
+                "main",
+                shared.to_str().unwrap(),
+                b.to_str().unwrap(),
+            ],
+        ),
+        "clone B",
+    );
     let out = marginalia(&b, "Tobias Lunde", &["git-setup", "studie"]);
     assert!(out.contains("Registered"), "{out}");
-    let driver = ok(git(&b, &["config", "merge.marginalia.driver"]), "git config");
+    let driver = ok(
+        git(&b, &["config", "merge.marginalia.driver"]),
+        "git config",
+    );
     assert!(driver.contains("git-merge-driver %O %A %B %P"), "{driver}");
     (a, b)
 }
@@ -99,21 +124,88 @@ fn two_coders_pull_each_others_work_without_a_conflict() {
     );
 
     // Coder A codes a passage and renames a code.
-    marginalia(&a, "Ingrid Solberg", &["code", "studie", "--doc", DOC, "--code", "Barriers/Municipal merger", "--match", "ventetid i PPT på seksten uker"]);
-    marginalia(&a, "Ingrid Solberg", &["codes", "studie", "rename", "Barriers/Resource shortage", "Lack of resources"]);
-    ok(git(&a, &["commit", "-qam", "Ingrid: koding og nytt navn"]), "commit A");
+    marginalia(
+        &a,
+        "Ingrid Solberg",
+        &[
+            "code",
+            "studie",
+            "--doc",
+            DOC,
+            "--code",
+            "Barriers/Municipal merger",
+            "--match",
+            "ventetid i PPT på seksten uker",
+        ],
+    );
+    marginalia(
+        &a,
+        "Ingrid Solberg",
+        &[
+            "codes",
+            "studie",
+            "rename",
+            "Barriers/Resource shortage",
+            "Lack of resources",
+        ],
+    );
+    ok(
+        git(&a, &["commit", "-qam", "Ingrid: koding og nytt navn"]),
+        "commit A",
+    );
     ok(git(&a, &["push", "-q", "origin", "HEAD:main"]), "push A");
 
     // Coder B codes, adds a code, and moves the code A renamed (the same line of codebook.ron).
-    marginalia(&b, "Tobias Lunde", &["code", "studie", "--doc", DOC, "--code", "Organisation/Meeting arenas", "--match", "dialogkonferansene"]);
-    marginalia(&b, "Tobias Lunde", &["codes", "studie", "add", "Outcomes/Pupil wellbeing", "--description", "Trivsel blant elevene"]);
-    marginalia(&b, "Tobias Lunde", &["codes", "studie", "move", "Barriers/Resource shortage", "--to", "Organisation"]);
+    marginalia(
+        &b,
+        "Tobias Lunde",
+        &[
+            "code",
+            "studie",
+            "--doc",
+            DOC,
+            "--code",
+            "Organisation/Meeting arenas",
+            "--match",
+            "dialogkonferansene",
+        ],
+    );
+    marginalia(
+        &b,
+        "Tobias Lunde",
+        &[
+            "codes",
+            "studie",
+            "add",
+            "Outcomes/Pupil wellbeing",
+            "--description",
+            "Trivsel blant elevene",
+        ],
+    );
+    marginalia(
+        &b,
+        "Tobias Lunde",
+        &[
+            "codes",
+            "studie",
+            "move",
+            "Barriers/Resource shortage",
+            "--to",
+            "Organisation",
+        ],
+    );
     ok(git(&b, &["add", "-A"]), "git add B");
-    ok(git(&b, &["commit", "-qm", "Tobias: koding og ny kode"]), "commit B");
+    ok(
+        git(&b, &["commit", "-qm", "Tobias: koding og ny kode"]),
+        "commit B",
+    );
 
     // B pulls: no conflict.
     let pull = git(&b, &["pull", "-q", "--no-edit", "origin", "main"]);
-    ok(pull, "git pull (a conflict here means the merge driver did not merge by id)");
+    ok(
+        pull,
+        "git pull (a conflict here means the merge driver did not merge by id)",
+    );
     let status = ok(git(&b, &["status", "--porcelain"]), "status");
     assert!(status.trim().is_empty(), "clean after the merge: {status}");
 
@@ -121,18 +213,40 @@ fn two_coders_pull_each_others_work_without_a_conflict() {
     let merged = marginalia::store::load(&b.join("studie")).expect("the merged project opens");
     assert_eq!(codings_by(&merged, "Ingrid Solberg"), ingrid0 + 1);
     assert_eq!(codings_by(&merged, "Tobias Lunde"), tobias0 + 1);
-    let code = merged.find_code("Organisation/Lack of resources").expect("renamed (A) and moved (B)");
+    let code = merged
+        .find_code("Organisation/Lack of resources")
+        .expect("renamed (A) and moved (B)");
     assert!(merged.find_code("Barriers/Resource shortage").is_none());
-    assert_eq!(merged.descendants(code.id).len(), before.descendants(before.find_code("Barriers/Resource shortage").unwrap().id).len());
-    let added = merged.find_code("Outcomes/Pupil wellbeing").expect("B's new code");
+    assert_eq!(
+        merged.descendants(code.id).len(),
+        before
+            .descendants(before.find_code("Barriers/Resource shortage").unwrap().id)
+            .len()
+    );
+    let added = merged
+        .find_code("Outcomes/Pupil wellbeing")
+        .expect("B's new code");
     assert_eq!(added.description, "Trivsel blant elevene");
     let stats = marginalia(&b, "Tobias Lunde", &["stats", "studie"]);
     assert!(!stats.is_empty());
     // The driver writes exactly what the store writes: saving the merged project changes nothing.
-    marginalia(&b, "Tobias Lunde", &["codes", "studie", "rename", "Outcomes/Pupil wellbeing", "Pupil wellbeing"]);
+    marginalia(
+        &b,
+        "Tobias Lunde",
+        &[
+            "codes",
+            "studie",
+            "rename",
+            "Outcomes/Pupil wellbeing",
+            "Pupil wellbeing",
+        ],
+    );
     marginalia(&b, "Tobias Lunde", &["undo", "studie"]);
     let status = ok(git(&b, &["status", "--porcelain"]), "status");
-    assert!(status.trim().is_empty(), "a save of the merged project is byte-identical: {status}");
+    assert!(
+        status.trim().is_empty(),
+        "a save of the merged project is byte-identical: {status}"
+    );
 }
 
 #[test]
@@ -147,16 +261,25 @@ fn files_that_are_not_ours_fall_back_to_a_line_merge_with_conflict_markers() {
     ok(git(&a, &["add", "-A"]), "add");
     ok(git(&a, &["commit", "-qm", "plan"]), "commit");
     ok(git(&a, &["push", "-q", "origin", "HEAD:main"]), "push");
-    ok(git(&b, &["pull", "-q", "--no-edit", "origin", "main"]), "pull");
+    ok(
+        git(&b, &["pull", "-q", "--no-edit", "origin", "main"]),
+        "pull",
+    );
     std::fs::write(a.join("studie/plan.ron"), "(runde: 2)\n").unwrap();
     ok(git(&a, &["commit", "-qam", "runde 2"]), "commit");
     ok(git(&a, &["push", "-q", "origin", "HEAD:main"]), "push");
     std::fs::write(b.join("studie/plan.ron"), "(runde: 3)\n").unwrap();
     ok(git(&b, &["commit", "-qam", "runde 3"]), "commit");
     let pull = git(&b, &["pull", "-q", "--no-edit", "origin", "main"]);
-    assert!(!pull.status.success(), "a real conflict in a file that is not ours stays a conflict");
+    assert!(
+        !pull.status.success(),
+        "a real conflict in a file that is not ours stays a conflict"
+    );
     let text = std::fs::read_to_string(b.join("studie/plan.ron")).unwrap();
-    assert!(text.contains("<<<<<<<") && text.contains("(runde: 2)") && text.contains("(runde: 3)"), "{text}");
+    assert!(
+        text.contains("<<<<<<<") && text.contains("(runde: 2)") && text.contains("(runde: 3)"),
+        "{text}"
+    );
     let stderr = String::from_utf8_lossy(&pull.stderr);
     assert!(stderr.contains("not a Marginalia project file"), "{stderr}");
 }
@@ -174,12 +297,24 @@ fn the_driver_on_a_project_file_that_does_not_parse_exits_non_zero_with_markers(
     std::fs::write(dir.join("theirs"), "(\n  codes: [ikke ron\n)\n").unwrap();
     let output = Command::new(BIN)
         .current_dir(dir)
-        .args(["git-merge-driver", "base", "ours", "theirs", "studie/codebook.ron"])
+        .args([
+            "git-merge-driver",
+            "base",
+            "ours",
+            "theirs",
+            "studie/codebook.ron",
+        ])
         .output()
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("studie/codebook.ron") && stderr.contains("not a valid project file"), "{stderr}");
+    assert!(
+        stderr.contains("studie/codebook.ron") && stderr.contains("not a valid project file"),
+        "{stderr}"
+    );
     let text = std::fs::read_to_string(dir.join("ours")).unwrap();
-    assert!(text.contains("<<<<<<<") && text.contains("ødelagt") && text.contains("ikke ron"), "{text}");
+    assert!(
+        text.contains("<<<<<<<") && text.contains("ødelagt") && text.contains("ikke ron"),
+        "{text}"
+    );
 }

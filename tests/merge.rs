@@ -62,13 +62,78 @@ fn a_colleagues_copy_merges_as_one_undoable_edit_and_conflicts_are_reported() {
     let before = marginalia::store::load(&dir).unwrap();
 
     // The colleague codes, adds a code with a description, renames one code and moves another.
-    ok(run("Tobias Lunde", &["code", s(&other), "--doc", DOC, "--code", "Organisation/Meeting arenas", "--match", "dialogkonferansene"]));
-    ok(run("Tobias Lunde", &["codes", s(&other), "add", "Outcomes/Pupil wellbeing", "--description", "Trivsel blant elevene"]));
-    ok(run("Tobias Lunde", &["codes", s(&other), "rename", "Barriers/Resource shortage", "Mangel på ressurser"]));
-    ok(run("Tobias Lunde", &["memos", s(&other), "add", "--on", "code:Outcomes/Pupil wellbeing", "--title", "Definisjon", "--text", "Elevenes trivsel slik lærerne beskriver den."]));
+    ok(run(
+        "Tobias Lunde",
+        &[
+            "code",
+            s(&other),
+            "--doc",
+            DOC,
+            "--code",
+            "Organisation/Meeting arenas",
+            "--match",
+            "dialogkonferansene",
+        ],
+    ));
+    ok(run(
+        "Tobias Lunde",
+        &[
+            "codes",
+            s(&other),
+            "add",
+            "Outcomes/Pupil wellbeing",
+            "--description",
+            "Trivsel blant elevene",
+        ],
+    ));
+    ok(run(
+        "Tobias Lunde",
+        &[
+            "codes",
+            s(&other),
+            "rename",
+            "Barriers/Resource shortage",
+            "Mangel på ressurser",
+        ],
+    ));
+    ok(run(
+        "Tobias Lunde",
+        &[
+            "memos",
+            s(&other),
+            "add",
+            "--on",
+            "code:Outcomes/Pupil wellbeing",
+            "--title",
+            "Definisjon",
+            "--text",
+            "Elevenes trivsel slik lærerne beskriver den.",
+        ],
+    ));
     // Meanwhile DIR renames the same code differently and codes too.
-    ok(run("Ingrid Solberg", &["codes", s(&dir), "rename", "Barriers/Resource shortage", "Lack of resources"]));
-    ok(run("Ingrid Solberg", &["code", s(&dir), "--doc", DOC, "--code", "Barriers/Municipal merger", "--match", "ventetid i PPT"]));
+    ok(run(
+        "Ingrid Solberg",
+        &[
+            "codes",
+            s(&dir),
+            "rename",
+            "Barriers/Resource shortage",
+            "Lack of resources",
+        ],
+    ));
+    ok(run(
+        "Ingrid Solberg",
+        &[
+            "code",
+            s(&dir),
+            "--doc",
+            DOC,
+            "--code",
+            "Barriers/Municipal merger",
+            "--match",
+            "ventetid i PPT",
+        ],
+    ));
     let ours = marginalia::store::load(&dir).unwrap();
 
     let out = ok(run("Ingrid Solberg", &["merge", s(&dir), s(&other)]));
@@ -80,7 +145,13 @@ fn a_colleagues_copy_merges_as_one_undoable_edit_and_conflicts_are_reported() {
     let merged = marginalia::store::load(&dir).unwrap();
     assert_eq!(merged.codings().len(), before.codings().len() + 2);
     assert!(merged.find_code("Barriers/Lack of resources").is_some());
-    assert_eq!(merged.find_code("Outcomes/Pupil wellbeing").unwrap().description, "Trivsel blant elevene");
+    assert_eq!(
+        merged
+            .find_code("Outcomes/Pupil wellbeing")
+            .unwrap()
+            .description,
+        "Trivsel blant elevene"
+    );
     assert_eq!(merged.documents(), ours.documents());
 
     // Merging again brings nothing; one undo takes the whole merge back.
@@ -100,7 +171,10 @@ fn two_independently_built_copies_match_by_text_and_name() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     marginalia::sample::build(&a).unwrap();
     marginalia::sample::build(&b).unwrap();
-    let (pa, pb) = (marginalia::store::load(&a).unwrap(), marginalia::store::load(&b).unwrap());
+    let (pa, pb) = (
+        marginalia::store::load(&a).unwrap(),
+        marginalia::store::load(&b).unwrap(),
+    );
     let merge = merge_projects(&pa, &pb).unwrap();
     assert_eq!(merge.report.documents_shared, pa.documents().len());
     assert_eq!(merge.report.codings_already_present, pb.codings().len());
@@ -119,17 +193,23 @@ fn a_document_whose_text_differs_is_reported_and_its_codings_left_out() {
     let mut other = Project::new("kopi", ours.meta().language);
     let mut edits = Vec::new();
     for d in ours.documents().values().filter(|d| d.id != doc.id) {
-        edits.push(Edit::Put(Entity::Document(Box::new(marginalia::edit::DocumentEntry {
-            document: d.clone(),
-            text: ours.texts()[&d.id].clone(),
-        }))));
+        edits.push(Edit::Put(Entity::Document(Box::new(
+            marginalia::edit::DocumentEntry {
+                document: d.clone(),
+                text: ours.texts()[&d.id].clone(),
+            },
+        ))));
     }
     let text = format!("{} Rettet etter sitatsjekk.", ours.text(doc.id));
-    let mut changed = marginalia::import::document_from_text(&doc.name, &doc.original_file, &text, None);
+    let mut changed =
+        marginalia::import::document_from_text(&doc.name, &doc.original_file, &text, None);
     changed.document.id = doc.id;
     edits.push(Edit::Put(Entity::Document(Box::new(changed))));
     let code = ours.find_code("Barriers").unwrap().clone();
-    let coder = marginalia::model::Coder { id: marginalia::ids::CoderId::new(), name: "Tobias Lunde".into() };
+    let coder = marginalia::model::Coder {
+        id: marginalia::ids::CoderId::new(),
+        name: "Tobias Lunde".into(),
+    };
     edits.push(Edit::Put(Entity::Code(code.clone())));
     edits.push(Edit::Put(Entity::Coder(coder.clone())));
     edits.push(Edit::Put(Entity::Coding(marginalia::model::Coding {
@@ -146,8 +226,24 @@ fn a_document_whose_text_differs_is_reported_and_its_codings_left_out() {
     let merge = merge_projects(&ours, &other).unwrap();
     assert_eq!(merge.report.documents_differing, 1);
     assert_eq!(merge.report.codings_left_out, 1);
-    assert!(merge.report.conflicts.iter().any(|c| c.contains(&format!("document '{}' has a different text", doc.name))), "{:?}", merge.report.conflicts);
-    assert!(merge.report.conflicts.iter().any(|c| c.contains("left out 1 coding(s)")), "{:?}", merge.report.conflicts);
+    assert!(
+        merge
+            .report
+            .conflicts
+            .iter()
+            .any(|c| c.contains(&format!("document '{}' has a different text", doc.name))),
+        "{:?}",
+        merge.report.conflicts
+    );
+    assert!(
+        merge
+            .report
+            .conflicts
+            .iter()
+            .any(|c| c.contains("left out 1 coding(s)")),
+        "{:?}",
+        merge.report.conflicts
+    );
     let mut after = ours.clone();
     if let Some(edit) = merge.edit {
         after.apply(edit).unwrap();
@@ -168,21 +264,33 @@ fn the_folder_itself_an_unrelated_project_and_another_format_are_refused() {
     let unrelated = tmp.path().join("annen");
     ok(run("Ingrid Solberg", &["new", s(&unrelated)]));
     let notes = tmp.path().join("notat.txt");
-    std::fs::write(&notes, "Feltnotat fra et helt annet prosjekt om lesing i ungdomsskolen.\n").unwrap();
+    std::fs::write(
+        &notes,
+        "Feltnotat fra et helt annet prosjekt om lesing i ungdomsskolen.\n",
+    )
+    .unwrap();
     ok(run("Ingrid Solberg", &["import", s(&unrelated), s(&notes)]));
     let out = run("Ingrid Solberg", &["merge", s(&dir), s(&unrelated)]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("shares no document with this project"), "{err}");
+    assert!(
+        err.contains("shares no document with this project"),
+        "{err}"
+    );
 
     let old = tmp.path().join("gammel");
     copy_project(&dir, &old);
     let meta = old.join("marginalia.ron");
-    let text = std::fs::read_to_string(&meta).unwrap().replace("format_version: 1", "format_version: 0");
+    let text = std::fs::read_to_string(&meta)
+        .unwrap()
+        .replace("format_version: 1", "format_version: 0");
     std::fs::write(&meta, text).unwrap();
     let pa = marginalia::store::load(&dir).unwrap();
     let pb = marginalia::store::load(&old).unwrap();
-    assert!(matches!(merge_projects(&pa, &pb), Err(MergeError::FormatVersion { ours: 1, other: 0 })));
+    assert!(matches!(
+        merge_projects(&pa, &pb),
+        Err(MergeError::FormatVersion { ours: 1, other: 0 })
+    ));
     let out = run("Ingrid Solberg", &["merge", s(&dir), s(&old)]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("format version 0"));
 }

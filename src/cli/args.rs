@@ -97,11 +97,17 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Write the codebook with definitions: md, docx or csv.
+    /// Write the codebook with definitions: md, docx, csv, xlsx or txt.
     ExportCodebook {
         dir: PathBuf,
         #[arg(long, default_value = "md")]
         format: String,
+        /// The columns of a csv/xlsx codebook, for the tool that will read it: marginalia (path, code, level,
+        /// description, colour, codings; Taguette reads it too), taguette (tag, description, number of
+        /// highlights, number of documents), nvivo (Hierarchical Name, Name, Description, Files, References) or
+        /// qualcoder (QualCoder's text layout `Category>>Code<TAB>memo`; implies --format txt).
+        #[arg(long, default_value = "marginalia")]
+        layout: String,
         #[arg(short, long)]
         output: PathBuf,
     },

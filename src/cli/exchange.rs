@@ -106,15 +106,33 @@ pub fn import_qdc(dir: &Path, file: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// `export-codebook DIR --format md|docx|csv|xlsx -o FILE`.
-pub fn export_codebook(dir: &Path, format: &str, output: &Path) -> Result<()> {
+/// `export-codebook DIR --format md|docx|csv|xlsx|txt [--layout marginalia|taguette|nvivo|qualcoder] -o FILE`.
+pub fn export_codebook(dir: &Path, format: &str, layout: &str, output: &Path) -> Result<()> {
+    use export::codebook::CodebookLayout;
+    let layout = CodebookLayout::parse(layout).ok_or_else(|| {
+        anyhow::anyhow!("unknown layout '{layout}' (use marginalia, taguette, nvivo or qualcoder)")
+    })?;
+    let format = format.to_lowercase();
+    let format = match (layout, format.as_str()) {
+        (CodebookLayout::Qualcoder, "csv" | "txt" | "md") => "txt".to_string(),
+        (_, _) => format,
+    };
     export_file(dir, output, |p| {
-        let bytes = match format.to_lowercase().as_str() {
-            "md" | "markdown" => export::codebook::markdown(p).into_bytes(),
-            "docx" => export::codebook::docx(p)?,
-            "csv" => export::table::csv(&export::codebook::table(p))?,
-            "xlsx" => export::table::xlsx(&export::codebook::table(p), "Codebook")?,
-            other => bail!("unknown format '{other}' (use md, docx or csv)"),
+        let bytes = match (format.as_str(), layout) {
+            ("md" | "markdown", CodebookLayout::Marginalia) => {
+                export::codebook::markdown(p).into_bytes()
+            }
+            ("docx", CodebookLayout::Marginalia) => export::codebook::docx(p)?,
+            ("csv", _) => export::table::csv(&export::codebook::layout_table(p, layout))?,
+            ("xlsx", _) => {
+                export::table::xlsx(&export::codebook::layout_table(p, layout), "Codebook")?
+            }
+            ("txt", _) => export::codebook::qualcoder_text(p).into_bytes(),
+            ("md" | "markdown" | "docx", other) => bail!(
+                "--layout {} is for csv or xlsx codebooks; use --format csv (or leave out --layout)",
+                other.keyword()
+            ),
+            (other, _) => bail!("unknown format '{other}' (use md, docx, csv, xlsx or txt)"),
         };
         Ok((bytes, format!("{} codes", p.codes().len())))
     })

@@ -59,8 +59,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::ExportCodebook {
             dir,
             format,
+            layout,
             output,
-        } => exchange::export_codebook(&dir, &format, &output),
+        } => exchange::export_codebook(&dir, &format, &layout, &output),
         Command::ExportTable {
             dir,
             format,

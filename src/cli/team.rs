@@ -46,12 +46,20 @@ pub fn merge(dir: &Path, other: &Path, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    println!("Merged {} into {}: {}", other.display(), dir.display(), report.summary());
+    println!(
+        "Merged {} into {}: {}",
+        other.display(),
+        dir.display(),
+        report.summary()
+    );
     for conflict in &report.conflicts {
         println!("  conflict: {conflict}");
     }
     if !report.conflicts.is_empty() {
-        println!("(undo the whole merge with `marginalia undo {}`)", dir.display());
+        println!(
+            "(undo the whole merge with `marginalia undo {}`)",
+            dir.display()
+        );
     }
     Ok(())
 }
@@ -64,7 +72,10 @@ pub fn git_setup(dir: &Path) -> Result<()> {
         bail!("{}: not a Marginalia project", dir.display());
     }
     if marginalia::store::write_gitattributes(dir)? {
-        println!("Wrote {}", dir.join(marginalia::store::GITATTRIBUTES_FILE).display());
+        println!(
+            "Wrote {}",
+            dir.join(marginalia::store::GITATTRIBUTES_FILE).display()
+        );
     }
     let inside = git(dir, &["rev-parse", "--is-inside-work-tree"])
         .map_err(|e| anyhow!("{}: cannot run git ({e}); is git installed?", dir.display()))?;
@@ -79,7 +90,14 @@ pub fn git_setup(dir: &Path) -> Result<()> {
         "{} git-merge-driver %O %A %B %P",
         shell_quote(&exe.to_string_lossy())
     );
-    git(dir, &["config", "merge.marginalia.name", "Marginalia project files (merged by id)"])?;
+    git(
+        dir,
+        &[
+            "config",
+            "merge.marginalia.name",
+            "Marginalia project files (merged by id)",
+        ],
+    )?;
     git(dir, &["config", "merge.marginalia.driver", &driver])?;
     println!(
         "Registered the Marginalia merge driver in this repository's git config ({driver}); every clone runs \
@@ -143,7 +161,14 @@ fn line_merge(
     let name = path.display().to_string();
     let status = Command::new("git")
         .arg("merge-file")
-        .args(["-L", &format!("ours:{name}"), "-L", "base", "-L", &format!("theirs:{name}")])
+        .args([
+            "-L",
+            &format!("ours:{name}"),
+            "-L",
+            "base",
+            "-L",
+            &format!("theirs:{name}"),
+        ])
         .args([ours, base, theirs].map(PathBuf::from))
         .status();
     match status {

@@ -28,12 +28,17 @@ pub fn read_codebook(
     if matches!(extension.as_str(), "qdc" | "xml") {
         return qdc::read_qdc(file, &bytes);
     }
+    if matches!(extension.as_str(), "xlsx" | "ods") {
+        return outline::read_spreadsheet(file, &bytes);
+    }
     let text = String::from_utf8(bytes).map_err(|_| Error::Import {
         path: file.to_path_buf(),
         message: "not UTF-8 text; save it as UTF-8 and try again".into(),
     })?;
     if matches!(extension.as_str(), "csv" | "tsv") {
         outline::read_csv(file, &text)
+    } else if outline::is_qualcoder_text(&text) {
+        Ok((outline::read_qualcoder_text(&text), Vec::new()))
     } else {
         Ok((outline::read_text(&text), Vec::new()))
     }

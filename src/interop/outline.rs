@@ -1,5 +1,6 @@
 //! Codebooks from plain outlines: an indented text list (`Name: definition`, bullets allowed, Markdown
-//! headings as levels) or a CSV table with a code path column (`A/B`, `A::B`, `A > B`).
+//! headings as levels), QualCoder's text layout (`Category>>Code`, tab, memo), or a CSV/XLSX table from
+//! Marginalia, Taguette or NVivo with a code path column (`A/B`, `A\B`, `A::B`, `A > B`).
 
 use std::path::Path;
 
@@ -78,8 +79,7 @@ pub fn read_text(text: &str) -> Vec<CodeNode> {
     roots
 }
 
-/// Reads a CSV (or TSV) codebook: a `code`/`path`/`name` column, optional `description`/`definition` and
-/// `colour`/`color` columns.
+/// Reads a CSV (or TSV) codebook; see [`read_table`] for the columns.
 pub fn read_csv(path: &Path, text: &str) -> Result<(Vec<CodeNode>, Vec<String>)> {
     let delimiter = if path
         .extension()
@@ -97,32 +97,91 @@ pub fn read_csv(path: &Path, text: &str) -> Result<(Vec<CodeNode>, Vec<String>)>
         .headers()
         .map_err(|e| Error::invalid(path, e.to_string()))?
         .iter()
-        .map(|h| h.trim().to_lowercase())
+        .map(str::to_string)
         .collect();
-    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
-    let Some(code_col) = find(&["code", "path", "name", "code path", "kode"]) else {
-        return Err(Error::invalid(
-            path,
-            "no 'code' (or 'path'/'name') column in the header row",
-        ));
-    };
-    let description_col = find(&["description", "definition", "beskrivelse", "definisjon"]);
-    let colour_col = find(&["colour", "color", "farge"]);
-    let mut flat = Vec::new();
+    let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::invalid(path, e.to_string()))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    read_table(path, &headers, &rows)
+}
+
+/// Reads a spreadsheet codebook (`.xlsx`, `.ods`; the first sheet), e.g. NVivo's codebook export.
+pub fn read_spreadsheet(path: &Path, bytes: &[u8]) -> Result<(Vec<CodeNode>, Vec<String>)> {
+    let extension = crate::import::extension_of(path);
+    let (headers, rows) = crate::import::formats::survey::read_rows(&extension, bytes)
+        .map_err(|e| Error::invalid(path, e.to_string()))?;
+    read_table(path, &headers, &rows)
+}
+
+/// The columns that can name the code, best first: NVivo's `Hierarchical Name`, our `path`, Taguette's `tag`,
+/// then `code` and `name` (NVivo's plain list, other tables).
+const CODE_COLUMNS: [&[&str]; 5] = [
+    &["hierarchical name", "hierarchical code name"],
+    &["path", "code path", "kodesti"],
+    &["tag"],
+    &["code", "kode", "node", "code name"],
+    &["name", "navn"],
+];
+
+/// Reads a codebook table, whichever tool wrote it: the code column is NVivo's `Hierarchical Name`
+/// (`Codes\Barriers\Resource shortage`), our `path` (`Barriers/Resource shortage`), Taguette's `tag`, or a
+/// `code`/`name` column; levels may be written `A/B`, `A\B`, `A::B`, `A > B` or `A>>B`. Optional columns:
+/// `description`/`definition`/`memo` and `colour`/`color`.
+pub fn read_table(
+    path: &Path,
+    headers: &[String],
+    rows: &[Vec<String>],
+) -> Result<(Vec<CodeNode>, Vec<String>)> {
+    let lower: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let find = |names: &[&str]| lower.iter().position(|h| names.contains(&h.as_str()));
+    let Some(code_col) = CODE_COLUMNS.iter().find_map(|names| find(names)) else {
+        let shown = if headers.is_empty() {
+            "no header row".to_string()
+        } else {
+            format!("the header row has {}", headers.join(", "))
+        };
+        return Err(Error::invalid(
+            path,
+            format!(
+                "no code column: expected 'tag' (Taguette), 'Hierarchical Name' or 'Name' (NVivo), 'path' or \
+                 'code'; {shown}"
+            ),
+        ));
+    };
+    let nvivo = lower[code_col].starts_with("hierarchical");
+    let description_col = find(&[
+        "description",
+        "definition",
+        "beskrivelse",
+        "definisjon",
+        "memo",
+    ]);
+    let colour_col = find(&["colour", "color", "farge"]);
+    let mut flat = Vec::new();
+    for record in rows {
         let cell = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string()
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default()
         };
         let code = cell(Some(code_col));
         if code.is_empty() {
             continue;
         }
-        // Every separator becomes `::`, which `unflatten` splits.
-        let name = code.replace(" > ", "::").replace('/', "::");
+        let mut name = flatten_path(&code);
+        if nvivo {
+            // NVivo names the top folder of the tree (`Codes`, or `Nodes` before NVivo 12).
+            for folder in ["Codes::", "Nodes::", "Koder::"] {
+                if let Some(rest) = name.strip_prefix(folder) {
+                    name = rest.to_string();
+                }
+            }
+        }
         let colour = cell(colour_col);
         flat.push(CodeNode {
             name,
@@ -135,6 +194,40 @@ pub fn read_csv(path: &Path, text: &str) -> Result<(Vec<CodeNode>, Vec<String>)>
     let nodes = unflatten(flat, &mut warnings);
     warnings.clear();
     Ok((nodes, warnings))
+}
+
+/// A code path in any tool's notation as `A::B::C` (which `unflatten` splits).
+fn flatten_path(path: &str) -> String {
+    path.replace(">>", "::")
+        .replace(" > ", "::")
+        .replace('\\', "::")
+        .replace('/', "::")
+}
+
+/// True when a text codebook is in QualCoder's layout: `Category>>Code`, a tab, then the memo.
+pub fn is_qualcoder_text(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| l.contains(">>") || l.trim_end().contains('\t'))
+}
+
+/// Reads QualCoder's plain-text codebook: one code per line as its category path joined by `>>`, then a tab
+/// and the code's memo (which becomes its description).
+pub fn read_qualcoder_text(text: &str) -> Vec<CodeNode> {
+    let flat = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let (path, memo) = line.split_once('\t').unwrap_or((line, ""));
+            CodeNode {
+                name: flatten_path(path.trim()),
+                description: memo.trim().replace("\\n", "\n"),
+                ..CodeNode::default()
+            }
+        })
+        .filter(|n| !n.name.is_empty())
+        .collect();
+    unflatten(flat, &mut Vec::new())
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ pub enum MergeError {
     #[error("{}: this is the project itself; choose another copy to merge", .0.display())]
     SameFolder(PathBuf),
     /// The copies were written in different on-disk formats.
-    #[error("the other copy is in format version {other} and this project in {ours}; open and save both with the same Marginalia first")]
+    #[error(
+        "the other copy is in format version {other} and this project in {ours}; open and save both with the same Marginalia first"
+    )]
     FormatVersion {
         /// This project's format version.
         ours: u32,
@@ -23,7 +25,9 @@ pub enum MergeError {
         other: u32,
     },
     /// The copies share no document (by id or by text), so they are not copies of one project.
-    #[error("the other copy ('{other}') shares no document with this project; it is not a copy of it")]
+    #[error(
+        "the other copy ('{other}') shares no document with this project; it is not a copy of it"
+    )]
     Unrelated {
         /// The other project's name.
         other: String,

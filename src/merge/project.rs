@@ -27,12 +27,12 @@ pub struct Merge {
 
 /// Builds the edit that merges `other` into `ours` (see the module documentation for the rules).
 pub fn merge_projects(ours: &Project, other: &Project) -> Result<Merge, MergeError> {
-    let (mine, theirs) = (
-        ours.meta().format_version,
-        other.meta().format_version,
-    );
+    let (mine, theirs) = (ours.meta().format_version, other.meta().format_version);
     if mine != theirs {
-        return Err(MergeError::FormatVersion { ours: mine, other: theirs });
+        return Err(MergeError::FormatVersion {
+            ours: mine,
+            other: theirs,
+        });
     }
     let mut merger = Merger {
         ours,
@@ -333,11 +333,17 @@ impl Merger<'_> {
         for coding in self.other.codings().values() {
             if let Some(mine) = self.ours.codings().get(&coding.id) {
                 self.codings.insert(coding.id);
-                if mine.range != coding.range || mine.code != self.codes.get(&coding.code).copied().unwrap_or(coding.code) || mine.memo != coding.memo {
+                if mine.range != coding.range
+                    || mine.code != self.codes.get(&coding.code).copied().unwrap_or(coding.code)
+                    || mine.memo != coding.memo
+                {
                     let message = format!(
                         "coding {} (in '{}') differs in the other copy; kept this copy's",
                         mine.id,
-                        self.ours.documents().get(&mine.document).map_or("?", |d| d.name.as_str())
+                        self.ours
+                            .documents()
+                            .get(&mine.document)
+                            .map_or("?", |d| d.name.as_str())
                     );
                     self.conflict(message);
                 }
@@ -405,7 +411,8 @@ impl Merger<'_> {
                 ));
                 continue;
             };
-            let same = |m: &Memo| m.target == target && m.title == memo.title && m.text == memo.text;
+            let same =
+                |m: &Memo| m.target == target && m.title == memo.title && m.text == memo.text;
             if self.ours.memos().values().any(same) {
                 continue;
             }

@@ -122,7 +122,11 @@ pub fn merge_file(
             let [b, o, t] = merger.parse_all::<DocumentsFile>(base, ours, theirs)?;
             let documents = merger.entities(
                 "document",
-                [b.map(|f| f.documents), o.map(|f| f.documents), t.map(|f| f.documents)],
+                [
+                    b.map(|f| f.documents),
+                    o.map(|f| f.documents),
+                    t.map(|f| f.documents),
+                ],
                 |d: &Document| (d.id.to_string(), d.id),
                 |d| d.name.clone(),
             )?;
@@ -347,7 +351,13 @@ impl Merger {
 
 /// Three-way merge of a value; a field changed differently on both sides keeps ours and is listed in
 /// `conflicts` by its path.
-fn merge_value(base: Option<&Value>, ours: &Value, theirs: &Value, at: &str, conflicts: &mut Vec<String>) -> Value {
+fn merge_value(
+    base: Option<&Value>,
+    ours: &Value,
+    theirs: &Value,
+    at: &str,
+    conflicts: &mut Vec<String>,
+) -> Value {
     if ours == theirs || base == Some(theirs) {
         return ours.clone();
     }
@@ -399,7 +409,11 @@ fn merge_value(base: Option<&Value>, ours: &Value, theirs: &Value, at: &str, con
             Value::Array(out)
         }
         _ => {
-            conflicts.push(if at.is_empty() { "value".into() } else { at.to_string() });
+            conflicts.push(if at.is_empty() {
+                "value".into()
+            } else {
+                at.to_string()
+            });
             ours.clone()
         }
     }
@@ -430,12 +444,16 @@ mod tests {
             "name: \"Ressursmangel\", colour: \"#1f77b4\", order: 0",
             "name: \"Ressursmangel\", colour: \"#1f77b4\", parent: Some(\"00000000-0000-4000-8000-000000000002\"), order: 0",
         );
-        let merged = merge_file(Path::new("studie/codebook.ron"), BASE, &ours, &theirs).expect("merge");
+        let merged =
+            merge_file(Path::new("studie/codebook.ron"), BASE, &ours, &theirs).expect("merge");
         assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
         let file: CodebookFile = ron::from_str(&merged.text).expect("parses");
         let code = &file.codes[0];
         assert_eq!(code.name, "Resource shortage");
-        assert_eq!(code.parent.map(|p| p.to_string()).as_deref(), Some("00000000-0000-4000-8000-000000000002"));
+        assert_eq!(
+            code.parent.map(|p| p.to_string()).as_deref(),
+            Some("00000000-0000-4000-8000-000000000002")
+        );
     }
 
     #[test]
@@ -446,7 +464,11 @@ mod tests {
         assert!(merged.text.contains("Resource shortage"));
         assert!(!merged.text.contains("Lack of resources"));
         assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
-        assert!(merged.conflicts[0].contains("'name'"), "{:?}", merged.conflicts);
+        assert!(
+            merged.conflicts[0].contains("'name'"),
+            "{:?}",
+            merged.conflicts
+        );
     }
 
     #[test]
@@ -461,8 +483,20 @@ mod tests {
         let merged = merge_file(Path::new("codebook.ron"), BASE, &ours, &theirs).expect("merge");
         let file: CodebookFile = ron::from_str(&merged.text).expect("parses");
         let names: Vec<&str> = file.codes.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["Ressursmangel", "Barrierer", "Prosjekttrøtthet", "Møtearenaer"]);
-        assert_eq!(merged.text, to_ron(&file).expect("ron"), "the store's own formatting");
+        assert_eq!(
+            names,
+            [
+                "Ressursmangel",
+                "Barrierer",
+                "Prosjekttrøtthet",
+                "Møtearenaer"
+            ]
+        );
+        assert_eq!(
+            merged.text,
+            to_ron(&file).expect("ron"),
+            "the store's own formatting"
+        );
         // Merging is symmetric in content when there is no conflict.
         let other_way = merge_file(Path::new("codebook.ron"), BASE, &theirs, &ours).expect("merge");
         assert_eq!(merged.text, other_way.text);
@@ -493,8 +527,16 @@ mod tests {
         let theirs = case(&d(3));
         let merged = merge_file(Path::new("cases.ron"), &base, &ours, &theirs).expect("merge");
         let file: CasesFile = ron::from_str(&merged.text).expect("parses");
-        let docs: Vec<String> = file.cases[0].documents.iter().map(|d| d.to_string()).collect();
-        assert_eq!(docs.len(), 2, "document 1 removed by theirs, 2 added by ours, 3 by theirs: {docs:?}");
+        let docs: Vec<String> = file.cases[0]
+            .documents
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            docs.len(),
+            2,
+            "document 1 removed by theirs, 2 added by ours, 3 by theirs: {docs:?}"
+        );
         assert!(merged.conflicts.is_empty());
     }
 }

@@ -144,6 +144,17 @@ pub fn import_survey_bytes(
     build(project, path, &table, options).map_err(fail)
 }
 
+/// Reads a table file (`.csv`, `.tsv`, `.xlsx`, `.ods`; first sheet) under the same size limits as a survey:
+/// the header row and the rows with any value. Used by codebook imports of spreadsheets.
+pub fn read_rows(
+    extension: &str,
+    bytes: &[u8],
+) -> Result<(Vec<String>, Vec<Vec<String>>), FormatError> {
+    let table = read_table(extension, bytes, None)?;
+    let rows = table.rows.into_iter().map(|(_, row)| row).collect();
+    Ok((table.headers, rows))
+}
+
 fn read_table(extension: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, FormatError> {
     if bytes.is_empty() {
         return Err(FormatError::Invalid("the file is empty".into()));
