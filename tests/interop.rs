@@ -533,3 +533,78 @@ fn cli_exports_and_imports_and_a_bad_file_creates_nothing() {
     assert!(!out.status.success());
     assert!(!target.exists(), "a bad file creates no project");
 }
+
+#[test]
+fn each_coders_layer_survives_a_round_trip_as_creating_user() {
+    let (_dir, project) = sample();
+    let (qde, _) = qdpx_write::project_qde(&project);
+    for name in ["Ingrid Solberg", "Tobias Lunde"] {
+        let coder = project.find_coder(name).expect("sample coder");
+        assert!(
+            qde.contains(&format!("<User guid=\"{}\" name=\"{name}\"", coder.id)),
+            "{name} is a user of the export"
+        );
+        assert!(qde.contains(&format!("creatingUser=\"{}\"", coder.id)));
+    }
+    let (bytes, _) = qdpx_write::project_qdpx(&project).expect("export");
+    let (imported, report) = import(&bytes);
+    assert_eq!(report.users, 2);
+    let layer = |p: &Project, name: &str| -> Vec<(DocumentId, CodeId, usize, usize)> {
+        let id = p.find_coder(name).expect("coder").id;
+        let mut list: Vec<_> = p
+            .codings()
+            .values()
+            .filter(|c| c.coder == id)
+            .map(|c| (c.document, c.code, c.range.start, c.range.end))
+            .collect();
+        list.sort();
+        list
+    };
+    for name in ["Ingrid Solberg", "Tobias Lunde"] {
+        assert!(!layer(&project, name).is_empty());
+        assert_eq!(
+            layer(&imported, name),
+            layer(&project, name),
+            "{name}'s layer"
+        );
+    }
+}
+
+#[test]
+fn users_a_file_codes_as_without_listing_them_stay_separate_coders() {
+    // Some tools write creatingUser on codings but no <Users> section: one coder per user, not one lump.
+    let qde = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Teamprosjekt" origin="Team tool">
+  <CodeBook><Codes><Code guid="C0000000-0000-4000-8000-000000000001" name="Ressursmangel" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="D0000000-0000-4000-8000-000000000001" name="Rektor Furulund">
+      <PlainTextContent>Vi har for få lærere, og vikarene kommer sent.</PlainTextContent>
+      <PlainTextSelection guid="S0000000-0000-4000-8000-000000000001" startPosition="0" endPosition="21">
+        <Coding guid="A0000000-0000-4000-8000-000000000001" creatingUser="B0000000-0000-4000-8000-00000000000A"><CodeRef targetGUID="C0000000-0000-4000-8000-000000000001"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="S0000000-0000-4000-8000-000000000002" startPosition="3" endPosition="21">
+        <Coding guid="A0000000-0000-4000-8000-000000000002" creatingUser="B0000000-0000-4000-8000-00000000000B"><CodeRef targetGUID="C0000000-0000-4000-8000-000000000001"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="S0000000-0000-4000-8000-000000000003" startPosition="24" endPosition="46">
+        <Coding guid="A0000000-0000-4000-8000-000000000003" creatingUser="B0000000-0000-4000-8000-00000000000A"><CodeRef targetGUID="C0000000-0000-4000-8000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>"#;
+    let bytes = zip_entries(&[("project.qde".to_string(), qde.as_bytes().to_vec())]);
+    let (project, _) = import(&bytes);
+    assert_eq!(project.coders().len(), 2, "{:?}", project.coders());
+    let mut per_coder: Vec<usize> = project
+        .coders()
+        .keys()
+        .map(|id| {
+            project
+                .codings()
+                .values()
+                .filter(|c| c.coder == *id)
+                .count()
+        })
+        .collect();
+    per_coder.sort();
+    assert_eq!(per_coder, [1, 2]);
+}

@@ -113,10 +113,21 @@ impl Builder {
         }
     }
 
+    /// The coder of a `creatingUser`: the listed user, or (a file that codes as users it does not list, as
+    /// some tools write) one coder per unlisted user, so each user's codings stay a layer of their own; codings
+    /// without a user go to one "Imported" coder.
     pub(super) fn coder_for(&mut self, raw: Option<&str>) -> CoderId {
-        if let Some(id) = raw.map(|r| CoderId(gid(r)))
-            && self.coders.contains_key(&id)
-        {
+        if let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) {
+            let id = CoderId(gid(raw));
+            if !self.coders.contains_key(&id) {
+                let name = numbered(&format!("User {}", self.coders.len() + 1), |name| {
+                    !self
+                        .coders
+                        .values()
+                        .any(|c| c.name.eq_ignore_ascii_case(name))
+                });
+                self.coders.insert(id, Coder { id, name });
+            }
             return id;
         }
         if let Some(id) = self.fallback_coder {
