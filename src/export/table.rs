@@ -40,7 +40,8 @@ fn text(value: impl Into<String>) -> Cell {
     Cell::Text(value.into())
 }
 
-/// One row per excerpt: code path, case(s), every attribute, document, speaker, timestamp, page, position,
+/// One row per excerpt: code path, case(s), every attribute, document, speaker, timestamp, page, paragraph,
+/// citation, position in code points,
 /// coder, memo, text (and context columns when the report has context).
 pub fn excerpt_table(report: &Report) -> Table {
     let with_context = report
@@ -55,6 +56,8 @@ pub fn excerpt_table(report: &Report) -> Table {
             "speaker",
             "timestamp",
             "page",
+            "paragraph",
+            "citation",
             "start",
             "end",
             "coder",
@@ -85,6 +88,10 @@ pub fn excerpt_table(report: &Report) -> Table {
                 item.page
                     .map(|p| Cell::Number(p as f64))
                     .unwrap_or_else(|| text("")),
+                item.paragraph
+                    .map(|p| Cell::Number(p as f64))
+                    .unwrap_or_else(|| text("")),
+                text(item.citation(report.citation)),
                 Cell::Number(e.range.start as f64),
                 Cell::Number(e.range.end as f64),
                 text(e.coder.clone()),
