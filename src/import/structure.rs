@@ -141,8 +141,9 @@ pub fn structure(text: &str) -> Structure {
 /// `[00:01:02] Name: …`, `Name (00:01:02): …`, `[Intervjuer] …`. A plain label counts when its speaker opens
 /// at least two lines (bracketed and time-stamped ones count in a document that has other turns), so a single
 /// `Dato: 12.03` or `Merk:` is not a speaker; header field names never are. Label variants of one speaker
-/// (`Interviewer 1:`, `Interviewer1 :`) become one speaker, named as most of its turns write it. Lines without
-/// a label stay in the turn before them.
+/// (`Interviewer 1:`, `Interviewer1 :`) become one speaker, named as most of its turns write it; a numbered
+/// speaker heard once counts when another of its kind recurs (`Interviewer2` beside `Interviewer1`). Lines
+/// without a label stay in the turn before them.
 pub fn detect(text: &str, paragraphs: Vec<CharRange>) -> Structure {
     let (lines, candidates) = scan(text);
     let turns = accept(&lines, candidates);
@@ -262,9 +263,23 @@ fn accept(lines: &[Line], candidates: Vec<Candidate>) -> Vec<Turn> {
             (*key, best.0.to_string())
         })
         .collect();
+    // Numbered speakers of one kind (`Interviewer1`, `Interviewer2`; `IP1`, `IP2`): one that speaks once counts
+    // when another of its kind recurs.
+    let base = |key: &str| key.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let recurring_kinds: std::collections::HashSet<String> = counts
+        .iter()
+        .filter(|(key, n)| **n >= 2 && base(key).len() < key.len())
+        .map(|(key, _)| base(key))
+        .collect();
     let accepted: Vec<&Candidate> = candidates
         .iter()
-        .filter(|c| c.strong || counts.get(c.key.as_str()).copied().unwrap_or(0) >= 2)
+        .filter(|c| {
+            c.strong
+                || counts.get(c.key.as_str()).copied().unwrap_or(0) >= 2
+                || (base(&c.key).len() < c.key.len()
+                    && !base(&c.key).is_empty()
+                    && recurring_kinds.contains(&base(&c.key)))
+        })
         .collect();
     if accepted.len() < 2 {
         return Vec::new();
