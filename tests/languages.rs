@@ -469,3 +469,110 @@ fn a_refi_source_with_only_rich_text_is_read_from_its_docx() {
         report.skipped
     );
 }
+
+fn marginalia(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run marginalia")
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = marginalia(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The command line: languages listed and set, words without furniture, excerpts cited by paragraph.
+#[test]
+fn cli_languages_words_and_citations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("studie");
+    let p = project.to_str().expect("utf-8");
+    stdout_of(&["new", p, "--language", "nb"]);
+    let files = [
+        ("intervju_bakkebo_rektor.txt", NYNORSK),
+        ("intervju_furulund_rektor.txt", BOKMAL),
+        ("fieldnotes_visit.txt", ENGLISH),
+    ];
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        stdout_of(&["import", p, path.to_str().expect("utf-8")]);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["docs", p, "--json"])).expect("json");
+    let language = |name: &str| {
+        json.as_array()
+            .expect("list")
+            .iter()
+            .find(|d| d["name"] == name)
+            .map(|d| d["language"].as_str().unwrap_or("").to_string())
+            .expect("document")
+    };
+    assert_eq!(language("intervju_bakkebo_rektor"), "nn");
+    assert_eq!(language("intervju_furulund_rektor"), "nb");
+    assert_eq!(language("fieldnotes_visit"), "en");
+    stdout_of(&["docs", p, "set-language", "fieldnotes_visit", "nn"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["docs", p, "--json"])).expect("json");
+    assert!(
+        json.as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["name"] == "fieldnotes_visit" && d["language"] == "nn")
+    );
+    let refused = marginalia(&["docs", p, "set-language", "fieldnotes_visit", "sv"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown language 'sv'"));
+    // Search across the standards, and the exact form.
+    let hits = stdout_of(&["search", p, "skule", "--json"]);
+    assert!(hits.contains("intervju_furulund_rektor") && hits.contains("intervju_bakkebo_rektor"));
+    let hits = stdout_of(&["search", p, "=skolen", "--json"]);
+    assert!(hits.contains("intervju_furulund_rektor") && !hits.contains("intervju_bakkebo_rektor"));
+    // Words: labels and notes left out; the interviewer's turns left out on request.
+    let words = stdout_of(&["words", p, "--json", "--limit", "300"]);
+    assert!(!words.contains("\"intervjuar\""), "{words}");
+    assert!(!words.contains("\"ler\""), "{words}");
+    let words = stdout_of(&["words", p, "--json", "--limit", "300", "--with-furniture"]);
+    assert!(words.contains("\"intervjuar\""), "{words}");
+    let words = stdout_of(&[
+        "words",
+        p,
+        "--json",
+        "--limit",
+        "300",
+        "--exclude-speaker",
+        "Intervjuer",
+        "--exclude-speaker",
+        "Intervjuar",
+    ]);
+    assert!(!words.contains("\"korleis\""), "{words}");
+    assert!(words.contains("\"altfor\""), "{words}");
+    // Excerpts cite the paragraph, never character positions.
+    stdout_of(&[
+        "code",
+        p,
+        "--doc",
+        "intervju_bakkebo_rektor",
+        "--code",
+        "Ressursmangel",
+        "--create",
+        "--range",
+        &{
+            let text = NYNORSK;
+            let byte = text.find("Det er altfor lite.").expect("phrase");
+            let start = char_len(&text[..byte]);
+            format!("{start}..{}", start + char_len("Det er altfor lite."))
+        },
+    ]);
+    let listing = stdout_of(&["excerpts", p]);
+    assert!(listing.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5"), "{listing}");
+    let full = stdout_of(&["excerpts", p, "--citation", "full"]);
+    assert!(full.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5, coded by"), "{full}");
+}
