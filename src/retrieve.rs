@@ -46,24 +46,71 @@ pub struct Excerpt {
     pub speaker: Option<String>,
     /// The timestamp of that turn, when the transcript has one.
     pub timestamp: Option<String>,
+    /// Where the passage is, as a report cites it: `00:05:15` (time-stamped transcripts), `p. 3` (PDF),
+    /// else `¶ 12` (see [`crate::model::Document::locator`]).
+    pub locator: String,
     /// The name of the coder who applied the code.
     pub coder: String,
     /// The comment on the coding, if any.
     pub memo: Option<String>,
 }
 
+/// How much a citation says. Both name the speaker (in transcripts), the document and the locator; character
+/// positions appear only in machine-readable outputs (CSV, XLSX, JSON).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitationStyle {
+    /// `Rektor, intervju_bakkebo_rektor, ¶ 12`.
+    #[default]
+    Short,
+    /// `Rektor, intervju_bakkebo_rektor (Bakkebø skole), ¶ 12, coded by Kari`: adds the document's cases and
+    /// the coder.
+    Full,
+}
+
+impl CitationStyle {
+    /// Both styles, in the order pickers list them.
+    pub const ALL: [CitationStyle; 2] = [Self::Short, Self::Full];
+
+    /// The keyword used on the command line (`short`, `full`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Short => "short",
+            Self::Full => "full",
+        }
+    }
+
+    /// Reads `short` or `full`, ignoring case.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.keyword() == text.trim().to_lowercase())
+    }
+}
+
 impl Excerpt {
-    /// "Rektor, Furulund rektor-intervju, 1204–1388" style citation.
+    /// The short citation: `Rektor, intervju_bakkebo_rektor, ¶ 12` (`00:05:15` for time-stamped transcripts,
+    /// `p. 3` for PDFs).
     pub fn citation(&self) -> String {
+        self.cite(CitationStyle::Short)
+    }
+
+    /// The citation in a style.
+    pub fn cite(&self, style: CitationStyle) -> String {
         let mut parts = Vec::new();
         if let Some(speaker) = &self.speaker {
             parts.push(speaker.clone());
         }
-        parts.push(self.document_name.clone());
-        if let Some(ts) = &self.timestamp {
-            parts.push(ts.clone());
+        match style {
+            CitationStyle::Full if !self.cases.is_empty() => {
+                parts.push(format!("{} ({})", self.document_name, self.cases.join("; ")));
+            }
+            _ => parts.push(self.document_name.clone()),
         }
-        parts.push(format!("{}–{}", self.range.start, self.range.end));
+        parts.push(self.locator.clone());
+        if style == CitationStyle::Full && !self.coder.is_empty() {
+            parts.push(format!("coded by {}", self.coder));
+        }
         parts.join(", ")
     }
 }
@@ -128,6 +175,7 @@ pub fn excerpts(project: &Project, filter: &ExcerptFilter) -> Vec<Excerpt> {
                     .to_string(),
                 speaker: turn.map(|t| t.speaker.clone()),
                 timestamp: turn.and_then(|t| t.timestamp.clone()),
+                locator: doc.locator(c.range).to_string(),
                 coder: project
                     .coders()
                     .get(&c.coder)

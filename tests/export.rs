@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use marginalia::export::{self, Context, Grouping, Selection, table};
+use marginalia::export::{self, CitationStyle, Context, Grouping, Selection, table};
 use marginalia::interop::qdpx_read;
 use marginalia::model::Project;
 use marginalia::retrieve::ExcerptFilter;
@@ -69,7 +69,11 @@ fn selection_filters_cites_and_groups() {
     assert_eq!(item.excerpt.text, "Vi har for få lærere");
     assert_eq!(item.before, "Rektor: ");
     assert_eq!(item.after, " på mell");
-    assert_eq!(item.citation(), "Intervju rektor, 8–28, coded by Kari");
+    assert_eq!(item.citation(CitationStyle::Short), "Intervju rektor, ¶ 1");
+    assert_eq!(
+        item.citation(CitationStyle::Full),
+        "Intervju rektor (Furulund skole), ¶ 1, coded by Kari"
+    );
     assert_eq!(item.attributes["elever"], "240");
 
     // An attribute value no case has, and a set without the document, select nothing.
@@ -108,7 +112,8 @@ fn markdown_and_html_are_escaped_and_self_contained() {
         md.contains("> *…Rektor:* **Vi har for få lærere** *på mell…*"),
         "{md}"
     );
-    assert!(md.contains("> — Intervju rektor, 8–28, coded by Kari"));
+    assert!(md.contains("> — Intervju rektor, ¶ 1\n"), "{md}");
+    assert!(!md.contains("8–28"), "no character positions in a report: {md}");
     assert!(md.contains("> Memo: Tydelig eksempel."));
     let html = export::render::html(&report);
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
@@ -175,6 +180,8 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
             "coder",
             "memo",
             "text",
+            "paragraph",
+            "citation",
             "context before",
             "context after"
         ]
@@ -187,6 +194,8 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
     assert_eq!(&rows[1][5], "Elvheim");
     assert_eq!(&rows[1][15], "Vi har for få lærere");
     assert_eq!(&rows[1][14], "Tydelig eksempel.");
+    assert_eq!(&rows[1][16], "1");
+    assert_eq!(&rows[1][17], "Intervju rektor, ¶ 1");
 
     let bytes = table::xlsx(&quote_table, "Excerpts").expect("xlsx");
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open xlsx");

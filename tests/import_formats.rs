@@ -661,7 +661,9 @@ fn cli_batch_imports_good_files_and_lists_refused_ones() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stdout.contains("as 'intervju_rektor' (interview, 7 speaker turns)"),
+        stdout.contains(
+            "as 'intervju_rektor' (interview, nn, 7 speaker turns, 2 speakers: Intervjuer, Rektor)"
+        ),
         "{stdout}"
     );
     assert!(

@@ -70,6 +70,8 @@ impl StopList {
 }
 
 /// The text a word count or KWIC looks at: whole documents, or the excerpts of some codes, within a scope.
+/// Transcript furniture (speaker labels, bracketed notes such as `(ler)` or `[pause]`) is left out unless
+/// asked for, and the text can be limited to, or spared, some speakers' turns.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
     /// Only the text coded with these codes (empty: the whole documents).
@@ -78,11 +80,152 @@ pub struct Selection {
     pub include_subcodes: bool,
     /// Which cases, documents and coders the text and codings may come from.
     pub scope: Scope,
+    /// Whose turns count.
+    #[serde(default)]
+    pub speakers: SpeakerFilter,
+    /// Count speaker labels and bracketed transcription notes too (left out by default).
+    #[serde(default)]
+    pub with_furniture: bool,
+}
+
+/// Whose turns a word count or KWIC reads. A name matches a speaker named so, or with it as one word of the
+/// name, ignoring case (`Intervjuer` matches `Intervjuer 2`), like the `speaker:` search filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeakerFilter {
+    /// Only these speakers' turns (empty: every speaker, and text outside turns).
+    #[serde(default)]
+    pub only: Vec<String>,
+    /// Never these speakers' turns (`Intervjuer`, `Intervjuar`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl SpeakerFilter {
+    /// True when the filter lets every turn through.
+    pub fn is_empty(&self) -> bool {
+        self.only.is_empty() && self.exclude.is_empty()
+    }
+
+    fn names(list: &[String], speaker: &str) -> bool {
+        let keys = crate::index::speaker_keys(speaker);
+        list.iter().any(|name| {
+            let name = name.trim().to_lowercase();
+            keys.contains(&name)
+                || crate::import::structure::speaker_key(&name)
+                    == crate::import::structure::speaker_key(speaker)
+        })
+    }
+
+    /// True when a turn of this speaker is read.
+    pub fn admits(&self, speaker: &str) -> bool {
+        (self.only.is_empty() || Self::names(&self.only, speaker))
+            && !Self::names(&self.exclude, speaker)
+    }
+}
+
+/// A bracketed transcription note: one to four words in round or square brackets on one line (`(ler)`,
+/// `[pause]`, `(latter)`, `[uforståelig 00:12:03]`, `(crosstalk)`).
+static NOTE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\([^()\[\]\n]{1,40}\)|\[[^()\[\]\n]{1,40}\]").ok()
+});
+
+/// The parts of a document words are read from: without labels and notes unless `with_furniture`, and only the
+/// turns `speakers` admits. `None` when the whole document is read.
+fn readable(
+    project: &Project,
+    document: &crate::model::Document,
+    speakers: &SpeakerFilter,
+    with_furniture: bool,
+) -> Option<Vec<CharRange>> {
+    let transcript = !document.turns.is_empty();
+    if (with_furniture || !transcript) && speakers.is_empty() {
+        return None;
+    }
+    let mut keep: Vec<CharRange> = if speakers.only.is_empty() {
+        vec![CharRange::new(0, document.char_len)]
+    } else {
+        Vec::new()
+    };
+    let mut drop: Vec<CharRange> = Vec::new();
+    for turn in &document.turns {
+        let admitted = speakers.admits(&turn.speaker);
+        if !speakers.only.is_empty() && admitted {
+            keep.push(turn.range);
+        }
+        if !admitted {
+            drop.push(turn.range);
+        } else if !with_furniture {
+            drop.push(CharRange::new(turn.range.start, turn.content_start));
+        }
+    }
+    if !with_furniture
+        && transcript
+        && let Some(note) = NOTE.as_ref()
+    {
+        let text = project.text(document.id);
+        let map = OffsetMap::new(text);
+        for found in note.find_iter(text) {
+            if found.as_str().split_whitespace().count() > 4 {
+                continue;
+            }
+            if let Some(range) = map.char_range(text, found.range()) {
+                drop.push(range);
+            }
+        }
+    }
+    let keep = super::regions::merge(keep);
+    let drop = super::regions::merge(drop);
+    Some(subtract(&keep, &drop))
+}
+
+/// The parts of sorted, disjoint `a` outside sorted, disjoint `b`.
+fn subtract(a: &[CharRange], b: &[CharRange]) -> Vec<CharRange> {
+    let mut out = Vec::new();
+    let mut j = 0;
+    for range in a {
+        let mut start = range.start;
+        while j < b.len() && b[j].end <= start {
+            j += 1;
+        }
+        let mut k = j;
+        while k < b.len() && b[k].start < range.end {
+            if b[k].start > start {
+                out.push(CharRange::new(start, b[k].start));
+            }
+            start = start.max(b[k].end);
+            k += 1;
+        }
+        if start < range.end {
+            out.push(CharRange::new(start, range.end));
+        }
+    }
+    out
 }
 
 impl Selection {
-    /// The passages selected (overlapping excerpts merged, so no word counts twice).
+    /// The passages selected (overlapping excerpts merged, so no word counts twice), without transcript
+    /// furniture and turns of speakers left out.
     pub fn regions(&self, project: &Project) -> Result<Regions> {
+        let regions = self.coded_regions(project)?;
+        let mut out = std::collections::BTreeMap::new();
+        for (doc, ranges) in regions.0 {
+            let readable = project
+                .documents()
+                .get(&doc)
+                .and_then(|d| readable(project, d, &self.speakers, self.with_furniture));
+            let ranges = match readable {
+                Some(parts) => super::regions::intersect(&ranges, &parts),
+                None => ranges,
+            };
+            if !ranges.is_empty() {
+                out.insert(doc, ranges);
+            }
+        }
+        Ok(Regions(out))
+    }
+
+    /// The passages of the codes and scope, furniture and all.
+    fn coded_regions(&self, project: &Project) -> Result<Regions> {
         let scope = self.scope.resolve(project)?;
         if self.codes.is_empty() {
             return Ok(Regions::from_ranges(
@@ -375,4 +518,37 @@ pub fn kwic_table(lines: &[KwicLine]) -> Table {
         ]);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtract_cuts_holes() {
+        let a = [CharRange::new(0, 10), CharRange::new(20, 30)];
+        let b = [CharRange::new(2, 4), CharRange::new(8, 22), CharRange::new(29, 40)];
+        assert_eq!(
+            subtract(&a, &b),
+            [CharRange::new(0, 2), CharRange::new(4, 8), CharRange::new(22, 29)]
+        );
+    }
+
+    #[test]
+    fn speaker_names_match_like_the_search_filter() {
+        let filter = SpeakerFilter {
+            only: Vec::new(),
+            exclude: vec!["intervjuer".into(), "Intervjuar".into()],
+        };
+        assert!(!filter.admits("Intervjuer"));
+        assert!(!filter.admits("Intervjuer 2"));
+        assert!(!filter.admits("INTERVJUAR"));
+        assert!(filter.admits("Rektor"));
+        let only = SpeakerFilter {
+            only: vec!["rektor".into()],
+            exclude: Vec::new(),
+        };
+        assert!(only.admits("Rektor"));
+        assert!(!only.admits("Lærer 2"));
+    }
 }

@@ -11,7 +11,9 @@ use marginalia::analysis::cooccurrence::Cooccurrence;
 use marginalia::analysis::cooccurrence::{CooccurrenceSpec, Proximity, cooccurrence};
 use marginalia::analysis::matrix::Matrix;
 use marginalia::analysis::matrix::{Columns, MatrixSpec, RowMode, Value, matrix};
-use marginalia::analysis::words::{Selection, StopList, WordOptions, kwic, kwic_table};
+use marginalia::analysis::words::{
+    Selection, SpeakerFilter, StopList, WordOptions, kwic, kwic_table,
+};
 use marginalia::analysis::{
     AttrFilter, CodingQuery, Near, Scope, Table, TableFormat, run_query, save_as_code,
     word_frequencies,
@@ -172,6 +174,16 @@ pub struct WordsArgs {
     /// Characters of context each side in KWIC lines.
     #[arg(long, default_value_t = 40)]
     pub width: usize,
+    /// Read only this speaker's turns (a name, or one word of it, ignoring case; repeatable).
+    #[arg(long = "speaker", value_name = "NAME")]
+    pub speakers: Vec<String>,
+    /// Leave out this speaker's turns, e.g. `--exclude-speaker Intervjuer --exclude-speaker Intervjuar`
+    /// (repeatable).
+    #[arg(long = "exclude-speaker", value_name = "NAME")]
+    pub exclude_speakers: Vec<String>,
+    /// Count speaker labels and bracketed transcription notes (`(ler)`, `[pause]`) too; left out by default.
+    #[arg(long)]
+    pub with_furniture: bool,
     #[command(flatten)]
     pub scope: ScopeArgs,
     #[command(flatten)]
@@ -312,7 +324,7 @@ fn print_cell(p: &Project, m: &Matrix, value: Value, cell: &str, json: bool) -> 
             value.label(),
         );
     }
-    print_excerpts(&excerpts, json)
+    print_excerpts(&excerpts, Default::default(), json)
 }
 
 fn fmt_value(x: f64) -> String {
@@ -468,6 +480,11 @@ pub fn run_words(args: WordsArgs) -> Result<()> {
         codes: codes(p, &args.codes)?,
         include_subcodes: args.subcodes,
         scope: scope(p, &args.scope)?,
+        speakers: SpeakerFilter {
+            only: args.speakers.clone(),
+            exclude: args.exclude_speakers.clone(),
+        },
+        with_furniture: args.with_furniture,
     };
     if let Some(word) = &args.kwic {
         return print_kwic(p, &selection, word, &args);

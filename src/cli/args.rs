@@ -38,7 +38,7 @@ pub enum Command {
     /// Import documents (.txt, .md, .docx, .odt, .pdf, .html, .rtf, .vtt, .srt; folders are searched),
     /// optionally assigning a case and attributes.
     Import(ImportArgs),
-    /// List documents; rename one, remove one (with its codings and memos) or set its kind.
+    /// List documents; rename one, remove one (with its codings and memos) or set its kind or language.
     Docs {
         dir: PathBuf,
         #[command(subcommand)]
@@ -346,6 +346,9 @@ pub enum DocsAction {
     Remove { doc: String },
     /// Set what kind of source a document is: interview, observation, document or survey.
     SetKind { doc: String, kind: String },
+    /// Set the language a document is searched in: nb (bokmål), nn (nynorsk), en, or `project` to follow the
+    /// project's language.
+    SetLanguage { doc: String, language: String },
 }
 
 /// The passage `code` codes, and with what.

@@ -108,7 +108,7 @@ pub fn show(dir: &Path, doc: &str, json: bool) -> Result<()> {
     output::print_document(ws.project(), doc, json)
 }
 
-/// `docs DIR [list|rename|remove|set-kind]`; no action lists.
+/// `docs DIR [list|rename|remove|set-kind|set-language]`; no action lists.
 pub fn docs(dir: &Path, action: Option<DocsAction>, json: bool) -> Result<()> {
     let action = action.unwrap_or(DocsAction::List {
         json: super::args::Json { json },
@@ -125,6 +125,23 @@ pub fn docs(dir: &Path, action: Option<DocsAction>, json: bool) -> Result<()> {
             let kind = parse_kind(&kind)?;
             super::change_and_report(dir, |p| {
                 Ok(ops::set_document_kind(p, find_doc(p, &doc)?.id, kind)?)
+            })
+        }
+        DocsAction::SetLanguage { doc, language } => {
+            let language = match language.trim().to_lowercase().as_str() {
+                "project" | "default" => None,
+                other => Some(marginalia::model::Language::parse(other).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown language '{language}' (use nb, nn, en, or project to follow the project's language)"
+                    )
+                })?),
+            };
+            super::change_and_report(dir, |p| {
+                Ok(ops::set_document_language(
+                    p,
+                    find_doc(p, &doc)?.id,
+                    language,
+                )?)
             })
         }
     }

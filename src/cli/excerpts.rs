@@ -52,6 +52,9 @@ pub struct ExcerptArgs {
     /// Context around each excerpt: a number of characters, or `turn`.
     #[arg(long)]
     pub context: Option<String>,
+    /// Citation style: `short` (speaker, document, ¶/page/timestamp) or `full` (adds cases and coder).
+    #[arg(long, default_value = "short")]
+    pub citation: String,
     /// Report title.
     #[arg(long)]
     pub title: Option<String>,
@@ -80,7 +83,7 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
     let report = export::report(p, &selection, &title);
     let Some(format) = format else {
         let list: Vec<retrieve::Excerpt> = report.items.into_iter().map(|i| i.excerpt).collect();
-        return print_excerpts(&list, args.json);
+        return print_excerpts(&list, selection.citation, args.json);
     };
     let output = args
         .output
@@ -125,6 +128,9 @@ fn selection(ws: &Workspace, args: &ExcerptArgs) -> Result<Selection> {
         grouping: export::Grouping::parse(&args.group)
             .ok_or_else(|| anyhow!("--group takes code-case or case-code, not '{}'", args.group))?,
         description: description(args),
+        citation: export::CitationStyle::parse(&args.citation).ok_or_else(|| {
+            anyhow!("--citation takes short or full, not '{}'", args.citation)
+        })?,
     })
 }
 

@@ -47,17 +47,29 @@ pub fn progress_bar(done: usize, total: usize, path: &std::path::Path) -> String
 
 pub fn print_import_report(report: &ImportReport) {
     for f in &report.imported {
+        let language = f
+            .language
+            .map(|l| format!(", {}", l.code()))
+            .unwrap_or_default();
         let turns = if f.turns > 0 {
-            format!(", {} speaker turns", f.turns)
+            format!(
+                ", {} speaker turns, {} speakers: {}",
+                f.turns,
+                f.speakers.len(),
+                f.speakers.join(", ")
+            )
         } else {
             String::new()
         };
         println!(
-            "imported  {}  as '{}' ({}{turns})",
+            "imported  {}  as '{}' ({}{language}{turns})",
             f.path.display(),
             f.name,
             f.kind.keyword()
         );
+        if let Some(warning) = &f.warning {
+            eprintln!("warning   {}: {warning}", f.path.display());
+        }
     }
     for f in &report.skipped {
         println!("skipped   {}: {}", f.path.display(), f.reason);
@@ -107,6 +119,7 @@ pub fn print_documents(p: &Project, as_json: bool) -> Result<()> {
             .map(|d| {
                 json!({
                     "id": d.id, "name": d.name, "file": d.original_file, "kind": d.kind, "characters": d.char_len,
+                    "language": p.document_language(d).code(),
                     "turns": d.turns.len(), "paragraphs": d.paragraphs.len(),
                     "codings": counts.get(&d.id).copied().unwrap_or(0),
                     "cases": p.cases_of(d.id).iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
@@ -119,9 +132,10 @@ pub fn print_documents(p: &Project, as_json: bool) -> Result<()> {
     for d in docs {
         let cases: Vec<String> = p.cases_of(d.id).iter().map(|c| c.name.clone()).collect();
         println!(
-            "{:<44} {:<12} {:>7} chars {:>4} turns {:>4} codings  {}",
+            "{:<44} {:<12} {:<2} {:>7} chars {:>4} turns {:>4} codings  {}",
             shorten(&d.name, 44),
             d.kind.keyword(),
+            p.document_language(d).code(),
             d.char_len,
             d.turns.len(),
             counts.get(&d.id).copied().unwrap_or(0),
@@ -135,7 +149,7 @@ pub fn print_document(p: &Project, d: &Document, as_json: bool) -> Result<()> {
     let text = p.text(d.id);
     if as_json {
         return print_json(
-            &json!({ "id": d.id, "name": d.name, "kind": d.kind, "text": text, "turns": d.turns, "paragraphs": d.paragraphs }),
+            &json!({ "id": d.id, "name": d.name, "kind": d.kind, "language": p.document_language(d).code(), "text": text, "turns": d.turns, "paragraphs": d.paragraphs }),
         );
     }
     println!(
@@ -203,7 +217,11 @@ pub fn print_search(results: &SearchResults, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn print_excerpts(excerpts: &[Excerpt], as_json: bool) -> Result<()> {
+pub fn print_excerpts(
+    excerpts: &[Excerpt],
+    style: marginalia::retrieve::CitationStyle,
+    as_json: bool,
+) -> Result<()> {
     if as_json {
         return print_json(excerpts);
     }
@@ -214,15 +232,24 @@ pub fn print_excerpts(excerpts: &[Excerpt], as_json: bool) -> Result<()> {
             current = e.code_path.clone();
         }
         println!("\n\"{}\"", e.text.trim());
-        println!(
-            "    — {} (coded by {}{})",
-            e.citation(),
-            e.coder,
-            e.memo
-                .as_ref()
-                .map(|m| format!("; memo: {m}"))
-                .unwrap_or_default()
-        );
+        let memo = e
+            .memo
+            .as_ref()
+            .map(|m| format!("; memo: {m}"))
+            .unwrap_or_default();
+        match style {
+            marginalia::retrieve::CitationStyle::Short => {
+                println!("    — {} (coded by {}{memo})", e.citation(), e.coder);
+            }
+            marginalia::retrieve::CitationStyle::Full => {
+                let memo = e
+                    .memo
+                    .as_ref()
+                    .map(|m| format!(" (memo: {m})"))
+                    .unwrap_or_default();
+                println!("    — {}{memo}", e.cite(style));
+            }
+        }
     }
     println!("\n{} excerpts", excerpts.len());
     Ok(())

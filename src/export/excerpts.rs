@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::ids::{DocumentId, SetId};
 use crate::model::Project;
 use crate::offsets::{CharRange, slice};
+pub use crate::retrieve::CitationStyle;
 use crate::retrieve::{Excerpt, ExcerptFilter, excerpts};
 
 /// Surrounding text shown with each excerpt.
@@ -71,6 +72,8 @@ pub struct Selection {
     pub grouping: Grouping,
     /// A line describing the selection, printed under the title.
     pub description: String,
+    /// How much each excerpt's citation says.
+    pub citation: CitationStyle,
 }
 
 /// One excerpt as exported.
@@ -81,6 +84,8 @@ pub struct Item {
     pub excerpt: Excerpt,
     /// 1-based page for paged sources.
     pub page: Option<usize>,
+    /// 1-based number of the paragraph the excerpt starts in.
+    pub paragraph: Option<usize>,
     /// Context before the excerpt (empty without context).
     pub before: String,
     /// Context after the excerpt (empty without context).
@@ -90,25 +95,11 @@ pub struct Item {
 }
 
 impl Item {
-    /// "Rektor, Furulund rektor-intervju, 00:05:15, p. 3, 1204–1388, coded by Kari".
-    pub fn citation(&self) -> String {
-        let e = &self.excerpt;
-        let mut parts = Vec::new();
-        if let Some(speaker) = &e.speaker {
-            parts.push(speaker.clone());
-        }
-        parts.push(e.document_name.clone());
-        if let Some(ts) = &e.timestamp {
-            parts.push(ts.clone());
-        }
-        if let Some(page) = self.page {
-            parts.push(format!("p. {page}"));
-        }
-        parts.push(format!("{}–{}", e.range.start, e.range.end));
-        if !e.coder.is_empty() {
-            parts.push(format!("coded by {}", e.coder));
-        }
-        parts.join(", ")
+    /// The citation in a style: `Rektor, Furulund rektor-intervju, ¶ 12` (short) or
+    /// `Rektor, Furulund rektor-intervju (Furulund skole), ¶ 12, coded by Kari` (full); time-stamped transcripts
+    /// cite the timestamp and PDFs the page instead of the paragraph.
+    pub fn citation(&self, style: CitationStyle) -> String {
+        self.excerpt.cite(style)
     }
 
     /// The case names, joined.
@@ -143,6 +134,8 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// Every attribute name, sorted (the table columns).
     pub attribute_names: Vec<String>,
+    /// How much each excerpt's citation says.
+    pub citation: CitationStyle,
 }
 
 fn documents_matching(project: &Project, selection: &Selection) -> Option<BTreeSet<DocumentId>> {
@@ -230,6 +223,7 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
         items,
         groups,
         attribute_names: project.attributes().keys().cloned().collect(),
+        citation: selection.citation,
     }
 }
 
@@ -237,6 +231,7 @@ pub fn report(project: &Project, selection: &Selection, title: &str) -> Report {
 fn item(project: &Project, excerpt: Excerpt, context: Context) -> Item {
     let doc = project.documents().get(&excerpt.document);
     let page = doc.and_then(|d| d.page_at(excerpt.range.start));
+    let paragraph = doc.and_then(|d| d.paragraph_number(excerpt.range.start));
     let (before, after) = context_of(project, &excerpt, context);
     let mut attributes: BTreeMap<String, String> = BTreeMap::new();
     for case in project.cases_of(excerpt.document) {
@@ -251,6 +246,7 @@ fn item(project: &Project, excerpt: Excerpt, context: Context) -> Item {
     Item {
         excerpt,
         page,
+        paragraph,
         before,
         after,
         attributes,

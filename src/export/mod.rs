@@ -7,5 +7,5 @@ mod format;
 pub mod render;
 pub mod table;
 
-pub use excerpts::{Context, Grouping, Report, Selection, report};
+pub use excerpts::{CitationStyle, Context, Grouping, Report, Selection, report};
 pub use format::ReportFormat;

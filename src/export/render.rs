@@ -70,7 +70,7 @@ pub fn markdown(report: &Report) -> String {
                 for line in quote.lines() {
                     out.push_str(&format!("> {line}\n"));
                 }
-                out.push_str(&format!(">\n> — {}\n", md_escape(&item.citation())));
+                out.push_str(&format!(">\n> — {}\n", md_escape(&item.citation(report.citation))));
                 if let Some(memo) = &item.excerpt.memo {
                     out.push_str(&format!(">\n> Memo: {}\n", md_escape(memo)));
                 }
@@ -138,7 +138,7 @@ pub fn html(report: &Report) -> String {
                 out.push_str("</blockquote>\n");
                 out.push_str(&format!(
                     "<p class=\"cite\">— {}</p>\n",
-                    html_escape(&item.citation())
+                    html_escape(&item.citation(report.citation))
                 ));
                 if let Some(memo) = &item.excerpt.memo {
                     out.push_str(&format!(
@@ -188,7 +188,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>> {
                     continue;
                 };
                 doc.paragraph("Quote", &quote_runs(item));
-                doc.text("Citation", &format!("— {}", item.citation()));
+                doc.text("Citation", &format!("— {}", item.citation(report.citation)));
                 if let Some(memo) = &item.excerpt.memo {
                     doc.text("Citation", &format!("Memo: {memo}"));
                 }

@@ -40,8 +40,9 @@ fn text(value: impl Into<String>) -> Cell {
     Cell::Text(value.into())
 }
 
-/// One row per excerpt: code path, case(s), every attribute, document, speaker, timestamp, page, position,
-/// coder, memo, text (and context columns when the report has context).
+/// One row per excerpt: code path, case(s), every attribute, document, speaker, timestamp, page, position in code
+/// points,
+/// coder, memo, text, paragraph number, citation (and context columns when the report has context).
 pub fn excerpt_table(report: &Report) -> Table {
     let with_context = report
         .items
@@ -60,6 +61,8 @@ pub fn excerpt_table(report: &Report) -> Table {
             "coder",
             "memo",
             "text",
+            "paragraph",
+            "citation",
         ]
         .map(String::from),
     );
@@ -90,6 +93,10 @@ pub fn excerpt_table(report: &Report) -> Table {
                 text(e.coder.clone()),
                 text(e.memo.clone().unwrap_or_default()),
                 text(e.text.clone()),
+                item.paragraph
+                    .map(|p| Cell::Number(p as f64))
+                    .unwrap_or_else(|| text("")),
+                text(item.citation(report.citation)),
             ]);
             if with_context {
                 row.extend([text(item.before.clone()), text(item.after.clone())]);

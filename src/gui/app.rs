@@ -84,6 +84,8 @@ pub struct Workbench {
     pub(super) picker: Option<PickerState>,
     pub(super) right_tab: RightTab,
     pub(super) import_summary: Option<ImportSummary>,
+    /// The new-project window (after its folder was chosen), asking for the project's language.
+    pub(super) new_project: Option<super::language::NewProjectDialog>,
     pub(super) analysis: AnalysisState,
     pub(super) exchange: ExchangeState,
     /// An error shown in red until dismissed.
@@ -127,6 +129,7 @@ impl Workbench {
             picker: None,
             right_tab: RightTab::default(),
             import_summary: None,
+            new_project: None,
             analysis: AnalysisState::default(),
             exchange: ExchangeState::default(),
             error: None,

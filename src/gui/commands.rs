@@ -12,7 +12,7 @@ use crate::ids::{CaseId, CodeId, CodingId, DocumentId, MemoId};
 use crate::import::ImportReport;
 use crate::interop::qdc::CodeNode;
 use crate::interop::qdpx_read::ImportReport as QdpxReport;
-use crate::model::{AttributeType, MemoTarget};
+use crate::model::{AttributeType, Language, MemoTarget};
 use crate::offsets::CharRange;
 
 /// What a code picker codes when a code is chosen.
@@ -114,8 +114,22 @@ pub enum Command {
     },
     /// Close the open project (saving it) and open the project folder at this path.
     OpenProject(PathBuf),
-    /// Close the open project (saving it) and create a new project folder at this path.
+    /// Ask for the language of a new project to be created at this path (the new-project window).
     CreateProject(PathBuf),
+    /// Close the open project (saving it) and create a new project folder at this path, in this language.
+    CreateProjectIn {
+        /// The new project's folder.
+        root: PathBuf,
+        /// The language of its texts.
+        language: Language,
+    },
+    /// Set the language a document is analysed in (`None`: follow the project's).
+    SetDocumentLanguage {
+        /// The document.
+        document: DocumentId,
+        /// Its language, or `None` for the project's.
+        language: Option<Language>,
+    },
     /// Break a stale lock (its owner is gone) and open the project.
     UnlockAndOpen(PathBuf),
     /// Import these files and folders as documents, on a background task.

@@ -68,7 +68,15 @@ impl Workbench {
                 analysis::export_table_job(*table, name, format),
             ),
             Command::OpenProject(root) => self.open_project(&root),
-            Command::CreateProject(root) => self.close_then(AfterClose::Create(root)),
+            Command::CreateProject(root) => {
+                self.new_project = Some(super::language::NewProjectDialog::new(root));
+            }
+            Command::CreateProjectIn { root, language } => {
+                self.close_then(AfterClose::Create(root, language));
+            }
+            Command::SetDocumentLanguage { document, language } => {
+                self.apply_op(|p| crate::ops::set_document_language(p, document, language));
+            }
             Command::UnlockAndOpen(root) => self.unlock_and_open(&root),
             Command::ImportPaths(paths) => self.import_paths(paths),
             Command::ImportCasesCsv(path) => self.import_cases_csv(&path),

@@ -93,7 +93,12 @@ pub fn documents_ui(
                     for doc in list {
                         let count = counts.get(&doc.id).copied().unwrap_or(0);
                         let scroll = current == Some(doc.id) && shown != current;
-                        document_row_ui(ui, doc, count, current, scroll, commands);
+                        let row = Row {
+                            count,
+                            current,
+                            scroll,
+                        };
+                        document_row_ui(ui, project, doc, row, commands);
                     }
                 };
                 if heading.is_empty() {
@@ -162,29 +167,46 @@ fn controls_ui(ui: &mut Ui, project: &Project, state: &mut DocumentsState) {
     });
 }
 
-/// One document: its name (a click opens it) and its number of codings.
+/// How one document row is drawn.
+struct Row {
+    /// The document's number of codings.
+    count: usize,
+    /// The document open in the viewer.
+    current: Option<DocumentId>,
+    /// Scroll the row into view.
+    scroll: bool,
+}
+
+/// One document: its name (a click opens it), its language and its number of codings; its context menu sets
+/// the language.
 fn document_row_ui(
     ui: &mut Ui,
+    project: &Project,
     doc: &Document,
-    count: usize,
-    current: Option<DocumentId>,
-    scroll: bool,
+    row: Row,
     commands: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
-        let response = ui.selectable_label(current == Some(doc.id), &doc.name);
-        if scroll {
+        let response = ui.selectable_label(row.current == Some(doc.id), &doc.name);
+        if row.scroll {
             response.scroll_to_me(None);
         }
         if response.clicked() {
             commands.push(Command::OpenDocument(doc.id));
         }
+        response.context_menu(|ui| {
+            super::language::document_menu_ui(ui, project, doc, commands);
+        });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if count > 0 {
-                let text = RichText::new(count.to_string()).small();
+            if row.count > 0 {
+                let text = RichText::new(row.count.to_string()).small();
                 ui.label(text.color(theme::muted(dark)));
             }
+            let language = super::language::short_label(project, doc);
+            let tooltip = s::language_tooltip(&language);
+            ui.label(RichText::new(language).small().color(theme::muted(dark)))
+                .on_hover_text(tooltip);
         });
     });
 }

@@ -1,7 +1,7 @@
 //! Export and exchange: the excerpt export window and REFI-QDA `.qdpx`/`.qdc` both ways, run on tasks.
 //!
 //! Export and exchange in the app: the coded-excerpt export window (codes, case and coder filters, grouping,
-//! context, format) and REFI-QDA `.qdpx` projects and `.qdc` codebooks both ways. Native dialogs only supply
+//! context, citation style, format) and REFI-QDA `.qdpx` projects and `.qdc` codebooks both ways. Native dialogs only supply
 //! paths; reading and writing run on tasks whose results come back as commands.
 
 use std::collections::BTreeSet;
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use crate::export::{self, Context, Grouping, ReportFormat, Selection};
+use crate::export::{self, CitationStyle, Context, Grouping, ReportFormat, Selection};
 use crate::gui::commands::{Action, Command, ExportOrigin, Finished};
 use crate::gui::tasks::{JobWork, Reporter};
 use crate::gui::widgets::choice_combo;
@@ -62,6 +62,8 @@ pub struct ExcerptOptions {
     pub context_chars: usize,
     /// The file format of the report.
     pub format: ReportFormat,
+    /// How much each excerpt's citation says.
+    pub citation: CitationStyle,
 }
 
 impl Default for ExcerptOptions {
@@ -75,6 +77,7 @@ impl Default for ExcerptOptions {
             context: ContextKind::None,
             context_chars: 200,
             format: ReportFormat::Docx,
+            citation: CitationStyle::Short,
         }
     }
 }
@@ -110,6 +113,7 @@ impl ExcerptOptions {
             },
             context: self.context(),
             grouping: self.grouping,
+            citation: self.citation,
             description: s::export_description(
                 &paths,
                 self.include_subcodes,
@@ -518,6 +522,14 @@ fn options_grid_ui(ui: &mut egui::Ui, project: &Project, options: &mut ExcerptOp
                 .speed(10.0),
         );
         ui.radio_value(&mut options.context, ContextKind::Turn, s::CONTEXT_TURN);
+    });
+    ui.end_row();
+    ui.label(s::EXPORT_CITATION);
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut options.citation, CitationStyle::Short, s::CITATION_SHORT)
+            .on_hover_text(s::CITATION_SHORT_HINT);
+        ui.radio_value(&mut options.citation, CitationStyle::Full, s::CITATION_FULL)
+            .on_hover_text(s::CITATION_FULL_HINT);
     });
     ui.end_row();
     ui.label(s::EXPORT_FORMAT);

@@ -112,7 +112,17 @@ fn report_ui(ui: &mut egui::Ui, r: &ImportReport) {
             if !r.imported.is_empty() {
                 ui.label(RichText::new(s::IMPORTED).heading());
                 for f in &r.imported {
-                    ui.label(format!("✓ {} ({})", f.name, f.kind.keyword()));
+                    ui.label(s::imported_file_line(
+                        &f.name,
+                        f.kind.keyword(),
+                        f.language.map(|l| l.code()),
+                        f.turns,
+                        &f.speakers,
+                    ));
+                    if let Some(warning) = &f.warning {
+                        let line = RichText::new(format!("⚠ {warning}"));
+                        ui.label(line.color(theme::error_colour(dark)));
+                    }
                 }
             }
             for (title, list) in [(s::SKIPPED, &r.skipped), (s::FAILED, &r.failed)] {

@@ -10,6 +10,7 @@ mod documents_panel;
 mod excerpts_panel;
 pub mod export_dialog;
 mod import_dialog;
+mod language;
 mod memos_panel;
 mod picker;
 mod search_panel;

@@ -207,7 +207,7 @@ impl Session {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterClose {
     Open(PathBuf),
-    Create(PathBuf),
+    Create(PathBuf, crate::model::Language),
     OpenSample,
     Quit,
 }
@@ -274,7 +274,7 @@ impl Workbench {
     fn after_close(&mut self, then: AfterClose) {
         match then {
             AfterClose::Open(root) => self.open_closed(&root),
-            AfterClose::Create(root) => self.create_closed(&root),
+            AfterClose::Create(root, language) => self.create_closed(&root, language),
             AfterClose::OpenSample => self.open_sample_closed(),
             AfterClose::Quit => self.quitting = true,
         }
@@ -331,12 +331,12 @@ impl Workbench {
         self.open_closed(&dir);
     }
 
-    fn create_closed(&mut self, root: &Path) {
+    fn create_closed(&mut self, root: &Path, language: crate::model::Language) {
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "Project".into());
-        match Workspace::create(root, &name, crate::model::Language::Nb) {
+        match Workspace::create(root, &name, language) {
             Ok(ws) => {
                 drop(ws);
                 self.open_closed(root);

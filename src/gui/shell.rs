@@ -297,6 +297,11 @@ impl Workbench {
         if self.pending_close.is_some() {
             save_failed_ui(ctx, self.error.as_deref(), commands);
         }
+        if let Some(dialog) = self.new_project.as_mut()
+            && !super::language::new_project_ui(ctx, dialog, commands)
+        {
+            self.new_project = None;
+        }
         let exporting = self
             .jobs
             .running(JobKind::Export(ExportOrigin::ExcerptWindow));

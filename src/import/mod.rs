@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod formats;
+pub mod language;
 pub mod markdown;
 mod quiet;
 pub mod structure;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use crate::edit::{DocumentEntry, Edit, Entity};
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
-use crate::model::{Document, DocumentKind, Project, Turn, text_hash};
+use crate::model::{Document, DocumentKind, Language, Project, Turn, text_hash};
 use crate::offsets::{CharRange, char_len};
 
 /// File extensions `import` reads into documents.
@@ -45,6 +46,7 @@ pub(crate) fn new_document(
         paragraphs,
         turns,
         pages: Vec::new(),
+        language: language::detect(text),
     }
 }
 
@@ -56,8 +58,7 @@ pub fn document_from_text(
     kind: Option<DocumentKind>,
 ) -> DocumentEntry {
     let text = decode::normalise(text);
-    let paragraphs = structure::paragraphs(&text);
-    let turns = structure::turns(&text, &paragraphs);
+    let structure::Structure { paragraphs, turns } = structure::structure(&text);
     let kind = kind.unwrap_or_else(|| guess_kind(name, !turns.is_empty()));
     let document = new_document(name, original_file, &text, paragraphs, turns, kind);
     DocumentEntry {
@@ -373,6 +374,43 @@ pub struct ImportedFile {
     pub kind: DocumentKind,
     /// How many speaker turns were found.
     pub turns: usize,
+    /// The speakers of those turns, in order of first turn.
+    pub speakers: Vec<String>,
+    /// The language detected (`None`: too little text to tell; the project's language applies).
+    pub language: Option<Language>,
+    /// Something to check, e.g. a file that looks like an interview but got no speaker turns.
+    pub warning: Option<String>,
+}
+
+impl ImportedFile {
+    /// Describes what was found in a document read from `path`.
+    pub fn new(path: &Path, entry: &DocumentEntry, asked_kind: Option<DocumentKind>) -> Self {
+        let document = &entry.document;
+        let mut speakers: Vec<String> = Vec::new();
+        for turn in &document.turns {
+            if !speakers.contains(&turn.speaker) {
+                speakers.push(turn.speaker.clone());
+            }
+        }
+        let warning = (document.turns.is_empty()
+            && (asked_kind == Some(DocumentKind::Interview)
+                || structure::looks_like_interview(&document.name, &entry.text)))
+        .then(|| {
+            "looks like an interview, but no speaker turns were found: each turn should start a line with \
+             its speaker's label (`Rektor: …`, `I: …`, `[00:01:02] Name: …`); see README, \"Import layouts\""
+                .to_string()
+        });
+        Self {
+            path: path.to_path_buf(),
+            document: document.id,
+            name: document.name.clone(),
+            kind: document.kind,
+            turns: document.turns.len(),
+            speakers,
+            language: document.language,
+            warning,
+        }
+    }
 }
 
 /// A file that was skipped or refused.
@@ -435,13 +473,9 @@ pub fn import_files(
                 entry.document.name = names.free(&entry.document.name);
                 names.claim(entry.document.name.clone());
                 hashes.insert(entry.document.text_hash.clone());
-                report.imported.push(ImportedFile {
-                    path: path.clone(),
-                    document: entry.document.id,
-                    name: entry.document.name.clone(),
-                    kind: entry.document.kind,
-                    turns: entry.document.turns.len(),
-                });
+                report
+                    .imported
+                    .push(ImportedFile::new(path, &entry, options.kind));
                 edits.push(Edit::Put(Entity::Document(Box::new(entry))));
             }
             Err(error) => {

@@ -3,12 +3,17 @@
 //! The Snowball Norwegian stemmer is not idempotent (`ressurs` → `ressur`, but `ressursene` → `ressurs`), so a
 //! word family would not find itself. Stemming to a fixed point (stem the stem until it stops changing) puts
 //! `ressurs`, `ressursen`, `ressursene`, `ressursar` and `ressursane` on one term.
+//!
+//! The Norwegian analyzer (bokmål and nynorsk documents alike) first maps nynorsk word forms onto their bokmål
+//! counterparts ([`super::norwegian`]), so `skule` and `skolen`, `leiar` and `lederne`, `ikkje` and `ikke` meet.
+//! Each document is analysed in its own language ([`pre_tokenized`]); a query is analysed in every language
+//! of the project.
 
 use std::borrow::Cow;
 
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    LowerCaser, PreTokenizedString, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::model::Language;
@@ -50,9 +55,19 @@ impl WordStemmer {
         }
     }
 
-    /// The fixed-point stem of a lower-cased word.
+    /// The form a lower-cased word is stemmed from: its bokmål counterpart for a Norwegian stemmer, else the
+    /// word itself.
+    pub fn normalise<'w>(&self, word: &'w str) -> Cow<'w, str> {
+        if self.norwegian {
+            super::norwegian::to_bokmal(word)
+        } else {
+            Cow::Borrowed(word)
+        }
+    }
+
+    /// The fixed-point stem of a lower-cased word (after [`WordStemmer::normalise`]).
     pub fn stem(&self, word: &str) -> String {
-        let mut current = word.to_string();
+        let mut current = self.normalise(word).into_owned();
         // Definite plurals of -er nouns (lærerne, lederne, brukerne) are not in the Snowball suffix list.
         if self.norwegian && current.ends_with("erne") && current.chars().count() >= 7 {
             current.truncate(current.len() - 2);
@@ -165,6 +180,21 @@ pub fn raw() -> TextAnalyzer {
         .build()
 }
 
+/// The stemmed tokens of a text, ready for a text field whose documents are not all in one language: each
+/// document's text is analysed with its own language's analyzer (kept by the caller, so its stem cache is
+/// reused across documents).
+pub fn pre_tokenized(analyzer: &mut TextAnalyzer, text: &str) -> PreTokenizedString {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push(token.clone());
+    }
+    PreTokenizedString {
+        text: String::new(),
+        tokens,
+    }
+}
+
 /// A word of a text with its byte range and lower-cased form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
@@ -251,6 +281,46 @@ mod tests {
     #[test]
     fn bokmal_and_nynorsk_forms_meet_in_one_project() {
         family(Language::Nb, &["ressursene", "ressursar", "ressursane"]);
+    }
+
+    /// The families of issue 14: one search finds both written standards, in documents of either.
+    #[test]
+    fn bokmal_and_nynorsk_counterparts_meet() {
+        for language in [Language::Nb, Language::Nn] {
+            family(
+                language,
+                &["skole", "skolen", "skoler", "skolene", "skule", "skulen", "skular", "skulane"],
+            );
+            family(
+                language,
+                &["leder", "lederen", "ledere", "lederne", "leiar", "leiaren", "leiarar", "leiarane"],
+            );
+            family(
+                language,
+                &["lærer", "læreren", "lærere", "lærerne", "lærar", "læraren", "lærarar", "lærarane"],
+            );
+            family(language, &["møte", "møtet", "møter", "møtene", "møta"]);
+            family(
+                language,
+                &["ressurs", "ressursen", "ressurser", "ressursene", "ressursar", "ressursane"],
+            );
+            family(language, &["ikke", "ikkje"]);
+            family(language, &["hva", "kva"]);
+            family(language, &["hvordan", "korleis"]);
+            family(language, &["vanskelig", "vanskeleg", "vanskelige", "vanskelege"]);
+            family(language, &["mulighet", "muligheter", "moglegheit", "moglegheiter"]);
+            family(language, &["trygghet", "tryggheten", "tryggheit", "tryggheita"]);
+            family(language, &["ungdomsskole", "ungdomsskolen", "ungdomsskule", "ungdomsskulen"]);
+            family(language, &["uke", "veke", "veka"]);
+        }
+    }
+
+    #[test]
+    fn distinct_words_stay_apart() {
+        let stemmer = WordStemmer::new(Language::Nb);
+        assert_ne!(stemmer.stem("skole"), stemmer.stem("skulle"));
+        assert_ne!(stemmer.stem("leder"), stemmer.stem("lei"));
+        assert_eq!(stemmer.stem("fastlege"), stemmer.stem("fastlegen"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! else is building; a process that cannot write (another one is) searches an in-memory index instead.
 
 pub mod analyzer;
+pub mod norwegian;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use crate::model::{Document, Language, Project, fnv1a};
 use crate::offsets::OffsetMap;
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// The lock a process holds while it (re)creates the index folder (in the git-ignored state folder).
 const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -111,10 +112,11 @@ struct Manifest {
 /// What an index holds for one document; a change means the document is indexed again.
 fn fingerprint(project: &Project, doc: &Document) -> String {
     let mut key = format!(
-        "{}|{}|{}",
+        "{}|{}|{}|{}",
         doc.text_hash,
         doc.kind.keyword(),
-        doc.turns.len()
+        doc.turns.len(),
+        project.document_language(doc).code()
     );
     for case in project.cases_of(doc.id) {
         key.push('|');
@@ -316,8 +318,14 @@ impl SearchIndex {
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
+        // One analyzer per language, reused across documents (each keeps a cache of the stems it has made).
+        let mut analyzers: BTreeMap<Language, tantivy::tokenizer::TextAnalyzer> = BTreeMap::new();
         for doc in &fresh {
-            self.add_document(&writer, project, doc)?;
+            let language = project.document_language(doc);
+            let analyzer = analyzers
+                .entry(language)
+                .or_insert_with(|| analyzer::stemmed(language));
+            self.add_document(&writer, project, doc, analyzer)?;
         }
         let count = fresh.len();
         self.manifest.documents = wanted;
@@ -347,7 +355,13 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn add_document(&self, writer: &IndexWriter, project: &Project, doc: &Document) -> Result<()> {
+    fn add_document(
+        &self,
+        writer: &IndexWriter,
+        project: &Project,
+        doc: &Document,
+        stemmer: &mut tantivy::tokenizer::TextAnalyzer,
+    ) -> Result<()> {
         let text = project.text(doc.id);
         let map = OffsetMap::new(text);
         let f = &self.fields;
@@ -380,7 +394,11 @@ impl SearchIndex {
                     entry.add_text(f.speaker, key);
                 }
             }
-            entry.add_text(f.text, &text[bytes.clone()]);
+            // Stemmed in the document's own language.
+            entry.add_pre_tokenized_text(
+                f.text,
+                analyzer::pre_tokenized(stemmer, &text[bytes.clone()]),
+            );
             entry.add_text(f.raw, &text[bytes]);
             writer.add_document(entry)?;
         }

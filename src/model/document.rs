@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::DocumentId;
+use crate::model::Language;
 use crate::offsets::CharRange;
 
 /// What a document is, as researchers classify their sources.
@@ -97,6 +98,11 @@ pub struct Document {
     /// Page boundaries of paged sources (PDF), page 1 first, so excerpts can cite pages. Empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<CharRange>,
+    /// The language of this document's text (detected at import, editable), which picks its search stemmer;
+    /// `None` (projects saved before documents had one, texts too short to tell) means the project's language
+    /// ([`crate::model::Project::document_language`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl Document {
@@ -140,6 +146,42 @@ impl Document {
             .map(|_| index + 1)
     }
 
+    /// The 1-based number of the paragraph containing a code-point offset, or of the first paragraph after it
+    /// (an offset between paragraphs).
+    pub fn paragraph_number(&self, offset: usize) -> Option<usize> {
+        let index = self.paragraphs.partition_point(|p| p.end <= offset);
+        (index < self.paragraphs.len()).then_some(index + 1)
+    }
+
+    /// The 1-based number of the turn containing a code-point offset.
+    pub fn turn_number(&self, offset: usize) -> Option<usize> {
+        let index = self.turns.partition_point(|t| t.range.end <= offset);
+        self.turns
+            .get(index)
+            .filter(|t| t.range.start <= offset)
+            .map(|_| index + 1)
+    }
+
+    /// Where a passage is, as a report cites it: the turn's timestamp in time-stamped (audio and video)
+    /// transcripts, the page in paged sources (PDF), else the paragraph number (turns start paragraphs).
+    pub fn locator(&self, range: CharRange) -> Locator {
+        let last = range.end.saturating_sub(1).max(range.start);
+        if let Some(ts) = self.turn_at(range.start).and_then(|t| t.timestamp.clone()) {
+            return Locator::Timestamp(ts);
+        }
+        if let Some(first) = self.page_at(range.start) {
+            return Locator::Pages(first, self.page_at(last).unwrap_or(first).max(first));
+        }
+        if let Some(first) = self.paragraph_number(range.start) {
+            let end = self.paragraph_number(last).unwrap_or(first).max(first);
+            return Locator::Paragraphs(first, end);
+        }
+        if let Some(turn) = self.turn_number(range.start) {
+            return Locator::Turn(turn);
+        }
+        Locator::Paragraphs(1, 1)
+    }
+
     /// The paragraph containing a code-point offset.
     pub fn paragraph_at(&self, offset: usize) -> Option<CharRange> {
         let index = self.paragraphs.partition_point(|p| p.end <= offset);
@@ -147,6 +189,34 @@ impl Document {
             .get(index)
             .copied()
             .filter(|p| p.start <= offset)
+    }
+}
+
+/// Where a passage is in its document, in the unit a report cites: `00:05:15`, `p. 3`, `pp. 3–4`, `¶ 12`,
+/// `¶ 12–14`, `turn 7`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Locator {
+    /// The timestamp of the turn, as the transcript writes it.
+    Timestamp(String),
+    /// First and last page (1-based).
+    Pages(usize, usize),
+    /// First and last paragraph (1-based).
+    Paragraphs(usize, usize),
+    /// The turn (1-based), for a passage outside every paragraph.
+    Turn(usize),
+}
+
+impl std::fmt::Display for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Timestamp(ts) => f.write_str(ts),
+            Self::Pages(a, b) if a == b => write!(f, "p. {a}"),
+            Self::Pages(a, b) => write!(f, "pp. {a}–{b}"),
+            Self::Paragraphs(a, b) if a == b => write!(f, "¶ {a}"),
+            Self::Paragraphs(a, b) => write!(f, "¶ {a}–{b}"),
+            Self::Turn(n) => write!(f, "turn {n}"),
+        }
     }
 }
 
@@ -185,8 +255,36 @@ mod tests {
         let old = r#"(id:"00000000-0000-4000-8000-000000000001",name:"intervju",original_file:"intervju.txt",imported:"2022-03-14T12:00:00Z",kind:interview,char_len:5,text_hash:"0000000000000000",paragraphs:[(start:0,end:5)])"#;
         let document: Document = ron::from_str(old).expect("old document loads");
         assert!(document.pages.is_empty());
+        assert_eq!(document.language, None);
         let saved = ron::to_string(&document).expect("save");
         assert!(!saved.contains("pages"), "{saved}");
+        assert!(!saved.contains("language"), "{saved}");
+    }
+
+    #[test]
+    fn a_document_language_is_saved_as_its_code() {
+        let old = r#"(id:"00000000-0000-4000-8000-000000000001",name:"intervju",original_file:"intervju.txt",imported:"2022-03-14T12:00:00Z",kind:interview,char_len:5,text_hash:"0000000000000000",paragraphs:[(start:0,end:5)],language:Some(nn))"#;
+        let document: Document = ron::from_str(old).expect("document loads");
+        assert_eq!(document.language, Some(Language::Nn));
+        let saved = ron::to_string(&document).expect("save");
+        assert!(saved.contains("language:Some(nn)"), "{saved}");
+    }
+
+    #[test]
+    fn locators_prefer_timestamps_then_pages_then_paragraphs() {
+        let mut document: Document = ron::from_str(r#"(id:"00000000-0000-4000-8000-000000000001",name:"intervju",original_file:"intervju.txt",imported:"2022-03-14T12:00:00Z",kind:interview,char_len:60,text_hash:"0",paragraphs:[(start:0,end:10),(start:12,end:30),(start:32,end:60)])"#).expect("document");
+        assert_eq!(document.locator(CharRange::new(14, 20)).to_string(), "¶ 2");
+        assert_eq!(document.locator(CharRange::new(14, 40)).to_string(), "¶ 2–3");
+        document.pages = vec![CharRange::new(0, 30), CharRange::new(32, 60)];
+        assert_eq!(document.locator(CharRange::new(14, 40)).to_string(), "pp. 1–2");
+        document.turns = vec![Turn {
+            speaker: "Rektor".into(),
+            timestamp: Some("00:05:15".into()),
+            range: CharRange::new(12, 30),
+            content_start: 20,
+        }];
+        assert_eq!(document.locator(CharRange::new(21, 25)).to_string(), "00:05:15");
+        assert_eq!(document.turn_number(21), Some(1));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use case::{AttributeDef, AttributeType, AttributeValue, Case, DocumentSet};
 pub use codebook::{Code, PALETTE, PATH_SEPARATOR, colour_rgb, is_valid_colour};
 pub use coding::{Coder, Coding};
-pub use document::{Document, DocumentKind, Turn, Unit, fnv1a, text_hash};
+pub use document::{Document, DocumentKind, Locator, Turn, Unit, fnv1a, text_hash};
 pub use memo::{Memo, MemoTarget};
 
 use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId, SetId};
@@ -41,6 +41,23 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, in the order pickers list them.
+    pub const ALL: [Language; 3] = [Self::Nb, Self::Nn, Self::En];
+
+    /// The language's name as researchers write it (`bokmål`, `nynorsk`, `English`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Nb => "bokmål",
+            Self::Nn => "nynorsk",
+            Self::En => "English",
+        }
+    }
+
+    /// True for the two Norwegian written standards.
+    pub fn is_norwegian(self) -> bool {
+        matches!(self, Self::Nb | Self::Nn)
+    }
+
     /// The short code shown to researchers and accepted by [`Language::parse`] (`nb`, `nn`, `en`).
     pub fn code(self) -> &'static str {
         match self {
@@ -232,6 +249,25 @@ impl Project {
     /// The text of a document ("" if it is unknown).
     pub fn text(&self, id: DocumentId) -> &str {
         self.texts.get(&id).map(|t| &**t).unwrap_or("")
+    }
+
+    /// The language a document is analysed in: its own, or the project's when it has none.
+    pub fn document_language(&self, document: &Document) -> Language {
+        document.language.unwrap_or(self.meta.language)
+    }
+
+    /// Every language the project's documents are in (the project's language when there are none), so a
+    /// query can be analysed for each.
+    pub fn languages(&self) -> BTreeSet<Language> {
+        let mut out: BTreeSet<Language> = self
+            .documents
+            .values()
+            .map(|d| self.document_language(d))
+            .collect();
+        if out.is_empty() {
+            out.insert(self.meta.language);
+        }
+        out
     }
 
     /// Documents sorted by name (Norwegian-aware).

@@ -1,9 +1,9 @@
-//! Document operations: rename, change kind, remove (with its codings, memos and memberships), and sets.
+//! Document operations: rename, change kind or language, remove (with its codings, memos and memberships), and sets.
 
 use super::Draft;
 use crate::edit::{DocumentEntry, Edit, EditError, Entity, EntityKey};
 use crate::ids::{CodingId, DocumentId, SetId};
-use crate::model::{Document, DocumentKind, DocumentSet, MemoTarget, Project};
+use crate::model::{Document, DocumentKind, DocumentSet, Language, MemoTarget, Project};
 
 fn existing(project: &Project, id: DocumentId) -> Result<&Document, EditError> {
     project
@@ -55,6 +55,20 @@ pub fn set_document_kind(
         kind.keyword()
     );
     change_document(project, id, label, |d| d.kind = kind)
+}
+
+/// Sets the language a document is analysed in (its search stemmer); `None` follows the project's language.
+pub fn set_document_language(
+    project: &Project,
+    id: DocumentId,
+    language: Option<Language>,
+) -> Result<Edit, EditError> {
+    let name = &existing(project, id)?.name;
+    let label = match language {
+        Some(l) => format!("mark '{name}' as {} ({})", l.name(), l.code()),
+        None => format!("let '{name}' follow the project language"),
+    };
+    change_document(project, id, label, |d| d.language = language)
 }
 
 /// Removes a document with its codings, memos, and its place in cases and sets.

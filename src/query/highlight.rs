@@ -12,29 +12,38 @@ use crate::offsets::{CharRange, OffsetMap, char_len};
 /// The positive word patterns of a query (those not under NOT).
 #[derive(Debug, Default)]
 pub struct Highlighter {
-    stems: HashSet<String>,
-    phrases: Vec<Vec<String>>,
+    /// The query's words and phrases as stemmed in each language of the project.
+    by_language: Vec<(Language, LanguageStems)>,
     prefixes: Vec<String>,
     fuzzy: Vec<(String, u8)>,
-    stemmer: Option<WordStemmer>,
+    exact: HashSet<String>,
+}
+
+/// A query's stemmed words and phrases in one language.
+#[derive(Debug)]
+struct LanguageStems {
+    stemmer: WordStemmer,
+    stems: HashSet<String>,
+    phrases: Vec<Vec<String>>,
 }
 
 impl Highlighter {
-    /// Collects the word patterns of `expr`, stemming words the way an index in `language` does.
-    pub fn new(expr: &Expr, language: Language) -> Self {
-        let mut h = Highlighter {
-            stemmer: Some(WordStemmer::new(language)),
-            ..Default::default()
-        };
+    /// Collects the word patterns of `expr`, stemming words the way the index does for documents in each of
+    /// `languages`.
+    pub fn new(expr: &Expr, languages: impl IntoIterator<Item = Language>) -> Self {
+        let mut h = Highlighter::default();
+        for language in languages {
+            h.by_language.push((
+                language,
+                LanguageStems {
+                    stemmer: WordStemmer::new(language),
+                    stems: HashSet::new(),
+                    phrases: Vec::new(),
+                },
+            ));
+        }
         h.collect(expr);
         h
-    }
-
-    fn stem(&self, word: &str) -> String {
-        self.stemmer
-            .as_ref()
-            .map(|s| s.stem(word))
-            .unwrap_or_else(|| word.to_string())
     }
 
     fn collect(&mut self, expr: &Expr) {
@@ -42,48 +51,66 @@ impl Highlighter {
             Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| self.collect(e)),
             Expr::Not(_) | Expr::Filter(_) => {}
             Expr::Word(text) | Expr::Phrase(text) => {
-                let stems: Vec<String> = words(text).iter().map(|w| self.stem(&w.lower)).collect();
-                match stems.len() {
-                    0 => {}
-                    1 => {
-                        self.stems.extend(stems);
+                let lower: Vec<String> = words(text).into_iter().map(|w| w.lower).collect();
+                for (_, l) in &mut self.by_language {
+                    let stems: Vec<String> = lower.iter().map(|w| l.stemmer.stem(w)).collect();
+                    match stems.len() {
+                        0 => {}
+                        1 => l.stems.extend(stems),
+                        _ => l.phrases.push(stems),
                     }
-                    _ => self.phrases.push(stems),
                 }
             }
             Expr::Prefix(text) => self.prefixes.push(text.to_lowercase()),
             Expr::Fuzzy(text, d) => self.fuzzy.push((text.to_lowercase(), *d)),
+            Expr::Exact(text) => {
+                self.exact.insert(text.to_lowercase());
+            }
         }
     }
 
     /// True when the query has words to mark (a filter-only query has none).
     pub fn is_empty(&self) -> bool {
-        self.stems.is_empty()
-            && self.phrases.is_empty()
+        self.by_language
+            .iter()
+            .all(|(_, l)| l.stems.is_empty() && l.phrases.is_empty())
             && self.prefixes.is_empty()
             && self.fuzzy.is_empty()
+            && self.exact.is_empty()
     }
 
-    /// Matches inside `text` (a passage), as code-point ranges relative to the passage.
-    pub fn matches(&self, text: &str) -> Vec<CharRange> {
+    /// Matches inside `text` (a passage of a document in `language`), as code-point ranges relative to the
+    /// passage.
+    pub fn matches(&self, text: &str, language: Language) -> Vec<CharRange> {
         if self.is_empty() {
             return Vec::new();
         }
+        let no_stems = LanguageStems {
+            stemmer: WordStemmer::new(language),
+            stems: HashSet::new(),
+            phrases: Vec::new(),
+        };
+        let stemmed = self
+            .by_language
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map_or(&no_stems, |(_, s)| s);
         let map = OffsetMap::new(text);
         let tokens = words(text);
-        // Snowball only strips endings, so a word can stem to a wanted stem only if it starts with it:
-        // stem just those words.
-        let wanted: Vec<&str> = self
+        // Snowball only strips endings, so a word can stem to a wanted stem only if its normalised form (its
+        // bokmål counterpart, for Norwegian) starts with it: stem just those words.
+        let wanted: Vec<&str> = stemmed
             .stems
             .iter()
-            .chain(self.phrases.iter().flatten())
+            .chain(stemmed.phrases.iter().flatten())
             .map(String::as_str)
             .collect();
         let stems: Vec<String> = tokens
             .iter()
             .map(|t| {
-                if wanted.iter().any(|w| t.lower.starts_with(w)) {
-                    self.stem(&t.lower)
+                let normal = stemmed.stemmer.normalise(&t.lower);
+                if wanted.iter().any(|w| normal.starts_with(w)) {
+                    stemmed.stemmer.stem(&t.lower)
                 } else {
                     String::new()
                 }
@@ -91,7 +118,8 @@ impl Highlighter {
             .collect();
         let mut byte_ranges: Vec<(usize, usize)> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
-            let hit = self.stems.contains(&stems[i])
+            let hit = stemmed.stems.contains(&stems[i])
+                || self.exact.contains(&token.lower)
                 || self
                     .prefixes
                     .iter()
@@ -104,7 +132,7 @@ impl Highlighter {
                 byte_ranges.push((token.byte_start, token.byte_end));
             }
         }
-        for phrase in &self.phrases {
+        for phrase in &stemmed.phrases {
             for start in 0..tokens.len().saturating_sub(phrase.len() - 1) {
                 if phrase
                     .iter()
@@ -228,11 +256,11 @@ mod tests {
     fn stemmed_words_and_phrases_are_marked() {
         let h = Highlighter::new(
             &parse("ressurs \"felles mål\"").expect("query"),
-            Language::Nb,
+            [Language::Nb],
         );
         let text = "Ressursene var få, men vi fikk felles mål. Ressurser!";
         let marked: Vec<&str> = h
-            .matches(text)
+            .matches(text, Language::Nb)
             .iter()
             .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
             .collect();
@@ -243,15 +271,44 @@ mod tests {
     fn prefixes_fuzzy_and_not_are_respected() {
         let h = Highlighter::new(
             &parse("skole* lærer~1 NOT rektor").expect("query"),
-            Language::Nb,
+            [Language::Nb],
         );
         let text = "Skoleledelsen og læreren, ikke rektor; larer.";
         let marked: Vec<&str> = h
-            .matches(text)
+            .matches(text, Language::Nb)
             .iter()
             .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
             .collect();
         assert_eq!(marked, ["Skoleledelsen", "larer"]);
+    }
+
+    #[test]
+    fn both_written_standards_are_marked_and_exact_forms_only_themselves() {
+        let h = Highlighter::new(
+            &parse("skole leiar").expect("query"),
+            [Language::Nb, Language::Nn],
+        );
+        let text = "Leiaren på skulen og lederen på skolen.";
+        let marked: Vec<&str> = h
+            .matches(text, Language::Nn)
+            .iter()
+            .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
+            .collect();
+        assert_eq!(marked, ["Leiaren", "skulen", "lederen", "skolen"]);
+        let h = Highlighter::new(&parse("=skole").expect("query"), [Language::Nb]);
+        let marked: Vec<&str> = h
+            .matches(text, Language::Nb)
+            .iter()
+            .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
+            .collect();
+        assert!(marked.is_empty(), "{marked:?}");
+        let text = "Skole, skolen, skule.";
+        let marked: Vec<&str> = h
+            .matches(text, Language::Nb)
+            .iter()
+            .map(|r| crate::offsets::slice(text, *r).unwrap_or(""))
+            .collect();
+        assert_eq!(marked, ["Skole"]);
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn search(
         &tantivy_query,
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
-    let highlighter = Highlighter::new(&expr, project.meta().language);
+    let highlighter = Highlighter::new(&expr, project.languages());
     let columns = index.unit_columns(&searcher)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
@@ -145,7 +145,7 @@ fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlight
     let doc = project.documents().get(&at.document)?;
     let text = project.text(at.document).get(at.bytes.clone())?;
     let passage = at.passage;
-    let relative = highlighter.matches(text);
+    let relative = highlighter.matches(text, project.document_language(doc));
     let snippet = snippet(text, &relative, SNIPPET_WIDTH);
     let turn = doc
         .turn_at(passage.start)
@@ -206,23 +206,47 @@ impl Planner<'_> {
                 let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
                 Box::new(FuzzyTermQuery::new(term, *distance, true))
             }
+            Expr::Exact(text) => {
+                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            }
             Expr::Filter(filter) => self.filter(filter)?,
         })
     }
 
+    /// A word or phrase, analysed in every language of the project (each document was indexed in its own):
+    /// a passage matches when it matches in any of them.
     fn text_query(&self, text: &str) -> Box<dyn Query> {
         let field = self.index.fields.text;
-        let terms: Vec<Term> = analyzer::stems(self.index.language, text)
+        let mut variants: Vec<Vec<String>> = Vec::new();
+        for language in self.project.languages() {
+            let stems = analyzer::stems(language, text);
+            if !stems.is_empty() && !variants.contains(&stems) {
+                variants.push(stems);
+            }
+        }
+        let mut queries: Vec<Box<dyn Query>> = variants
             .into_iter()
-            .map(|s| Term::from_field_text(field, &s))
+            .map(|stems| {
+                let terms: Vec<Term> = stems
+                    .iter()
+                    .map(|s| Term::from_field_text(field, s))
+                    .collect();
+                match terms.len() {
+                    1 => Box::new(TermQuery::new(
+                        terms[0].clone(),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                    _ => Box::new(PhraseQuery::new(terms)),
+                }
+            })
             .collect();
-        match terms.len() {
+        match queries.len() {
             0 => Box::new(EmptyQuery),
-            1 => Box::new(TermQuery::new(
-                terms[0].clone(),
-                IndexRecordOption::WithFreqs,
+            1 => queries.remove(0),
+            _ => Box::new(BooleanQuery::new(
+                queries.into_iter().map(|q| (Occur::Should, q)).collect(),
             )),
-            _ => Box::new(PhraseQuery::new(terms)),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The query language: words, "phrases", prefix*, fuzzy~1, AND/OR/NOT (and `-word`), parentheses, and
+//! The query language: words, "phrases", prefix*, fuzzy~1, =exact, AND/OR/NOT (and `-word`), parentheses, and
 //! filters `code:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`. Words next to each other
 //! must all match (AND).
 
@@ -21,6 +21,8 @@ pub enum Expr {
     Prefix(String),
     /// Words within this many letter edits (at most 2) of the word (`lærer~1`), ignoring case.
     Fuzzy(String, u8),
+    /// This exact word form (`=skole`), ignoring case: not stemmed, and no bokmål ⇄ nynorsk counterpart.
+    Exact(String),
     /// A restriction on where the passage is (`code:`, `case:`, `attr:` and the like).
     Filter(Filter),
 }
@@ -308,6 +310,18 @@ fn atom(text: &str, quoted: bool) -> Result<Expr, String> {
             return Ok(Expr::Filter(filter));
         }
     }
+    if let Some(exact) = text.strip_prefix('=') {
+        let mut words: Vec<Expr> = exact
+            .split_whitespace()
+            .map(|w| Expr::Exact(w.to_string()))
+            .collect();
+        if words.len() > 1 {
+            return Ok(Expr::And(words));
+        }
+        return words
+            .pop()
+            .ok_or_else(|| "'=' needs a word after it (=skole)".to_string());
+    }
     if quoted {
         return Ok(Expr::Phrase(text.to_string()));
     }
@@ -364,6 +378,16 @@ mod tests {
 
     fn w(s: &str) -> Expr {
         Expr::Word(s.into())
+    }
+
+    #[test]
+    fn an_equals_sign_asks_for_the_exact_form() {
+        assert_eq!(parse("=skole").expect("parse"), Expr::Exact("skole".into()));
+        assert_eq!(
+            parse("=skule leiar").expect("parse"),
+            Expr::And(vec![Expr::Exact("skule".into()), w("leiar")])
+        );
+        assert!(parse("=").is_err());
     }
 
     #[test]

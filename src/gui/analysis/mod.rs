@@ -287,16 +287,20 @@ pub fn excerpt_list_ui(
         });
 }
 
-/// Where a passage is, for its clickable line: speaker, document, position, then anything else (cases).
+/// Where a passage is, for its clickable line: speaker, document, locator (`¶ 12`, `p. 3`, `00:05:15`), then
+/// anything else (cases).
 pub fn citation(
+    project: &Project,
     speaker: Option<&str>,
-    document: &str,
+    document: crate::ids::DocumentId,
     range: crate::offsets::CharRange,
     extra: &[String],
 ) -> String {
     let mut parts: Vec<String> = speaker.map(str::to_string).into_iter().collect();
-    parts.push(document.to_string());
-    parts.push(format!("{}–{}", range.start, range.end));
+    if let Some(doc) = project.documents().get(&document) {
+        parts.push(doc.name.clone());
+        parts.push(doc.locator(range).to_string());
+    }
     parts.extend(extra.iter().filter(|e| !e.is_empty()).cloned());
     parts.join(", ")
 }

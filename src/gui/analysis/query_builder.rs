@@ -14,6 +14,7 @@ use crate::gui::commands::Command;
 use crate::gui::widgets::choice_combo;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, CodeId, CoderId};
+use crate::model::Project;
 
 /// The operator between code A and code B.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -342,7 +343,7 @@ impl AnalysisView for QueryBuilder {
             |ui, result| {
                 let table = result.to_table();
                 export_row_ui(ui, message, "coding-query", Some(&table), commands);
-                passages_ui(ui, result, description.as_deref(), commands);
+                passages_ui(ui, input.project, result, description.as_deref(), commands);
             },
         );
     }
@@ -351,6 +352,7 @@ impl AnalysisView for QueryBuilder {
 /// The query's description, its summary and its passages (a click jumps to one).
 fn passages_ui(
     ui: &mut Ui,
+    project: &Project,
     result: &QueryResult,
     description: Option<&str>,
     commands: &mut Vec<Command>,
@@ -367,7 +369,7 @@ fn passages_ui(
         .show(ui, |ui| {
             for (i, p) in result.passages.iter().enumerate() {
                 let cases = p.cases.join(", ");
-                let place = citation(p.speaker.as_deref(), &p.document_name, p.range, &[cases]);
+                let place = citation(project, p.speaker.as_deref(), p.document, p.range, &[cases]);
                 let jump = Command::Jump {
                     document: p.document,
                     range: p.range,

@@ -1,12 +1,14 @@
 //! The Words view: word frequencies for a selection, and the keyword-in-context lines of a clicked word.
 //!
 //! The Words view: a word-frequency list (all text, the selected codes' excerpts, or a case group; stemmed or not;
-//! stop words left out), a click on a word lists its keyword-in-context lines, a click on a line jumps to it.
+//! stop words left out; speaker labels and transcription notes left out unless asked for; some speakers' turns
+//! left out), a click on a word lists its keyword-in-context lines, a click on a line jumps to it.
 
 use egui::{RichText, Ui};
 
 use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, export_row_ui, result_ui};
 use super::{AnalysisInput, citation, passage_ui};
+use crate::analysis::words::SpeakerFilter;
 use crate::analysis::{
     AttrFilter, KwicLine, Scope, Selection, StopList, WordFrequencies, WordOptions, kwic,
     word_frequencies,
@@ -42,6 +44,10 @@ pub struct WordsView {
     pub value: Option<String>,
     pub stemmed: bool,
     pub stop_words: bool,
+    /// Count speaker labels and bracketed transcription notes too.
+    pub with_furniture: bool,
+    /// Speakers whose turns are left out, as typed (names separated by commas).
+    pub exclude_speakers: String,
     /// The clicked word.
     pub word: Option<String>,
     cache: Cached<Key, WordFrequencies>,
@@ -56,6 +62,8 @@ impl Default for WordsView {
             value: None,
             stemmed: false,
             stop_words: true,
+            with_furniture: false,
+            exclude_speakers: String::new(),
             word: None,
             cache: Cached::default(),
             kwic_cache: Cached::default(),
@@ -69,6 +77,17 @@ impl WordsView {
             codes: Vec::new(),
             include_subcodes: true,
             scope: Scope::default(),
+            speakers: SpeakerFilter {
+                only: Vec::new(),
+                exclude: self
+                    .exclude_speakers
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            },
+            with_furniture: self.with_furniture,
         };
         match self.source {
             Source::All => {}
@@ -174,8 +193,9 @@ impl WordsView {
                         for (i, line) in lines.iter().enumerate() {
                             let text = format!("…{} [{}] {}…", line.left, line.keyword, line.right);
                             let place = citation(
+                                input.project,
                                 line.speaker.as_deref(),
-                                &line.document_name,
+                                line.document,
                                 line.range,
                                 &[],
                             );
@@ -237,6 +257,16 @@ impl WordsView {
             ui.separator();
             ui.checkbox(&mut self.stemmed, s::STEMMED);
             ui.checkbox(&mut self.stop_words, s::STOP_WORDS);
+            ui.checkbox(&mut self.with_furniture, s::WITH_FURNITURE)
+                .on_hover_text(s::WITH_FURNITURE_HINT);
+            let label = ui.label(s::EXCLUDE_SPEAKERS);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.exclude_speakers)
+                    .desired_width(160.0)
+                    .hint_text("Intervjuer, Intervjuar"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(s::EXCLUDE_SPEAKERS_HINT);
         });
     }
 }

@@ -244,12 +244,20 @@ pub fn to_entry(
         labels.push(label_len);
     }
 
-    let turns = match (structural, turn_source) {
-        (true, _) => structural_turns(&kept, &paragraphs, &labels),
-        (false, TurnSource::StructureOrText) => structure::turns(&text, &paragraphs),
-        (false, TurnSource::StructureOnly) => Vec::new(),
-    };
     let pages = page_ranges(&page_starts, &paragraphs, position);
+    let (paragraphs, turns) = match (structural, turn_source) {
+        (true, _) => {
+            let turns = structural_turns(&kept, &paragraphs, &labels);
+            (paragraphs, turns)
+        }
+        // The same detection as plain text: a paragraph holding several labelled lines (soft line breaks in
+        // Word, one PDF paragraph per page) is split at each turn.
+        (false, TurnSource::StructureOrText) => {
+            let found = structure::detect(&text, paragraphs);
+            (found.paragraphs, found.turns)
+        }
+        (false, TurnSource::StructureOnly) => (paragraphs, Vec::new()),
+    };
     let kind = kind.unwrap_or_else(|| super::guess_kind(name, !turns.is_empty()));
     let mut document = super::new_document(name, original_file, &text, paragraphs, turns, kind);
     document.pages = pages;

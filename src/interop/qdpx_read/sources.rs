@@ -116,8 +116,35 @@ impl Builder {
                 .push(format!("source '{label}': its guid is used twice"));
             return;
         }
-        let Some(raw) = self.source_text(text_element, label, archive) else {
-            return;
+        let plain = self.source_text(text_element, archive);
+        let plain = match plain {
+            Ok(text) if !crate::import::decode::normalise(&text).trim().is_empty() => Ok(text),
+            Ok(_) => Err("the text is empty".to_string()),
+            Err(problem) => Err(problem),
+        };
+        // Some tools (NVivo for Mac) export a text source as its rich-text document only: read that instead.
+        let raw = match plain {
+            Ok(text) => text,
+            Err(problem) => match self.rich_text(text_element, archive) {
+                Some(Ok((text, path))) => {
+                    self.report.warnings.push(format!(
+                        "source '{label}': {problem} in the plain text; its text was taken from its rich-text document '{path}'"
+                    ));
+                    text
+                }
+                Some(Err(rich)) => {
+                    self.report.skipped.push(format!(
+                        "source '{label}': {problem}, and its rich-text document could not be read: {rich}"
+                    ));
+                    return;
+                }
+                None => {
+                    self.report
+                        .skipped
+                        .push(format!("source '{label}': {problem}"));
+                    return;
+                }
+            },
         };
         let normalised = crate::import::decode::normalise(&raw);
         if normalised.trim().is_empty() {
@@ -148,14 +175,13 @@ impl Builder {
         self.selections(text_element, &source);
     }
 
-    /// The source's plain text, inline or from the archive, without a byte-order mark; `None` (reported as
-    /// skipped) when there is none or it cannot be read.
+    /// The source's plain text, inline or from the archive, without a byte-order mark; the problem when there
+    /// is none or it cannot be read.
     fn source_text(
         &mut self,
         element: &Element,
-        label: &str,
         archive: &mut Archive<'_>,
-    ) -> Option<String> {
+    ) -> std::result::Result<String, String> {
         let text = match (
             element.child_text("PlainTextContent"),
             element.attr("plainTextPath"),
@@ -166,18 +192,44 @@ impl Builder {
             }),
             (None, None) => Err("no plain text".to_string()),
         };
-        match text {
-            Ok(text) => Some(match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            }),
-            Err(problem) => {
-                self.report
-                    .skipped
-                    .push(format!("source '{label}': {problem}"));
-                None
-            }
+        text.map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        })
+    }
+
+    /// The text of the source's rich-text document (`richTextPath`: a Word, OpenDocument or RTF file in the
+    /// archive), read as an import reads that format, paragraphs one a line as REFI-QDA plain text has them;
+    /// with the path. `None` when the source names no rich-text document.
+    fn rich_text(
+        &mut self,
+        element: &Element,
+        archive: &mut Archive<'_>,
+    ) -> Option<std::result::Result<(String, String), String>> {
+        let reference = element.attr("richTextPath")?;
+        let extension = crate::import::extension_of(std::path::Path::new(reference));
+        if !matches!(extension.as_str(), "docx" | "odt" | "rtf") {
+            return Some(Err(format!(
+                "'{reference}' is a .{extension} file; rich text is read from .docx, .odt and .rtf"
+            )));
         }
+        let read = archive.read_internal(reference).and_then(|bytes| {
+            crate::import::formats::extract(&extension, &bytes).map_err(|e| e.to_string())
+        });
+        Some(read.map(|extracted| {
+            let mut text = String::new();
+            for block in &extracted.blocks {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                if let Some(speaker) = &block.speaker {
+                    text.push_str(speaker);
+                    text.push_str(": ");
+                }
+                text.push_str(block.text.trim_end());
+            }
+            (text, reference.to_string())
+        }))
     }
 
     /// A document name not yet taken ('/' separates levels here, so it becomes '-').

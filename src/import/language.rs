@@ -1,0 +1,107 @@
+//! The language of an imported text (bokmål, nynorsk or English), detected with `lingua`, the maintained
+//! detector that tells the two Norwegian written standards apart.
+//!
+//! Only the three language models Marginalia stems for are built in. Detection reads a few samples spread over
+//! the text (the start of a transcript is often a header in another language than the talk). For texts of 120
+//! characters and more lingua compares trigrams only, so only the trigram models are ever loaded; a text with
+//! fewer than [`MIN_LETTERS`] letters is not guessed at. Lingua's low-accuracy mode is not used: it first looks
+//! for n-grams unique to one language, and a few Norwegian loanwords in an English text (`helsesykepleier`,
+//! `ressursteam`) were then enough to call the whole text bokmål.
+
+use std::sync::LazyLock;
+
+use lingua::{LanguageDetector, LanguageDetectorBuilder};
+
+use crate::model::Language;
+
+/// Texts with fewer letters than this get no language (the project's applies).
+pub const MIN_LETTERS: usize = 100;
+/// Characters read from each sample of a text.
+const SAMPLE_CHARS: usize = 1500;
+/// How many samples are read, spread over the text.
+const SAMPLES: usize = 3;
+
+static DETECTOR: LazyLock<LanguageDetector> = LazyLock::new(|| {
+    LanguageDetectorBuilder::from_languages(&[
+        lingua::Language::Bokmal,
+        lingua::Language::Nynorsk,
+        lingua::Language::English,
+    ])
+    .build()
+});
+
+/// The language of a text, or `None` when it is too short (or has too few letters) to tell.
+pub fn detect(text: &str) -> Option<Language> {
+    let sample = sample(text);
+    if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
+        return None;
+    }
+    DETECTOR.detect_language_of(sample).map(|l| match l {
+        lingua::Language::Nynorsk => Language::Nn,
+        lingua::Language::English => Language::En,
+        _ => Language::Nb,
+    })
+}
+
+/// Up to [`SAMPLES`] stretches of [`SAMPLE_CHARS`] characters from the start, middle and end of a text,
+/// cut at whitespace, joined by newlines; the whole text when it is short.
+fn sample(text: &str) -> String {
+    let limit = SAMPLE_CHARS * SAMPLES;
+    if text.len() <= limit * 2 {
+        // Short enough (in bytes, so also in characters) to read whole; long texts are sampled.
+        return text.chars().take(limit * 2).collect();
+    }
+    let mut out = String::with_capacity(limit + SAMPLES);
+    for i in 0..SAMPLES {
+        let mut start = text.len() / SAMPLES * i;
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let rest = &text[start..];
+        // Start after the first whitespace, so the sample does not open with half a word.
+        let rest = match rest.find(char::is_whitespace) {
+            Some(at) if i > 0 => &rest[at..],
+            _ => rest,
+        };
+        let piece: String = rest.chars().take(SAMPLE_CHARS).collect();
+        let piece = match piece.rfind(char::is_whitespace) {
+            Some(at) => &piece[..at],
+            None => piece.as_str(),
+        };
+        out.push_str(piece);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bokmal_nynorsk_and_english_are_told_apart() {
+        let nb = "Rektor: Vi fikk et brev fra kommunen høsten 2019, og da måtte vi finne ut av det selv. \
+                  Hva synes du om ressursene dere har fått? Det er altfor lite, og vi har ikke fått noe svar ennå.";
+        let nn = "Rektor: Vi fekk eit brev frå kommunen hausten 2019, og då måtte vi finne ut av det sjølv. \
+                  Kva synest du om ressursane de har fått? Det er altfor lite, og vi har ikkje fått noko svar enno.";
+        let en = "Principal: We got a letter from the municipality in the autumn of 2019, and then we had to \
+                  work it out ourselves. What do you think of the resources you have been given?";
+        assert_eq!(detect(nb), Some(Language::Nb));
+        assert_eq!(detect(nn), Some(Language::Nn));
+        assert_eq!(detect(en), Some(Language::En));
+    }
+
+    #[test]
+    fn short_texts_get_no_language() {
+        assert_eq!(detect("Ja."), None);
+        assert_eq!(detect("12.03.2022 – 14:00"), None);
+    }
+
+    #[test]
+    fn long_texts_are_sampled_on_character_boundaries() {
+        let text = "Økonomien på skulen er ikkje god, og det merkar elevane kvar einaste dag. ".repeat(400);
+        let sampled = sample(&text);
+        assert!(sampled.len() < text.len());
+        assert_eq!(detect(&text), Some(Language::Nn));
+    }
+}
