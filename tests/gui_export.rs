@@ -226,3 +226,105 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
     );
     harness.get_by_label("REFI-QDA import");
 }
+
+/// Copies a project folder without its local state, as a colleague's copy would arrive.
+fn copy_project(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if name == ".index" || name == ".marginalia" {
+            continue;
+        }
+        if entry.file_type().expect("type").is_dir() {
+            copy_project(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn merge_a_copy_from_the_file_menu_is_one_undoable_edit_with_its_conflicts_listed() {
+    let fixture = open_sample();
+    let copy = fixture.dir.path().join("kopi");
+    copy_project(&fixture.root(), &copy);
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = fixture;
+    // The colleague adds a code and renames another in their copy.
+    let bin = env!("CARGO_BIN_EXE_marginalia");
+    for args in [
+        vec![
+            "codes",
+            copy.to_str().expect("path"),
+            "add",
+            "Outcomes/Pupil wellbeing",
+        ],
+        vec![
+            "codes",
+            copy.to_str().expect("path"),
+            "rename",
+            "Barriers/Resource shortage",
+            "Mangel på ressurser",
+        ],
+    ] {
+        let out = std::process::Command::new(bin)
+            .args(&args)
+            .output()
+            .expect("cli runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let codes_before = project(&harness).codes().len();
+
+    menu(&mut harness, "File", "Merge a copy…");
+    // The folder dialog cannot run headless; this is what it hands back.
+    send(&mut harness, Command::MergeCopy(copy.clone()));
+    assert_eq!(harness.state().error(), None);
+    assert_eq!(project(&harness).codes().len(), codes_before + 1);
+    assert!(
+        project(&harness)
+            .find_code("Outcomes/Pupil wellbeing")
+            .is_some()
+    );
+    assert!(
+        project(&harness)
+            .find_code("Barriers/Resource shortage")
+            .is_some(),
+        "this copy's name kept"
+    );
+    let notice = harness.state().notice().expect("a notice").to_string();
+    assert!(
+        notice.starts_with("Merged a copy: added 1 code"),
+        "{notice}"
+    );
+    {
+        let report = harness
+            .state()
+            .exchange()
+            .report
+            .as_ref()
+            .expect("conflicts are listed");
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.contains("'Mangel på ressurser'")),
+            "{:?}",
+            report.warnings
+        );
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Merge a copy");
+
+    send(
+        &mut harness,
+        Command::Action(marginalia::gui::commands::Action::Undo),
+    );
+    assert_eq!(project(&harness).codes().len(), codes_before);
+}

@@ -136,6 +136,8 @@ pub enum Command {
     ImportPaths(Vec<PathBuf>),
     /// Read cases and their attributes from a CSV file into the open project.
     ImportCasesCsv(PathBuf),
+    /// Merge the project copy in this folder into the open project (File ▸ Merge a copy…).
+    MergeCopy(PathBuf),
     /// The answer to "the project could not be saved" when closing or quitting.
     SaveFailed(SaveChoice),
     /// A background task finished.
@@ -330,6 +332,8 @@ pub enum Action {
     ImportFolder,
     /// Ask for a CSV file and read cases and attributes from it.
     ImportCasesCsv,
+    /// Ask for the folder of another copy of the project and merge it in (one undoable edit).
+    MergeCopy,
     /// Open the cases and attributes window.
     ShowCases,
     /// Close the project (saving it) and quit the app.
@@ -474,6 +478,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         None,
         true,
     ),
+    spec(Action::MergeCopy, Menu::File, s::MERGE_COPY, None, true),
     spec(
         Action::ExportExcerpts,
         Menu::File,

@@ -80,6 +80,7 @@ impl Workbench {
             Command::UnlockAndOpen(root) => self.unlock_and_open(&root),
             Command::ImportPaths(paths) => self.import_paths(paths),
             Command::ImportCasesCsv(path) => self.import_cases_csv(&path),
+            Command::MergeCopy(path) => self.merge_copy(&path),
             Command::SaveFailed(choice) => self.save_failed_choice(choice),
             Command::Finished(finished) => self.finished(finished),
             Command::Error(e) => self.error = Some(e),
@@ -385,6 +386,41 @@ impl Workbench {
         }
     }
 
+    /// Merges another copy of the project into the open one as one undoable edit; the counts go to the status
+    /// bar and each conflict (this copy's value kept) to the report window.
+    fn merge_copy(&mut self, other: &std::path::Path) {
+        let Some(ws) = self.session.workspace() else {
+            return;
+        };
+        let merged = crate::merge::load_other(ws.root(), other)
+            .and_then(|copy| crate::merge::merge_projects(ws.project(), &copy));
+        let merge = match merged {
+            Ok(merge) => merge,
+            Err(e) => {
+                self.error = Some(format!("{}: {e}", other.display()));
+                return;
+            }
+        };
+        if let Some(edit) = merge.edit {
+            if !self.apply(edit) {
+                return;
+            }
+            if merge.report.documents_added > 0 {
+                self.session.mark_index_stale();
+            }
+        }
+        let summary = s::merged_copy(&merge.report.summary());
+        self.notice = Some(summary.clone());
+        if !merge.report.conflicts.is_empty() {
+            self.exchange.report = Some(export_dialog::ReportWindow {
+                title: s::MERGE_REPORT_TITLE,
+                summary,
+                warnings: merge.report.conflicts,
+                skipped: Vec::new(),
+            });
+        }
+    }
+
     fn export_excerpts(&mut self, options: export_dialog::ExcerptOptions) {
         let Some(project) = self.session.project() else {
             return;
@@ -481,7 +517,8 @@ impl Workbench {
             | Action::OpenProject
             | Action::ImportDocuments
             | Action::ImportFolder
-            | Action::ImportCasesCsv => self.spawn_job(JobKind::Dialog, move |_| ask_path(action)),
+            | Action::ImportCasesCsv
+            | Action::MergeCopy => self.spawn_job(JobKind::Dialog, move |_| ask_path(action)),
             Action::OpenSample => self.close_then(AfterClose::OpenSample),
             Action::Save => self.save_now(),
             Action::ShowCases => self.cases.window_open = true,
@@ -550,6 +587,10 @@ fn ask_path(action: Action) -> Option<Command> {
             .add_filter("CSV", &["csv", "txt"])
             .pick_file()
             .map(Command::ImportCasesCsv),
+        Action::MergeCopy => dialog
+            .set_title(s::MERGE_COPY)
+            .pick_folder()
+            .map(Command::MergeCopy),
         _ => None,
     }
 }

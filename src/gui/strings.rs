@@ -15,6 +15,10 @@ pub const SAVE: &str = "Save";
 pub const IMPORT_DOCUMENTS: &str = "Import documents…";
 pub const IMPORT_FOLDER: &str = "Import folder…";
 pub const IMPORT_CASES_CSV: &str = "Import cases from CSV…";
+/// File ▸ Merge a copy… (another copy of the project, e.g. a colleague's).
+pub const MERGE_COPY: &str = "Merge a copy…";
+/// The title of the window listing where a merged copy disagreed.
+pub const MERGE_REPORT_TITLE: &str = "Merge a copy";
 pub const SHOW_CASES: &str = "Cases and attributes…";
 pub const QUIT: &str = "Quit";
 pub const UNDO: &str = "Undo";
@@ -512,4 +516,9 @@ pub fn imported_file_line(name: &str, kind: &str, language: Option<&str>, turns:
         parts.push(format!("{turns} turns, {} speakers: {}", speakers.len(), speakers.join(", ")));
     }
     format!("✓ {name} ({})", parts.join(", "))
+}
+
+/// The status line after merging a copy: what was added (and how many conflicts kept this copy's value).
+pub fn merged_copy(summary: &str) -> String {
+    format!("Merged a copy: {summary}")
 }

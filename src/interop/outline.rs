@@ -200,8 +200,7 @@ pub fn read_table(
 fn flatten_path(path: &str) -> String {
     path.replace(">>", "::")
         .replace(" > ", "::")
-        .replace('\\', "::")
-        .replace('/', "::")
+        .replace(['\\', '/'], "::")
 }
 
 /// True when a text codebook is in QualCoder's layout: `Category>>Code`, a tab, then the memo.
