@@ -103,7 +103,11 @@ impl Excerpt {
         }
         match style {
             CitationStyle::Full if !self.cases.is_empty() => {
-                parts.push(format!("{} ({})", self.document_name, self.cases.join("; ")));
+                parts.push(format!(
+                    "{} ({})",
+                    self.document_name,
+                    self.cases.join("; ")
+                ));
             }
             _ => parts.push(self.document_name.clone()),
         }

@@ -113,7 +113,10 @@ fn markdown_and_html_are_escaped_and_self_contained() {
         "{md}"
     );
     assert!(md.contains("> — Intervju rektor, ¶ 1\n"), "{md}");
-    assert!(!md.contains("8–28"), "no character positions in a report: {md}");
+    assert!(
+        !md.contains("8–28"),
+        "no character positions in a report: {md}"
+    );
     assert!(md.contains("> Memo: Tydelig eksempel."));
     let html = export::render::html(&report);
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));

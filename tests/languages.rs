@@ -44,7 +44,8 @@ Observer: The teachers mentioned the meeting schedule twice.
 Principal: Meetings every second week would help the schools.
 ";
 
-const TIMED: &str = "Intervjuar (00:00:05): Kan du seie litt om korleis samarbeidet med PPT fungerer?
+const TIMED: &str =
+    "Intervjuar (00:00:05): Kan du seie litt om korleis samarbeidet med PPT fungerer?
 Lærar (00:00:12): Det har vorte betre. Før måtte vi vente i månader på ei utgreiing frå dei.
 Intervjuar (00:01:02): Kva har endra seg sidan då?
 Lærar (00:01:09): Dei kjem på skulen kvar fjortande dag no, og vi kan ta opp saker direkte med dei.
@@ -255,7 +256,8 @@ fn coded(s: &mut Study, doc: DocumentId, phrase: &str) -> CodingId {
         memo: None,
     };
     let id = coding.id;
-    s.p.apply(Edit::Put(Entity::Coding(coding))).expect("coding");
+    s.p.apply(Edit::Put(Entity::Coding(coding)))
+        .expect("coding");
     id
 }
 
@@ -289,7 +291,9 @@ fn excerpts_cite_speaker_document_and_paragraph_or_timestamp() {
         .map(|e| e.cite(CitationStyle::Full))
         .collect();
     assert!(
-        full.contains(&"Rektor, intervju_bakkebo_rektor (Bakkebø skule), ¶ 5, coded by Kari".to_string()),
+        full.contains(
+            &"Rektor, intervju_bakkebo_rektor (Bakkebø skule), ¶ 5, coded by Kari".to_string()
+        ),
         "{full:?}"
     );
     // Reports: no character positions in the readable formats; paragraph, citation and positions in CSV.
@@ -299,12 +303,22 @@ fn excerpts_cite_speaker_document_and_paragraph_or_timestamp() {
     };
     let report = export::report(&s.p, &selection, "Sitat");
     let md = String::from_utf8(ReportFormat::Markdown.render(&report).expect("md")).expect("utf-8");
-    assert!(md.contains("— Rektor, intervju\\_bakkebo\\_rektor (Bakkebø skule), ¶ 5, coded by Kari") || md.contains("— Rektor, intervju_bakkebo_rektor (Bakkebø skule), ¶ 5, coded by Kari"), "{md}");
+    assert!(
+        md.contains("— Rektor, intervju\\_bakkebo\\_rektor (Bakkebø skule), ¶ 5, coded by Kari")
+            || md.contains("— Rektor, intervju_bakkebo_rektor (Bakkebø skule), ¶ 5, coded by Kari"),
+        "{md}"
+    );
     let range = range_of(&s.p, s.nn, "Det er altfor lite.");
-    assert!(!md.contains(&format!("{}–{}", range.start, range.end)), "{md}");
+    assert!(
+        !md.contains(&format!("{}–{}", range.start, range.end)),
+        "{md}"
+    );
     let csv = String::from_utf8(ReportFormat::Csv.render(&report).expect("csv")).expect("utf-8");
     let header = csv.lines().next().unwrap_or("");
-    assert!(header.contains("paragraph") && header.contains("citation") && header.contains("start"), "{header}");
+    assert!(
+        header.contains("paragraph") && header.contains("citation") && header.contains("start"),
+        "{header}"
+    );
     assert!(csv.contains(&range.start.to_string()), "{csv}");
 }
 
@@ -448,7 +462,10 @@ fn a_refi_source_with_only_rich_text_is_read_from_its_docx() {
         .find(|d| d.name == "Rektor Nausthaugen")
         .expect("the rich-text source became a document");
     let text = project.text(doc.id);
-    assert!(text.contains("Korleis har arbeidet i ressursteamet gått i år?"), "{text}");
+    assert!(
+        text.contains("Korleis har arbeidet i ressursteamet gått i år?"),
+        "{text}"
+    );
     assert!(doc.turns.len() >= 4, "{:?}", doc.turns);
     assert_eq!(doc.language, Some(Language::Nn));
     assert!(
@@ -572,7 +589,13 @@ fn cli_languages_words_and_citations() {
         },
     ]);
     let listing = stdout_of(&["excerpts", p]);
-    assert!(listing.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5"), "{listing}");
+    assert!(
+        listing.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5"),
+        "{listing}"
+    );
     let full = stdout_of(&["excerpts", p, "--citation", "full"]);
-    assert!(full.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5, coded by"), "{full}");
+    assert!(
+        full.contains("— Rektor, intervju_bakkebo_rektor, ¶ 5, coded by"),
+        "{full}"
+    );
 }

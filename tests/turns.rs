@@ -131,12 +131,8 @@ fn every_layout_gets_its_turns_and_speakers() {
     assert!(LAYOUTS.len() >= 12);
     for layout in LAYOUTS {
         let text = fixture(layout.file);
-        let entry = marginalia::import::read_bytes(
-            Path::new(layout.file),
-            text.as_bytes(),
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{}: {e}", layout.file));
+        let entry = marginalia::import::read_bytes(Path::new(layout.file), text.as_bytes(), None)
+            .unwrap_or_else(|e| panic!("{}: {e}", layout.file));
         let doc = &entry.document;
         let text = &entry.text;
         assert_eq!(
@@ -146,9 +142,15 @@ fn every_layout_gets_its_turns_and_speakers() {
             layout.file,
             doc.turns.iter().map(|t| &t.speaker).collect::<Vec<_>>()
         );
-        assert_eq!(distinct_speakers(&doc.turns), layout.speakers, "{}", layout.file);
+        assert_eq!(
+            distinct_speakers(&doc.turns),
+            layout.speakers,
+            "{}",
+            layout.file
+        );
         if let Some(first) = doc.turns.first() {
-            let words = slice(text, CharRange::new(first.content_start, first.range.end)).unwrap_or("");
+            let words =
+                slice(text, CharRange::new(first.content_start, first.range.end)).unwrap_or("");
             assert!(
                 words.starts_with(layout.first_words),
                 "{}: first turn's words are {words:?}",
@@ -171,11 +173,20 @@ fn every_layout_gets_its_turns_and_speakers() {
                 .iter()
                 .filter(|t| t.range.start > p.start && t.range.start < p.end)
                 .count();
-            assert_eq!(inside, 0, "{}: paragraph {p:?} holds a turn start", layout.file);
+            assert_eq!(
+                inside, 0,
+                "{}: paragraph {p:?} holds a turn start",
+                layout.file
+            );
         }
         // Interviews are recognised as such.
         if layout.turns > 0 {
-            assert_eq!(doc.kind, marginalia::model::DocumentKind::Interview, "{}", layout.file);
+            assert_eq!(
+                doc.kind,
+                marginalia::model::DocumentKind::Interview,
+                "{}",
+                layout.file
+            );
         }
     }
 }
@@ -191,7 +202,12 @@ fn a_header_stays_outside_the_turns() {
     );
     assert!(found.turns[0].range.start > header.end);
     // The header's `Dato:` and `Sted:` are not speakers.
-    assert!(found.turns.iter().all(|t| t.speaker != "Dato" && t.speaker != "Sted"));
+    assert!(
+        found
+            .turns
+            .iter()
+            .all(|t| t.speaker != "Dato" && t.speaker != "Sted")
+    );
 }
 
 #[test]
@@ -219,7 +235,10 @@ fn label_variants_become_one_speaker() {
         .map(|(i, _)| i)
         .collect();
     assert_eq!(first_interviewer, [0, 2, 4]);
-    assert_eq!(structure::speaker_key("Interviewer 1"), structure::speaker_key("Interviewer1"));
+    assert_eq!(
+        structure::speaker_key("Interviewer 1"),
+        structure::speaker_key("Interviewer1")
+    );
 }
 
 #[test]

@@ -527,10 +527,18 @@ mod tests {
     #[test]
     fn subtract_cuts_holes() {
         let a = [CharRange::new(0, 10), CharRange::new(20, 30)];
-        let b = [CharRange::new(2, 4), CharRange::new(8, 22), CharRange::new(29, 40)];
+        let b = [
+            CharRange::new(2, 4),
+            CharRange::new(8, 22),
+            CharRange::new(29, 40),
+        ];
         assert_eq!(
             subtract(&a, &b),
-            [CharRange::new(0, 2), CharRange::new(4, 8), CharRange::new(22, 29)]
+            [
+                CharRange::new(0, 2),
+                CharRange::new(4, 8),
+                CharRange::new(22, 29)
+            ]
         );
     }
 

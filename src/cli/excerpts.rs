@@ -128,9 +128,8 @@ fn selection(ws: &Workspace, args: &ExcerptArgs) -> Result<Selection> {
         grouping: export::Grouping::parse(&args.group)
             .ok_or_else(|| anyhow!("--group takes code-case or case-code, not '{}'", args.group))?,
         description: description(args),
-        citation: export::CitationStyle::parse(&args.citation).ok_or_else(|| {
-            anyhow!("--citation takes short or full, not '{}'", args.citation)
-        })?,
+        citation: export::CitationStyle::parse(&args.citation)
+            .ok_or_else(|| anyhow!("--citation takes short or full, not '{}'", args.citation))?,
     })
 }
 

@@ -70,7 +70,10 @@ pub fn markdown(report: &Report) -> String {
                 for line in quote.lines() {
                     out.push_str(&format!("> {line}\n"));
                 }
-                out.push_str(&format!(">\n> — {}\n", md_escape(&item.citation(report.citation))));
+                out.push_str(&format!(
+                    ">\n> — {}\n",
+                    md_escape(&item.citation(report.citation))
+                ));
                 if let Some(memo) = &item.excerpt.memo {
                     out.push_str(&format!(">\n> Memo: {}\n", md_escape(memo)));
                 }

@@ -526,8 +526,12 @@ fn options_grid_ui(ui: &mut egui::Ui, project: &Project, options: &mut ExcerptOp
     ui.end_row();
     ui.label(s::EXPORT_CITATION);
     ui.horizontal(|ui| {
-        ui.radio_value(&mut options.citation, CitationStyle::Short, s::CITATION_SHORT)
-            .on_hover_text(s::CITATION_SHORT_HINT);
+        ui.radio_value(
+            &mut options.citation,
+            CitationStyle::Short,
+            s::CITATION_SHORT,
+        )
+        .on_hover_text(s::CITATION_SHORT_HINT);
         ui.radio_value(&mut options.citation, CitationStyle::Full, s::CITATION_FULL)
             .on_hover_text(s::CITATION_FULL_HINT);
     });

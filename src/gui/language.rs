@@ -95,7 +95,11 @@ pub fn new_project_ui(
             for language in Language::ALL {
                 ui.radio_value(&mut dialog.language, language, s::language_name(language));
             }
-            ui.label(RichText::new(s::PROJECT_LANGUAGE_HINT).small().color(theme::muted(dark)));
+            ui.label(
+                RichText::new(s::PROJECT_LANGUAGE_HINT)
+                    .small()
+                    .color(theme::muted(dark)),
+            );
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 if ui.button(s::CREATE_PROJECT).clicked() {

@@ -354,7 +354,8 @@ pub const GROUP_CASE_CODE: &str = "Case → code";
 pub const EXPORT_CITATION: &str = "Citations";
 pub const CITATION_SHORT: &str = "Short";
 pub const CITATION_FULL: &str = "Full";
-pub const CITATION_SHORT_HINT: &str = "Speaker, document and ¶ / page / timestamp: “Rektor, intervju_bakkebo_rektor, ¶ 12”";
+pub const CITATION_SHORT_HINT: &str =
+    "Speaker, document and ¶ / page / timestamp: “Rektor, intervju_bakkebo_rektor, ¶ 12”";
 pub const CITATION_FULL_HINT: &str = "Adds the document's cases and the coder: “Rektor, intervju_bakkebo_rektor (Bakkebø skole), ¶ 12, coded by Kari”";
 pub const EXPORT_CONTEXT: &str = "Context";
 pub const CONTEXT_NONE: &str = "None";
@@ -480,13 +481,12 @@ pub fn no_codes_in(file: &str) -> String {
 // Languages (issue 14): per document, the new-project window, the words view's speaker controls.
 pub const DOCUMENT_LANGUAGE: &str = "Language";
 pub const NEW_PROJECT_TITLE: &str = "New project";
-pub const PROJECT_LANGUAGE: &str = "Language of the texts (each imported document's own language is detected):";
-pub const PROJECT_LANGUAGE_HINT: &str =
-    "Used for documents too short to tell; search finds bokmål and nynorsk forms of a word either way.";
+pub const PROJECT_LANGUAGE: &str =
+    "Language of the texts (each imported document's own language is detected):";
+pub const PROJECT_LANGUAGE_HINT: &str = "Used for documents too short to tell; search finds bokmål and nynorsk forms of a word either way.";
 pub const CREATE_PROJECT: &str = "Create";
 pub const WITH_FURNITURE: &str = "Count labels and notes";
-pub const WITH_FURNITURE_HINT: &str =
-    "Also count speaker labels (Rektor:) and bracketed transcription notes such as (ler) or [pause]";
+pub const WITH_FURNITURE_HINT: &str = "Also count speaker labels (Rektor:) and bracketed transcription notes such as (ler) or [pause]";
 pub const EXCLUDE_SPEAKERS: &str = "Leave out speakers";
 pub const EXCLUDE_SPEAKERS_HINT: &str =
     "Names separated by commas, e.g. Intervjuer, Intervjuar: their turns are not counted";
@@ -507,13 +507,23 @@ pub fn language_tooltip(label: &str) -> String {
     }
 }
 
-pub fn imported_file_line(name: &str, kind: &str, language: Option<&str>, turns: usize, speakers: &[String]) -> String {
+pub fn imported_file_line(
+    name: &str,
+    kind: &str,
+    language: Option<&str>,
+    turns: usize,
+    speakers: &[String],
+) -> String {
     let mut parts = vec![kind.to_string()];
     if let Some(code) = language {
         parts.push(code.to_string());
     }
     if turns > 0 {
-        parts.push(format!("{turns} turns, {} speakers: {}", speakers.len(), speakers.join(", ")));
+        parts.push(format!(
+            "{turns} turns, {} speakers: {}",
+            speakers.len(),
+            speakers.join(", ")
+        ));
     }
     format!("✓ {name} ({})", parts.join(", "))
 }

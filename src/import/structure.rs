@@ -50,12 +50,64 @@ const LABEL_WINDOW: usize = 64;
 /// Field names of headers and notes that are never speakers, however often they recur (`Dato: 12.03`,
 /// `Merk: …`), in bokmål, nynorsk and English.
 const NOT_SPEAKERS: &[&str] = &[
-    "dato", "date", "tid", "time", "tidspunkt", "klokkeslett", "sted", "stad", "place", "location",
-    "merk", "merknad", "note", "notat", "nb", "ps", "obs", "tema", "topic", "emne", "subject", "kilde",
-    "source", "fra", "frå", "from", "til", "to", "re", "tittel", "title", "varighet", "varigheit",
-    "duration", "deltakere", "deltakarar", "participants", "tilstede", "til stede", "present",
-    "fil", "file", "lengde", "length", "sak", "vedtak", "referent", "saksnr", "http", "https", "www",
-    "eksempel", "døme", "example", "eg", "ie", "feks", "dvs",
+    "dato",
+    "date",
+    "tid",
+    "time",
+    "tidspunkt",
+    "klokkeslett",
+    "sted",
+    "stad",
+    "place",
+    "location",
+    "merk",
+    "merknad",
+    "note",
+    "notat",
+    "nb",
+    "ps",
+    "obs",
+    "tema",
+    "topic",
+    "emne",
+    "subject",
+    "kilde",
+    "source",
+    "fra",
+    "frå",
+    "from",
+    "til",
+    "to",
+    "re",
+    "tittel",
+    "title",
+    "varighet",
+    "varigheit",
+    "duration",
+    "deltakere",
+    "deltakarar",
+    "participants",
+    "tilstede",
+    "til stede",
+    "present",
+    "fil",
+    "file",
+    "lengde",
+    "length",
+    "sak",
+    "vedtak",
+    "referent",
+    "saksnr",
+    "http",
+    "https",
+    "www",
+    "eksempel",
+    "døme",
+    "example",
+    "eg",
+    "ie",
+    "feks",
+    "dvs",
 ];
 
 /// A speaker's identity for unifying label variants: lower case without spaces, dots or hyphens, so
@@ -148,10 +200,7 @@ pub fn detect(text: &str, paragraphs: Vec<CharRange>) -> Structure {
     let (lines, candidates) = scan(text);
     let turns = accept(&lines, candidates);
     if turns.is_empty() {
-        return Structure {
-            paragraphs,
-            turns,
-        };
+        return Structure { paragraphs, turns };
     }
     let paragraphs = split_paragraphs(&lines, paragraphs, &turns);
     Structure { paragraphs, turns }
@@ -265,7 +314,10 @@ fn accept(lines: &[Line], candidates: Vec<Candidate>) -> Vec<Turn> {
         .collect();
     // Numbered speakers of one kind (`Interviewer1`, `Interviewer2`; `IP1`, `IP2`): one that speaks once counts
     // when another of its kind recurs.
-    let base = |key: &str| key.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let base = |key: &str| {
+        key.trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string()
+    };
     let recurring_kinds: std::collections::HashSet<String> = counts
         .iter()
         .filter(|(key, n)| **n >= 2 && base(key).len() < key.len())
@@ -334,14 +386,20 @@ fn split_paragraphs(lines: &[Line], paragraphs: Vec<CharRange>, turns: &[Turn]) 
     out
 }
 
-/// How many speaker turns and distinct speakers a document has, and whether a file without turns looks like
-/// an interview (its name says so, or several of its lines open with what reads like a label) so the import
-/// report can warn.
+/// Whether a file looks like an interview (its name says so, or several of its lines open with what reads like
+/// a label), so the import report can warn when it got no turns.
 pub fn looks_like_interview(name: &str, text: &str) -> bool {
     let lower = name.to_lowercase();
-    if ["intervju", "interview", "transkrip", "transcript", "fokusgruppe", "focus group"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "intervju",
+        "interview",
+        "transkrip",
+        "transcript",
+        "fokusgruppe",
+        "focus group",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         return true;
     }

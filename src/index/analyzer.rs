@@ -289,28 +289,66 @@ mod tests {
         for language in [Language::Nb, Language::Nn] {
             family(
                 language,
-                &["skole", "skolen", "skoler", "skolene", "skule", "skulen", "skular", "skulane"],
+                &[
+                    "skole", "skolen", "skoler", "skolene", "skule", "skulen", "skular", "skulane",
+                ],
             );
             family(
                 language,
-                &["leder", "lederen", "ledere", "lederne", "leiar", "leiaren", "leiarar", "leiarane"],
+                &[
+                    "leder", "lederen", "ledere", "lederne", "leiar", "leiaren", "leiarar",
+                    "leiarane",
+                ],
             );
             family(
                 language,
-                &["lærer", "læreren", "lærere", "lærerne", "lærar", "læraren", "lærarar", "lærarane"],
+                &[
+                    "lærer",
+                    "læreren",
+                    "lærere",
+                    "lærerne",
+                    "lærar",
+                    "læraren",
+                    "lærarar",
+                    "lærarane",
+                ],
             );
             family(language, &["møte", "møtet", "møter", "møtene", "møta"]);
             family(
                 language,
-                &["ressurs", "ressursen", "ressurser", "ressursene", "ressursar", "ressursane"],
+                &[
+                    "ressurs",
+                    "ressursen",
+                    "ressurser",
+                    "ressursene",
+                    "ressursar",
+                    "ressursane",
+                ],
             );
             family(language, &["ikke", "ikkje"]);
             family(language, &["hva", "kva"]);
             family(language, &["hvordan", "korleis"]);
-            family(language, &["vanskelig", "vanskeleg", "vanskelige", "vanskelege"]);
-            family(language, &["mulighet", "muligheter", "moglegheit", "moglegheiter"]);
-            family(language, &["trygghet", "tryggheten", "tryggheit", "tryggheita"]);
-            family(language, &["ungdomsskole", "ungdomsskolen", "ungdomsskule", "ungdomsskulen"]);
+            family(
+                language,
+                &["vanskelig", "vanskeleg", "vanskelige", "vanskelege"],
+            );
+            family(
+                language,
+                &["mulighet", "muligheter", "moglegheit", "moglegheiter"],
+            );
+            family(
+                language,
+                &["trygghet", "tryggheten", "tryggheit", "tryggheita"],
+            );
+            family(
+                language,
+                &[
+                    "ungdomsskole",
+                    "ungdomsskolen",
+                    "ungdomsskule",
+                    "ungdomsskulen",
+                ],
+            );
             family(language, &["uke", "veke", "veka"]);
         }
     }

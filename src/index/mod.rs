@@ -318,13 +318,20 @@ impl SearchIndex {
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
-        // One analyzer per language, reused across documents (each keeps a cache of the stems it has made).
+        // Documents in the index's language go through the field's own analyzer; others are stemmed here by
+        // their language's analyzer, one per language reused across documents (each caches its stems).
         let mut analyzers: BTreeMap<Language, tantivy::tokenizer::TextAnalyzer> = BTreeMap::new();
         for doc in &fresh {
             let language = project.document_language(doc);
-            let analyzer = analyzers
-                .entry(language)
-                .or_insert_with(|| analyzer::stemmed(language));
+            let analyzer = if language == self.language {
+                None
+            } else {
+                Some(
+                    analyzers
+                        .entry(language)
+                        .or_insert_with(|| analyzer::stemmed(language)),
+                )
+            };
             self.add_document(&writer, project, doc, analyzer)?;
         }
         let count = fresh.len();
@@ -360,7 +367,7 @@ impl SearchIndex {
         writer: &IndexWriter,
         project: &Project,
         doc: &Document,
-        stemmer: &mut tantivy::tokenizer::TextAnalyzer,
+        mut stemmer: Option<&mut tantivy::tokenizer::TextAnalyzer>,
     ) -> Result<()> {
         let text = project.text(doc.id);
         let map = OffsetMap::new(text);
@@ -395,10 +402,13 @@ impl SearchIndex {
                 }
             }
             // Stemmed in the document's own language.
-            entry.add_pre_tokenized_text(
-                f.text,
-                analyzer::pre_tokenized(stemmer, &text[bytes.clone()]),
-            );
+            match stemmer.as_deref_mut() {
+                Some(stemmer) => entry.add_pre_tokenized_text(
+                    f.text,
+                    analyzer::pre_tokenized(stemmer, &text[bytes.clone()]),
+                ),
+                None => entry.add_text(f.text, &text[bytes.clone()]),
+            }
             entry.add_text(f.raw, &text[bytes]);
             writer.add_document(entry)?;
         }

@@ -171,21 +171,49 @@ pub const PAIRS: &[(&str, &str)] = &[
 pub const NOUNS: &[(&[&str], &str)] = &[
     (&["skule", "skulen", "skular", "skulane"], "skole"),
     (&["leiar", "leiaren", "leiarar", "leiarane"], "leder"),
-    (&["rettleiar", "rettleiaren", "rettleiarar", "rettleiarane"], "veileder"),
-    (&["rettleiing", "rettleiinga", "rettleiingar", "rettleiingane"], "veiledning"),
+    (
+        &["rettleiar", "rettleiaren", "rettleiarar", "rettleiarane"],
+        "veileder",
+    ),
+    (
+        &["rettleiing", "rettleiinga", "rettleiingar", "rettleiingane"],
+        "veiledning",
+    ),
     (&["leiing", "leiinga"], "ledelse"),
     (&["veke", "veka", "veker", "vekene", "vekane"], "uke"),
-    (&["månad", "månaden", "månader", "månadene", "månadar", "månadane"], "måned"),
+    (
+        &[
+            "månad",
+            "månaden",
+            "månader",
+            "månadene",
+            "månadar",
+            "månadane",
+        ],
+        "måned",
+    ),
     (&["tilbod", "tilbodet", "tilboda"], "tilbud"),
     (&["røynsle", "røynsla", "røynsler", "røynslene"], "erfaring"),
-    (&["moglegheit", "moglegheita", "moglegheiter", "moglegheitene"], "mulighet"),
-    (&["kvardag", "kvardagen", "kvardagar", "kvardagane"], "hverdag"),
+    (
+        &["moglegheit", "moglegheita", "moglegheiter", "moglegheitene"],
+        "mulighet",
+    ),
+    (
+        &["kvardag", "kvardagen", "kvardagar", "kvardagane"],
+        "hverdag",
+    ),
     (&["pengar", "pengane"], "penger"),
     (&["helsesyster", "helsesystera"], "helsesøster"),
     (&["vidaregåande"], "videregående"),
     (&["heilskap", "heilskapen"], "helhet"),
-    (&["arbeidsgjevar", "arbeidsgjevaren", "arbeidsgjevarar"], "arbeidsgiver"),
-    (&["avgjerd", "avgjerda", "avgjerder", "avgjerdene"], "avgjørelse"),
+    (
+        &["arbeidsgjevar", "arbeidsgjevaren", "arbeidsgjevarar"],
+        "arbeidsgiver",
+    ),
+    (
+        &["avgjerd", "avgjerda", "avgjerder", "avgjerdene"],
+        "avgjørelse",
+    ),
 ];
 
 /// Parts of a compound shorter than this are not taken as a word of their own (`skule` in `utskule…`).

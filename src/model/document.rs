@@ -274,16 +274,25 @@ mod tests {
     fn locators_prefer_timestamps_then_pages_then_paragraphs() {
         let mut document: Document = ron::from_str(r#"(id:"00000000-0000-4000-8000-000000000001",name:"intervju",original_file:"intervju.txt",imported:"2022-03-14T12:00:00Z",kind:interview,char_len:60,text_hash:"0",paragraphs:[(start:0,end:10),(start:12,end:30),(start:32,end:60)])"#).expect("document");
         assert_eq!(document.locator(CharRange::new(14, 20)).to_string(), "¶ 2");
-        assert_eq!(document.locator(CharRange::new(14, 40)).to_string(), "¶ 2–3");
+        assert_eq!(
+            document.locator(CharRange::new(14, 40)).to_string(),
+            "¶ 2–3"
+        );
         document.pages = vec![CharRange::new(0, 30), CharRange::new(32, 60)];
-        assert_eq!(document.locator(CharRange::new(14, 40)).to_string(), "pp. 1–2");
+        assert_eq!(
+            document.locator(CharRange::new(14, 40)).to_string(),
+            "pp. 1–2"
+        );
         document.turns = vec![Turn {
             speaker: "Rektor".into(),
             timestamp: Some("00:05:15".into()),
             range: CharRange::new(12, 30),
             content_start: 20,
         }];
-        assert_eq!(document.locator(CharRange::new(21, 25)).to_string(), "00:05:15");
+        assert_eq!(
+            document.locator(CharRange::new(21, 25)).to_string(),
+            "00:05:15"
+        );
         assert_eq!(document.turn_number(21), Some(1));
     }
 

@@ -85,16 +85,15 @@ impl Highlighter {
         if self.is_empty() {
             return Vec::new();
         }
-        let no_stems = LanguageStems {
-            stemmer: WordStemmer::new(language),
-            stems: HashSet::new(),
-            phrases: Vec::new(),
-        };
-        let stemmed = self
+        let Some(stemmed) = self
             .by_language
             .iter()
             .find(|(l, _)| *l == language)
-            .map_or(&no_stems, |(_, s)| s);
+            .or_else(|| self.by_language.first())
+            .map(|(_, s)| s)
+        else {
+            return Vec::new();
+        };
         let map = OffsetMap::new(text);
         let tokens = words(text);
         // Snowball only strips endings, so a word can stem to a wanted stem only if its normalised form (its

@@ -90,7 +90,12 @@ pub fn search(
     limit: Option<usize>,
 ) -> Result<SearchResults> {
     let expr = parse::parse(query)?;
-    let planner = Planner { index, project };
+    let languages = project.languages();
+    let planner = Planner {
+        index,
+        project,
+        languages: &languages,
+    };
     let tantivy_query = planner.plan(&expr)?;
     let searcher = index.reader.searcher();
     let limit = limit
@@ -101,7 +106,7 @@ pub fn search(
         &tantivy_query,
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
-    let highlighter = Highlighter::new(&expr, project.languages());
+    let highlighter = Highlighter::new(&expr, languages.iter().copied());
     let columns = index.unit_columns(&searcher)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
@@ -168,6 +173,8 @@ fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlight
 struct Planner<'a> {
     index: &'a SearchIndex,
     project: &'a Project,
+    /// The languages of the project's documents: words are analysed in each.
+    languages: &'a BTreeSet<crate::model::Language>,
 }
 
 impl Planner<'_> {
@@ -219,7 +226,7 @@ impl Planner<'_> {
     fn text_query(&self, text: &str) -> Box<dyn Query> {
         let field = self.index.fields.text;
         let mut variants: Vec<Vec<String>> = Vec::new();
-        for language in self.project.languages() {
+        for language in self.languages.iter().copied() {
             let stems = analyzer::stems(language, text);
             if !stems.is_empty() && !variants.contains(&stems) {
                 variants.push(stems);
