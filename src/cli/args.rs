@@ -108,6 +108,9 @@ pub enum Command {
     /// Write a code × case table of coding counts: csv or xlsx.
     ExportTable {
         dir: PathBuf,
+        /// Count only codings by these coders, comma-separated (default: every coder).
+        #[arg(long, value_name = "A,B", value_delimiter = ',')]
+        coders: Vec<String>,
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(short, long)]
@@ -162,6 +165,9 @@ pub enum Command {
     Agreement(super::agreement::AgreementArgs),
     /// Every stretch of text some coders coded with a code and others did not.
     Disagreements(super::agreement::DisagreementsArgs),
+    /// Decide one disagreeing stretch: keep one coder's bounds, the union, the intersection or new bounds, coded
+    /// into a consensus coder as one undoable step.
+    Resolve(super::agreement::ResolveArgs),
 }
 
 #[derive(Debug, Subcommand)]

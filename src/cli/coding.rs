@@ -70,7 +70,7 @@ fn passage(p: &Project, doc: &Document, args: &CodeArgs) -> Result<CharRange> {
     Ok(range)
 }
 
-fn parse_range(text: &str) -> Result<CharRange> {
+pub(super) fn parse_range(text: &str) -> Result<CharRange> {
     let (s, e) = text
         .split_once("..")
         .ok_or_else(|| anyhow!("'{text}' is not a range like 120..245"))?;

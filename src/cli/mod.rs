@@ -62,9 +62,10 @@ pub fn run(cli: Cli) -> Result<()> {
         } => exchange::export_codebook(&dir, &format, &output),
         Command::ExportTable {
             dir,
+            coders,
             format,
             output,
-        } => exchange::export_table(&dir, &format, &output),
+        } => exchange::export_table(&dir, &coders, &format, &output),
         Command::Cases { dir, action } => cases::cases(&dir, action),
         Command::Memos { dir, action } => memos::memos(&dir, action, &coder),
         Command::Sets { dir, action } => sets::sets(&dir, action),
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Words(args) => analysis::run_words(args),
         Command::Agreement(args) => agreement::run_agreement(args),
         Command::Disagreements(args) => agreement::run_disagreements(args),
+        Command::Resolve(args) => agreement::run_resolve(args),
     }
 }
 

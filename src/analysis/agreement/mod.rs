@@ -60,6 +60,7 @@ pub mod disagreements;
 pub mod error;
 pub mod measures;
 pub mod report;
+pub mod review;
 pub mod spec;
 pub mod unitized;
 pub mod units;
@@ -74,6 +75,7 @@ use crate::model::Project;
 pub use bootstrap::{DEFAULT_DRAWS, DEFAULT_SEED, Interval};
 pub use disagreements::{Disagreement, DisagreementSpec, disagreements, disagreements_with};
 pub use error::{AgreementError, Coefficient, Undefined};
+pub use review::{Reviewed, after_review};
 pub use report::{Agreement, AgreementRow, CoderRef, Estimate, RowKind};
 pub use spec::{
     AgreementSpec, Grouping, Measure, Statistic, find_coders, find_codes, find_documents,

@@ -68,7 +68,10 @@ impl WordsView {
         let mut selection = Selection {
             codes: Vec::new(),
             include_subcodes: true,
-            scope: Scope::default(),
+            scope: Scope {
+                coders: input.coders.clone(),
+                ..Scope::default()
+            },
         };
         match self.source {
             Source::All => {}
