@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use marginalia::analysis::agreement::{
-    AgreementSpec, Measure, Reviewed, Statistic, agreement, after_review, disagreements,
+    AgreementSpec, Measure, Reviewed, Statistic, after_review, agreement, disagreements,
 };
 use marginalia::analysis::matrix::{MatrixSpec, Value, matrix};
 use marginalia::analysis::{CooccurrenceSpec, Proximity, Scope, cooccurrence};
@@ -16,7 +16,9 @@ use marginalia::export::{self, Selection, table};
 use marginalia::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId};
 use marginalia::import::document_from_text;
 use marginalia::index::SearchIndex;
-use marginalia::model::{AttributeDef, AttributeType, AttributeValue, Case, Coder, Coding, Language, Project};
+use marginalia::model::{
+    AttributeDef, AttributeType, AttributeValue, Case, Coder, Coding, Language, Project,
+};
 use marginalia::offsets::{CharRange, char_len};
 use marginalia::ops::{self, Decision, Resolution};
 use marginalia::retrieve::{ExcerptFilter, excerpts};
@@ -41,7 +43,13 @@ fn range_of(p: &Project, doc: DocumentId, phrase: &str) -> CharRange {
     CharRange::new(start, start + char_len(phrase))
 }
 
-fn put_coding(p: &mut Project, doc: DocumentId, phrase: &str, code: CodeId, coder: CoderId) -> CodingId {
+fn put_coding(
+    p: &mut Project,
+    doc: DocumentId,
+    phrase: &str,
+    code: CodeId,
+    coder: CoderId,
+) -> CodingId {
     let coding = Coding {
         id: CodingId::new(),
         document: doc,
@@ -62,10 +70,14 @@ fn put_coding(p: &mut Project, doc: DocumentId, phrase: &str, code: CodeId, code
 fn study() -> Study {
     let mut p = Project::new("LOG-studien", Language::Nb);
     let mut docs = Vec::new();
-    for (name, text) in [("kommunalsjef_brattli", BRATTLI), ("rektor_furulund", FURULUND)] {
+    for (name, text) in [
+        ("kommunalsjef_brattli", BRATTLI),
+        ("rektor_furulund", FURULUND),
+    ] {
         let entry = document_from_text(name, &format!("{name}.txt"), text, None);
         docs.push(entry.document.id);
-        p.apply(Edit::Put(Entity::Document(Box::new(entry)))).expect("document");
+        p.apply(Edit::Put(Entity::Document(Box::new(entry))))
+            .expect("document");
     }
     let (brattli, furulund) = (docs[0], docs[1]);
     let code = |p: &mut Project, path: &str| {
@@ -78,8 +90,12 @@ fn study() -> Study {
     let anchoring = code(&mut p, "Municipal leadership anchoring");
     let shortage = code(&mut p, "Barriers/Resource shortage");
     let mut coder = |name: &str| {
-        let coder = Coder { id: CoderId::new(), name: name.into() };
-        p.apply(Edit::Put(Entity::Coder(coder.clone()))).expect("coder");
+        let coder = Coder {
+            id: CoderId::new(),
+            name: name.into(),
+        };
+        p.apply(Edit::Put(Entity::Coder(coder.clone())))
+            .expect("coder");
         coder.id
     };
     let ingrid = coder("Ingrid Solberg");
@@ -102,7 +118,13 @@ fn study() -> Study {
     let council = "Kommunestyret vedtok modellen i 2021";
     put_coding(&mut p, brattli, council, anchoring, ingrid);
     put_coding(&mut p, brattli, council, anchoring, tobias);
-    put_coding(&mut p, brattli, "rådmannen følger den opp hvert kvartal", anchoring, ingrid);
+    put_coding(
+        &mut p,
+        brattli,
+        "rådmannen følger den opp hvert kvartal",
+        anchoring,
+        ingrid,
+    );
     put_coding(&mut p, furulund, "Ressursene er for små", shortage, ingrid);
     put_coding(
         &mut p,
@@ -111,25 +133,43 @@ fn study() -> Study {
         shortage,
         tobias,
     );
-    Study { p, brattli, furulund, anchoring, shortage, ingrid, tobias }
+    Study {
+        p,
+        brattli,
+        furulund,
+        anchoring,
+        shortage,
+        ingrid,
+        tobias,
+    }
 }
 
 fn anchoring_filter(s: &Study, coders: CoderSelection) -> ExcerptFilter {
-    ExcerptFilter { codes: vec![s.anchoring], coders, ..ExcerptFilter::default() }
+    ExcerptFilter {
+        codes: vec![s.anchoring],
+        coders,
+        ..ExcerptFilter::default()
+    }
 }
 
 #[test]
 fn a_passage_both_coders_coded_is_one_excerpt_naming_both() {
     let s = study();
     let list = excerpts(&s.p, &anchoring_filter(&s, CoderSelection::All));
-    assert_eq!(list.len(), 2, "the shared passage once, Ingrid's second passage once");
+    assert_eq!(
+        list.len(),
+        2,
+        "the shared passage once, Ingrid's second passage once"
+    );
     let shared = &list[0];
     assert_eq!(shared.text, "Kommunestyret vedtok modellen i 2021");
     assert_eq!(shared.coders, ["Ingrid Solberg", "Tobias Lunde"]);
     assert_eq!(shared.coder, "Ingrid Solberg, Tobias Lunde");
     assert_eq!(shared.codings.len(), 2);
     assert!(
-        shared.citation_with_coders().ends_with("coded by Ingrid Solberg, Tobias Lunde"),
+        shared
+            .citation_with_coders()
+            .ends_with("coded by Ingrid Solberg, Tobias Lunde"),
         "{}",
         shared.citation_with_coders()
     );
@@ -153,11 +193,20 @@ fn coder_names_resolve_and_an_unknown_name_is_a_clear_error() {
     let s = study();
     let both = CoderSelection::parse(&s.p, "ingrid solberg, Tobias Lunde").expect("names");
     assert_eq!(both, CoderSelection::several([s.ingrid, s.tobias]));
-    assert_eq!(CoderSelection::parse(&s.p, "").expect("empty"), CoderSelection::All);
+    assert_eq!(
+        CoderSelection::parse(&s.p, "").expect("empty"),
+        CoderSelection::All
+    );
     let error = CoderSelection::parse(&s.p, "Ingrid Solberg,Kari Nordmann").expect_err("unknown");
     let message = error.to_string();
-    assert!(message.contains("no coder named 'Kari Nordmann'"), "{message}");
-    assert!(message.contains("Ingrid Solberg, Tobias Lunde"), "{message}");
+    assert!(
+        message.contains("no coder named 'Kari Nordmann'"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Ingrid Solberg, Tobias Lunde"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -170,8 +219,17 @@ fn the_word_report_has_each_shared_passage_once() {
     let report = export::report(&s.p, &selection, "Forankring");
     assert_eq!(report.items.len(), 2);
     let markdown = export::render::markdown(&report);
-    assert_eq!(markdown.matches("Kommunestyret vedtok modellen i 2021").count(), 1, "{markdown}");
-    assert!(markdown.contains("coded by Ingrid Solberg, Tobias Lunde"), "{markdown}");
+    assert_eq!(
+        markdown
+            .matches("Kommunestyret vedtok modellen i 2021")
+            .count(),
+        1,
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("coded by Ingrid Solberg, Tobias Lunde"),
+        "{markdown}"
+    );
     let docx = export::ReportFormat::Docx.render(&report).expect("docx");
     assert!(docx.starts_with(b"PK"));
 }
@@ -182,14 +240,21 @@ fn the_matrix_counts_codings_or_distinct_passages() {
     let spec = |value, coders| MatrixSpec {
         codes: vec![s.anchoring],
         value,
-        scope: Scope { coders, ..Scope::default() },
+        scope: Scope {
+            coders,
+            ..Scope::default()
+        },
         ..MatrixSpec::default()
     };
     let m = matrix(&s.p, &spec(Value::Codings, CoderSelection::All)).expect("matrix");
     let brattli = m.find_column("Brattli kommune").expect("column");
     assert_eq!(m.value(Some(0), Some(brattli)), 3.0, "three codings");
     let m = matrix(&s.p, &spec(Value::Passages, CoderSelection::All)).expect("matrix");
-    assert_eq!(m.value(Some(0), Some(brattli)), 2.0, "two distinct passages");
+    assert_eq!(
+        m.value(Some(0), Some(brattli)),
+        2.0,
+        "two distinct passages"
+    );
     assert_eq!(m.cell_excerpts(&s.p, Some(0), Some(brattli)).len(), 2);
     let m = matrix(&s.p, &spec(Value::Codings, CoderSelection::one(s.tobias))).expect("matrix");
     assert_eq!(m.value(Some(0), Some(brattli)), 1.0);
@@ -202,7 +267,10 @@ fn cooccurrence_and_the_count_table_take_the_selection() {
     let spec = |coders| CooccurrenceSpec {
         codes: vec![s.anchoring, s.shortage],
         proximity: Proximity::Overlap,
-        scope: Scope { coders, ..Scope::default() },
+        scope: Scope {
+            coders,
+            ..Scope::default()
+        },
         ..CooccurrenceSpec::default()
     };
     cooccurrence(&s.p, &spec(CoderSelection::one(s.ingrid))).expect("cooccurrence");
@@ -236,16 +304,27 @@ fn search_coder_filter_keeps_passages_that_coder_coded() {
     assert_eq!(hits("rådmannen coder:\"Tobias Lunde\"").len(), 1);
     // …but he coded nothing in the turn about the schools.
     assert!(hits("PPT coder:\"Tobias Lunde\"").is_empty());
-    assert!(hits("samarbeid coder:\"Tobias Lunde\"").iter().all(|(d, _)| *d == s.furulund));
+    assert!(
+        hits("samarbeid coder:\"Tobias Lunde\"")
+            .iter()
+            .all(|(d, _)| *d == s.furulund)
+    );
     let error = marginalia::query::search(&index, &s.p, "coder:Kari", None).expect_err("unknown");
-    assert!(error.to_string().contains("no coder named 'Kari'"), "{error}");
+    assert!(
+        error.to_string().contains("no coder named 'Kari'"),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_review_decision_codes_the_consensus_layer_and_undo_removes_it() {
     let mut s = study();
     let list = disagreements(&s.p, s.shortage, &[s.ingrid, s.tobias]).expect("disagreements");
-    assert_eq!(list.len(), 1, "Tobias coded the second half of the answer, Ingrid did not");
+    assert_eq!(
+        list.len(),
+        1,
+        "Tobias coded the second half of the answer, Ingrid did not"
+    );
     let stretch = list[0].range;
     assert_eq!(list[0].text, ", og vi mangler tid til samarbeid.");
     let decision = |resolution| Decision {
@@ -258,13 +337,27 @@ fn a_review_decision_codes_the_consensus_layer_and_undo_removes_it() {
         memo: Some("Tiden hører med til ressursene.".into()),
     };
     let union = ops::decision_ranges(&s.p, &decision(Resolution::Union));
-    assert_eq!(union, [range_of(&s.p, s.furulund, "Ressursene er for små, og vi mangler tid til samarbeid.")]);
+    assert_eq!(
+        union,
+        [range_of(
+            &s.p,
+            s.furulund,
+            "Ressursene er for små, og vi mangler tid til samarbeid."
+        )]
+    );
     let inter = ops::decision_ranges(&s.p, &decision(Resolution::Intersection));
     assert_eq!(inter, [range_of(&s.p, s.furulund, "Ressursene er for små")]);
-    assert!(ops::resolve_disagreement(&s.p, &decision(Resolution::Skip)).expect("skip").is_none());
+    assert!(
+        ops::resolve_disagreement(&s.p, &decision(Resolution::Skip))
+            .expect("skip")
+            .is_none()
+    );
     let mut wrong = decision(Resolution::KeepSecond);
     wrong.consensus = "Tobias Lunde".into();
-    assert!(ops::resolve_disagreement(&s.p, &wrong).is_err(), "a compared coder is no consensus coder");
+    assert!(
+        ops::resolve_disagreement(&s.p, &wrong).is_err(),
+        "a compared coder is no consensus coder"
+    );
 
     let before = s.p.codings().len();
     let coded = ops::resolve_disagreement(&s.p, &decision(Resolution::KeepSecond))
@@ -276,7 +369,10 @@ fn a_review_decision_codes_the_consensus_layer_and_undo_removes_it() {
     let made = &s.p.codings()[&coded.codings[0]];
     assert_eq!(made.coder, consensus);
     assert_eq!(made.range, union[0]);
-    assert_eq!(made.memo.as_deref(), Some("Tiden hører med til ressursene."));
+    assert_eq!(
+        made.memo.as_deref(),
+        Some("Tiden hører med til ressursene.")
+    );
 
     // α after the review: inside the decided stretch both coders now have the consensus coding.
     let spec = AgreementSpec {
@@ -287,12 +383,22 @@ fn a_review_decision_codes_the_consensus_layer_and_undo_removes_it() {
         ..AgreementSpec::default()
     };
     let alpha = |p: &Project| {
-        agreement(p, &spec).expect("agreement").rows[0].value(Statistic::Alpha).expect("α")
+        agreement(p, &spec).expect("agreement").rows[0]
+            .value(Statistic::Alpha)
+            .expect("α")
     };
-    let reviewed = [Reviewed { document: s.furulund, code: s.shortage, stretch }];
+    let reviewed = [Reviewed {
+        document: s.furulund,
+        code: s.shortage,
+        stretch,
+    }];
     let after = after_review(&s.p, &[s.ingrid, s.tobias], consensus, &reviewed).expect("after");
     assert!(alpha(&s.p) < 0.9, "before: {}", alpha(&s.p));
-    assert!((alpha(&after) - 1.0).abs() < 1e-9, "after: {}", alpha(&after));
+    assert!(
+        (alpha(&after) - 1.0).abs() < 1e-9,
+        "after: {}",
+        alpha(&after)
+    );
 
     s.p.apply(undo).expect("undo");
     assert_eq!(s.p.codings().len(), before);

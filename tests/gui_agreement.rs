@@ -14,13 +14,19 @@ use support::{Fixture, code_named, menu, open_sample_sized, project, send};
 
 #[test]
 fn blind_mode_hides_the_other_coders_codings_until_revealed() {
-    let Fixture { dir: _dir, mut harness } = open_sample_sized(1500.0, 950.0);
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
     harness.state_mut().prefs_mut().coder = "Ingrid Solberg".into();
     let shortage = code_named(&harness, "Resource shortage");
     harness.state_mut().select_codes([shortage]);
     harness.run_steps(2);
     let all = harness.state_mut().current_excerpts();
-    assert!(all.iter().any(|e| e.coders.contains(&"Tobias Lunde".to_string())));
+    assert!(
+        all.iter()
+            .any(|e| e.coders.contains(&"Tobias Lunde".to_string()))
+    );
 
     menu(&mut harness, "View", "Blind mode (hide other coders)");
     assert!(harness.state().prefs().blind);
@@ -53,22 +59,41 @@ fn blind_mode_hides_the_other_coders_codings_until_revealed() {
 
 #[test]
 fn hiding_a_coder_layer_hides_their_excerpts() {
-    let Fixture { dir: _dir, mut harness } = open_sample_sized(1500.0, 950.0);
-    let tobias = project(&harness).find_coder("Tobias Lunde").expect("coder").id;
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
+    let tobias = project(&harness)
+        .find_coder("Tobias Lunde")
+        .expect("coder")
+        .id;
     let shortage = code_named(&harness, "Resource shortage");
     harness.state_mut().select_codes([shortage]);
     send(&mut harness, Command::Action(Action::ShowCoders));
-    harness.get_by_label("Tobias Lunde");
+    harness.run_steps(3);
+    assert!(harness.state().coders_window_open());
+    assert!(
+        harness
+            .query_all_by_label_contains("Tobias Lunde")
+            .next()
+            .is_some()
+    );
     harness.state_mut().set_coder_visible(tobias, false);
     harness.run_steps(2);
     let list = harness.state_mut().current_excerpts();
     assert!(!list.is_empty());
-    assert!(list.iter().all(|e| !e.coders.contains(&"Tobias Lunde".to_string())));
+    assert!(
+        list.iter()
+            .all(|e| !e.coders.contains(&"Tobias Lunde".to_string()))
+    );
 }
 
 #[test]
 fn agreement_window_shows_the_samples_figures_and_a_decision_is_undoable() {
-    let Fixture { dir: _dir, mut harness } = open_sample_sized(1600.0, 1000.0);
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1600.0, 1000.0);
     menu(&mut harness, "Analysis", "Agreement between coders");
     assert!(harness.state().analysis().agreement.open);
     harness.run_steps(2);
@@ -78,22 +103,44 @@ fn agreement_window_shows_the_samples_figures_and_a_decision_is_undoable() {
     // The window's report is the core's report for the same options.
     let p = project(&harness).clone();
     let view = &harness.state().analysis().agreement;
-    let shown = view.computed().expect("computed").result.as_ref().expect("a report").clone();
+    let shown = view
+        .computed()
+        .expect("computed")
+        .result
+        .as_ref()
+        .expect("a report")
+        .clone();
     let spec = AgreementSpec {
         coders: view.coders.iter().copied().collect(),
         ..AgreementSpec::default()
     };
     let core = agreement(&p, &spec).expect("agreement");
     assert_eq!(shown.rows, core.rows);
-    let overall = core.overall().expect("overall").value(Statistic::Alpha).expect("α");
-    harness.get_by_label_contains(&format!("{overall:.3}"));
+    let overall = core
+        .overall()
+        .expect("overall")
+        .value(Statistic::Alpha)
+        .expect("α");
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("{overall:.3}"))
+            .next()
+            .is_some(),
+        "the overall α is shown"
+    );
 
     // Click a code with disagreements: its review queue opens.
     let code = code_named(&harness, "Resource shortage");
     let path = p.code_path(code);
     harness.get_by_label(&path).click();
     harness.run_steps(3);
-    let review = harness.state().analysis().agreement.review.as_ref().expect("review open");
+    let review = harness
+        .state()
+        .analysis()
+        .agreement
+        .review
+        .as_ref()
+        .expect("review open");
     assert_eq!(review.code, code);
     let pair = review.pair;
     let list = disagreements(&p, code, &pair).expect("disagreements");
@@ -107,7 +154,12 @@ fn agreement_window_shows_the_samples_figures_and_a_decision_is_undoable() {
     let after = project(&harness);
     let consensus = after.find_coder("Consensus").expect("consensus coder").id;
     assert!(after.codings().len() > before);
-    assert!(after.codings().values().any(|c| c.coder == consensus && c.code == code));
+    assert!(
+        after
+            .codings()
+            .values()
+            .any(|c| c.coder == consensus && c.code == code)
+    );
     let reviewed = harness.state().analysis().agreement.reviewed.clone();
     assert_eq!(reviewed.len(), 1);
 

@@ -88,7 +88,11 @@ fn matrix_by_group_and_traceable_cells() {
     };
     assert_eq!(listed.len(), expected);
     let codings = m.cell_codings(Some(0), Some(log));
-    assert!(listed.iter().all(|e| e.codings.iter().all(|c| codings.contains(c))));
+    assert!(
+        listed
+            .iter()
+            .all(|e| e.codings.iter().all(|c| codings.contains(c)))
+    );
     harness.get_by_label_contains(&format!("{expected} excerpts behind"));
 
     // Clicking an excerpt jumps to it in the viewer.

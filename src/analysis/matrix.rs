@@ -182,7 +182,8 @@ impl CellData {
     fn finish(&mut self) {
         self.codings.sort_unstable();
         self.codings.dedup();
-        self.passages.sort_unstable_by_key(|(d, r)| (*d, r.start, r.end));
+        self.passages
+            .sort_unstable_by_key(|(d, r)| (*d, r.start, r.end));
         self.passages.dedup();
     }
 

@@ -167,7 +167,7 @@ pub enum Command {
     Disagreements(super::agreement::DisagreementsArgs),
     /// Decide one disagreeing stretch: keep one coder's bounds, the union, the intersection or new bounds, coded
     /// into a consensus coder as one undoable step.
-    Resolve(super::agreement::ResolveArgs),
+    Resolve(super::coding::ResolveArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,7 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Words(args) => analysis::run_words(args),
         Command::Agreement(args) => agreement::run_agreement(args),
         Command::Disagreements(args) => agreement::run_disagreements(args),
-        Command::Resolve(args) => agreement::run_resolve(args),
+        Command::Resolve(args) => coding::run_resolve(args),
     }
 }
 

@@ -108,7 +108,11 @@ pub fn code_case_counts(project: &Project, coders: &crate::coders::CoderSelectio
     cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
     let mut counts: BTreeMap<(CodeId, CaseId), usize> = BTreeMap::new();
     let mut totals: BTreeMap<CodeId, usize> = BTreeMap::new();
-    for coding in project.codings().values().filter(|c| coders.contains(c.coder)) {
+    for coding in project
+        .codings()
+        .values()
+        .filter(|c| coders.contains(c.coder))
+    {
         *totals.entry(coding.code).or_default() += 1;
         for case in project.cases_of(coding.document) {
             *counts.entry((coding.code, case.id)).or_default() += 1;

@@ -242,7 +242,9 @@ impl Workbench {
     /// What the analysis views read, with their state (tests call the views' methods with it).
     pub fn analysis_parts(&mut self) -> Option<(&mut AnalysisState, AnalysisInput<'_>)> {
         let ws = self.session.workspace()?;
-        let coders = self.layers.selection(ws.project(), self.prefs.blind, &self.prefs.coder);
+        let coders = self
+            .layers
+            .selection(ws.project(), self.prefs.blind, &self.prefs.coder);
         let input = AnalysisInput {
             project: ws.project(),
             revision: crate::gui::coders_panel::layered(ws.revision(), &coders),

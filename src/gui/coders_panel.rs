@@ -88,13 +88,17 @@ pub fn coders_window_ui(
     }
     let mut open = layers.open;
     egui::Window::new(s::CODERS_TITLE)
-        .id(egui::Id::new("coders-window"))
+        .id(egui::Id::unique("coders-window"))
         .open(&mut open)
         .default_width(320.0)
         .resizable(true)
         .show(ctx, |ui| {
             let dark = ui.visuals().dark_mode;
-            ui.label(RichText::new(s::CODERS_HINT).small().color(theme::muted(dark)));
+            ui.label(
+                RichText::new(s::CODERS_HINT)
+                    .small()
+                    .color(theme::muted(dark)),
+            );
             ui.add_space(4.0);
             let shown = layers.selection(project, *blind, me);
             let mut coders: Vec<_> = project.coders().values().collect();
@@ -124,13 +128,19 @@ pub fn coders_window_ui(
                             .values()
                             .filter(|c| c.coder == coder.id)
                             .count();
-                        ui.label(RichText::new(format!("{n}")).small().color(theme::muted(dark)));
+                        ui.label(
+                            RichText::new(format!("{n}"))
+                                .small()
+                                .color(theme::muted(dark)),
+                        );
                     }
                 });
             }
             ui.separator();
             let before = *blind;
-            let _ = ui.checkbox(blind, s::BLIND_MODE).on_hover_text(s::BLIND_HINT);
+            let _ = ui
+                .checkbox(blind, s::BLIND_MODE)
+                .on_hover_text(s::BLIND_HINT);
             if *blind && !before {
                 layers.revealed = false;
             }
@@ -162,9 +172,16 @@ impl crate::gui::Workbench {
     /// Whose codings the workbench shows now.
     pub fn shown_coders(&self) -> CoderSelection {
         match self.session.project() {
-            Some(project) => self.layers.selection(project, self.prefs.blind, &self.prefs.coder),
+            Some(project) => self
+                .layers
+                .selection(project, self.prefs.blind, &self.prefs.coder),
             None => CoderSelection::All,
         }
+    }
+
+    /// True while the Coders window is open.
+    pub fn coders_window_open(&self) -> bool {
+        self.layers.open
     }
 
     /// The preferences, to change (the coder name, blind mode).

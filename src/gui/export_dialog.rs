@@ -109,7 +109,9 @@ impl ExcerptOptions {
                 include_subcodes: self.include_subcodes,
                 cases: case.map(|c| c.id).into_iter().collect(),
                 coders: match coder {
-                    Some(c) if self.shown.contains(c.id) => crate::coders::CoderSelection::one(c.id),
+                    Some(c) if self.shown.contains(c.id) => {
+                        crate::coders::CoderSelection::one(c.id)
+                    }
                     Some(_) => crate::coders::CoderSelection::Only(Default::default()),
                     None => self.shown.clone(),
                 },

@@ -505,7 +505,8 @@ pub const CODE_HEADER: &str = "Code";
 pub const CODED_BY: &str = "Coded by";
 pub const ALPHA_AFTER: &str = "α after review";
 pub const REVIEW_HINT: &str = "Review this code's disagreements";
-pub const LOW_AGREEMENT: &str = "Below 0.667: too low for even tentative conclusions (Krippendorff)";
+pub const LOW_AGREEMENT: &str =
+    "Below 0.667: too low for even tentative conclusions (Krippendorff)";
 
 pub fn review_heading(code: &str) -> String {
     format!("Disagreements on '{code}'")
@@ -527,5 +528,4 @@ pub fn blind_status(coder: &str) -> String {
     format!("Blind mode: only {coder}'s codings are shown")
 }
 pub const NOTHING_CODED: &str = "Decision recorded; it codes nothing in the consensus layer";
-pub const AGREEMENT_BLIND: &str =
-    "Blind mode hides the other coders. Reveal them (View ▸ Coders…) to compare your coding with theirs.";
+pub const AGREEMENT_BLIND: &str = "Blind mode hides the other coders. Reveal them (View ▸ Coders…) to compare your coding with theirs.";

@@ -75,8 +75,8 @@ use crate::model::Project;
 pub use bootstrap::{DEFAULT_DRAWS, DEFAULT_SEED, Interval};
 pub use disagreements::{Disagreement, DisagreementSpec, disagreements, disagreements_with};
 pub use error::{AgreementError, Coefficient, Undefined};
-pub use review::{Reviewed, after_review};
 pub use report::{Agreement, AgreementRow, CoderRef, Estimate, RowKind};
+pub use review::{Reviewed, after_review};
 pub use spec::{
     AgreementSpec, Grouping, Measure, Statistic, find_coders, find_codes, find_documents,
 };

@@ -189,8 +189,7 @@ impl AgreementView {
         }
         self.pending_key = Some(key.clone());
         let project = project.clone();
-        self.task
-            .start(Some(ctx), move |_| compute(&project, key));
+        self.task.start(Some(ctx), move |_| compute(&project, key));
     }
 }
 
@@ -244,7 +243,9 @@ impl AnalysisView for AgreementView {
         }
         self.options_ui(ui, project);
         if self.coders.len() < 2 {
-            ui.label(RichText::new(s::AGREEMENT_TWO_CODERS).color(theme::muted(ui.visuals().dark_mode)));
+            ui.label(
+                RichText::new(s::AGREEMENT_TWO_CODERS).color(theme::muted(ui.visuals().dark_mode)),
+            );
             return;
         }
         self.refresh(ui.ctx(), project, cx.input.revision);
@@ -263,7 +264,9 @@ impl AnalysisView for AgreementView {
         match self.computed.as_ref() {
             None => {}
             Some(Computed { result: Err(e), .. }) => {
-                ui.label(RichText::new(e.as_str()).color(theme::error_colour(ui.visuals().dark_mode)));
+                ui.label(
+                    RichText::new(e.as_str()).color(theme::error_colour(ui.visuals().dark_mode)),
+                );
             }
             Some(Computed {
                 result: Ok(report),
@@ -322,14 +325,19 @@ impl AgreementView {
                 if ui.checkbox(&mut on, measure_label(measure)).changed() {
                     if on {
                         self.measures.push(measure);
-                        self.measures.sort_by_key(|m| Measure::ALL.iter().position(|x| x == m));
+                        self.measures
+                            .sort_by_key(|m| Measure::ALL.iter().position(|x| x == m));
                     } else if self.measures.len() > 1 {
                         self.measures.retain(|m| *m != measure);
                     }
                 }
             }
             ui.label(s::AGREEMENT_DRAWS);
-            ui.add(egui::DragValue::new(&mut self.bootstrap).range(0..=5000).speed(50));
+            ui.add(
+                egui::DragValue::new(&mut self.bootstrap)
+                    .range(0..=5000)
+                    .speed(50),
+            );
         });
     }
 
@@ -345,7 +353,12 @@ impl AgreementView {
         let Some(review) = self.review.as_mut() else {
             return;
         };
-        let name_of = |id: CoderId| project.coders().get(&id).map_or_else(String::new, |c| c.name.clone());
+        let name_of = |id: CoderId| {
+            project
+                .coders()
+                .get(&id)
+                .map_or_else(String::new, |c| c.name.clone())
+        };
         let mut close = false;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(s::review_heading(&project.code_path(review.code))).strong());
@@ -369,7 +382,10 @@ impl AgreementView {
                 .selected_text(label(review.pair))
                 .show_ui(ui, |ui| {
                     for pair in pairs {
-                        if ui.selectable_value(&mut review.pair, pair, label(pair)).changed() {
+                        if ui
+                            .selectable_value(&mut review.pair, pair, label(pair))
+                            .changed()
+                        {
                             review.queue = None;
                             review.current = 0;
                         }
@@ -387,12 +403,21 @@ impl AgreementView {
             egui::ComboBox::from_id_salt("review-document")
                 .selected_text(doc_label)
                 .show_ui(ui, |ui| {
-                    if ui.selectable_value(&mut review.document, None, s::ALL_DOCUMENTS).changed() {
+                    if ui
+                        .selectable_value(&mut review.document, None, s::ALL_DOCUMENTS)
+                        .changed()
+                    {
                         review.current = 0;
                     }
                     for doc in docs {
-                        let name = project.documents().get(&doc).map_or("", |d| d.name.as_str());
-                        if ui.selectable_value(&mut review.document, Some(doc), name).changed() {
+                        let name = project
+                            .documents()
+                            .get(&doc)
+                            .map_or("", |d| d.name.as_str());
+                        if ui
+                            .selectable_value(&mut review.document, Some(doc), name)
+                            .changed()
+                        {
                             review.current = 0;
                         }
                     }
@@ -436,14 +461,19 @@ impl AgreementView {
         });
         let stretch = &list[review.current];
         let [a, b] = review.pair;
-        let bounds_a = crate::ops::bounds_around(project, stretch.document, review.code, a, stretch.range);
-        let bounds_b = crate::ops::bounds_around(project, stretch.document, review.code, b, stretch.range);
+        let bounds_a =
+            crate::ops::bounds_around(project, stretch.document, review.code, a, stretch.range);
+        let bounds_b =
+            crate::ops::bounds_around(project, stretch.document, review.code, b, stretch.range);
         context_ui(ui, project, stretch, &bounds_a, &bounds_b);
         let show = |r: &[CharRange]| {
             if r.is_empty() {
                 s::NOT_CODED.to_string()
             } else {
-                r.iter().map(|r| format!("{}–{}", r.start, r.end)).collect::<Vec<_>>().join(", ")
+                r.iter()
+                    .map(|r| format!("{}–{}", r.start, r.end))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         ui.label(
@@ -457,7 +487,11 @@ impl AgreementView {
             .small(),
         );
         if let Some(done) = review.decided.get(&(stretch.document, stretch.range)) {
-            ui.label(RichText::new(s::decided(done)).italics().color(theme::muted(dark)));
+            ui.label(
+                RichText::new(s::decided(done))
+                    .italics()
+                    .color(theme::muted(dark)),
+            );
         }
         ui.horizontal(|ui| {
             ui.label(s::REVIEW_MEMO);
@@ -499,7 +533,9 @@ impl AgreementView {
         let Some(resolution) = chosen else {
             return;
         };
-        review.decided.insert((stretch.document, stretch.range), resolution.label());
+        review
+            .decided
+            .insert((stretch.document, stretch.range), resolution.label());
         if resolution != Resolution::Skip {
             let reviewed = Reviewed {
                 document: stretch.document,
@@ -572,7 +608,10 @@ fn context_ui(
         .unwrap_or(stretch.range.end)
         + 120;
     let piece = |from: usize, to: usize| -> String {
-        text.chars().skip(from).take(to.saturating_sub(from)).collect()
+        text.chars()
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .collect()
     };
     let dark = ui.visuals().dark_mode;
     let mut job = egui::text::LayoutJob::default();
@@ -585,10 +624,20 @@ fn context_ui(
         background: super::heat(0.6, dark),
         ..normal.clone()
     };
-    job.append(&format!("…{}", piece(lo, stretch.range.start)), 0.0, normal.clone());
+    job.append(
+        &format!("…{}", piece(lo, stretch.range.start)),
+        0.0,
+        normal.clone(),
+    );
     job.append(&piece(stretch.range.start, stretch.range.end), 0.0, marked);
     job.append(&format!("{}…", piece(stretch.range.end, hi)), 0.0, normal);
-    ui.label(RichText::new(format!("{} {}–{}", stretch.document_name, stretch.range.start, stretch.range.end)).small());
+    ui.label(
+        RichText::new(format!(
+            "{} {}–{}",
+            stretch.document_name, stretch.range.start, stretch.range.end
+        ))
+        .small(),
+    );
     egui::ScrollArea::vertical()
         .id_salt("review-context")
         .max_height(140.0)
@@ -665,7 +714,10 @@ fn table_ui(
                         (SortBy::Statistic(x), false) if x == *st => " ▲",
                         _ => "",
                     };
-                    if ui.button(RichText::new(format!("{}{arrow}", st.label())).strong()).clicked() {
+                    if ui
+                        .button(RichText::new(format!("{}{arrow}", st.label())).strong())
+                        .clicked()
+                    {
                         *sort = toggle(*sort, SortBy::Statistic(*st));
                     }
                 });
@@ -694,11 +746,7 @@ fn table_ui(
                                     .unwrap_or(ui.visuals().text_color());
                                 ui.horizontal(|ui| {
                                     ui.label(RichText::new("■").color(colour));
-                                    if ui
-                                        .link(label)
-                                        .on_hover_text(s::REVIEW_HINT)
-                                        .clicked()
-                                    {
+                                    if ui.link(label).on_hover_text(s::REVIEW_HINT).clicked() {
                                         clicked = Some(code);
                                     }
                                 });
@@ -734,7 +782,10 @@ fn table_ui(
                     }
                     if with_after {
                         r.col(|ui| {
-                            ui.label(after_alpha(row).map_or_else(|| "–".to_string(), |v| format!("{v:.3}")));
+                            ui.label(
+                                after_alpha(row)
+                                    .map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+                            );
                         });
                     }
                 });
