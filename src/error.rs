@@ -109,6 +109,15 @@ pub enum Error {
         /// The name as the user gave it.
         name: String,
     },
+
+    /// A coder name given by the user that the project does not have.
+    #[error("no coder named '{name}' (the project's coders: {known})")]
+    UnknownCoder {
+        /// The name as the user gave it.
+        name: String,
+        /// The project's coders, comma-separated.
+        known: String,
+    },
 }
 
 impl Error {

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod codebook_file;
+pub mod coders;
 pub mod collate;
 pub mod edit;
 pub mod error;

@@ -305,7 +305,7 @@ fn matrix_columns_by_attribute_document_speaker_and_coder() {
         &MatrixSpec {
             codes: vec![f.shortage],
             scope: Scope {
-                coders: vec![f.ann],
+                coders: marginalia::coders::CoderSelection::one(f.ann),
                 attributes: vec![AttrFilter::parse("group=log").expect("filter")],
                 ..Scope::default()
             },
@@ -523,7 +523,7 @@ fn coding_query_restrictions_and_text_filter() {
     q.scope.attributes = vec![AttrFilter::parse("group=control").expect("filter")];
     assert_eq!(texts(&run(&q, None)), ["Ressursene strekker ikke til."]);
     let mut q = query(&f, "Resource shortage");
-    q.scope.coders = vec![f.ann];
+    q.scope.coders = marginalia::coders::CoderSelection::one(f.ann);
     q.include_subcodes = false;
     assert_eq!(run(&q, None).characters, 22 + 22 + 29);
 

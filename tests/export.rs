@@ -226,7 +226,7 @@ fn codebook_and_code_case_table() {
     assert!(csv.starts_with("path,code,level,description,colour,codings\n"));
     assert!(csv.contains("Barrierer/Ressursmangel,Ressursmangel,2,,#ff8800,2\n"));
 
-    let counts = table::code_case_counts(&project);
+    let counts = table::code_case_counts(&project, &marginalia::coders::CoderSelection::All);
     assert_eq!(counts.header, ["code", "Furulund skole", "total"]);
     let csv = String::from_utf8(table::csv(&counts).expect("csv")).expect("utf8");
     assert_eq!(
@@ -267,7 +267,7 @@ fn sample_reports_in_every_format() {
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
     let range = workbook.worksheet_range("Excerpts").expect("sheet");
     assert_eq!(range.height(), report.items.len() + 1);
-    let counts = table::code_case_counts(&project);
+    let counts = table::code_case_counts(&project, &marginalia::coders::CoderSelection::All);
     assert_eq!(counts.rows.len(), project.codes().len());
     assert_eq!(counts.header.len(), project.cases().len() + 2);
 }

@@ -64,9 +64,12 @@ impl Columns {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
-    /// Number of codings.
+    /// Number of codings: a passage two coders coded counts twice.
     #[default]
     Codings,
+    /// Number of distinct coded passages: a passage several coders (or a code and its sub-code) coded counts
+    /// once.
+    Passages,
     /// Number of documents with at least one coding.
     Documents,
     /// Coded code points, overlapping codings counted once.
@@ -78,10 +81,11 @@ pub enum Value {
 }
 
 impl Value {
-    /// Parses `codings`, `documents`, `characters`, `share` or `presence` (and a few synonyms), ignoring case.
+    /// Parses `codings`, `passages`, `documents`, `characters`, `share` or `presence` (and a few synonyms), ignoring case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_lowercase().as_str() {
             "codings" | "count" => Some(Self::Codings),
+            "passages" | "distinct" | "excerpts" => Some(Self::Passages),
             "documents" | "docs" => Some(Self::Documents),
             "characters" | "chars" => Some(Self::Characters),
             "share" | "percent" => Some(Self::Share),
@@ -94,6 +98,7 @@ impl Value {
     pub fn label(self) -> &'static str {
         match self {
             Self::Codings => "codings",
+            Self::Passages => "distinct passages",
             Self::Documents => "documents",
             Self::Characters => "coded characters",
             Self::Share => "% of text coded",
@@ -168,6 +173,8 @@ pub struct Column {
 #[derive(Clone, Debug, Default)]
 struct CellData {
     codings: Vec<CodingId>,
+    /// The whole coded range of each coding, for counting distinct passages.
+    passages: Vec<(DocumentId, CharRange)>,
     pieces: Vec<(DocumentId, CharRange)>,
 }
 
@@ -175,16 +182,21 @@ impl CellData {
     fn finish(&mut self) {
         self.codings.sort_unstable();
         self.codings.dedup();
+        self.passages
+            .sort_unstable_by_key(|(d, r)| (*d, r.start, r.end));
+        self.passages.dedup();
     }
 
     fn absorb(&mut self, other: &CellData) {
         self.codings.extend_from_slice(&other.codings);
+        self.passages.extend_from_slice(&other.passages);
         self.pieces.extend_from_slice(&other.pieces);
     }
 
     fn value(&self, value: Value, text_chars: usize) -> f64 {
         match value {
             Value::Codings => self.codings.len() as f64,
+            Value::Passages => self.passages.len() as f64,
             Value::Presence => f64::from(u8::from(!self.codings.is_empty())),
             Value::Documents => {
                 let docs: BTreeSet<DocumentId> = self.pieces.iter().map(|(d, _)| *d).collect();
@@ -349,6 +361,7 @@ fn fill_cells(
             for &row in row_list {
                 let cell = &mut cells[row][*col];
                 cell.codings.push(coding.id);
+                cell.passages.push((coding.document, coding.range));
                 cell.pieces
                     .extend(pieces.iter().map(|p| (coding.document, *p)));
             }

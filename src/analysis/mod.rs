@@ -14,9 +14,9 @@ pub mod words;
 
 use std::collections::BTreeSet;
 
-use crate::ids::{CodeId, CodingId, DocumentId};
+use crate::ids::CodingId;
 use crate::model::Project;
-use crate::retrieve::{Excerpt, ExcerptFilter, excerpts};
+use crate::retrieve::{Excerpt, excerpts_from};
 
 pub use coding_query::{
     CodingQuery, Near, Passage, QueryExpr, QueryResult, parse_query, run_query, save_as_code,
@@ -29,28 +29,12 @@ pub use words::{
     KwicLine, Selection, StopList, WordCount, WordFrequencies, WordOptions, kwic, word_frequencies,
 };
 
-/// The excerpts (with citations) of exactly these codings, in the order [`crate::retrieve::excerpts`] uses.
+/// The excerpts (with citations) of exactly these codings, in the order [`crate::retrieve::excerpts`] uses;
+/// one excerpt for a passage several coders coded with the same code.
 pub fn excerpts_of(project: &Project, codings: &[CodingId]) -> Vec<Excerpt> {
     let wanted: BTreeSet<CodingId> = codings.iter().copied().collect();
-    let mut codes: BTreeSet<CodeId> = BTreeSet::new();
-    let mut documents: BTreeSet<DocumentId> = BTreeSet::new();
-    for id in &wanted {
-        if let Some(coding) = project.codings().get(id) {
-            codes.insert(coding.code);
-            documents.insert(coding.document);
-        }
-    }
-    if codes.is_empty() {
-        return Vec::new();
-    }
-    let filter = ExcerptFilter {
-        codes: codes.into_iter().collect(),
-        include_subcodes: false,
-        cases: Vec::new(),
-        coders: Vec::new(),
-        documents: documents.into_iter().collect(),
-    };
-    let mut list = excerpts(project, &filter);
-    list.retain(|e| wanted.contains(&e.coding));
-    list
+    excerpts_from(
+        project,
+        wanted.iter().filter_map(|id| project.codings().get(id)),
+    )
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::regions::Regions;
+use crate::coders::CoderSelection;
 use crate::error::{Error, Result};
 use crate::ids::{CaseId, CodeId, CoderId, DocumentId};
 use crate::model::{AttributeValue, Case, Project};
@@ -74,8 +75,9 @@ pub struct Scope {
     pub attributes: Vec<AttrFilter>,
     /// Only these documents.
     pub documents: Vec<DocumentId>,
-    /// Only codings by these coders.
-    pub coders: Vec<CoderId>,
+    /// Whose codings count: one coder, several or all.
+    #[serde(default)]
+    pub coders: CoderSelection,
 }
 
 /// A [`Scope`] resolved against a project.
@@ -85,8 +87,8 @@ pub struct Resolved {
     pub cases: Vec<CaseId>,
     /// The documents in scope; `None` means every document.
     pub documents: Option<BTreeSet<DocumentId>>,
-    /// The coders in scope; `None` means every coder.
-    pub coders: Option<BTreeSet<CoderId>>,
+    /// The coders in scope.
+    pub coders: CoderSelection,
 }
 
 impl Resolved {
@@ -97,7 +99,7 @@ impl Resolved {
 
     /// True when codings by this coder are in scope.
     pub fn has_coder(&self, coder: CoderId) -> bool {
-        self.coders.as_ref().is_none_or(|c| c.contains(&coder))
+        self.coders.contains(coder)
     }
 
     /// The text coded with any of `codes` by a coder in scope, in documents in scope.
@@ -122,7 +124,7 @@ impl Scope {
         self.cases.is_empty()
             && self.attributes.is_empty()
             && self.documents.is_empty()
-            && self.coders.is_empty()
+            && self.coders.is_all()
     }
 
     /// Resolves the restrictions into sets of cases, documents and coders.
@@ -166,7 +168,7 @@ impl Scope {
         Ok(Resolved {
             cases: cases.iter().map(|c| c.id).collect(),
             documents,
-            coders: (!self.coders.is_empty()).then(|| self.coders.iter().copied().collect()),
+            coders: self.coders.clone(),
         })
     }
 }

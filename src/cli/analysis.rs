@@ -22,7 +22,7 @@ use marginalia::index::SearchIndex;
 use marginalia::model::Project;
 
 use super::output::{print_excerpts, print_json, shorten};
-use super::resolve::{find_case, find_code, find_coder, find_doc, ids};
+use super::resolve::{find_case, find_code, find_doc, ids};
 
 /// How a result is shown or saved.
 #[derive(Debug, Args)]
@@ -53,6 +53,19 @@ pub struct ScopeArgs {
     /// Only codings by this coder (repeatable).
     #[arg(long = "by", value_name = "CODER")]
     pub coders: Vec<String>,
+    /// Only codings by these coders, comma-separated ("Ingrid Solberg,Tobias Lunde"; default: every coder).
+    #[arg(long = "coders", value_name = "A,B", value_delimiter = ',')]
+    pub coder_list: Vec<String>,
+}
+
+/// The coders named by `--by` and `--coders` (every coder when neither is given); an unknown name is an error.
+pub fn coder_selection(
+    p: &Project,
+    by: &[String],
+    list: &[String],
+) -> Result<marginalia::coders::CoderSelection> {
+    let names: Vec<String> = by.iter().chain(list).cloned().collect();
+    Ok(marginalia::coders::CoderSelection::from_names(p, &names)?)
 }
 
 #[derive(Debug, Args)]
@@ -68,11 +81,12 @@ pub struct MatrixArgs {
         value_name = "cases|attr:NAME|documents|speakers"
     )]
     pub columns: String,
-    /// What a cell counts.
+    /// What a cell counts: codings (each coder's coding of a passage counts), distinct passages, documents,
+    /// coded characters, % of text, or presence.
     #[arg(
         long,
         default_value = "codings",
-        value_name = "codings|documents|characters|share|presence"
+        value_name = "codings|passages|documents|characters|share|presence"
     )]
     pub value: String,
     /// Only these codes as rows (repeatable, or several after one --code).
@@ -199,7 +213,7 @@ fn scope(p: &Project, args: &ScopeArgs) -> Result<Scope> {
             .map(|a| AttrFilter::parse(a).map_err(anyhow::Error::from))
             .collect::<Result<_>>()?,
         documents: ids(p, &args.docs, find_doc, |d| d.id)?,
-        coders: ids(p, &args.coders, find_coder, |c| c.id)?,
+        coders: coder_selection(p, &args.coders, &args.coder_list)?,
     })
 }
 

@@ -114,6 +114,9 @@ pub enum Command {
     /// Write a code × case table of coding counts: csv or xlsx.
     ExportTable {
         dir: PathBuf,
+        /// Count only codings by these coders, comma-separated (default: every coder).
+        #[arg(long, value_name = "A,B", value_delimiter = ',')]
+        coders: Vec<String>,
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(short, long)]
@@ -188,6 +191,9 @@ pub enum Command {
         theirs: PathBuf,
         path: PathBuf,
     },
+    /// Decide one disagreeing stretch: keep one coder's bounds, the union, the intersection or new bounds, coded
+    /// into a consensus coder as one undoable step.
+    Resolve(super::coding::ResolveArgs),
 }
 
 #[derive(Debug, Subcommand)]

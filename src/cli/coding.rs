@@ -1,4 +1,5 @@
-//! Coding verbs: `code` a passage (by range or by matching text) and `uncode` a coding.
+//! Coding verbs: `code` a passage (by range or by matching text), `uncode` a coding, and `resolve` one
+//! disagreement into a consensus coder.
 
 use std::path::Path;
 
@@ -103,5 +104,78 @@ pub fn uncode(dir: &Path, coding: &str) -> Result<()> {
     let id: CodingId = parse_id(coding)?;
     super::change(dir, |p| Ok(ops::remove_coding(p, id)?))?;
     println!("Removed coding {id}");
+    Ok(())
+}
+
+/// `marginalia resolve DIR --code X --doc D --range S..E --keep …`: one review decision on a disagreeing
+/// stretch, coded into a consensus coder as one undoable step.
+#[derive(Debug, clap::Args)]
+pub struct ResolveArgs {
+    pub dir: std::path::PathBuf,
+    /// The code the coders disagree on (path, name or id).
+    #[arg(long, value_name = "PATH")]
+    pub code: String,
+    /// The document of the stretch.
+    #[arg(long, value_name = "DOC")]
+    pub doc: String,
+    /// The disagreeing stretch START..END, as `marginalia disagreements` prints it.
+    #[arg(long, value_name = "START..END")]
+    pub range: String,
+    /// The two compared coders, first and second, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "A,B", num_args = 1)]
+    pub coders: Vec<String>,
+    /// What to keep: first, second, union, intersection, or new bounds START..END.
+    #[arg(long, value_name = "first|second|union|intersection|START..END")]
+    pub keep: String,
+    /// The consensus coder (created when new; not one of the compared coders).
+    #[arg(long, default_value = "Consensus")]
+    pub consensus: String,
+    /// A memo on the consensus coding.
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+pub fn run_resolve(args: ResolveArgs) -> Result<()> {
+    use marginalia::ops::{Decision, Resolution};
+    let label = super::change(&args.dir, |p| {
+        let code =
+            marginalia::analysis::agreement::find_codes(p, std::slice::from_ref(&args.code))?
+                .first()
+                .copied()
+                .ok_or_else(|| anyhow!("no code given"))?;
+        let doc = super::resolve::find_doc(p, &args.doc)?.id;
+        let coders = marginalia::analysis::agreement::find_coders(p, &args.coders)?;
+        let [a, b] = coders.as_slice() else {
+            bail!("--coders takes exactly two coders, first and second");
+        };
+        let resolution = match args.keep.trim().to_lowercase().as_str() {
+            "first" | "a" => Resolution::KeepFirst,
+            "second" | "b" => Resolution::KeepSecond,
+            "union" => Resolution::Union,
+            "intersection" => Resolution::Intersection,
+            other => Resolution::Bounds(parse_range(other).map_err(|_| {
+                anyhow!(
+                    "--keep takes first, second, union, intersection or START..END, not '{other}'"
+                )
+            })?),
+        };
+        let decision = Decision {
+            document: doc,
+            code,
+            stretch: parse_range(&args.range)?,
+            coders: [*a, *b],
+            resolution,
+            consensus: args.consensus.clone(),
+            memo: args.memo.clone(),
+        };
+        match marginalia::ops::resolve_disagreement(p, &decision)? {
+            Some(coded) => Ok(coded.edit),
+            None => bail!(
+                "the decision codes nothing in '{}' (nothing to change)",
+                args.consensus
+            ),
+        }
+    })?;
+    println!("Done: {label}");
     Ok(())
 }

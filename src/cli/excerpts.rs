@@ -10,7 +10,7 @@ use marginalia::model::Project;
 use marginalia::{Workspace, query, retrieve};
 
 use super::output::print_excerpts;
-use super::resolve::{attribute_inputs, find_case, find_code, find_coder, find_doc, find_set, ids};
+use super::resolve::{attribute_inputs, find_case, find_code, find_doc, find_set, ids};
 
 /// What `excerpts` selects and how it reports.
 #[derive(Debug, clap::Args)]
@@ -28,6 +28,10 @@ pub struct ExcerptArgs {
     /// Only codings by this coder (repeatable).
     #[arg(long = "by")]
     pub by: Vec<String>,
+    /// Only codings by these coders, comma-separated ("Ingrid Solberg,Tobias Lunde"; default: every coder).
+    /// A passage several of them coded with the same code is one excerpt naming them all.
+    #[arg(long = "coders", value_name = "A,B", value_delimiter = ',')]
+    pub coders: Vec<String>,
     /// Only this document (repeatable).
     #[arg(long)]
     pub doc: Vec<String>,
@@ -106,7 +110,7 @@ fn selection(ws: &Workspace, args: &ExcerptArgs) -> Result<Selection> {
             codes: ids(p, &args.code, find_code, |c| c.id)?,
             include_subcodes: args.subcodes,
             cases: ids(p, &args.case, find_case, |c| c.id)?,
-            coders: ids(p, &args.by, find_coder, |c| c.id)?,
+            coders: super::analysis::coder_selection(p, &args.by, &args.coders)?,
             documents: ids(p, &args.doc, find_doc, |d| d.id)?,
         },
         attributes: attributes(p, &args.attrs)?,
@@ -177,7 +181,7 @@ fn description(args: &ExcerptArgs) -> String {
     }
     for (label, list) in [
         ("cases", &args.case),
-        ("coders", &args.by),
+        ("coders", &[args.by.clone(), args.coders.clone()].concat()),
         ("documents", &args.doc),
         ("attributes", &args.attrs),
         ("sets", &args.set),

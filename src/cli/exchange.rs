@@ -139,9 +139,10 @@ pub fn export_codebook(dir: &Path, format: &str, layout: &str, output: &Path) ->
 }
 
 /// `export-table DIR --format csv|xlsx -o FILE`: code × case counts.
-pub fn export_table(dir: &Path, format: &str, output: &Path) -> Result<()> {
+pub fn export_table(dir: &Path, coders: &[String], format: &str, output: &Path) -> Result<()> {
     export_file(dir, output, |p| {
-        let table = export::table::code_case_counts(p);
+        let coders = marginalia::coders::CoderSelection::from_names(p, coders)?;
+        let table = export::table::code_case_counts(p, &coders);
         let bytes = match format.to_lowercase().as_str() {
             "csv" => export::table::csv(&table)?,
             "xlsx" => export::table::xlsx(&table, "Code x case")?,

@@ -64,9 +64,10 @@ pub fn run(cli: Cli) -> Result<()> {
         } => exchange::export_codebook(&dir, &format, &layout, &output),
         Command::ExportTable {
             dir,
+            coders,
             format,
             output,
-        } => exchange::export_table(&dir, &format, &output),
+        } => exchange::export_table(&dir, &coders, &format, &output),
         Command::Cases { dir, action } => cases::cases(&dir, action),
         Command::Memos { dir, action } => memos::memos(&dir, action, &coder),
         Command::Sets { dir, action } => sets::sets(&dir, action),
@@ -90,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
             theirs,
             path,
         } => team::git_merge_driver(&base, &ours, &theirs, &path),
+        Command::Resolve(args) => coding::run_resolve(args),
     }
 }
 

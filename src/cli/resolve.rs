@@ -3,7 +3,7 @@
 
 use anyhow::{Result, anyhow};
 use marginalia::ids::SetId;
-use marginalia::model::{Case, Code, Coder, Document, Project};
+use marginalia::model::{Case, Code, Document, Project};
 use marginalia::ops;
 
 /// The error for a name that matches nothing: what was looked for, and where to see what there is.
@@ -26,11 +26,6 @@ pub fn find_case<'p>(p: &'p Project, key: &str) -> Result<&'p Case> {
     let see = " (see `marginalia cases DIR list`)";
     p.find_case(key)
         .ok_or_else(|| unknown("case named", key, see))
-}
-
-pub fn find_coder<'p>(p: &'p Project, key: &str) -> Result<&'p Coder> {
-    p.find_coder(key)
-        .ok_or_else(|| unknown("coder named", key, ""))
 }
 
 pub fn find_set(p: &Project, key: &str) -> Result<SetId> {

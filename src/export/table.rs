@@ -108,13 +108,18 @@ pub fn excerpt_table(report: &Report) -> Table {
 }
 
 /// Codings per code (rows, tree order, by path) and case (columns, by name), plus a total per code.
-/// A coding counts for every case its document belongs to; codes are not rolled up.
-pub fn code_case_counts(project: &Project) -> Table {
+/// A coding counts for every case its document belongs to; codes are not rolled up. Only the codings of the
+/// selected coders count.
+pub fn code_case_counts(project: &Project, coders: &crate::coders::CoderSelection) -> Table {
     let mut cases: Vec<_> = project.cases().values().collect();
     cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
     let mut counts: BTreeMap<(CodeId, CaseId), usize> = BTreeMap::new();
     let mut totals: BTreeMap<CodeId, usize> = BTreeMap::new();
-    for coding in project.codings().values() {
+    for coding in project
+        .codings()
+        .values()
+        .filter(|c| coders.contains(c.coder))
+    {
         *totals.entry(coding.code).or_default() += 1;
         for case in project.cases_of(coding.document) {
             *counts.entry((coding.code, case.id)).or_default() += 1;

@@ -42,6 +42,8 @@ pub struct Prefs {
     pub theme: ThemeChoice,
     /// Whether a selection in the viewer snaps to whole words.
     pub snap_words: bool,
+    /// Blind mode: only the current coder's codings, counts and excerpts are shown (until revealed).
+    pub blind: bool,
 }
 
 impl Default for Prefs {
@@ -54,6 +56,7 @@ impl Default for Prefs {
                 .unwrap_or_else(|| "researcher".into()),
             theme: ThemeChoice::System,
             snap_words: true,
+            blind: false,
         }
     }
 }
@@ -101,6 +104,11 @@ pub struct Workbench {
     /// The project is closed and the window may close.
     pub(super) quitting: bool,
     pub(super) jobs: Jobs,
+    /// Which coder layers are shown, and blind mode's reveal.
+    pub(super) layers: crate::gui::coders_panel::CoderLayers,
+    /// The project revision combined with the coder layers shown: the cache key of every view that reads
+    /// codings (set at the start of each frame).
+    pub(super) layer_revision: u64,
     queue: VecDeque<Command>,
     installed: bool,
     title: String,
@@ -140,6 +148,8 @@ impl Workbench {
             quitting: false,
             jobs: Jobs::default(),
             queue: VecDeque::new(),
+            layers: Default::default(),
+            layer_revision: 0,
             installed: false,
             title: String::new(),
             ctx: None,
@@ -235,9 +245,14 @@ impl Workbench {
     /// What the analysis views read, with their state (tests call the views' methods with it).
     pub fn analysis_parts(&mut self) -> Option<(&mut AnalysisState, AnalysisInput<'_>)> {
         let ws = self.session.workspace()?;
+        let coders = self
+            .layers
+            .selection(ws.project(), self.prefs.blind, &self.prefs.coder);
         let input = AnalysisInput {
             project: ws.project(),
-            revision: ws.revision(),
+            revision: crate::gui::coders_panel::layered(ws.revision(), &coders),
+            blind: self.prefs.blind && !self.layers.revealed,
+            coders,
             selected_codes: &self.selected_codes,
             index: self.session.index(),
         };
@@ -312,8 +327,9 @@ impl Workbench {
         let Some(ws) = self.session.workspace() else {
             return Vec::new();
         };
+        let revision = crate::gui::coders_panel::layered(ws.revision(), &self.excerpts.shown);
         self.excerpts
-            .current(ws.project(), ws.revision(), &self.selected_codes)
+            .current(ws.project(), revision, &self.selected_codes)
             .to_vec()
     }
 

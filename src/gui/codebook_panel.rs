@@ -16,6 +16,8 @@ use crate::ops;
 /// Panel state.
 #[derive(Default)]
 pub struct CodebookState {
+    /// Whose codings the counts count (the coder layers shown; set by the shell each frame).
+    pub coders: crate::coders::CoderSelection,
     pub new_code: String,
     /// A code being renamed, its draft name, and whether the field got focus yet.
     pub renaming: Option<(CodeId, String, bool)>,
@@ -71,7 +73,13 @@ pub fn codebook_ui(
     commands: &mut Vec<Command>,
 ) {
     if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
-        state.counts = Some((revision, project.coding_counts()));
+        let mut counts = std::collections::HashMap::new();
+        for coding in project.codings().values() {
+            if state.coders.contains(coding.coder) {
+                *counts.entry(coding.code).or_insert(0) += 1;
+            }
+        }
+        state.counts = Some((revision, counts));
     }
     new_code_ui(ui, state, commands);
     ui.add_space(2.0);

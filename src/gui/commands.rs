@@ -103,6 +103,8 @@ pub enum Command {
     },
     /// Ask where to save an excerpt report, then write it.
     ExportExcerpts(Box<ExcerptOptions>),
+    /// Record a disagreement-review decision as codings of the consensus coder (one undoable step).
+    ResolveDisagreement(Box<crate::ops::Decision>),
     /// Ask where to save an analysis table, then write it.
     ExportTable {
         /// The computed table to write.
@@ -368,6 +370,12 @@ pub enum Action {
     OpenQueryBuilder,
     /// Open the word frequency view.
     OpenWords,
+    /// Open the agreement window (intercoder agreement and the disagreement review).
+    OpenAgreement,
+    /// Open the Coders window (show/hide each coder's layer, blind mode).
+    ShowCoders,
+    /// Turn blind mode on or off (only the current coder's codings are shown).
+    ToggleBlind,
     /// Open the excerpt export window, with the codes selected in the codebook.
     ExportExcerpts,
     /// Ask for a file and export the project as a REFI-QDA project (`.qdpx`).
@@ -579,6 +587,15 @@ pub const ACTIONS: &[ActionSpec] = &[
         true,
     ),
     spec(Action::OpenWords, Menu::Analysis, s::WORDS, None, true),
+    spec(
+        Action::OpenAgreement,
+        Menu::Analysis,
+        s::AGREEMENT_MENU,
+        None,
+        true,
+    ),
+    spec(Action::ShowCoders, Menu::View, s::CODERS, None, true),
+    spec(Action::ToggleBlind, Menu::View, s::TOGGLE_BLIND, None, true),
 ];
 
 /// The spec of an action.

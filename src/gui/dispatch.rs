@@ -46,6 +46,7 @@ impl Workbench {
                 }
             }
             Command::RemoveCoding(id) => drop(self.apply_op(|p| ops::remove_coding(p, id))),
+            Command::ResolveDisagreement(decision) => self.resolve_disagreement(&decision),
             Command::SetCodingBounds(id) => {
                 if let Some(range) = self.viewer.selected_range() {
                     self.apply_op(|p| ops::set_bounds(p, id, range));
@@ -421,7 +422,8 @@ impl Workbench {
         }
     }
 
-    fn export_excerpts(&mut self, options: export_dialog::ExcerptOptions) {
+    fn export_excerpts(&mut self, mut options: export_dialog::ExcerptOptions) {
+        options.shown = self.shown_coders();
         let Some(project) = self.session.project() else {
             return;
         };
@@ -548,7 +550,13 @@ impl Workbench {
             | Action::OpenCooccurrence
             | Action::OpenChart
             | Action::OpenQueryBuilder
-            | Action::OpenWords => self.analysis.open_for(action),
+            | Action::OpenWords
+            | Action::OpenAgreement => self.analysis.open_for(action),
+            Action::ShowCoders => self.layers.open = true,
+            Action::ToggleBlind => {
+                self.prefs.blind = !self.prefs.blind;
+                self.layers.revealed = false;
+            }
             Action::ExportExcerpts => self.exchange.excerpts.show(&self.selected_codes),
             Action::ExportQdpx | Action::ImportQdpx | Action::ExportQdc | Action::ImportQdc => {
                 let project = self.session.project().cloned();

@@ -44,6 +44,8 @@ impl Grouping {
 /// Panel state.
 #[derive(Default)]
 pub struct DocumentsState {
+    /// Whose codings the counts count (the coder layers shown; set by the shell each frame).
+    pub coders: crate::coders::CoderSelection,
     pub filter: String,
     pub grouping: Grouping,
     /// The attribute to group by when grouping by attribute.
@@ -67,6 +69,9 @@ pub fn documents_ui(
     if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
         let mut counts = HashMap::new();
         for coding in project.codings().values() {
+            if !state.coders.contains(coding.coder) {
+                continue;
+            }
             *counts.entry(coding.document).or_insert(0) += 1;
         }
         state.counts = Some((revision, counts));

@@ -15,6 +15,8 @@ use crate::retrieve::{Excerpt, ExcerptFilter, excerpts};
 
 /// Tab state.
 pub struct ExcerptsState {
+    /// The coder layers shown (set by the shell each frame); the coder filter picks among them.
+    pub shown: crate::coders::CoderSelection,
     pub include_subcodes: bool,
     pub case: Option<CaseId>,
     pub coder: Option<CoderId>,
@@ -24,6 +26,7 @@ pub struct ExcerptsState {
 impl Default for ExcerptsState {
     fn default() -> Self {
         Self {
+            shown: crate::coders::CoderSelection::All,
             include_subcodes: true,
             case: None,
             coder: None,
@@ -66,7 +69,13 @@ impl ExcerptsState {
                         codes: key.codes.clone(),
                         include_subcodes: key.subcodes,
                         cases: key.case.into_iter().collect(),
-                        coders: key.coder.into_iter().collect(),
+                        coders: match key.coder {
+                            Some(c) if self.shown.contains(c) => {
+                                crate::coders::CoderSelection::one(c)
+                            }
+                            Some(_) => crate::coders::CoderSelection::Only(Default::default()),
+                            None => self.shown.clone(),
+                        },
                         documents: Vec::new(),
                     },
                 )
@@ -187,7 +196,7 @@ fn excerpt_row_ui(
         };
         ui.label(RichText::new(text.trim()).size(13.5));
         ui.label(
-            RichText::new(excerpt.citation())
+            RichText::new(excerpt.citation_with_coders())
                 .small()
                 .italics()
                 .color(theme::muted(dark)),

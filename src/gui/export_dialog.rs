@@ -52,8 +52,10 @@ pub struct ExcerptOptions {
     pub include_subcodes: bool,
     /// Only excerpts from documents of this case (`None`: every case).
     pub case: Option<CaseId>,
-    /// Only excerpts coded by this coder (`None`: every coder).
+    /// Only excerpts coded by this coder (`None`: every coder shown).
     pub coder: Option<CoderId>,
+    /// The coder layers shown in the workbench (blind mode, hidden coders): the report holds no others.
+    pub shown: crate::coders::CoderSelection,
     /// The heading order: code then case, or case then code.
     pub grouping: Grouping,
     /// How much surrounding text each excerpt carries.
@@ -73,6 +75,7 @@ impl Default for ExcerptOptions {
             include_subcodes: true,
             case: None,
             coder: None,
+            shown: crate::coders::CoderSelection::All,
             grouping: Grouping::CodeCase,
             context: ContextKind::None,
             context_chars: 200,
@@ -108,7 +111,13 @@ impl ExcerptOptions {
                 codes,
                 include_subcodes: self.include_subcodes,
                 cases: case.map(|c| c.id).into_iter().collect(),
-                coders: coder.map(|c| c.id).into_iter().collect(),
+                coders: match coder {
+                    Some(c) if self.shown.contains(c.id) => {
+                        crate::coders::CoderSelection::one(c.id)
+                    }
+                    Some(_) => crate::coders::CoderSelection::Only(Default::default()),
+                    None => self.shown.clone(),
+                },
                 documents: Vec::new(),
             },
             context: self.context(),

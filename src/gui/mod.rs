@@ -4,6 +4,7 @@ mod analysis;
 mod app;
 mod cases_panel;
 mod codebook_panel;
+mod coders_panel;
 pub mod commands;
 mod dispatch;
 mod documents_panel;

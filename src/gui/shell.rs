@@ -18,6 +18,7 @@ impl Workbench {
     /// Draws the menus, panels and windows; what they ask for lands in `commands`.
     pub(super) fn shell_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         let ctx = ui.ctx().clone();
+        self.update_layers();
         dropped_files(&ctx, commands);
         self.shortcuts(&ctx, commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, commands));
@@ -194,7 +195,7 @@ impl Workbench {
                 documents_panel::documents_ui(
                     ui,
                     ws.project(),
-                    ws.revision(),
+                    self.layer_revision,
                     self.viewer.document,
                     &mut self.documents,
                     commands,
@@ -205,7 +206,7 @@ impl Workbench {
         codebook_panel::codebook_ui(
             ui,
             ws.project(),
-            ws.revision(),
+            self.layer_revision,
             &self.selected_codes,
             &mut self.codebook,
             commands,
@@ -235,7 +236,7 @@ impl Workbench {
             RightTab::Excerpts => excerpts_panel::excerpts_ui(
                 ui,
                 project,
-                ws.revision(),
+                self.layer_revision,
                 &self.selected_codes,
                 &mut self.excerpts,
                 commands,
@@ -278,7 +279,8 @@ impl Workbench {
             .unwrap_or(&[]);
         let input = ViewerInput {
             project,
-            revision: ws.revision(),
+            revision: self.layer_revision,
+            coders: &self.excerpts.shown,
             selected_codes: &self.selected_codes,
             hits,
         };
@@ -329,6 +331,15 @@ impl Workbench {
         {
             self.import_summary = None;
         }
+        if let Some(ws) = self.session.workspace() {
+            crate::gui::coders_panel::coders_window_ui(
+                ctx,
+                ws.project(),
+                &mut self.layers,
+                &mut self.prefs.blind,
+                &self.prefs.coder,
+            );
+        }
         self.analysis_ui(ctx, commands);
     }
 
@@ -344,7 +355,9 @@ impl Workbench {
         };
         let input = AnalysisInput {
             project: ws.project(),
-            revision: ws.revision(),
+            revision: self.layer_revision,
+            coders: self.excerpts.shown.clone(),
+            blind: self.prefs.blind && !self.layers.revealed,
             selected_codes: &self.selected_codes,
             index: self.session.index(),
         };

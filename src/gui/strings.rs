@@ -532,3 +532,64 @@ pub fn imported_file_line(
 pub fn merged_copy(summary: &str) -> String {
     format!("Merged a copy: {summary}")
 }
+// Coders (layers, blind mode) and Analysis ▸ Agreement.
+
+pub const CODERS: &str = "Coders…";
+pub const CODERS_TITLE: &str = "Coders";
+pub const CODERS_HINT: &str = "Show or hide each coder's codings everywhere: stripes, excerpts, counts, analysis and exports.";
+pub const BLIND_MODE: &str = "Blind mode";
+pub const BLIND_HINT: &str =
+    "Hide every other coder's codings, counts and excerpts, so parallel coding stays independent.";
+pub const REVEAL: &str = "Reveal the other coders";
+pub const HIDE_AGAIN: &str = "Hide them again";
+pub const TOGGLE_BLIND: &str = "Blind mode (hide other coders)";
+pub const YOU: &str = "(you)";
+pub const AGREEMENT: &str = "Agreement";
+pub const AGREEMENT_MENU: &str = "Agreement between coders";
+pub const AGREEMENT_TWO_CODERS: &str = "Choose at least two coders to compare.";
+pub const AGREEMENT_COMPUTING: &str = "Computing agreement…";
+pub const AGREEMENT_CODERS: &str = "Coders:";
+pub const AGREEMENT_UNIT: &str = "Unit:";
+pub const AGREEMENT_MEASURES: &str = "Measures:";
+pub const AGREEMENT_DRAWS: &str = "Bootstrap draws:";
+pub const CONSENSUS: &str = "Consensus";
+pub const REVIEW_PAIR: &str = "Coders:";
+pub const REVIEW_DOCUMENT: &str = "Document:";
+pub const ALL_DOCUMENTS: &str = "All documents";
+pub const REVIEW_CONSENSUS: &str = "Consensus coder:";
+pub const NOT_CODED: &str = "not coded";
+pub const REVIEW_MEMO: &str = "Memo:";
+pub const REVIEW_BOUNDS: &str = "New bounds:";
+pub const KEEP: &str = "Keep";
+pub const UNION: &str = "Union";
+pub const INTERSECTION: &str = "Intersection";
+pub const NEW_BOUNDS: &str = "Use new bounds";
+pub const SKIP: &str = "Skip";
+pub const CODE_HEADER: &str = "Code";
+pub const CODED_BY: &str = "Coded by";
+pub const ALPHA_AFTER: &str = "α after review";
+pub const REVIEW_HINT: &str = "Review this code's disagreements";
+pub const LOW_AGREEMENT: &str =
+    "Below 0.667: too low for even tentative conclusions (Krippendorff)";
+
+pub fn review_heading(code: &str) -> String {
+    format!("Disagreements on '{code}'")
+}
+
+pub fn review_progress(total: usize, open: usize) -> String {
+    format!("{total} disagreeing stretch(es), {open} not decided yet")
+}
+
+pub fn decided(label: &str) -> String {
+    format!("Decided: {label}")
+}
+
+pub fn bad_bounds(text: &str) -> String {
+    format!("'{text}' is not START..END (character positions in the document)")
+}
+
+pub fn blind_status(coder: &str) -> String {
+    format!("Blind mode: only {coder}'s codings are shown")
+}
+pub const NOTHING_CODED: &str = "Decision recorded; it codes nothing in the consensus layer";
+pub const AGREEMENT_BLIND: &str = "Blind mode hides the other coders. Reveal them (View ▸ Coders…) to compare your coding with theirs.";

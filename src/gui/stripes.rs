@@ -56,8 +56,10 @@ impl StripeIndex {
         document: DocumentId,
         revision: u64,
         units: &[CharRange],
+        coders: &crate::coders::CoderSelection,
     ) -> Self {
         let mut codings = project.codings_in(document);
+        codings.retain(|c| coders.contains(c.coder));
         codings.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end), c.id));
         let mut lane_ends: Vec<usize> = Vec::new();
         let mut bars = Vec::with_capacity(codings.len());

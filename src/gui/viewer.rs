@@ -104,6 +104,8 @@ pub struct ViewerState {
 pub struct ViewerInput<'a> {
     pub project: &'a Project,
     pub revision: u64,
+    /// Whose codings are shown (the coder layers; `revision` already changes with it).
+    pub coders: &'a crate::coders::CoderSelection,
     pub selected_codes: &'a BTreeSet<CodeId>,
     /// Search matches in the current document, sorted by start.
     pub hits: &'a [CharRange],
@@ -299,6 +301,7 @@ impl ViewerState {
                 doc.id,
                 input.revision,
                 &ranges,
+                input.coders,
             ));
         }
     }
@@ -335,7 +338,9 @@ impl ViewerState {
             has_selection: self.selected_range().is_some(),
         };
         let mut select = None;
-        response.context_menu(|ui| select = menu.ui(ui, input.project, doc, commands));
+        response.context_menu(|ui| {
+            select = menu.ui(ui, input.project, input.coders, doc, commands);
+        });
         if let Some(range) = select {
             self.selection = Some(Selection::of(range));
         }
@@ -612,6 +617,7 @@ impl Menu {
         &self,
         ui: &mut Ui,
         project: &Project,
+        coders: &crate::coders::CoderSelection,
         doc: &Document,
         commands: &mut Vec<Command>,
     ) -> Option<CharRange> {
@@ -621,6 +627,7 @@ impl Menu {
                 .codings_in(doc.id)
                 .into_iter()
                 .filter(|c| c.range.start <= at && at < c.range.end)
+                .filter(|c| coders.contains(c.coder))
                 .take(6)
                 .map(|c| c.id)
                 .collect(),

@@ -365,3 +365,196 @@ mod tests {
         );
     }
 }
+
+/// What a reviewer decided about one disagreeing stretch between two coders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// The first coder's bounds around the stretch.
+    KeepFirst,
+    /// The second coder's bounds around the stretch.
+    KeepSecond,
+    /// Everything either coder coded around the stretch.
+    Union,
+    /// Only what both coded around the stretch.
+    Intersection,
+    /// Bounds the reviewer set.
+    Bounds(CharRange),
+    /// No decision now: nothing is coded.
+    Skip,
+}
+
+impl Resolution {
+    /// The decision's name, as undo labels and buttons say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::KeepFirst => "keep first coder",
+            Self::KeepSecond => "keep second coder",
+            Self::Union => "union",
+            Self::Intersection => "intersection",
+            Self::Bounds(_) => "new bounds",
+            Self::Skip => "skip",
+        }
+    }
+}
+
+/// One decision of a disagreement review: which stretch, between which two coders, what to keep, and the
+/// consensus coder (a layer of its own) that gets the result as ordinary codings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The document of the stretch.
+    pub document: DocumentId,
+    /// The code the coders disagree on.
+    pub code: CodeId,
+    /// The disagreeing stretch (as [`crate::analysis::agreement::disagreements`] lists it).
+    pub stretch: CharRange,
+    /// The two compared coders, first and second.
+    pub coders: [CoderId; 2],
+    /// What to keep.
+    pub resolution: Resolution,
+    /// The consensus coder's name (created when new); it must not be one of the compared coders.
+    pub consensus: String,
+    /// A memo on each coding the decision creates.
+    pub memo: Option<String>,
+}
+
+/// A coder's codings of a code in a document that overlap (or touch) a stretch, merged: "their bounds".
+pub fn bounds_around(
+    project: &Project,
+    document: DocumentId,
+    code: CodeId,
+    coder: CoderId,
+    stretch: CharRange,
+) -> Vec<CharRange> {
+    let mut ranges: Vec<CharRange> = project
+        .codings()
+        .values()
+        .filter(|c| c.document == document && c.code == code && c.coder == coder)
+        .filter(|c| c.range.start <= stretch.end && stretch.start <= c.range.end)
+        .map(|c| c.range)
+        .collect();
+    ranges.sort_unstable();
+    let mut out: Vec<CharRange> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match out.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
+/// The passages a decision codes in the consensus layer (empty for Skip, or when the kept coder coded
+/// nothing there).
+pub fn decision_ranges(project: &Project, decision: &Decision) -> Vec<CharRange> {
+    let [a, b] = decision.coders;
+    let around = |coder| {
+        bounds_around(
+            project,
+            decision.document,
+            decision.code,
+            coder,
+            decision.stretch,
+        )
+    };
+    match decision.resolution {
+        Resolution::KeepFirst => around(a),
+        Resolution::KeepSecond => around(b),
+        Resolution::Union => {
+            let mut all = around(a);
+            all.extend(around(b));
+            all.sort_unstable();
+            let mut out: Vec<CharRange> = Vec::new();
+            for range in all {
+                match out.last_mut() {
+                    Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                    _ => out.push(range),
+                }
+            }
+            out
+        }
+        Resolution::Intersection => {
+            let (first, second) = (around(a), around(b));
+            let mut out = Vec::new();
+            for x in &first {
+                for y in &second {
+                    let range = CharRange::new(x.start.max(y.start), x.end.min(y.end));
+                    if !range.is_empty() {
+                        out.push(range);
+                    }
+                }
+            }
+            out
+        }
+        Resolution::Bounds(range) => vec![range],
+        Resolution::Skip => Vec::new(),
+    }
+}
+
+/// Turns a review decision into ONE undoable edit that codes its passages in the consensus layer (creating
+/// the consensus coder when new). `Ok(None)` when the decision codes nothing (Skip, or keeping a coder who
+/// did not code there, or passages the consensus layer already has).
+pub fn resolve_disagreement(
+    project: &Project,
+    decision: &Decision,
+) -> Result<Option<Coded>, EditError> {
+    let name = decision.consensus.trim();
+    if name.is_empty() {
+        return Err(EditError::invalid(
+            EntityKey::Code(decision.code),
+            "name the consensus coder first",
+        ));
+    }
+    if let Some(existing) = project.find_coder(name)
+        && decision.coders.contains(&existing.id)
+    {
+        return Err(EditError::invalid(
+            EntityKey::Coder(existing.id),
+            format!(
+                "'{}' is one of the compared coders; decisions go into a consensus coder of their own",
+                existing.name
+            ),
+        ));
+    }
+    let code = project
+        .codes()
+        .get(&decision.code)
+        .ok_or(EditError::Missing(EntityKey::Code(decision.code)))?;
+    let ranges = decision_ranges(project, decision);
+    let mut draft = Draft::new(project);
+    let coder = ensure_coder(&mut draft, name);
+    let done: BTreeSet<CharRange> = project
+        .codings()
+        .values()
+        .filter(|c| c.document == decision.document && c.code == code.id && c.coder == coder)
+        .map(|c| c.range)
+        .collect();
+    let memo = decision
+        .memo
+        .as_ref()
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty());
+    let mut codings = Vec::new();
+    for range in ranges.into_iter().filter(|r| !done.contains(r)) {
+        codings.push(code_passage(
+            &mut draft,
+            decision.document,
+            code.id,
+            range,
+            coder,
+            memo.clone(),
+        )?);
+    }
+    if codings.is_empty() {
+        return Ok(None);
+    }
+    let label = format!(
+        "resolve disagreement on '{}' ({})",
+        code.name,
+        decision.resolution.label()
+    );
+    Ok(Some(Coded {
+        code: code.id,
+        codings,
+        edit: draft.finish_labelled(label),
+    }))
+}

@@ -21,8 +21,9 @@ pub use codes::{
     ensure_code_path, merge_codes, move_code, rename_code,
 };
 pub use coding::{
-    CodeChoice, Coded, DEFAULT_CODER, HitUnit, code_passage, code_with, ensure_coder, hit_passages,
-    in_vivo, in_vivo_name, recode, remove_coding, set_bounds, widen,
+    CodeChoice, Coded, DEFAULT_CODER, Decision, HitUnit, Resolution, bounds_around, code_passage,
+    code_with, decision_ranges, ensure_coder, hit_passages, in_vivo, in_vivo_name, recode,
+    remove_coding, resolve_disagreement, set_bounds, widen,
 };
 pub use documents::{
     add_to_set, delete_set, remove_document, rename_document, set_document_kind,

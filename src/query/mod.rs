@@ -315,6 +315,12 @@ impl Planner<'_> {
             }
             Filter::Attr { key, op, value } => self.attribute_filter(key, *op, value)?,
             Filter::Code(name) => self.code_filter(name)?,
+            Filter::Coder(name) => {
+                let coder = p
+                    .find_coder(name)
+                    .ok_or_else(|| crate::coders::unknown_coder(p, name))?;
+                self.units_of(p.codings().values().filter(|c| c.coder == coder.id))
+            }
         })
     }
 
@@ -350,9 +356,18 @@ impl Planner<'_> {
             .find_code(name)
             .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
         let codes = p.descendants(code.id);
+        Ok(self.units_of(p.codings().values().filter(|c| codes.contains(&c.code))))
+    }
+
+    /// The passages (index units) these codings overlap.
+    fn units_of<'c>(
+        &self,
+        codings: impl Iterator<Item = &'c crate::model::Coding>,
+    ) -> Box<dyn Query> {
+        let p = self.project;
         let mut keys = BTreeSet::new();
         let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
-        for coding in p.codings().values().filter(|c| codes.contains(&c.code)) {
+        for coding in codings {
             let Some(doc) = p.documents().get(&coding.document) else {
                 continue;
             };
@@ -371,11 +386,11 @@ impl Planner<'_> {
             .iter()
             .map(|k| Term::from_field_text(self.index.fields.unit, k))
             .collect();
-        Ok(if terms.is_empty() {
+        if terms.is_empty() {
             Box::new(EmptyQuery)
         } else {
             Box::new(TermSetQuery::new(terms))
-        })
+        }
     }
 }
 

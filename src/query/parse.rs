@@ -1,5 +1,5 @@
 //! The query language: words, "phrases", prefix*, fuzzy~1, =exact, AND/OR/NOT (and `-word`), parentheses, and
-//! filters `code:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`. Words next to each other
+//! filters `code:`, `coder:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`. Words next to each
 //! must all match (AND).
 
 use super::QueryError;
@@ -51,6 +51,10 @@ pub enum Filter {
     Doc(String),
     /// `set:` — passages in the documents of this set (a name or id).
     Set(String),
+    /// `coder:` — passages that overlap a coding (of any code) by this coder (a name or id). With `code:` in
+    /// the same query each filter holds for the passage on its own: `code:X coder:Y` is a passage coded with X
+    /// (by anyone) that Y also coded.
+    Coder(String),
 }
 
 /// How an attribute is compared.
@@ -300,6 +304,7 @@ fn atom(text: &str, quoted: bool) -> Result<Expr, String> {
             "kind" | "type" => Some(Filter::Kind(value.to_string())),
             "doc" | "document" => Some(Filter::Doc(value.to_string())),
             "set" => Some(Filter::Set(value.to_string())),
+            "coder" | "kodar" => Some(Filter::Coder(value.to_string())),
             "attr" | "attribute" => Some(attribute(value)?),
             _ => None,
         };

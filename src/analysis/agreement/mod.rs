@@ -60,6 +60,7 @@ pub mod disagreements;
 pub mod error;
 pub mod measures;
 pub mod report;
+pub mod review;
 pub mod spec;
 pub mod unitized;
 pub mod units;
@@ -75,6 +76,7 @@ pub use bootstrap::{DEFAULT_DRAWS, DEFAULT_SEED, Interval};
 pub use disagreements::{Disagreement, DisagreementSpec, disagreements, disagreements_with};
 pub use error::{AgreementError, Coefficient, Undefined};
 pub use report::{Agreement, AgreementRow, CoderRef, Estimate, RowKind};
+pub use review::{Reviewed, after_review};
 pub use spec::{
     AgreementSpec, Grouping, Measure, Statistic, find_coders, find_codes, find_documents,
 };

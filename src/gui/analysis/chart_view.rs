@@ -50,6 +50,7 @@ pub fn chart_data(
     attribute: &str,
     code: CodeId,
     value: Value,
+    coders: &crate::coders::CoderSelection,
 ) -> crate::Result<ChartData> {
     let children: Vec<CodeId> = project
         .code_tree()
@@ -63,7 +64,10 @@ pub fn chart_data(
         include_subcodes,
         columns: Columns::Attribute(attribute.to_string()),
         value,
-        scope: Default::default(),
+        scope: crate::analysis::Scope {
+            coders: coders.clone(),
+            ..Default::default()
+        },
     };
     let own = matrix(project, &spec(vec![code], false))?;
     let mut data = ChartData {
@@ -142,7 +146,8 @@ impl ChartView {
             value: self.value,
         };
         let compute = |k: &Key| {
-            chart_data(input.project, &k.attribute, k.code, k.value).map_err(|e| e.to_string())
+            chart_data(input.project, &k.attribute, k.code, k.value, &input.coders)
+                .map_err(|e| e.to_string())
         };
         Some(self.cache.get(key, input.revision, compute))
     }

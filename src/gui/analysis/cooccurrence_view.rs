@@ -50,7 +50,10 @@ impl CooccurrenceView {
                 other => other,
             },
             jaccard: self.jaccard,
-            scope: Default::default(),
+            scope: crate::analysis::Scope {
+                coders: input.coders.clone(),
+                ..Default::default()
+            },
         }
     }
 

@@ -39,8 +39,9 @@ impl Default for MatrixView {
     }
 }
 
-const VALUES: [Value; 5] = [
+const VALUES: [Value; 6] = [
     Value::Codings,
+    Value::Passages,
     Value::Documents,
     Value::Characters,
     Value::Share,
@@ -60,7 +61,10 @@ impl MatrixView {
             include_subcodes: self.include_subcodes,
             columns: self.columns.clone(),
             value: self.value,
-            scope: Default::default(),
+            scope: crate::analysis::Scope {
+                coders: input.coders.clone(),
+                ..Default::default()
+            },
         }
     }
 

@@ -3,6 +3,7 @@
 //! The analysis views (issue 7): matrix, co-occurrence, chart, coding-query builder and words, each a window
 //! opened from the Analysis menu; results are cached by (spec, project revision) so a frame never recomputes.
 
+pub mod agreement_view;
 pub mod chart_view;
 pub mod cooccurrence_view;
 pub mod matrix_view;
@@ -21,6 +22,7 @@ use crate::index::SearchIndex;
 use crate::model::Project;
 use crate::retrieve::Excerpt;
 
+pub use agreement_view::AgreementView;
 pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
@@ -31,6 +33,7 @@ pub use words_view::WordsView;
 /// Which analysis view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    Agreement,
     Matrix,
     Cooccurrence,
     Chart,
@@ -41,7 +44,12 @@ pub enum View {
 /// What the views read from the workbench each frame.
 pub struct AnalysisInput<'a> {
     pub project: &'a Project,
+    /// The project revision combined with the coder layers shown (a cache key).
     pub revision: u64,
+    /// Whose codings the views count (the coder layers shown).
+    pub coders: crate::coders::CoderSelection,
+    /// Blind mode hides the other coders: agreement is not shown.
+    pub blind: bool,
     /// Codes selected in the codebook (code subsets, the words view's selection).
     pub selected_codes: &'a BTreeSet<CodeId>,
     /// The search index when it is ready (text restrictions of coding queries).
@@ -51,6 +59,7 @@ pub struct AnalysisInput<'a> {
 /// The state of every analysis view.
 #[derive(Default)]
 pub struct AnalysisState {
+    pub agreement: ViewWindow<AgreementView>,
     pub matrix: ViewWindow<MatrixView>,
     pub cooccurrence: ViewWindow<CooccurrenceView>,
     pub chart: ViewWindow<ChartView>,
@@ -64,6 +73,7 @@ impl AnalysisState {
     /// Opens (or brings up) a view.
     pub fn open(&mut self, view: View) {
         match view {
+            View::Agreement => self.agreement.open = true,
             View::Matrix => self.matrix.open = true,
             View::Cooccurrence => self.cooccurrence.open = true,
             View::Chart => self.chart.open = true,
@@ -75,6 +85,7 @@ impl AnalysisState {
     /// Opens the view an Analysis menu action names.
     pub fn open_for(&mut self, action: Action) {
         let view = match action {
+            Action::OpenAgreement => View::Agreement,
             Action::OpenMatrix => View::Matrix,
             Action::OpenCooccurrence => View::Cooccurrence,
             Action::OpenChart => View::Chart,
@@ -107,6 +118,7 @@ impl AnalysisState {
         self.chart.window_ui(ctx, &mut cx);
         self.query.window_ui(ctx, &mut cx);
         self.words.window_ui(ctx, &mut cx);
+        self.agreement.window_ui(ctx, &mut cx);
     }
 }
 
@@ -276,7 +288,7 @@ pub fn excerpt_list_ui(
                     (salt, i),
                     Some((&excerpt.code_path, colour)),
                     &text,
-                    &excerpt.citation(),
+                    &excerpt.citation_with_coders(),
                     commands,
                     Command::Jump {
                         document: excerpt.document,

@@ -133,7 +133,12 @@ impl QueryBuilder {
 
     /// The result for the current choices (run again only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Option<Result<&QueryResult, &str>> {
-        let query = self.query()?;
+        let mut query = self.query()?;
+        query.scope.coders = match self.coder {
+            Some(c) if input.coders.contains(c) => crate::coders::CoderSelection::one(c),
+            Some(_) => crate::coders::CoderSelection::Only(Default::default()),
+            None => input.coders.clone(),
+        };
         if query.text.is_some() && input.index.is_none() {
             self.cache.clear();
             return Some(Err(s::INDEXING));

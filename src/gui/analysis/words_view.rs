@@ -76,7 +76,10 @@ impl WordsView {
         let mut selection = Selection {
             codes: Vec::new(),
             include_subcodes: true,
-            scope: Scope::default(),
+            scope: Scope {
+                coders: input.coders.clone(),
+                ..Scope::default()
+            },
             speakers: SpeakerFilter {
                 only: Vec::new(),
                 exclude: self
