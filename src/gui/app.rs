@@ -42,6 +42,10 @@ pub struct Prefs {
     pub theme: ThemeChoice,
     /// Whether a selection in the viewer snaps to whole words.
     pub snap_words: bool,
+    /// Whether the left panel (documents and codes) is shown.
+    pub show_left: bool,
+    /// Whether the right panel (search, excerpts, memos, case) is shown.
+    pub show_right: bool,
 }
 
 impl Default for Prefs {
@@ -54,6 +58,32 @@ impl Default for Prefs {
                 .unwrap_or_else(|| "researcher".into()),
             theme: ThemeChoice::System,
             snap_words: true,
+            show_left: true,
+            show_right: true,
+        }
+    }
+}
+
+/// Where the shell put its parts in the last frame (screen coordinates), for tests of the layout.
+#[derive(Clone, Copy, Debug)]
+pub struct LayoutRects {
+    /// The area between the menu bar and the status bar, where windows stay.
+    pub work: egui::Rect,
+    /// The left panel (documents and codes), when shown.
+    pub left: Option<egui::Rect>,
+    /// The right panel (search, excerpts, memos, case), when shown.
+    pub right: Option<egui::Rect>,
+    /// The centre: the open document.
+    pub centre: egui::Rect,
+}
+
+impl Default for LayoutRects {
+    fn default() -> Self {
+        Self {
+            work: egui::Rect::NOTHING,
+            left: None,
+            right: None,
+            centre: egui::Rect::NOTHING,
         }
     }
 }
@@ -86,6 +116,8 @@ pub struct Workbench {
     pub(super) import_summary: Option<ImportSummary>,
     pub(super) analysis: AnalysisState,
     pub(super) exchange: ExchangeState,
+    /// A document waiting for the user to confirm its removal.
+    pub(super) confirm_remove: Option<crate::ids::DocumentId>,
     /// An error shown in red until dismissed.
     pub(super) error: Option<String>,
     /// A short notice ("Undone: …").
@@ -100,6 +132,8 @@ pub struct Workbench {
     pub(super) quitting: bool,
     pub(super) jobs: Jobs,
     queue: VecDeque<Command>,
+    /// Where the shell put its parts in the last frame.
+    pub(super) layout: LayoutRects,
     installed: bool,
     title: String,
     /// The egui context, once the first frame ran (tasks wake the UI through it).
@@ -129,6 +163,7 @@ impl Workbench {
             import_summary: None,
             analysis: AnalysisState::default(),
             exchange: ExchangeState::default(),
+            confirm_remove: None,
             error: None,
             notice: None,
             data_dir,
@@ -137,6 +172,7 @@ impl Workbench {
             quitting: false,
             jobs: Jobs::default(),
             queue: VecDeque::new(),
+            layout: LayoutRects::default(),
             installed: false,
             title: String::new(),
             ctx: None,
@@ -357,6 +393,11 @@ impl Workbench {
     /// True when a close or quit waits for the user's answer after a failed save.
     pub fn close_pending(&self) -> bool {
         self.pending_close.is_some()
+    }
+
+    /// Where the shell put the work area, the side panels and the centre in the last frame.
+    pub fn layout_rects(&self) -> LayoutRects {
+        self.layout
     }
 
     /// True once the project was closed for quitting and the window may close.

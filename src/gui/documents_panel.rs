@@ -93,7 +93,11 @@ pub fn documents_ui(
                     for doc in list {
                         let count = counts.get(&doc.id).copied().unwrap_or(0);
                         let scroll = current == Some(doc.id) && shown != current;
-                        document_row_ui(ui, doc, count, current, scroll, commands);
+                        let row = document_row_ui(ui, doc, count, current, scroll, commands);
+                        // Right click: the Document menu (rename, kind, case, set, remove).
+                        row.context_menu(|ui| {
+                            crate::gui::document_menu::document_menu_ui(ui, project, doc, commands);
+                        });
                     }
                 };
                 if heading.is_empty() {
@@ -162,7 +166,7 @@ fn controls_ui(ui: &mut Ui, project: &Project, state: &mut DocumentsState) {
     });
 }
 
-/// One document: its name (a click opens it) and its number of codings.
+/// One document: its name (a click opens it) and its number of codings; returns the name's response.
 fn document_row_ui(
     ui: &mut Ui,
     doc: &Document,
@@ -170,7 +174,7 @@ fn document_row_ui(
     current: Option<DocumentId>,
     scroll: bool,
     commands: &mut Vec<Command>,
-) {
+) -> egui::Response {
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
         let response = ui.selectable_label(current == Some(doc.id), &doc.name);
@@ -186,7 +190,9 @@ fn document_row_ui(
                 ui.label(text.color(theme::muted(dark)));
             }
         });
-    });
+        response
+    })
+    .inner
 }
 
 /// The documents in the chosen grouping.

@@ -24,6 +24,8 @@ pub use coding::{
     CodeChoice, Coded, DEFAULT_CODER, HitUnit, code_passage, code_with, ensure_coder, hit_passages,
     in_vivo, in_vivo_name, recode, remove_coding, set_bounds, widen,
 };
-pub use documents::{add_to_set, delete_set, remove_document, rename_document, set_document_kind};
+pub use documents::{
+    add_to_set, delete_set, removal_counts, remove_document, rename_document, set_document_kind,
+};
 pub use draft::Draft;
 pub use memos::{add_memo, delete_memo, edit_memo};
