@@ -96,7 +96,7 @@ pub fn window<'a>(ctx: &egui::Context, title: impl Into<egui::WidgetText>) -> eg
     let area = work_area(ctx);
     egui::Window::new(title)
         .constrain_to(area)
-        .max_size(area.size())
+        .max_size(area.size() - egui::vec2(24.0, 100.0))
         .resizable(true)
 }
 

@@ -121,7 +121,7 @@ impl<V: AnalysisView> ViewWindow<V> {
         let mut window = crate::gui::widgets::window(ctx, frame.title)
             .id(egui::Id::unique(frame.id))
             .open(&mut self.open)
-            .default_size(egui::Vec2::from(frame.size).min(area.size() - egui::vec2(16.0, 40.0)));
+            .default_size(egui::Vec2::from(frame.size).min(area.size() - egui::vec2(24.0, 90.0)));
         if let Some(position) = frame.position {
             window = window.default_pos(area.min + egui::Vec2::from(position));
         }
