@@ -94,6 +94,8 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
             style.spacing.button_padding = egui::vec2(8.0, 3.0);
             style.spacing.interact_size.y = 22.0;
             let visuals = &mut style.visuals;
+            // egui's weak text (hints, disabled labels) is too faint for WCAG AA; use the muted colour.
+            visuals.weak_text_color = Some(muted(theme == Theme::Dark));
             match theme {
                 Theme::Light => {
                     visuals.panel_fill = Color32::from_rgb(244, 243, 240);
@@ -102,6 +104,8 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
                     visuals.faint_bg_color = Color32::from_rgb(236, 234, 229);
                 }
                 Theme::Dark => {
+                    // egui's grey 140 body text is below WCAG AA on the window fill.
+                    visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(175);
                     visuals.panel_fill = Color32::from_rgb(32, 33, 36);
                     visuals.window_fill = Color32::from_rgb(38, 39, 42);
                     visuals.extreme_bg_color = Color32::from_rgb(24, 25, 27);
@@ -168,12 +172,12 @@ pub fn speaker_colour(dark: bool) -> Color32 {
     }
 }
 
-/// Muted secondary text (timestamps, counts).
+/// Muted secondary text (timestamps, counts); dark enough for WCAG AA on every light background.
 pub fn muted(dark: bool) -> Color32 {
     if dark {
         Color32::from_gray(150)
     } else {
-        Color32::from_gray(110)
+        Color32::from_gray(100)
     }
 }
 
