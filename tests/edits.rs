@@ -368,3 +368,60 @@ fn history_undoes_and_redoes_with_labels() {
     );
     assert_eq!(ws.undo().expect("nothing left"), None);
 }
+
+/// The counts the workbench's "Remove document" confirmation shows are what the removal takes away.
+#[test]
+fn removal_counts_match_what_remove_document_deletes() {
+    let p = fixture();
+    for doc in p.documents().keys().copied() {
+        let (codings, memos) = ops::removal_counts(&p, doc);
+        let mut after = p.clone();
+        after
+            .apply(ops::remove_document(&p, doc).expect("remove doc"))
+            .expect("apply");
+        assert_eq!(codings, p.codings().len() - after.codings().len());
+        assert_eq!(memos, p.memos().len() - after.memos().len());
+    }
+    let with_memo = p
+        .documents()
+        .keys()
+        .copied()
+        .find(|d| ops::removal_counts(&p, *d).1 > 0);
+    assert!(with_memo.is_some(), "the fixture has a document with memos");
+}
+
+/// New sub-codes get colours that differ clearly from their siblings' and their parent's (issue 15: sibling
+/// sub-codes in near-identical colours could not be told apart in the stripes).
+#[test]
+fn sibling_subcodes_get_distinguishable_colours() {
+    let mut p = Project::new("Fargar", Language::Nn);
+    for path in [
+        "Barrierar",
+        "Ressursar",
+        "Barrierar/Tid",
+        "Barrierar/Økonomi",
+        "Barrierar/Leiing",
+        "Barrierar/Kompetanse",
+        "Barrierar/Haldningar",
+        "Ressursar/Kollegaer",
+    ] {
+        let (_, edit) = ops::add_code_path(&p, path, None, "").expect("add code");
+        p.apply(edit).expect("apply");
+    }
+    let parent = p.find_code("Barrierar").expect("parent").id;
+    let mut family: Vec<[u8; 3]> = p
+        .children(Some(parent))
+        .iter()
+        .map(|c| marginalia::model::colour_rgb(&c.colour).expect("colour"))
+        .collect();
+    assert_eq!(family.len(), 5);
+    family.push(marginalia::model::colour_rgb(&p.codes()[&parent].colour).expect("colour"));
+    for (i, a) in family.iter().enumerate() {
+        for b in &family[i + 1..] {
+            let d: i32 = (0..3)
+                .map(|k| (i32::from(a[k]) - i32::from(b[k])).pow(2))
+                .sum();
+            assert!(d >= 100 * 100, "{a:?} and {b:?} are too close ({d})");
+        }
+    }
+}

@@ -101,6 +101,23 @@ impl Table {
         }
     }
 
+    /// The table as tab-separated text (header first, one line per row), as spreadsheets and word processors
+    /// paste it from the clipboard into cells; tabs and line breaks inside a cell become spaces.
+    pub fn to_tsv(&self) -> String {
+        let clean = |text: &str| text.replace(['\t', '\r', '\n'], " ");
+        let mut out = String::new();
+        let mut line = |cells: Vec<String>| {
+            let cells: Vec<String> = cells.iter().map(|c| clean(c)).collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+        };
+        line(self.header.clone());
+        for row in &self.rows {
+            line(row.iter().map(|c| c.display(self.decimals)).collect());
+        }
+        out
+    }
+
     /// The table as CSV text (comma-separated, quoted where needed, header first).
     pub fn to_csv(&self) -> Result<String> {
         let mut writer = csv::Writer::from_writer(Vec::new());
@@ -275,6 +292,18 @@ mod tests {
         assert_eq!(
             csv,
             "Code,\"Bjørkeli, skole\"\nBarriers/Resource shortage,3\nShare,12.35\n"
+        );
+    }
+
+    #[test]
+    fn tsv_pastes_as_cells() {
+        let mut table = sample();
+        table
+            .rows
+            .push(vec![Cell::from("Lærar\tsa:\n«nei»"), Cell::Empty]);
+        assert_eq!(
+            table.to_tsv(),
+            "Code\tBjørkeli, skole\nBarriers/Resource shortage\t3\nShare\t12.35\nLærar sa: «nei»\t\n"
         );
     }
 

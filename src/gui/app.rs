@@ -44,6 +44,10 @@ pub struct Prefs {
     pub snap_words: bool,
     /// Blind mode: only the current coder's codings, counts and excerpts are shown (until revealed).
     pub blind: bool,
+    /// Whether the left panel (documents and codes) is shown.
+    pub show_left: bool,
+    /// Whether the right panel (search, excerpts, memos, case) is shown.
+    pub show_right: bool,
 }
 
 impl Default for Prefs {
@@ -57,6 +61,32 @@ impl Default for Prefs {
             theme: ThemeChoice::System,
             snap_words: true,
             blind: false,
+            show_left: true,
+            show_right: true,
+        }
+    }
+}
+
+/// Where the shell put its parts in the last frame (screen coordinates), for tests of the layout.
+#[derive(Clone, Copy, Debug)]
+pub struct LayoutRects {
+    /// The area between the menu bar and the status bar, where windows stay.
+    pub work: egui::Rect,
+    /// The left panel (documents and codes), when shown.
+    pub left: Option<egui::Rect>,
+    /// The right panel (search, excerpts, memos, case), when shown.
+    pub right: Option<egui::Rect>,
+    /// The centre: the open document.
+    pub centre: egui::Rect,
+}
+
+impl Default for LayoutRects {
+    fn default() -> Self {
+        Self {
+            work: egui::Rect::NOTHING,
+            left: None,
+            right: None,
+            centre: egui::Rect::NOTHING,
         }
     }
 }
@@ -91,6 +121,8 @@ pub struct Workbench {
     pub(super) new_project: Option<super::language::NewProjectDialog>,
     pub(super) analysis: AnalysisState,
     pub(super) exchange: ExchangeState,
+    /// A document waiting for the user to confirm its removal.
+    pub(super) confirm_remove: Option<crate::ids::DocumentId>,
     /// An error shown in red until dismissed.
     pub(super) error: Option<String>,
     /// A short notice ("Undone: …").
@@ -110,6 +142,8 @@ pub struct Workbench {
     /// codings (set at the start of each frame).
     pub(super) layer_revision: u64,
     queue: VecDeque<Command>,
+    /// Where the shell put its parts in the last frame.
+    pub(super) layout: LayoutRects,
     installed: bool,
     title: String,
     /// The egui context, once the first frame ran (tasks wake the UI through it).
@@ -140,6 +174,7 @@ impl Workbench {
             new_project: None,
             analysis: AnalysisState::default(),
             exchange: ExchangeState::default(),
+            confirm_remove: None,
             error: None,
             notice: None,
             data_dir,
@@ -150,6 +185,7 @@ impl Workbench {
             queue: VecDeque::new(),
             layers: Default::default(),
             layer_revision: 0,
+            layout: LayoutRects::default(),
             installed: false,
             title: String::new(),
             ctx: None,
@@ -376,6 +412,11 @@ impl Workbench {
     /// True when a close or quit waits for the user's answer after a failed save.
     pub fn close_pending(&self) -> bool {
         self.pending_close.is_some()
+    }
+
+    /// Where the shell put the work area, the side panels and the centre in the last frame.
+    pub fn layout_rects(&self) -> LayoutRects {
+        self.layout
     }
 
     /// True once the project was closed for quitting and the window may close.

@@ -6,9 +6,10 @@
 use std::collections::BTreeSet;
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
 use crate::gui::commands::{Action, CaseChange, CaseRef, Command};
+use crate::gui::widgets::Part;
 use crate::gui::{strings as s, theme};
 use crate::ids::{CaseId, DocumentId};
 use crate::model::{AttributeType, Case, Project};
@@ -227,14 +228,21 @@ pub fn cases_window_ui(
     commands: &mut Vec<Command>,
 ) {
     let mut open = state.window_open;
-    egui::Window::new(s::CASES_TITLE)
+    let shown = crate::gui::widgets::window(ctx, s::CASES_TITLE)
         .open(&mut open)
         .default_size([820.0, 480.0])
-        .resizable(true)
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 if ui.button(s::IMPORT_CASES_CSV).clicked() {
                     commands.push(Command::Action(Action::ImportCasesCsv));
+                }
+                if ui
+                    .button(s::COPY_TABLE)
+                    .on_hover_text(s::COPY_TABLE_TIP)
+                    .clicked()
+                {
+                    ui.ctx()
+                        .copy_text(cases_table(project, state.sort).to_tsv());
                 }
                 ui.separator();
                 let label = ui.label(s::CREATE_CASE);
@@ -283,7 +291,32 @@ pub fn cases_window_ui(
             ui.separator();
             cases_table_ui(ui, project, state, commands);
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     state.window_open = open;
+}
+
+/// The case table as shown (sorted the same way): name, number of documents, then each attribute.
+fn cases_table(project: &Project, sort: (usize, bool)) -> crate::analysis::Table {
+    use crate::analysis::{Cell, Table};
+    let attributes: Vec<String> = project.attributes().keys().cloned().collect();
+    let mut cases: Vec<&Case> = project.cases().values().collect();
+    sort_cases(&mut cases, &attributes, sort);
+    let mut header = vec![s::CASE_NAME.to_string(), s::DOCUMENTS_COLUMN.to_string()];
+    header.extend(attributes.iter().cloned());
+    let mut table = Table::new(s::CASES_TITLE, header);
+    for case in cases {
+        let mut row = vec![
+            Cell::from(case.name.as_str()),
+            Cell::Count(case.documents.len() as u64),
+        ];
+        row.extend(attributes.iter().map(|a| {
+            case.attributes
+                .get(a)
+                .map_or(Cell::Empty, |v| Cell::Text(v.to_string()))
+        }));
+        table.rows.push(row);
+    }
+    table
 }
 
 /// Sorts the table's rows by a column (0: name, 1: documents, 2..: attributes, numbers by value).
@@ -323,51 +356,79 @@ fn cases_table_ui(
     sort_cases(&mut cases, &attributes, state.sort);
     let mut headers = vec![s::CASE_NAME.to_string(), s::DOCUMENTS_COLUMN.to_string()];
     headers.extend(attributes.iter().cloned());
-    let mut table = TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .column(Column::initial(180.0).at_least(100.0))
-        .column(Column::initial(90.0).at_least(60.0));
-    for _ in &attributes {
-        table = table.column(Column::initial(130.0).at_least(60.0));
+    // Columns fit their heading (and a typical value), within bounds; the full heading shows on hover.
+    let fit = |ui: &Ui, title: &str, least: f32| {
+        let width = ui.fonts_mut(|f| {
+            f.layout_no_wrap(
+                format!("{title} ↓"),
+                egui::FontId::proportional(14.0),
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x
+        });
+        (width + 24.0).clamp(least, 260.0)
+    };
+    let mut rest = vec![Column::initial(fit(ui, s::DOCUMENTS_COLUMN, 60.0)).at_least(50.0)];
+    for attribute in &attributes {
+        rest.push(
+            Column::initial(fit(ui, attribute, 110.0))
+                .at_least(60.0)
+                .clip(true),
+        );
     }
+    let table = crate::gui::widgets::FrozenTable {
+        salt: "cases-table",
+        first: Column::initial(180.0).at_least(100.0).clip(true),
+        rest,
+        header_height: 24.0,
+        row_height: 26.0,
+        rows: cases.len(),
+    };
     let mut sort_clicked = None;
-    table
-        .header(24.0, |mut header| {
-            for (i, title) in headers.iter().enumerate() {
-                header.col(|ui| {
-                    let arrow = if state.sort.0 == i {
-                        if state.sort.1 { " ↓" } else { " ↑" }
-                    } else {
-                        ""
-                    };
-                    if ui
-                        .button(RichText::new(format!("{title}{arrow}")).strong())
-                        .clicked()
-                    {
-                        sort_clicked = Some(i);
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(26.0, cases.len(), |mut row| {
-                let Some(case) = cases.get(row.index()) else {
-                    return;
+    let header = |header: &mut egui_extras::TableRow<'_, '_>, part: Part| {
+        let columns = match part {
+            Part::Label => 0..1,
+            Part::Values => 1..headers.len(),
+        };
+        for i in columns {
+            let title = &headers[i];
+            header.col(|ui| {
+                let arrow = if state.sort.0 == i {
+                    if state.sort.1 { " ↓" } else { " ↑" }
+                } else {
+                    ""
                 };
-                row.col(|ui| {
-                    cell_ui(ui, case, "", &mut state.editing, commands, 170.0);
-                });
-                row.col(|ui| {
-                    ui.label(case.documents.len().to_string());
-                });
-                for attribute in &attributes {
-                    row.col(|ui| {
-                        cell_ui(ui, case, attribute, &mut state.editing, commands, 120.0);
-                    });
+                if ui
+                    .button(RichText::new(format!("{title}{arrow}")).strong())
+                    .on_hover_text(title)
+                    .clicked()
+                {
+                    sort_clicked = Some(i);
                 }
             });
+        }
+    };
+    let editing = &mut state.editing;
+    table.show(ui, header, |row, index, part| {
+        let Some(case) = cases.get(index) else {
+            return;
+        };
+        if part == Part::Label {
+            row.col(|ui| {
+                cell_ui(ui, case, "", editing, commands, 170.0);
+            });
+            return;
+        }
+        row.col(|ui| {
+            ui.label(case.documents.len().to_string());
         });
+        for attribute in &attributes {
+            row.col(|ui| {
+                cell_ui(ui, case, attribute, editing, commands, 120.0);
+            });
+        }
+    });
     if let Some(i) = sort_clicked {
         state.sort = if state.sort.0 == i {
             (i, !state.sort.1)

@@ -1,7 +1,9 @@
-//! The codebook tree (select, rename, add, move, merge, delete) and the description editor.
+//! The codebook tree (select, rename, add, move, reorder, colour, merge, delete) and the description editor.
 //!
 //! The codebook tree: colour swatches, coding counts, selection, rename in place, add, delete with a
-//! confirmation, merge, move (drag a code onto another, or "Move to…"), and the description editor.
+//! confirmation, merge, move (drag a code onto another, or "Move to…"), reorder (drag a code above or below a
+//! sibling, or "Move up/down"), a colour picker (palette and custom), and the description editor, which keeps a
+//! fixed place under the tree so selecting a code never moves the tree under the pointer.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -10,7 +12,7 @@ use egui::{Align2, FontId, Key, RichText, Sense, Ui, vec2};
 use crate::gui::commands::{CodeChange, Command};
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
-use crate::model::{Code, Project};
+use crate::model::{Code, PALETTE, Project};
 use crate::ops;
 
 /// Panel state.
@@ -54,6 +56,8 @@ impl CodebookState {
 }
 
 const ROW_HEIGHT: f32 = 22.0;
+/// The height kept for the description editor under the tree, whether or not one code is selected.
+const DESCRIPTION_HEIGHT: f32 = 130.0;
 const INDENT: f32 = 14.0;
 
 /// What every row of the tree reads.
@@ -89,8 +93,7 @@ pub fn codebook_ui(
         selected,
         dark: ui.visuals().dark_mode,
     };
-    let reserve = if selected.len() == 1 { 130.0 } else { 8.0 };
-    let list_height = (ui.available_height() - reserve).max(120.0);
+    let list_height = (ui.available_height() - DESCRIPTION_HEIGHT).max(120.0);
     egui::ScrollArea::vertical()
         .id_salt("codebook")
         .max_height(list_height)
@@ -101,10 +104,17 @@ pub fn codebook_ui(
             }
             top_level_drop_ui(ui, project, commands);
         });
-    if selected.len() == 1
-        && let Some(code) = selected.first().and_then(|id| project.codes().get(id))
-    {
-        description_ui(ui, code, state, commands);
+    let one = selected
+        .first()
+        .filter(|_| selected.len() == 1)
+        .and_then(|id| project.codes().get(id));
+    match one {
+        Some(code) => description_ui(ui, code, state, commands),
+        None => {
+            ui.separator();
+            let dark = ui.visuals().dark_mode;
+            ui.label(RichText::new(s::NO_DESCRIPTION_SELECTED).color(theme::muted(dark)));
+        }
     }
 }
 
@@ -166,14 +176,19 @@ fn description_ui(
     let Some((_, draft)) = state.description.as_mut() else {
         return;
     };
-    let response = ui
-        .add(
-            egui::TextEdit::multiline(draft)
-                .hint_text(s::DESCRIPTION_HINT)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
+    let response = egui::ScrollArea::vertical()
+        .id_salt("description")
+        .max_height(DESCRIPTION_HEIGHT - 44.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(draft)
+                    .hint_text(s::DESCRIPTION_HINT)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
     state.description_typed |= response.changed();
     if response.lost_focus() && *draft != code.description {
         commands.push(Command::Code(CodeChange::Describe {
@@ -289,12 +304,28 @@ fn paint_row(
     } else if response.hovered() {
         painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    if response
-        .dnd_hover_payload::<CodeId>()
-        .is_some_and(|dragged| *dragged != code.id)
-    {
-        let stroke = visuals.selection.stroke;
+    if response.has_focus() {
+        // Keyboard focus is visible (Tab moves through the codes; Enter or Space selects).
+        let stroke = egui::Stroke::new(2.0, visuals.strong_text_color());
         painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+    }
+    let hover = ui.input(|i| i.pointer.hover_pos());
+    if let Some(dragged) = response.dnd_hover_payload::<CodeId>()
+        && let Some(p) = hover
+        && drop_change(tree.project, *dragged, code, drop_at(rect, p.y)).is_some()
+    {
+        let stroke = egui::Stroke::new(2.0, visuals.selection.stroke.color);
+        match drop_at(rect, p.y) {
+            Drop::Into => {
+                painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+            }
+            Drop::Before => {
+                painter.hline(rect.x_range(), rect.top(), stroke);
+            }
+            Drop::After => {
+                painter.hline(rect.x_range(), rect.bottom(), stroke);
+            }
+        }
     }
     let swatch = egui::Rect::from_center_size(
         egui::pos2(rect.left() + indent + 9.0, rect.center().y),
@@ -336,7 +367,68 @@ fn paint_row(
     response
 }
 
-/// Click selects, double-click renames, dragging a code onto another moves it under that one.
+/// Where a code dragged over a row would go: above it, under it (as a sub-code), or below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Drop {
+    Before,
+    Into,
+    After,
+}
+
+/// The drop a pointer at `y` over a row means: its top quarter places before, its bottom quarter after.
+fn drop_at(rect: egui::Rect, y: f32) -> Drop {
+    let quarter = rect.height() / 4.0;
+    if y < rect.top() + quarter {
+        Drop::Before
+    } else if y > rect.bottom() - quarter {
+        Drop::After
+    } else {
+        Drop::Into
+    }
+}
+
+/// The change dropping `dragged` on `target` makes, if it is allowed (a code never goes inside its own branch).
+fn drop_change(
+    project: &Project,
+    dragged: CodeId,
+    target: &Code,
+    drop: Drop,
+) -> Option<CodeChange> {
+    if dragged == target.id {
+        return None;
+    }
+    match drop {
+        Drop::Into => {
+            (!project.is_ancestor_or_self(dragged, target.id)).then_some(CodeChange::Move {
+                code: dragged,
+                parent: Some(target.id),
+            })
+        }
+        Drop::Before | Drop::After => {
+            if target
+                .parent
+                .is_some_and(|p| project.is_ancestor_or_self(dragged, p))
+            {
+                return None;
+            }
+            let siblings: Vec<CodeId> = project
+                .children(target.parent)
+                .into_iter()
+                .map(|c| c.id)
+                .filter(|id| *id != dragged)
+                .collect();
+            let at = siblings.iter().position(|id| *id == target.id)?;
+            Some(CodeChange::Reorder {
+                code: dragged,
+                parent: target.parent,
+                position: if drop == Drop::After { at + 1 } else { at },
+            })
+        }
+    }
+}
+
+/// Click selects, double-click renames, dragging a code onto another moves it under that one, and dragging it to
+/// the top or bottom edge of a row places it before or after that code.
 fn row_interaction(
     ui: &Ui,
     project: &Project,
@@ -358,14 +450,12 @@ fn row_interaction(
     if response.drag_started() {
         response.dnd_set_drag_payload(code.id);
     }
+    let pointer = ui.input(|i| i.pointer.interact_pos());
     if let Some(dragged) = response.dnd_release_payload::<CodeId>()
-        && *dragged != code.id
-        && !project.is_ancestor_or_self(*dragged, code.id)
+        && let Some(p) = pointer
+        && let Some(change) = drop_change(project, *dragged, code, drop_at(response.rect, p.y))
     {
-        commands.push(Command::Code(CodeChange::Move {
-            code: *dragged,
-            parent: Some(code.id),
-        }));
+        commands.push(Command::Code(change));
     }
 }
 
@@ -383,6 +473,35 @@ fn row_menu_ui(
     }
     if ui.button(s::ADD_SUBCODE).clicked() {
         commands.push(Command::Code(CodeChange::AddSubcode(code.id)));
+        ui.close();
+    }
+    ui.menu_button(s::COLOUR, |ui| colour_menu_ui(ui, code, commands));
+    let siblings: Vec<CodeId> = tree
+        .project
+        .children(code.parent)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let at = siblings.iter().position(|id| *id == code.id).unwrap_or(0);
+    let reorder = |position| {
+        Command::Code(CodeChange::Reorder {
+            code: code.id,
+            parent: code.parent,
+            position,
+        })
+    };
+    if ui
+        .add_enabled(at > 0, egui::Button::new(s::MOVE_UP))
+        .clicked()
+    {
+        commands.push(reorder(at.saturating_sub(1)));
+        ui.close();
+    }
+    if ui
+        .add_enabled(at + 1 < siblings.len(), egui::Button::new(s::MOVE_DOWN))
+        .clicked()
+    {
+        commands.push(reorder(at + 1));
         ui.close();
     }
     ui.menu_button(s::MOVE_TO, |ui| {
@@ -410,6 +529,60 @@ fn row_menu_ui(
     ui.separator();
     if ui.button(s::DELETE).clicked() {
         state.confirm_delete = Some(code.id);
+        ui.close();
+    }
+}
+
+/// The colour picker of a code: the palette as swatches (each named for screen readers), then a custom colour
+/// applied with a button (so dragging in the picker makes one undo step, not one per frame).
+fn colour_menu_ui(ui: &mut Ui, code: &Code, commands: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.set_max_width(6.0 * 30.0);
+        for (n, hex) in PALETTE.iter().enumerate() {
+            let (rect, response) = ui.allocate_exact_size(vec2(24.0, 24.0), Sense::click());
+            let current = code.colour.eq_ignore_ascii_case(hex);
+            ui.painter()
+                .rect_filled(rect.shrink(2.0), 4.0, theme::code_colour(hex, dark));
+            let ring = if current || response.hovered() || response.has_focus() {
+                egui::Stroke::new(2.0, ui.visuals().strong_text_color())
+            } else {
+                egui::Stroke::NONE
+            };
+            ui.painter()
+                .rect_stroke(rect, 5.0, ring, egui::StrokeKind::Inside);
+            let name = s::palette_colour(n + 1, hex);
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, current, &name)
+            });
+            if response.on_hover_text(hex.to_string()).clicked() {
+                chosen = Some(hex.to_string());
+            }
+        }
+    });
+    ui.separator();
+    let id = ui.make_persistent_id(("custom-colour", code.id));
+    let mut rgb = ui
+        .data(|d| d.get_temp::<[u8; 3]>(id))
+        .or_else(|| crate::model::colour_rgb(&code.colour))
+        .unwrap_or([128, 128, 128]);
+    ui.horizontal(|ui| {
+        let label = ui.label(s::CUSTOM_COLOUR);
+        egui::color_picker::color_edit_button_srgb(ui, &mut rgb).labelled_by(label.id);
+        if ui.button(s::OK).clicked() {
+            chosen = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, rgb));
+    if let Some(colour) = chosen {
+        ui.data_mut(|d| d.remove::<[u8; 3]>(id));
+        if !colour.eq_ignore_ascii_case(&code.colour) {
+            commands.push(Command::Code(CodeChange::Colour {
+                code: code.id,
+                colour,
+            }));
+        }
         ui.close();
     }
 }
@@ -470,7 +643,7 @@ pub fn confirm_delete_ui(
         ui.add_space(10.0);
         let mut close = false;
         ui.horizontal(|ui| {
-            if ui.button(s::DELETE_CONFIRM).clicked() {
+            if ui.button(s::DELETE_CONFIRM).clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
                 commands.push(Command::Code(CodeChange::Delete(id)));
                 close = true;
             }

@@ -94,6 +94,8 @@ pub enum Command {
     Code(CodeChange),
     /// Change cases, their documents or their attributes.
     Case(CaseChange),
+    /// Rename, re-kind, file or remove a document.
+    Document(DocumentChange),
     /// Save a coding query's passages as a new code (path), coded by the current coder.
     SaveQueryAsCode {
         /// The query, run again against the project when the command is handled.
@@ -192,6 +194,22 @@ pub enum CodeChange {
         /// The new parent, or `None` for the top level.
         parent: Option<CodeId>,
     },
+    /// Place a code among the children of `parent` at `position` (0: first), moving it there with its sub-codes.
+    Reorder {
+        /// The code to place.
+        code: CodeId,
+        /// Its parent afterwards (`None`: the top level).
+        parent: Option<CodeId>,
+        /// Its place among that parent's other children.
+        position: usize,
+    },
+    /// Set a code's colour (`#rrggbb`).
+    Colour {
+        /// The code to colour.
+        code: CodeId,
+        /// The new colour, `#rrggbb`.
+        colour: String,
+    },
     /// Merge one code into another: codings move over, sub-codes and memos re-attach, and `from` is deleted.
     Merge {
         /// The code that goes away.
@@ -201,6 +219,36 @@ pub enum CodeChange {
     },
     /// Delete a code with its sub-codes, their codings and memos.
     Delete(CodeId),
+}
+
+/// Changes to documents (the Document menu and a document's right-click menu).
+#[derive(Debug)]
+pub enum DocumentChange {
+    /// Give a document a new name.
+    Rename {
+        /// The document to rename.
+        document: DocumentId,
+        /// The new name.
+        name: String,
+    },
+    /// Change what kind of source a document is.
+    SetKind {
+        /// The document to change.
+        document: DocumentId,
+        /// Its new kind.
+        kind: crate::model::DocumentKind,
+    },
+    /// Add documents to the set with this name (created when there is none).
+    AddToSet {
+        /// The set's name.
+        name: String,
+        /// The documents to add.
+        documents: Vec<DocumentId>,
+    },
+    /// Ask whether to remove a document (the confirmation says what goes with it).
+    AskRemove(DocumentId),
+    /// Remove a document with its codings, memos and memberships, as one undoable step.
+    Remove(DocumentId),
 }
 
 /// A case chosen in a list, or named in a field (reused when a case has that name, else created).
@@ -360,6 +408,16 @@ pub enum Action {
     ToggleTheme,
     /// Turn on or off snapping the viewer selection to whole words.
     ToggleSnapWords,
+    /// Show or hide the left panel (documents and codes).
+    ToggleLeftPanel,
+    /// Show or hide the right panel (search, excerpts, memos, case).
+    ToggleRightPanel,
+    /// Make the interface text larger.
+    ZoomIn,
+    /// Make the interface text smaller.
+    ZoomOut,
+    /// Reset the interface text size.
+    ZoomReset,
     /// Open the code × case matrix view.
     OpenMatrix,
     /// Open the code co-occurrence view.
@@ -570,6 +628,24 @@ pub const ACTIONS: &[ActionSpec] = &[
         None,
         true,
     ),
+    spec(
+        Action::ToggleLeftPanel,
+        Menu::View,
+        s::SHOW_LEFT_PANEL,
+        key(Modifiers::COMMAND, Key::B),
+        true,
+    ),
+    spec(
+        Action::ToggleRightPanel,
+        Menu::View,
+        s::SHOW_RIGHT_PANEL,
+        key(CMD_SHIFT, Key::B),
+        true,
+    ),
+    // The text size keys (Ctrl+plus, Ctrl+minus, Ctrl+0) are egui's own; the menu shows them.
+    spec(Action::ZoomIn, Menu::View, s::ZOOM_IN, None, true),
+    spec(Action::ZoomOut, Menu::View, s::ZOOM_OUT, None, true),
+    spec(Action::ZoomReset, Menu::View, s::ZOOM_RESET, None, true),
     spec(Action::OpenMatrix, Menu::Analysis, s::MATRIX, None, true),
     spec(
         Action::OpenCooccurrence,

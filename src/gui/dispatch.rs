@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use crate::edit::{Edit, EditError, EntityKey};
 use crate::gui::app::{RightTab, Workbench};
 use crate::gui::commands::{
-    Action, CaseChange, CaseRef, CodeChange, Command, ExportOrigin, Finished, MemoChange,
-    PickTarget,
+    Action, CaseChange, CaseRef, CodeChange, Command, DocumentChange, ExportOrigin, Finished,
+    MemoChange, PickTarget,
 };
 use crate::gui::import_dialog::{self, ImportSummary};
 use crate::gui::picker::PickerState;
@@ -58,6 +58,7 @@ impl Workbench {
             Command::Memo(change) => self.memo_change(change),
             Command::Code(change) => self.code_change(change),
             Command::Case(change) => self.case_change(change),
+            Command::Document(change) => self.document_change(change),
             Command::SaveQueryAsCode { query, path } => self.save_query(&query, &path),
             Command::ExportExcerpts(options) => self.export_excerpts(*options),
             Command::ExportTable {
@@ -263,6 +264,16 @@ impl Workbench {
             CodeChange::Move { code, parent } => {
                 self.apply_op(|p| ops::move_code(p, code, parent, None));
             }
+            CodeChange::Reorder {
+                code,
+                parent,
+                position,
+            } => {
+                self.apply_op(|p| ops::move_code(p, code, parent, Some(position)));
+            }
+            CodeChange::Colour { code, colour } => {
+                self.apply_op(|p| ops::colour_code(p, code, &colour));
+            }
             CodeChange::Merge { from, into } => {
                 self.apply_op(|p| ops::merge_codes(p, from, into));
             }
@@ -324,6 +335,32 @@ impl Workbench {
             }
             CaseChange::DefineAttribute { name, kind } => {
                 self.apply_op(|p| ops::define_attribute(p, &name, kind));
+            }
+        }
+    }
+
+    fn document_change(&mut self, change: DocumentChange) {
+        match change {
+            DocumentChange::Rename { document, name } => {
+                if self.apply_op(|p| ops::rename_document(p, document, &name)) {
+                    self.session.mark_index_stale();
+                }
+            }
+            DocumentChange::SetKind { document, kind } => {
+                self.apply_op(|p| ops::set_document_kind(p, document, kind));
+            }
+            DocumentChange::AddToSet { name, documents } => {
+                self.apply_op(|p| ops::add_to_set(p, &name, &documents));
+            }
+            DocumentChange::AskRemove(document) => self.confirm_remove = Some(document),
+            DocumentChange::Remove(document) => {
+                self.commit_drafts();
+                if self.apply_op(|p| ops::remove_document(p, document)) {
+                    if self.viewer.document == Some(document) {
+                        self.viewer.close();
+                    }
+                    self.session.mark_index_stale();
+                }
             }
         }
     }
@@ -546,6 +583,17 @@ impl Workbench {
                 self.prefs.snap_words = !self.prefs.snap_words;
                 self.viewer.snap_words = self.prefs.snap_words;
             }
+            Action::ToggleLeftPanel => self.prefs.show_left = !self.prefs.show_left,
+            Action::ToggleRightPanel => self.prefs.show_right = !self.prefs.show_right,
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => {
+                if let Some(ctx) = &self.ctx {
+                    match action {
+                        Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
+                        Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
+                        _ => ctx.set_zoom_factor(1.0),
+                    }
+                }
+            }
             Action::OpenMatrix
             | Action::OpenCooccurrence
             | Action::OpenChart
@@ -583,7 +631,7 @@ fn ask_path(action: Action) -> Option<Command> {
             .map(Command::OpenProject),
         Action::ImportDocuments => dialog
             .set_title(s::IMPORT_DOCUMENTS)
-            .add_filter("Text", crate::import::SUPPORTED_EXTENSIONS)
+            .add_filter(s::IMPORTABLE_FILES, crate::import::SUPPORTED_EXTENSIONS)
             .pick_files()
             .map(Command::ImportPaths),
         Action::ImportFolder => dialog

@@ -103,7 +103,11 @@ pub fn documents_ui(
                             current,
                             scroll,
                         };
-                        document_row_ui(ui, project, doc, row, commands);
+                        let row = document_row_ui(ui, project, doc, row, commands);
+                        // Right click: the Document menu (rename, kind, language, case, set, remove).
+                        row.context_menu(|ui| {
+                            crate::gui::document_menu::document_menu_ui(ui, project, doc, commands);
+                        });
                     }
                 };
                 if heading.is_empty() {
@@ -182,15 +186,15 @@ struct Row {
     scroll: bool,
 }
 
-/// One document: its name (a click opens it), its language and its number of codings; its context menu sets
-/// the language.
+/// One document: its name (a click opens it), its language and its number of codings; returns the name's
+/// response.
 fn document_row_ui(
     ui: &mut Ui,
     project: &Project,
     doc: &Document,
     row: Row,
     commands: &mut Vec<Command>,
-) {
+) -> egui::Response {
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
         let response = ui.selectable_label(row.current == Some(doc.id), &doc.name);
@@ -200,9 +204,6 @@ fn document_row_ui(
         if response.clicked() {
             commands.push(Command::OpenDocument(doc.id));
         }
-        response.context_menu(|ui| {
-            super::language::document_menu_ui(ui, project, doc, commands);
-        });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if row.count > 0 {
                 let text = RichText::new(row.count.to_string()).small();
@@ -213,7 +214,9 @@ fn document_row_ui(
             ui.label(RichText::new(language).small().color(theme::muted(dark)))
                 .on_hover_text(tooltip);
         });
-    });
+        response
+    })
+    .inner
 }
 
 /// The documents in the chosen grouping.

@@ -380,7 +380,7 @@ fn report_window_ui(ctx: &egui::Context, report: &mut Option<ReportWindow>) {
     let mut open = true;
     let mut close = false;
     let dark = ctx.global_style().visuals.dark_mode;
-    egui::Window::new(r.title)
+    let shown = crate::gui::widgets::window(ctx, r.title)
         .open(&mut open)
         .collapsible(false)
         .default_width(520.0)
@@ -407,6 +407,7 @@ fn report_window_ui(ctx: &egui::Context, report: &mut Option<ReportWindow>) {
                 close = true;
             }
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     if !open || close {
         *report = None;
     }
@@ -422,7 +423,7 @@ fn excerpt_window_ui(
 ) -> bool {
     let mut open = window.open;
     let mut export = false;
-    egui::Window::new(s::EXPORT_EXCERPTS_TITLE)
+    let shown = crate::gui::widgets::window(ctx, s::EXPORT_EXCERPTS_TITLE)
         .open(&mut open)
         .collapsible(false)
         .default_width(520.0)
@@ -437,6 +438,7 @@ fn excerpt_window_ui(
             ui.separator();
             export = footer_ui(ui, exporting, window.message.as_ref());
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     window.open = open;
     export
 }

@@ -77,7 +77,7 @@ pub fn summary_ui(
 ) -> bool {
     let mut open = true;
     let mut close = false;
-    egui::Window::new(s::IMPORT_SUMMARY)
+    let shown = crate::gui::widgets::window(ctx, s::IMPORT_SUMMARY)
         .open(&mut open)
         .collapsible(false)
         .default_width(520.0)
@@ -98,6 +98,7 @@ pub fn summary_ui(
             ui.add_space(6.0);
             close |= ui.button(s::CLOSE).clicked();
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     open && !close
 }
 

@@ -7,6 +7,7 @@ mod codebook_panel;
 mod coders_panel;
 pub mod commands;
 mod dispatch;
+mod document_menu;
 mod documents_panel;
 mod excerpts_panel;
 pub mod export_dialog;
@@ -26,7 +27,7 @@ mod widgets;
 
 use std::path::PathBuf;
 
-pub use app::{AUTOSAVE_DELAY, Prefs, Workbench};
+pub use app::{AUTOSAVE_DELAY, LayoutRects, Prefs, Workbench};
 pub use search_panel::hit_target;
 pub use viewer::Selection;
 

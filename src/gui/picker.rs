@@ -131,7 +131,7 @@ pub fn picker_ui(
     };
     let mut keep_open = arrow_keys(ctx, state, rows.len());
     let mut chosen = None;
-    egui::Window::new(s::PICKER_TITLE)
+    crate::gui::widgets::window(ctx, s::PICKER_TITLE)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))

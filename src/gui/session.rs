@@ -281,6 +281,9 @@ impl Workbench {
     }
 
     fn reset_project_ui(&mut self) {
+        self.notice = None;
+        self.error = None;
+        self.confirm_remove = None;
         self.viewer.close();
         self.selected_codes.clear();
         self.recent_codes.clear();

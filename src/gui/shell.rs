@@ -10,9 +10,12 @@ use crate::gui::commands::{ACTIONS, Action, ActionSpec, Command, ExportOrigin, M
 use crate::gui::tasks::JobKind;
 use crate::gui::viewer::ViewerInput;
 use crate::gui::{
-    cases_panel, codebook_panel, documents_panel, excerpts_panel, export_dialog, import_dialog,
-    memos_panel, picker, search_panel, strings as s, theme,
+    cases_panel, codebook_panel, document_menu, documents_panel, excerpts_panel, export_dialog,
+    import_dialog, memos_panel, picker, search_panel, strings as s, theme, widgets,
 };
+
+/// The narrowest the centre (the document) gets while side panels are shown.
+const MIN_CENTRE: f32 = 430.0;
 
 impl Workbench {
     /// Draws the menus, panels and windows; what they ask for lands in `commands`.
@@ -23,20 +26,45 @@ impl Workbench {
         self.shortcuts(&ctx, commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, commands));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        let work = ui.available_rect_before_wrap();
+        widgets::set_work_area(&ctx, work);
+        self.layout = crate::gui::app::LayoutRects {
+            work,
+            ..Default::default()
+        };
         if self.session.workspace().is_some() {
-            egui::Panel::left("left")
-                .resizable(true)
-                .default_size(300.0)
-                .size_range(200.0..=560.0)
-                .show(ui, |ui| self.left_ui(ui, commands));
-            egui::Panel::right("right")
-                .resizable(true)
-                .default_size(400.0)
-                .size_range(260.0..=760.0)
-                .show(ui, |ui| self.right_ui(ui, commands));
+            self.side_panels_ui(ui, work.width(), commands);
         }
-        egui::CentralPanel::default().show(ui, |ui| self.centre_ui(ui, commands));
+        let centre = egui::CentralPanel::default().show(ui, |ui| self.centre_ui(ui, commands));
+        self.layout.centre = centre.response.rect;
         self.windows_ui(&ctx, commands);
+        widgets::clear_escape(&ctx);
+    }
+
+    /// The side panels: sized to the window (never leaving the document less than [`MIN_CENTRE`]), resizable
+    /// between a minimum and a maximum, each hidden from the View menu or its shortcut.
+    fn side_panels_ui(&mut self, ui: &mut Ui, width: f32, commands: &mut Vec<Command>) {
+        let mut left_width = 0.0;
+        if self.prefs.show_left {
+            let max = (width * 0.4).clamp(200.0, 560.0);
+            let shown = egui::Panel::left("left")
+                .resizable(true)
+                .default_size((width * 0.22).clamp(200.0, 340.0))
+                .size_range(190.0..=max)
+                .show(ui, |ui| self.left_ui(ui, commands));
+            left_width = shown.response.rect.width();
+            self.layout.left = Some(shown.response.rect);
+        }
+        if self.prefs.show_right {
+            let room = width - left_width - MIN_CENTRE;
+            let max = room.clamp(240.0, 760.0);
+            let shown = egui::Panel::right("right")
+                .resizable(true)
+                .default_size((width * 0.27).clamp(240.0, 440.0).min(max))
+                .size_range(240.0..=max)
+                .show(ui, |ui| self.right_ui(ui, commands));
+            self.layout.right = Some(shown.response.rect);
+        }
     }
 
     fn menu_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
@@ -45,9 +73,14 @@ impl Workbench {
                 (Menu::File, s::MENU_FILE),
                 (Menu::Edit, s::MENU_EDIT),
                 (Menu::Code, s::MENU_CODE),
+                (Menu::Hidden, s::MENU_DOCUMENT),
                 (Menu::View, s::MENU_VIEW),
                 (Menu::Analysis, s::MENU_ANALYSIS),
             ] {
+                if menu == Menu::Hidden {
+                    ui.menu_button(title, |ui| self.document_menu_ui(ui, commands));
+                    continue;
+                }
                 ui.menu_button(title, |ui| {
                     for spec in ACTIONS.iter().filter(|a| a.menu == menu) {
                         self.menu_item_ui(ui, spec, commands);
@@ -68,17 +101,49 @@ impl Workbench {
         });
     }
 
+    /// The Document menu: what can be done with the open document.
+    fn document_menu_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        let project = self.session.project();
+        let doc = self
+            .viewer
+            .document
+            .and_then(|d| project?.documents().get(&d));
+        match (project, doc) {
+            (Some(project), Some(doc)) => {
+                document_menu::document_menu_ui(ui, project, doc, commands);
+            }
+            _ => drop(ui.label(
+                RichText::new(s::NO_OPEN_DOCUMENT).color(theme::muted(ui.visuals().dark_mode)),
+            )),
+        }
+    }
+
     fn menu_item_ui(&self, ui: &mut Ui, spec: &ActionSpec, commands: &mut Vec<Command>) {
-        if spec.action == Action::ToggleSnapWords {
-            let mut on = self.prefs.snap_words;
-            if ui.checkbox(&mut on, spec.label).clicked() {
+        let toggle = match spec.action {
+            Action::ToggleSnapWords => Some(self.prefs.snap_words),
+            Action::ToggleLeftPanel => Some(self.prefs.show_left),
+            Action::ToggleRightPanel => Some(self.prefs.show_right),
+            _ => None,
+        };
+        if let Some(mut on) = toggle {
+            let mut check = ui.checkbox(&mut on, spec.label);
+            if let Some(shortcut) = spec.shortcut {
+                check = check.on_hover_text(ui.ctx().format_shortcut(&shortcut));
+            }
+            if check.clicked() {
                 commands.push(Command::Action(spec.action));
                 ui.close();
             }
             return;
         }
         let mut button = egui::Button::new(self.menu_label(spec));
-        if let Some(shortcut) = spec.shortcut {
+        let zoom = match spec.action {
+            Action::ZoomIn => Some(egui::gui_zoom::kb_shortcuts::ZOOM_IN),
+            Action::ZoomOut => Some(egui::gui_zoom::kb_shortcuts::ZOOM_OUT),
+            Action::ZoomReset => Some(egui::gui_zoom::kb_shortcuts::ZOOM_RESET),
+            _ => None,
+        };
+        if let Some(shortcut) = spec.shortcut.or(zoom) {
             button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
         }
         if ui.add_enabled(self.enabled(spec.action), button).clicked() {
@@ -110,7 +175,12 @@ impl Workbench {
             | Action::OpenSample
             | Action::ImportQdpx
             | Action::Quit
-            | Action::ToggleTheme => true,
+            | Action::ToggleTheme
+            | Action::ToggleLeftPanel
+            | Action::ToggleRightPanel
+            | Action::ZoomIn
+            | Action::ZoomOut
+            | Action::ZoomReset => true,
             _ => self.session.workspace().is_some(),
         }
     }
@@ -323,6 +393,7 @@ impl Workbench {
             self.picker = None;
         }
         codebook_panel::confirm_delete_ui(ctx, project, &mut self.codebook, commands);
+        document_menu::confirm_remove_ui(ctx, project, &mut self.confirm_remove, commands);
         if self.cases.window_open {
             cases_panel::cases_window_ui(ctx, project, &mut self.cases, commands);
         }
@@ -365,10 +436,16 @@ impl Workbench {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        if self.picker.is_some() || self.codebook.confirm_delete.is_some() {
+        if self.picker.is_some()
+            || self.codebook.confirm_delete.is_some()
+            || self.confirm_remove.is_some()
+        {
             return;
         }
         let text_focus = ctx.text_edit_focused();
+        if !text_focus {
+            widgets::take_escape_for_window(ctx);
+        }
         let with_shift = ACTIONS
             .iter()
             .filter(|a| a.shortcut.is_some_and(|k| k.modifiers.shift));
@@ -454,16 +531,40 @@ fn recent_codes_ui(
     selection: bool,
     commands: &mut Vec<Command>,
 ) {
-    if recent.is_empty() {
-        return;
-    }
+    // One row, there from the start (an empty bar holds a hint), so the first coding does not push the text down;
+    // a narrow window scrolls it sideways instead of wrapping.
+    egui::ScrollArea::horizontal()
+        .id_salt("recent-codes")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            recent_row_ui(ui, project, recent, selection, commands)
+        });
+}
+
+/// The row of recent codes (or the hint while there are none).
+fn recent_row_ui(
+    ui: &mut Ui,
+    project: &crate::model::Project,
+    recent: &[crate::ids::CodeId],
+    selection: bool,
+    commands: &mut Vec<Command>,
+) {
     let dark = ui.visuals().dark_mode;
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
+        ui.set_min_height(ui.spacing().interact_size.y);
         ui.label(
             RichText::new(s::RECENT_CODES)
                 .small()
                 .color(theme::muted(dark)),
         );
+        if recent.is_empty() {
+            ui.label(
+                RichText::new(s::RECENT_CODES_HINT)
+                    .small()
+                    .italics()
+                    .color(theme::muted(dark)),
+            );
+        }
         for (n, id) in recent.iter().enumerate() {
             let Some(code) = project.codes().get(id) else {
                 continue;
@@ -518,7 +619,7 @@ fn stale_lock_ui(ctx: &egui::Context, root: &std::path::Path) -> Option<bool> {
         ui.label(s::STALE_LOCK_TEXT);
         ui.add_space(10.0);
         ui.horizontal(|ui| {
-            if ui.button(s::UNLOCK_AND_OPEN).clicked() {
+            if ui.button(s::UNLOCK_AND_OPEN).clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
                 choice = Some(true);
             }
             if ui.button(s::CANCEL).clicked() {
@@ -551,7 +652,8 @@ fn save_failed_ui(ctx: &egui::Context, error: Option<&str>, commands: &mut Vec<C
                 (s::DISCARD_CHANGES, SaveChoice::Discard),
                 (s::STAY_OPEN, SaveChoice::Cancel),
             ] {
-                if ui.button(label).clicked() {
+                let enter = choice == SaveChoice::Retry && ui.input(|i| i.key_pressed(Key::Enter));
+                if ui.button(label).clicked() || enter {
                     commands.push(Command::SaveFailed(choice));
                 }
             }

@@ -593,3 +593,57 @@ pub fn blind_status(coder: &str) -> String {
 }
 pub const NOTHING_CODED: &str = "Decision recorded; it codes nothing in the consensus layer";
 pub const AGREEMENT_BLIND: &str = "Blind mode hides the other coders. Reveal them (View ▸ Coders…) to compare your coding with theirs.";
+// The workbench for a working day (issue 15): clipboard, layout, document menu, codebook, stripes
+pub const COPY: &str = "Copy";
+pub const COPY_TABLE: &str = "Copy table";
+pub const COPY_TABLE_TIP: &str =
+    "Copy the table as tab-separated text (pastes into Word or Excel as a table)";
+pub const MENU_DOCUMENT: &str = "Document";
+pub const SHOW_LEFT_PANEL: &str = "Documents and codes panel";
+pub const SHOW_RIGHT_PANEL: &str = "Search and excerpts panel";
+pub const ZOOM_IN: &str = "Larger text";
+pub const ZOOM_OUT: &str = "Smaller text";
+pub const ZOOM_RESET: &str = "Normal text size";
+pub const RECENT_CODES_HINT: &str =
+    "codes you apply appear here; keys 1–9 apply them to a selection";
+pub const NO_OPEN_DOCUMENT: &str = "No document is open";
+pub const RENAME_DOCUMENT: &str = "Rename…";
+pub const DOCUMENT_NAME: &str = "Document name";
+pub const CHANGE_KIND: &str = "Kind";
+pub const ADD_TO_CASE: &str = "Add to case";
+pub const ADD_TO_SET: &str = "Add to set";
+pub const NEW_CASE_NAME: &str = "New case";
+pub const NEW_SET_NAME: &str = "New set";
+pub const REMOVE_DOCUMENT: &str = "Remove document…";
+pub const REMOVE_DOCUMENT_TITLE: &str = "Remove this document?";
+pub const REMOVE_CONFIRM: &str = "Remove";
+pub const COLOUR: &str = "Colour";
+pub const CUSTOM_COLOUR: &str = "Custom colour";
+pub const NO_DESCRIPTION_SELECTED: &str = "Select one code to read and edit its description.";
+pub const OK: &str = "OK";
+pub const TYPE_TO_FILTER: &str = "type to filter";
+pub const MOVE_UP: &str = "Move up";
+pub const MOVE_DOWN: &str = "Move down";
+pub const IMPORTABLE_FILES: &str =
+    "Documents (text, Markdown, Word, OpenDocument, PDF, HTML, RTF, subtitles)";
+
+/// The question before removing a document: what goes with it, and that Undo brings it back.
+pub fn remove_document_question(name: &str, codings: usize, memos: usize) -> String {
+    let codings = match codings {
+        1 => "1 coding".to_string(),
+        n => format!("{n} codings"),
+    };
+    let memos = match memos {
+        1 => "1 memo".to_string(),
+        n => format!("{n} memos"),
+    };
+    format!(
+        "“{name}” will be removed from the project with its {codings} and {memos}, and taken out of its cases \
+         and sets. Edit ▸ Undo brings it all back."
+    )
+}
+
+/// The label of a code colour in the palette (for screen readers and the hover tip).
+pub fn palette_colour(n: usize, hex: &str) -> String {
+    format!("Palette colour {n} ({hex})")
+}

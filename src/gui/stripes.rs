@@ -1,4 +1,6 @@
-//! Coding stripes: one bar per coding in the viewer's margin, stacked in lanes where codings overlap.
+//! Coding stripes: one bar per coding in the viewer's margin, stacked in lanes where codings overlap, each with
+//! the label drawn beside it when the margin has room (the code's name, and the coder's initials when several
+//! coders coded the document).
 
 use egui::Color32;
 
@@ -13,6 +15,8 @@ pub const MAX_LANES: usize = 10;
 pub const BAR_WIDTH: f32 = 4.0;
 /// Gap between lanes.
 pub const BAR_GAP: f32 = 2.0;
+/// Width of the column of code names left of the stripes, when the margin has room for it.
+pub const NAME_WIDTH: f32 = 130.0;
 
 /// One coding as a bar.
 #[derive(Clone, Debug)]
@@ -21,6 +25,9 @@ pub struct Bar {
     pub code: CodeId,
     pub range: CharRange,
     pub lane: usize,
+    /// What is written beside the bar: the code's name, with the coder's initials when several coders coded
+    /// this document.
+    pub label: String,
     /// Colour in the light and the dark theme.
     pub colours: [Color32; 2],
     /// Highlight fill in the light and the dark theme.
@@ -60,6 +67,8 @@ impl StripeIndex {
     ) -> Self {
         let mut codings = project.codings_in(document);
         codings.retain(|c| coders.contains(c.coder));
+        let coders: std::collections::BTreeSet<_> = codings.iter().map(|c| c.coder).collect();
+        let several = coders.len() > 1;
         codings.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end), c.id));
         let mut lane_ends: Vec<usize> = Vec::new();
         let mut bars = Vec::with_capacity(codings.len());
@@ -73,16 +82,24 @@ impl StripeIndex {
                 None => MAX_LANES - 1,
             };
             lane_ends[lane] = lane_ends[lane].max(coding.range.end);
-            let hex = project
-                .codes()
-                .get(&coding.code)
-                .map(|c| c.colour.as_str())
-                .unwrap_or("#808080");
+            let code = project.codes().get(&coding.code);
+            let hex = code.map(|c| c.colour.as_str()).unwrap_or("#808080");
+            let name = code.map(|c| c.name.as_str()).unwrap_or("?");
+            let label = if several {
+                let coder = project
+                    .coders()
+                    .get(&coding.coder)
+                    .map_or("?", |k| k.name.as_str());
+                format!("{name} · {}", initials(coder))
+            } else {
+                name.to_string()
+            };
             bars.push(Bar {
                 coding: coding.id,
                 code: coding.code,
                 range: coding.range,
                 lane,
+                label,
                 colours: [
                     theme::code_colour(hex, false),
                     theme::code_colour(hex, true),
@@ -115,9 +132,32 @@ impl StripeIndex {
     }
 }
 
+/// A coder's initials ("Ingrid Nilsen" → "IN", "kari.berg" → "KB"), at most three letters.
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter_map(|part| part.chars().next())
+        .flat_map(char::to_uppercase)
+        .take(3)
+        .collect();
+    if letters.is_empty() {
+        "?".into()
+    } else {
+        letters
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_of_coder_names() {
+        assert_eq!(initials("Ingrid Nilsen"), "IN");
+        assert_eq!(initials("kari.berg"), "KB");
+        assert_eq!(initials("Øystein"), "Ø");
+        assert_eq!(initials("   "), "?");
+    }
 
     #[test]
     fn margin_grows_with_lanes() {

@@ -94,6 +94,8 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
             style.spacing.button_padding = egui::vec2(8.0, 3.0);
             style.spacing.interact_size.y = 22.0;
             let visuals = &mut style.visuals;
+            // egui's weak text (hints, disabled labels) is too faint for WCAG AA; use the muted colour.
+            visuals.weak_text_color = Some(muted(theme == Theme::Dark));
             match theme {
                 Theme::Light => {
                     visuals.panel_fill = Color32::from_rgb(244, 243, 240);
@@ -102,6 +104,8 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
                     visuals.faint_bg_color = Color32::from_rgb(236, 234, 229);
                 }
                 Theme::Dark => {
+                    // egui's grey 140 body text is below WCAG AA on the window fill.
+                    visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(175);
                     visuals.panel_fill = Color32::from_rgb(32, 33, 36);
                     visuals.window_fill = Color32::from_rgb(38, 39, 42);
                     visuals.extreme_bg_color = Color32::from_rgb(24, 25, 27);
@@ -168,12 +172,12 @@ pub fn speaker_colour(dark: bool) -> Color32 {
     }
 }
 
-/// Muted secondary text (timestamps, counts).
+/// Muted secondary text (timestamps, counts); dark enough for WCAG AA on every light background.
 pub fn muted(dark: bool) -> Color32 {
     if dark {
         Color32::from_gray(150)
     } else {
-        Color32::from_gray(110)
+        Color32::from_gray(100)
     }
 }
 
@@ -183,5 +187,98 @@ pub fn error_colour(dark: bool) -> Color32 {
         Color32::from_rgb(255, 120, 110)
     } else {
         Color32::from_rgb(190, 30, 30)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The WCAG contrast ratio of two opaque colours (1 to 21; AA asks 4.5 for text, 3 for large text and controls).
+    fn contrast_ratio(a: Color32, b: Color32) -> f32 {
+        fn luminance(c: Color32) -> f32 {
+            let channel = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+        }
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// A (premultiplied, maybe translucent) colour as it shows over an opaque background.
+    fn over(fg: Color32, bg: Color32) -> Color32 {
+        let keep = 1.0 - f32::from(fg.a()) / 255.0;
+        let mix = |f: u8, b: u8| (f32::from(f) + f32::from(b) * keep).round().min(255.0) as u8;
+        Color32::from_rgb(
+            mix(fg.r(), bg.r()),
+            mix(fg.g(), bg.g()),
+            mix(fg.b(), bg.b()),
+        )
+    }
+
+    #[test]
+    fn contrast_ratio_matches_wcag_examples() {
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 0.01);
+        // #767676 on white is the classic lightest grey that passes AA (4.54).
+        let grey = Color32::from_gray(0x76);
+        assert!((contrast_ratio(grey, Color32::WHITE) - 4.54).abs() < 0.02);
+    }
+
+    /// Every text colour of both themes passes WCAG AA (4.5:1) on every background it is drawn on, and the
+    /// focus ring and selection outline pass the 3:1 asked of controls.
+    #[test]
+    fn both_themes_pass_wcag_aa() {
+        let ctx = egui::Context::default();
+        install(&ctx, ThemeChoice::Light);
+        for (theme, dark) in [(Theme::Light, false), (Theme::Dark, true)] {
+            let v = ctx.style_of(theme).visuals.clone();
+            let backgrounds = [
+                ("panel", v.panel_fill),
+                ("window", v.window_fill),
+                ("page", page_fill(dark)),
+                ("field", v.extreme_bg_color),
+                ("stripe", v.faint_bg_color),
+            ];
+            let texts = [
+                ("text", v.text_color()),
+                ("page text", text_colour(dark)),
+                ("muted", muted(dark)),
+                ("error", error_colour(dark)),
+                ("speaker", speaker_colour(dark)),
+                ("weak", v.weak_text_color()),
+                ("button", v.widgets.inactive.text_color()),
+            ];
+            for (text_name, text) in texts {
+                for (bg_name, bg) in backgrounds {
+                    let ratio = contrast_ratio(over(text, bg), bg);
+                    assert!(
+                        ratio >= 4.5,
+                        "{theme:?}: {text_name} on {bg_name} is {ratio:.2}:1, below AA"
+                    );
+                }
+            }
+            for (name, colour) in [
+                ("focus", v.selection.stroke.color),
+                ("selected text", v.selection.stroke.color),
+            ] {
+                let ratio = contrast_ratio(colour, v.panel_fill);
+                assert!(
+                    ratio >= 3.0,
+                    "{theme:?}: {name} is {ratio:.2}:1 on the panel"
+                );
+            }
+            let selected_text = contrast_ratio(v.selection.stroke.color, v.selection.bg_fill);
+            assert!(
+                selected_text >= 4.5,
+                "{theme:?}: selected text is {selected_text:.2}:1 on its fill"
+            );
+        }
     }
 }

@@ -12,7 +12,7 @@ use egui::{
 };
 
 use crate::gui::commands::{Command, PickTarget};
-use crate::gui::stripes::{BAR_GAP, BAR_WIDTH, StripeIndex};
+use crate::gui::stripes::{BAR_GAP, BAR_WIDTH, NAME_WIDTH, StripeIndex};
 use crate::gui::{strings as s, theme};
 use crate::ids::{CodeId, CodingId, DocumentId};
 use crate::model::{Document, Project};
@@ -79,6 +79,10 @@ pub struct ViewerStats {
     pub galleys_laid_out: usize,
     /// Units drawn in the last frame.
     pub units_drawn: usize,
+    /// Where the text column was in the last frame (screen coordinates, the visible height).
+    pub text_column: Option<Rect>,
+    /// Whether the code names were written beside the stripes in the last frame.
+    pub names_shown: bool,
 }
 
 /// State of the viewer across frames.
@@ -197,6 +201,12 @@ impl ViewerState {
         let margin = stripes.margin_width() + 14.0;
         scroll.show_viewport(ui, |ui, viewport| {
             let (response, geometry) = page_ui(ui, doc, layout, margin, dark);
+            let left = geometry.origin.x + geometry.x_text;
+            self.stats.text_column = Some(Rect::from_x_y_ranges(
+                left..=left + layout.key.width,
+                ui.clip_rect().y_range(),
+            ));
+            self.stats.names_shown = geometry.names;
             let paint = UnitPaint {
                 bars: &[],
                 stripes,
@@ -207,6 +217,7 @@ impl ViewerState {
                 dark,
                 selection_fill: ui.visuals().selection.bg_fill,
                 stripe_right: geometry.origin.x + geometry.x_text - 10.0,
+                names: geometry.names,
             };
             let frame = self.paint_visible(ui, viewport, layout, &geometry, text, &paint);
             layout.recompute_tops();
@@ -268,18 +279,38 @@ impl ViewerState {
             unit += 1;
         }
         self.stats.units_drawn = drawn;
+        paint_names(&painter, paint, &mut frame);
         frame
     }
 
-    /// Builds or refreshes the layout and stripe caches.
+    /// Builds or refreshes the stripe and layout caches. The text wraps to the panel: the readable measure when
+    /// there is room, else what is left beside the stripe margin (never under the panel next to it).
     fn prepare(&mut self, ui: &Ui, doc: &Document, input: &ViewerInput<'_>, dark: bool) {
         let ctx = ui.ctx();
-        let available = ui.available_width();
+        let stale = self
+            .stripes
+            .as_ref()
+            .is_none_or(|s| s.document != doc.id || s.revision != input.revision);
+        if stale {
+            let ranges: Vec<CharRange> = doc.units().into_iter().map(|u| u.range).collect();
+            self.stripes = Some(StripeIndex::build(
+                input.project,
+                doc.id,
+                input.revision,
+                &ranges,
+                input.coders,
+            ));
+        }
+        let margin = self
+            .stripes
+            .as_ref()
+            .map_or(BAR_WIDTH + BAR_GAP, StripeIndex::margin_width);
+        let available = ui.available_width() - SCROLL_BAR;
         let body = FontId::proportional(theme::READING_SIZE);
         let char_width = ctx.fonts_mut(|f| f.glyph_width(&body, 'n')).max(4.0) * 1.02;
         let width = (theme::MEASURE_CHARS * char_width)
-            .min(available - 90.0)
-            .max(240.0)
+            .min(available - (margin + 14.0) - 8.0 - PAGE_RIGHT - 4.0)
+            .max(MIN_TEXT_WIDTH)
             .round();
         let key = LayoutKey {
             document: doc.id,
@@ -289,20 +320,6 @@ impl ViewerState {
         };
         if self.layout.as_ref().is_none_or(|l| l.key != key) {
             self.layout = Some(DocLayout::new(key, doc, char_width));
-        }
-        let stale = self
-            .stripes
-            .as_ref()
-            .is_none_or(|s| s.document != doc.id || s.revision != input.revision);
-        if stale && let Some(layout) = &self.layout {
-            let ranges: Vec<CharRange> = layout.units.iter().map(|u| u.range).collect();
-            self.stripes = Some(StripeIndex::build(
-                input.project,
-                doc.id,
-                input.revision,
-                &ranges,
-                input.coders,
-            ));
         }
     }
 
@@ -336,6 +353,7 @@ impl ViewerState {
             coding: self.menu_coding,
             offset: self.menu_offset,
             has_selection: self.selected_range().is_some(),
+            selection: self.selected_range(),
         };
         let mut select = None;
         response.context_menu(|ui| {
@@ -430,13 +448,18 @@ impl ViewerState {
         }
     }
 
-    /// Keyboard selection (Shift+arrows; with Ctrl by word). Call only when no text field has focus.
+    /// Keyboard selection (Shift+arrows; with Ctrl by word) and Ctrl+C, which copies the selected text to the
+    /// system clipboard. Call only when no text field has focus.
     pub fn keyboard(&mut self, ctx: &egui::Context, project: &Project) {
         let Some(doc) = self.document.and_then(|d| project.documents().get(&d)) else {
             return;
         };
         let Some(sel) = self.selection else { return };
         let text = project.text(doc.id);
+        let copy = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+        if copy && let Some(selected) = self.selected_range().and_then(|r| slice(text, r)) {
+            ctx.copy_text(selected.to_string());
+        }
         let len = doc.char_len;
         let mut moved = None;
         ctx.input_mut(|i| {
@@ -533,7 +556,18 @@ fn page_ui(
 ) -> (egui::Response, Geometry) {
     let full_width = ui.available_width();
     let text_width = layout.key.width;
-    let x_text = ((full_width - text_width) / 2.0).max(margin + 8.0);
+    // The text is centred; what is left of it holds the stripes, and the code names when there is room (the
+    // text moves right of the centre to make it).
+    let spare = full_width - text_width - PAGE_RIGHT;
+    let with_names = margin + 8.0 + NAME_WIDTH + 12.0;
+    let names = spare >= with_names;
+    let floor = if names { with_names } else { margin + 8.0 };
+    let x_text = (spare / 2.0).max(floor);
+    let left = if names {
+        margin + NAME_WIDTH + 22.0
+    } else {
+        margin + 10.0
+    };
     let (rect, response) = ui.allocate_exact_size(
         vec2(full_width, layout.total_height() + 40.0),
         Sense::click_and_drag(),
@@ -541,12 +575,19 @@ fn page_ui(
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, &doc.name));
     let origin = rect.min + vec2(0.0, 16.0);
     let page = Rect::from_x_y_ranges(
-        (origin.x + x_text - margin - 10.0)..=(origin.x + x_text + text_width + 24.0),
+        (origin.x + x_text - left)..=(origin.x + x_text + text_width + PAGE_RIGHT),
         ui.clip_rect().y_range(),
     );
     ui.painter_at(ui.clip_rect())
         .rect_filled(page, 4.0, theme::page_fill(dark));
-    (response, Geometry { origin, x_text })
+    (
+        response,
+        Geometry {
+            origin,
+            x_text,
+            names,
+        },
+    )
 }
 
 /// What finding the passage under the pointer needs: the layout, where it sits, and the stripes drawn.
@@ -609,6 +650,8 @@ struct Menu {
     /// Where in the text the right click was.
     offset: Option<usize>,
     has_selection: bool,
+    /// The selected passage (copied by "Copy").
+    selection: Option<CharRange>,
 }
 
 impl Menu {
@@ -633,6 +676,12 @@ impl Menu {
                 .collect(),
             (None, None) => Vec::new(),
         };
+        if let Some(selected) = self.selection.and_then(|r| slice(project.text(doc.id), r))
+            && ui.button(s::COPY).clicked()
+        {
+            ui.ctx().copy_text(selected.to_string());
+            ui.close();
+        }
         if self.has_selection {
             if ui.button(s::CODE_SELECTION).clicked() {
                 commands.push(Command::OpenPicker(PickTarget::Selection));
@@ -701,12 +750,24 @@ impl Menu {
 struct Geometry {
     origin: Pos2,
     x_text: f32,
+    /// The code names are written beside the stripes (the margin has room).
+    names: bool,
 }
+
+/// The page's padding right of the text column.
+const PAGE_RIGHT: f32 = 24.0;
+/// Room kept for the viewer's vertical scroll bar.
+const SCROLL_BAR: f32 = 14.0;
+/// The narrowest the text column gets (a narrower panel scrolls sideways rather than wrap a word a line).
+const MIN_TEXT_WIDTH: f32 = 160.0;
 
 /// What painting a frame produced that interaction needs.
 #[derive(Default)]
 struct FrameOutput {
     bars: Vec<(Rect, CodingId)>,
+    /// Bars starting in the drawn units, as (top, bottom, index into the stripe index's bars), named after the
+    /// units are drawn.
+    starts: Vec<(f32, f32, usize)>,
 }
 
 #[derive(Clone, Copy)]
@@ -720,6 +781,8 @@ struct UnitPaint<'a> {
     dark: bool,
     selection_fill: Color32,
     stripe_right: f32,
+    /// Write code names beside the stripes.
+    names: bool,
 }
 
 /// Paints one unit: highlights behind the text, the text, then its stripes.
@@ -811,6 +874,47 @@ fn paint_stripes(
         );
         painter.rect_filled(rect, 1.5, bar.colour(p.dark));
         out.bars.push((rect, bar.coding));
+        if p.names && local.start == bar.range.start {
+            out.starts.push((rect.top(), rect.bottom(), i));
+        }
+    }
+}
+
+/// The code names beside the stripes, top to bottom: each at the top of its bar (moved down past the name above
+/// while its bar lasts, else left out), joined to its bar by a tick in the code's colour. A name is part of its
+/// bar for hovering and clicking.
+fn paint_names(painter: &egui::Painter, p: &UnitPaint<'_>, out: &mut FrameOutput) {
+    if !p.names || out.starts.is_empty() {
+        return;
+    }
+    let mut starts = std::mem::take(&mut out.starts);
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    let lanes = p.stripes.lanes.max(1) as f32;
+    let right = p.stripe_right - lanes * (BAR_WIDTH + BAR_GAP) - 6.0;
+    let font = FontId::proportional(11.5);
+    let colour = theme::muted(p.dark);
+    let mut floor = f32::NEG_INFINITY;
+    for (top, bottom, i) in starts {
+        let bar = &p.stripes.bars[i];
+        let mut job = LayoutJob::simple_singleline(bar.label.clone(), font.clone(), colour);
+        job.wrap = egui::text::TextWrapping::truncate_at_width(NAME_WIDTH - 8.0);
+        let galley = painter.layout_job(job);
+        let y = top.max(floor);
+        if y + galley.size().y > bottom.max(top + galley.size().y) + 0.5 {
+            continue;
+        }
+        let at = pos2(right - galley.size().x, y);
+        let rect = Rect::from_min_size(at, galley.size());
+        painter.galley(at, galley, colour);
+        let x_bar = p.stripe_right
+            - (lanes - 1.0 - (bar.lane as f32).min(lanes - 1.0)) * (BAR_WIDTH + BAR_GAP);
+        let tick_y = y + rect.height() / 2.0;
+        painter.line_segment(
+            [pos2(right + 2.0, tick_y), pos2(x_bar - BAR_WIDTH, tick_y)],
+            Stroke::new(1.5, bar.colour(p.dark)),
+        );
+        out.bars.push((rect, bar.coding));
+        floor = rect.bottom() + 1.0;
     }
 }
 

@@ -251,7 +251,7 @@ pub fn add_code(
         name: name.trim().to_string(),
         colour: colour
             .map(str::to_string)
-            .unwrap_or_else(|| draft.next_colour()),
+            .unwrap_or_else(|| draft.next_colour_for(parent)),
         description: description.to_string(),
         parent,
         order: draft

@@ -71,6 +71,26 @@ pub fn set_document_language(
     change_document(project, id, label, |d| d.language = language)
 }
 
+/// What removing a document takes with it: (codings, memos), the memos on the document and on its codings.
+pub fn removal_counts(project: &Project, id: DocumentId) -> (usize, usize) {
+    let codings: Vec<CodingId> = project
+        .codings()
+        .values()
+        .filter(|c| c.document == id)
+        .map(|c| c.id)
+        .collect();
+    let memos = project
+        .memos()
+        .values()
+        .filter(|m| match m.target {
+            MemoTarget::Document(d) => d == id,
+            MemoTarget::Coding(c) => codings.contains(&c),
+            _ => false,
+        })
+        .count();
+    (codings.len(), memos)
+}
+
 /// Removes a document with its codings, memos, and its place in cases and sets.
 pub fn remove_document(project: &Project, id: DocumentId) -> Result<Edit, EditError> {
     let doc = existing(project, id)?;

@@ -9,6 +9,10 @@ use crate::edit::{Edit, EditError, Entity, EntityKey};
 use crate::ids::{CaseId, CodeId, CoderId, SetId};
 use crate::model::{AttributeDef, Case, Code, Coder, DocumentSet, PALETTE, Project};
 
+/// Squared RGB distance from which two code colours count as clearly different (beyond it, using the least-used
+/// colour matters more than being farther still).
+const DISTINCT: i32 = 120 * 120;
+
 /// Pending edits over a project, with an overlay of the small entities they put or delete.
 #[derive(Debug)]
 pub struct Draft<'p> {
@@ -162,6 +166,46 @@ impl<'p> Draft<'p> {
         }
         let least = (0..PALETTE.len()).min_by_key(|i| counts[*i]).unwrap_or(0);
         PALETTE[least].to_string()
+    }
+
+    /// A fresh colour for a new code under `parent`: among the palette entries used least, the one farthest from
+    /// the colours of its parent and its siblings-to-be, so sibling sub-codes stay distinguishable.
+    pub fn next_colour_for(&self, parent: Option<CodeId>) -> String {
+        let mut counts = [0usize; PALETTE.len()];
+        for code in all(&self.codes, self.project.codes()) {
+            if let Some(i) = PALETTE.iter().position(|p| *p == code.colour) {
+                counts[i] += 1;
+            }
+        }
+        let near: Vec<[u8; 3]> = self
+            .children(parent)
+            .into_iter()
+            .chain(parent.and_then(|p| self.code(p)))
+            .filter_map(|c| crate::model::colour_rgb(&c.colour))
+            .collect();
+        let distance = |i: usize| {
+            let rgb = crate::model::colour_rgb(PALETTE[i]).unwrap_or([0, 0, 0]);
+            near.iter()
+                .map(|n| {
+                    let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+                    d(rgb[0], n[0]) + d(rgb[1], n[1]) + d(rgb[2], n[2])
+                })
+                .min()
+                .unwrap_or(i32::MAX)
+        };
+        let least = counts.iter().copied().min().unwrap_or(0);
+        // Colours used a little more than the least are still fine when they differ clearly from the siblings.
+        let best = (0..PALETTE.len())
+            .filter(|i| counts[*i] <= least + 1)
+            .max_by_key(|i| {
+                (
+                    distance(*i).min(DISTINCT),
+                    counts[*i] == least,
+                    std::cmp::Reverse(*i),
+                )
+            })
+            .unwrap_or(0);
+        PALETTE[best].to_string()
     }
 
     /// The coder with this name (case-insensitive).

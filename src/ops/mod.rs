@@ -26,7 +26,7 @@ pub use coding::{
     remove_coding, resolve_disagreement, set_bounds, widen,
 };
 pub use documents::{
-    add_to_set, delete_set, remove_document, rename_document, set_document_kind,
+    add_to_set, delete_set, removal_counts, remove_document, rename_document, set_document_kind,
     set_document_language,
 };
 pub use draft::Draft;

@@ -4,7 +4,7 @@
 //! stacked by sub-code (each rolled up with its own sub-codes), drawn with egui_plot.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Plot};
 
 use super::AnalysisInput;
 use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, result_ui};
@@ -223,8 +223,23 @@ impl AnalysisView for ChartView {
     }
 }
 
-/// The stacked bars, one per group, a segment per sub-code.
+/// The legend above the plot (never over the bars): a swatch and the name of each sub-code.
+fn legend_ui(ui: &mut Ui, data: &ChartData) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        for segment in &data.segments {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 2.0, theme::code_colour(&segment.colour, dark));
+            ui.label(&segment.label);
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// The stacked bars, one per group, a segment per sub-code, under their legend.
 fn plot_ui(ui: &mut Ui, data: &ChartData, value_label: &str) {
+    legend_ui(ui, data);
     let dark = ui.visuals().dark_mode;
     let groups = data.groups.clone();
     let mut charts: Vec<BarChart> = Vec::new();
@@ -248,7 +263,6 @@ fn plot_ui(ui: &mut Ui, data: &ChartData, value_label: &str) {
         charts.push(chart);
     }
     Plot::new("chart-plot")
-        .legend(Legend::default())
         .allow_zoom(false)
         .allow_scroll(false)
         .allow_drag(false)

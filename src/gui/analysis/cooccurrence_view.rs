@@ -6,7 +6,7 @@
 use egui::{RichText, Ui};
 
 use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
-use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
+use super::{AnalysisInput, HeatTable, Part, code_label_ui, format_value, heat_button};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
 use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
@@ -171,8 +171,11 @@ fn table_ui(
         header_height: 48.0,
     };
     let mut clicked = None;
-    let header = |mut header: egui_extras::TableRow<'_, '_>| {
-        header.col(|ui| drop(ui.strong(s::CODE)));
+    let header = |header: &mut egui_extras::TableRow<'_, '_>, part: Part| {
+        if part == Part::Label {
+            header.col(|ui| drop(ui.strong(s::CODE)));
+            return;
+        }
         for code in &t.codes {
             header.col(|ui| {
                 let name = code
@@ -185,23 +188,23 @@ fn table_ui(
             });
         }
     };
-    layout.show(ui, header, |body| {
-        body.rows(22.0, n, |mut row| {
-            let r = row.index();
-            let code = &t.codes[r];
+    layout.show(ui, n, header, |row, r, part| {
+        let code = &t.codes[r];
+        if part == Part::Label {
             row.col(|ui| code_label_ui(ui, input.project, code.code, &code.label, code.depth));
-            for c in 0..n {
-                let value = t.values[r][c];
-                let fraction = if r == c { 0.0 } else { value / max };
-                let accessible = format!("{} × {}", code.label, t.codes[c].label);
-                let text = format_value(value, decimals);
-                row.col(|ui| {
-                    if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
-                        clicked = Some((r, c));
-                    }
-                });
-            }
-        });
+            return;
+        }
+        for c in 0..n {
+            let value = t.values[r][c];
+            let fraction = if r == c { 0.0 } else { value / max };
+            let accessible = format!("{} × {}", code.label, t.codes[c].label);
+            let text = format_value(value, decimals);
+            row.col(|ui| {
+                if heat_button(ui, &text, fraction, selected == Some((r, c)), &accessible) {
+                    clicked = Some((r, c));
+                }
+            });
+        }
     });
     clicked
 }

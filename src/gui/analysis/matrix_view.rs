@@ -6,7 +6,7 @@
 use egui::{RichText, Ui};
 
 use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_row_ui};
-use super::{AnalysisInput, HeatTable, code_label_ui, format_value, heat_button};
+use super::{AnalysisInput, HeatTable, Part, code_label_ui, format_value, heat_button};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
 use crate::gui::strings as s;
 use crate::retrieve::Excerpt;
@@ -209,8 +209,11 @@ fn matrix_table_ui(
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
     let mut clicked = None;
-    let header = |mut header: egui_extras::TableRow<'_, '_>| {
-        header.col(|ui| drop(ui.strong(s::CODE)));
+    let header = |header: &mut egui_extras::TableRow<'_, '_>, part: Part| {
+        if part == Part::Label {
+            header.col(|ui| drop(ui.strong(s::CODE)));
+            return;
+        }
         for col in &m.columns {
             header.col(|ui| {
                 ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap())
@@ -219,21 +222,19 @@ fn matrix_table_ui(
         }
         header.col(|ui| drop(ui.strong(s::TOTAL)));
     };
-    layout.show(ui, header, |body| {
-        body.rows(22.0, m.rows.len() + 1, |row| {
-            let r = row.index();
-            let r = (r < m.rows.len()).then_some(r);
-            if let Some(cell) = matrix_row_ui(row, input, (m, max), r, selected) {
-                clicked = Some(cell);
-            }
-        });
+    layout.show(ui, m.rows.len() + 1, header, |row, r, part| {
+        let r = (r < m.rows.len()).then_some(r);
+        if let Some(cell) = matrix_row_ui(row, part, input, (m, max), r, selected) {
+            clicked = Some(cell);
+        }
     });
     clicked
 }
 
 /// One row of the matrix (`None`: the totals row); returns the clicked cell.
 fn matrix_row_ui(
-    mut row: egui_extras::TableRow<'_, '_>,
+    row: &mut egui_extras::TableRow<'_, '_>,
+    part: Part,
     input: &AnalysisInput<'_>,
     (m, max): (&Matrix, f64),
     r: Option<usize>,
@@ -241,10 +242,13 @@ fn matrix_row_ui(
 ) -> Option<CellRef> {
     let decimals = if m.spec.value == Value::Share { 1 } else { 0 };
     let info = r.and_then(|r| m.rows.get(r));
-    row.col(|ui| match info {
-        Some(info) => code_label_ui(ui, input.project, info.code, &info.label, info.depth),
-        None => drop(ui.strong(s::TOTAL)),
-    });
+    if part == Part::Label {
+        row.col(|ui| match info {
+            Some(info) => code_label_ui(ui, input.project, info.code, &info.label, info.depth),
+            None => drop(ui.strong(s::TOTAL)),
+        });
+        return None;
+    }
     let label = info.map_or(s::TOTAL, |i| i.label.as_str());
     let mut clicked = None;
     for c in (0..m.columns.len()).map(Some).chain([None]) {

@@ -154,8 +154,8 @@ pub fn format_value(value: f64, decimals: usize) -> String {
     }
 }
 
-/// How a heatmap table is laid out: a code column, `columns` value columns and maybe a totals column, in a
-/// horizontal scroll area.
+/// How a heatmap table is laid out: a code column, `columns` value columns and maybe a totals column. The code
+/// column stays in place while the values scroll sideways, and the header row stays while the rows scroll.
 pub struct HeatTable {
     pub salt: &'static str,
     pub label_width: f32,
@@ -165,37 +165,39 @@ pub struct HeatTable {
     pub header_height: f32,
 }
 
+pub use crate::gui::widgets::Part;
+
+/// Height of a heatmap row.
+pub const HEAT_ROW: f32 = 22.0;
+
 impl HeatTable {
-    /// Draws the table with its header and body.
+    /// Draws the table: `header` and `row` are called once per part (see [`Part`]), `row` with the row's index.
+    /// The two parts are two tables side by side that scroll together vertically.
     pub fn show(
         &self,
         ui: &mut Ui,
-        header: impl FnOnce(egui_extras::TableRow<'_, '_>),
-        body: impl FnOnce(egui_extras::TableBody<'_>),
+        rows: usize,
+        header: impl FnMut(&mut egui_extras::TableRow<'_, '_>, Part),
+        row: impl FnMut(&mut egui_extras::TableRow<'_, '_>, usize, Part),
     ) {
-        use egui_extras::{Column, TableBuilder};
-        egui::ScrollArea::horizontal()
-            .id_salt((self.salt, "hscroll"))
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                let height = ui.available_height() - 30.0;
-                let mut table = TableBuilder::new(ui)
-                    .id_salt(self.salt)
-                    .striped(true)
-                    .resizable(true)
-                    .auto_shrink([false, true])
-                    .min_scrolled_height(0.0)
-                    .max_scroll_height(height)
-                    .column(Column::initial(self.label_width).at_least(120.0).clip(true))
-                    .columns(
-                        Column::initial(self.cell_width).at_least(36.0).clip(true),
-                        self.columns,
-                    );
-                if self.total_column {
-                    table = table.column(Column::initial(70.0).at_least(40.0));
-                }
-                table.header(self.header_height, header).body(body);
-            });
+        use egui_extras::Column;
+        let mut values =
+            vec![Column::initial(self.cell_width).at_least(36.0).clip(true); self.columns];
+        if self.total_column {
+            values.push(Column::initial(70.0).at_least(40.0));
+        }
+        let table = crate::gui::widgets::FrozenTable {
+            salt: self.salt,
+            first: Column::initial(self.label_width)
+                .at_least(120.0)
+                .at_most(480.0)
+                .clip(true),
+            rest: values,
+            header_height: self.header_height,
+            row_height: HEAT_ROW,
+            rows,
+        };
+        table.show(ui, header, row);
     }
 }
 
@@ -423,5 +425,7 @@ pub fn row_label_ui(ui: &mut Ui, colour: Color32, name: &str, depth: usize, path
         ui.visuals().text_color(),
     );
     let id = ui.scope_id().with(("row-label", path));
-    let _ = ui.interact(rect, id, Sense::hover()).on_hover_text(path);
+    let response = ui.interact(rect, id, Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, path));
+    let _ = response.on_hover_text(path);
 }

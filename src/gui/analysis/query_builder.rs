@@ -409,9 +409,12 @@ fn code_combo(
         .width(300.0)
         .height(420.0)
         .show_ui(ui, |ui| {
+            let needle = crate::gui::widgets::filter_field(ui, salt);
             ui.selectable_value(value, None, s::CHOOSE_CODE);
             for (id, path) in codes {
-                ui.selectable_value(value, Some(*id), path);
+                if crate::gui::widgets::matches(path, &needle) {
+                    ui.selectable_value(value, Some(*id), path);
+                }
             }
         })
         .response

@@ -110,22 +110,25 @@ impl<V> std::ops::DerefMut for ViewWindow<V> {
 }
 
 impl<V: AnalysisView> ViewWindow<V> {
-    /// Shows the view as a resizable window while it is open.
+    /// Shows the view as a resizable window inside the work area while it is open (Escape closes it when it is
+    /// on top).
     pub fn window_ui(&mut self, ctx: &egui::Context, cx: &mut ViewCx<'_, '_>) {
         if !self.open {
             return;
         }
         let frame = V::FRAME;
-        let mut window = egui::Window::new(frame.title)
+        let area = crate::gui::widgets::work_area(ctx);
+        let mut window = crate::gui::widgets::window(ctx, frame.title)
             .id(egui::Id::unique(frame.id))
             .open(&mut self.open)
-            .default_size(frame.size)
-            .resizable(true);
+            .default_size(egui::Vec2::from(frame.size).min(area.size() - egui::vec2(24.0, 90.0)));
         if let Some(position) = frame.position {
-            window = window.default_pos(position);
+            window = window.default_pos(area.min + egui::Vec2::from(position));
         }
         let view = &mut self.view;
-        window.show(ctx, |ui| view.body_ui(ui, cx));
+        let shown = window.show(ctx, |ui| view.body_ui(ui, cx));
+        let layer = shown.map(|r| r.response.layer_id);
+        crate::gui::widgets::escape_closes(ctx, layer, &mut self.open);
     }
 }
 
@@ -284,7 +287,8 @@ pub fn cell_excerpts_ui(
     super::excerpt_list_ui(ui, project, salt, list, commands);
 }
 
-/// Export buttons (CSV, XLSX) and the last export's outcome; a click queues the export of `table`.
+/// Copy (tab-separated, to the system clipboard) and export buttons (CSV, XLSX) and the last export's outcome; an
+/// export click queues the export of `table`.
 pub fn export_row_ui(
     ui: &mut Ui,
     message: Option<&Result<String, String>>,
@@ -293,6 +297,14 @@ pub fn export_row_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
+        if ui
+            .add_enabled(table.is_some(), egui::Button::new(s::COPY_TABLE))
+            .on_hover_text(s::COPY_TABLE_TIP)
+            .clicked()
+            && let Some(table) = table
+        {
+            ui.ctx().copy_text(table.to_tsv());
+        }
         for (label, format) in [
             (s::EXPORT_CSV, TableFormat::Csv),
             (s::EXPORT_XLSX, TableFormat::Xlsx),
