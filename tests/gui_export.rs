@@ -228,6 +228,7 @@ fn qdpx_round_trip_opens_the_new_project_with_its_report() {
 }
 
 /// Copies a project folder without its local state, as a colleague's copy would arrive.
+#[allow(clippy::expect_used)]
 fn copy_project(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir") {
