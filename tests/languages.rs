@@ -599,3 +599,31 @@ fn cli_languages_words_and_citations() {
         "{full}"
     );
 }
+
+/// The share of import time that language detection takes, on transcripts like the core bench's (200 KB each),
+/// once the models are loaded:
+/// `cargo test --release --test languages detection_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing: run with --ignored --nocapture"]
+fn detection_cost() {
+    let base = format!("{BOKMAL}{NYNORSK}");
+    let text: String = base.repeat(200 * 1024 / base.len());
+    let documents = 20;
+    // Load the language models once, as the first import of a session does.
+    let _ = marginalia::import::language::detect(&text);
+    let start = std::time::Instant::now();
+    for i in 0..documents {
+        let _ = document_from_text(&format!("intervju {i}"), "x.txt", &text, None);
+    }
+    let import = start.elapsed();
+    let start = std::time::Instant::now();
+    for _ in 0..documents {
+        let _ = marginalia::import::language::detect(&text);
+    }
+    let detection = start.elapsed();
+    println!(
+        "import {import:?} for {documents} × {} KB; detection {detection:?} ({:.1} %)",
+        text.len() / 1024,
+        100.0 * detection.as_secs_f64() / import.as_secs_f64()
+    );
+}
