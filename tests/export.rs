@@ -60,7 +60,8 @@ fn unzip(bytes: &[u8], name: &str) -> String {
 fn selection_filters_cites_and_groups() {
     let project = small();
     let report = export::report(&project, &shortage_selection(&project), "Ressursmangel");
-    assert_eq!(report.items.len(), 3);
+    // Kari and Ola coded "Vi har for få lærere" with the same code: one excerpt naming both.
+    assert_eq!(report.items.len(), 2);
     assert_eq!(report.groups.len(), 2);
     assert_eq!(report.groups[0].heading, "Barrierer");
     assert_eq!(report.groups[1].heading, "Barrierer/Ressursmangel");
@@ -69,7 +70,7 @@ fn selection_filters_cites_and_groups() {
     assert_eq!(item.excerpt.text, "Vi har for få lærere");
     assert_eq!(item.before, "Rektor: ");
     assert_eq!(item.after, " på mell");
-    assert_eq!(item.citation(), "Intervju rektor, 8–28, coded by Kari");
+    assert_eq!(item.citation(), "Intervju rektor, 8–28, coded by Kari, Ola");
     assert_eq!(item.attributes["elever"], "240");
 
     // An attribute value no case has, and a set without the document, select nothing.
@@ -118,7 +119,7 @@ fn markdown_and_html_are_escaped_and_self_contained() {
         "no external resources"
     );
     assert!(html.contains("<style>"));
-    assert_eq!(html.matches("<blockquote>").count(), 3);
+    assert_eq!(html.matches("<blockquote>").count(), 2);
 }
 
 #[test]
@@ -133,7 +134,7 @@ fn docx_has_heading_and_quote_styles() {
         document.matches("<w:pStyle w:val=\"Heading1\"/>").count(),
         2
     );
-    assert_eq!(document.matches("<w:pStyle w:val=\"Quote\"/>").count(), 3);
+    assert_eq!(document.matches("<w:pStyle w:val=\"Quote\"/>").count(), 2);
     assert!(document.contains("Vi har for få lærere"));
     for style in ["Heading1", "Heading2", "Quote", "Title", "Citation"] {
         assert!(
@@ -182,7 +183,7 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
     let csv = String::from_utf8(table::csv(&quote_table).expect("csv")).expect("utf8");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 2);
     assert_eq!(&rows[1][0], "Barrierer/Ressursmangel");
     assert_eq!(&rows[1][5], "Elvheim");
     assert_eq!(&rows[1][15], "Vi har for få lærere");
@@ -191,7 +192,7 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
     let bytes = table::xlsx(&quote_table, "Excerpts").expect("xlsx");
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open xlsx");
     let range = workbook.worksheet_range("Excerpts").expect("sheet");
-    assert_eq!(range.height(), 4);
+    assert_eq!(range.height(), 3);
     assert_eq!(range.get((0, 15)), Some(&Data::String("text".into())));
     assert_eq!(
         range.get((2, 15)),
