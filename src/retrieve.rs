@@ -242,9 +242,10 @@ fn excerpt(project: &Project, group: &[&Coding]) -> Option<Excerpt> {
         .filter_map(|(c, n)| c.memo.as_deref().map(|m| (n.as_str(), m)))
         .filter(|(_, m)| !m.trim().is_empty())
         .collect();
+    let distinct: BTreeSet<&str> = memos.iter().map(|(_, m)| *m).collect();
     let memo = match memos.as_slice() {
         [] => None,
-        [(_, m)] => Some((*m).to_string()),
+        _ if distinct.len() == 1 => distinct.first().map(|m| (*m).to_string()),
         many => Some(
             many.iter()
                 .map(|(n, m)| format!("{n}: {m}"))

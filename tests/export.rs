@@ -60,7 +60,8 @@ fn unzip(bytes: &[u8], name: &str) -> String {
 fn selection_filters_cites_and_groups() {
     let project = small();
     let report = export::report(&project, &shortage_selection(&project), "Ressursmangel");
-    assert_eq!(report.items.len(), 3);
+    // Kari and Ola coded "Vi har for få lærere" with the same code: one excerpt naming both.
+    assert_eq!(report.items.len(), 2);
     assert_eq!(report.groups.len(), 2);
     assert_eq!(report.groups[0].heading, "Barrierer");
     assert_eq!(report.groups[1].heading, "Barrierer/Ressursmangel");
@@ -72,7 +73,7 @@ fn selection_filters_cites_and_groups() {
     assert_eq!(item.citation(CitationStyle::Short), "Intervju rektor, ¶ 1");
     assert_eq!(
         item.citation(CitationStyle::Full),
-        "Intervju rektor (Furulund skole), ¶ 1, coded by Kari"
+        "Intervju rektor (Furulund skole), ¶ 1, coded by Kari, Ola"
     );
     assert_eq!(item.attributes["elever"], "240");
 
@@ -126,7 +127,7 @@ fn markdown_and_html_are_escaped_and_self_contained() {
         "no external resources"
     );
     assert!(html.contains("<style>"));
-    assert_eq!(html.matches("<blockquote>").count(), 3);
+    assert_eq!(html.matches("<blockquote>").count(), 2);
 }
 
 #[test]
@@ -141,7 +142,7 @@ fn docx_has_heading_and_quote_styles() {
         document.matches("<w:pStyle w:val=\"Heading1\"/>").count(),
         2
     );
-    assert_eq!(document.matches("<w:pStyle w:val=\"Quote\"/>").count(), 3);
+    assert_eq!(document.matches("<w:pStyle w:val=\"Quote\"/>").count(), 2);
     assert!(document.contains("Vi har for få lærere"));
     for style in ["Heading1", "Heading2", "Quote", "Title", "Citation"] {
         assert!(
@@ -192,7 +193,7 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
     let csv = String::from_utf8(table::csv(&quote_table).expect("csv")).expect("utf8");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 2);
     assert_eq!(&rows[1][0], "Barrierer/Ressursmangel");
     assert_eq!(&rows[1][5], "Elvheim");
     assert_eq!(&rows[1][15], "Vi har for få lærere");
@@ -203,7 +204,7 @@ fn csv_and_xlsx_have_one_row_per_excerpt_with_every_attribute() {
     let bytes = table::xlsx(&quote_table, "Excerpts").expect("xlsx");
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open xlsx");
     let range = workbook.worksheet_range("Excerpts").expect("sheet");
-    assert_eq!(range.height(), 4);
+    assert_eq!(range.height(), 3);
     assert_eq!(range.get((0, 15)), Some(&Data::String("text".into())));
     assert_eq!(
         range.get((2, 15)),

@@ -98,7 +98,12 @@ fn matrix_by_group_and_traceable_cells() {
     // Clicking an excerpt jumps to it in the viewer.
     let first = listed[0].clone();
     harness
-        .get_by_label_contains(&format!("{}–{}: ", first.range.start, first.range.end))
+        .get_by_label_contains(&format!(
+            "{}–{}, {}: ",
+            first.range.start,
+            first.range.end,
+            first.coded_by()
+        ))
         .click();
     harness.run_steps(3);
     assert_eq!(harness.state().viewer().document, Some(first.document));
