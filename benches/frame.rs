@@ -241,7 +241,8 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     let mut times = Vec::new();
     let started = Instant::now();
     let mut in_flight = 0;
-    while harness.state().search().results.is_none() && started.elapsed() < Duration::from_secs(120) {
+    while harness.state().search().results.is_none() && started.elapsed() < Duration::from_secs(120)
+    {
         times.push(timed_step(&mut harness));
         in_flight += 1;
         std::thread::sleep(Duration::from_millis(2));
@@ -250,7 +251,12 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     for _ in 0..30 {
         times.push(timed_step(&mut harness));
     }
-    let hits = harness.state().search().results.as_ref().map_or(0, |r| r.total);
+    let hits = harness
+        .state()
+        .search()
+        .results
+        .as_ref()
+        .map_or(0, |r| r.total);
     println!(
         "  search 'skolen': {hits} hits after {:.2} s ({in_flight} frames drawn meanwhile)",
         waited.as_secs_f64()

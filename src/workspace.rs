@@ -136,16 +136,18 @@ impl Workspace {
 
     /// Applies an edit and records it for undo; returns the action's label.
     pub fn apply(&mut self, edit: Edit) -> Result<String> {
-        let label = self
-            .history
-            .apply(Arc::make_mut(&mut self.project), edit, &mut self.pending)?;
+        let label =
+            self.history
+                .apply(Arc::make_mut(&mut self.project), edit, &mut self.pending)?;
         self.revision += 1;
         Ok(label)
     }
 
     /// Undoes the last action; returns its label (None when there is nothing to undo).
     pub fn undo(&mut self) -> Result<Option<String>> {
-        let label = self.history.undo(Arc::make_mut(&mut self.project), &mut self.pending)?;
+        let label = self
+            .history
+            .undo(Arc::make_mut(&mut self.project), &mut self.pending)?;
         if label.is_some() {
             self.revision += 1;
         }
@@ -154,7 +156,9 @@ impl Workspace {
 
     /// Redoes the last undone action.
     pub fn redo(&mut self) -> Result<Option<String>> {
-        let label = self.history.redo(Arc::make_mut(&mut self.project), &mut self.pending)?;
+        let label = self
+            .history
+            .redo(Arc::make_mut(&mut self.project), &mut self.pending)?;
         if label.is_some() {
             self.revision += 1;
         }

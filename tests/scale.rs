@@ -66,21 +66,34 @@ fn a_cli_import_is_indexed_and_opens_without_indexing_again() {
     // The same protocol the workbench's index task runs on open: nothing left to index.
     let mut index =
         SearchIndex::open_or_create(&ws.index_dir(), ws.project().meta().language).unwrap();
-    assert_eq!(index.sync(ws.project()).unwrap(), 0, "the CLI left the index in sync");
+    assert_eq!(
+        index.sync(ws.project()).unwrap(),
+        0,
+        "the CLI left the index in sync"
+    );
     assert!(
-        ws.project().documents().keys().all(|id| !ws.project().texts().is_loaded(id)),
+        ws.project()
+            .documents()
+            .keys()
+            .all(|id| !ws.project().texts().is_loaded(id)),
         "opening reads no text"
     );
 
     let results = query::search(&index, ws.project(), "ressurs", None).unwrap();
     assert!(results.total >= 20, "{}", results.total);
     assert!(
-        ws.project().documents().keys().all(|id| !ws.project().texts().is_loaded(id)),
+        ws.project()
+            .documents()
+            .keys()
+            .all(|id| !ws.project().texts().is_loaded(id)),
         "a search reads the texts of its hits without keeping them"
     );
     let hit = &results.hits[0];
     let text = ws.project().text(hit.document);
-    assert!(ws.project().texts().is_loaded(&hit.document), "text() keeps what it read");
+    assert!(
+        ws.project().texts().is_loaded(&hit.document),
+        "text() keeps what it read"
+    );
     let first = hit.matches[0];
     let word: String = text
         .chars()
@@ -138,7 +151,10 @@ fn many_duplicate_and_empty_files_get_one_line_per_kind() {
     assert!(lines <= 6, "no flood:\n{stdout}{stderr}");
     assert!(stdout.contains("300 duplicates"), "{stdout}");
     assert!(stderr.contains("200 empty files"), "{stderr}");
-    assert!(stdout.contains("30 imported, 300 skipped, 200 failed"), "{stdout}");
+    assert!(
+        stdout.contains("30 imported, 300 skipped, 200 failed"),
+        "{stdout}"
+    );
 
     // --json still lists every file with its kind.
     let root2 = tmp.path().join("q");

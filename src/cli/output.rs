@@ -89,7 +89,10 @@ fn print_problems(verb: &str, problems: &[marginalia::import::FileProblem], to_s
     let mut lines = Vec::new();
     for (kind, list) in kinds {
         if list.len() > LIST_AT_MOST {
-            let first = list.first().map(|p| p.path.display().to_string()).unwrap_or_default();
+            let first = list
+                .first()
+                .map(|p| p.path.display().to_string())
+                .unwrap_or_default();
             lines.push(format!(
                 "{verb:<9} {} {} (first: {first}; list them with --json)",
                 list.len(),

@@ -108,8 +108,16 @@ pub fn documents_ui(
     state.shown = current;
     let empty = HashMap::new();
     let counts = state.counts.as_ref().map(|(_, c)| c).unwrap_or(&empty);
-    let rows = state.rows.as_ref().map(|(_, r)| r.as_slice()).unwrap_or(&[]);
-    let row_height = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body));
+    let rows = state
+        .rows
+        .as_ref()
+        .map(|(_, r)| r.as_slice())
+        .unwrap_or(&[]);
+    let row_height = ui
+        .spacing()
+        .interact_size
+        .y
+        .max(ui.text_style_height(&egui::TextStyle::Body));
     let mut area = egui::ScrollArea::vertical()
         .id_salt("documents")
         .auto_shrink([false, false]);
@@ -129,7 +137,7 @@ pub fn documents_ui(
             match row {
                 Row::Heading(heading, n) => {
                     let open = !state.collapsed.contains(heading);
-                    let arrow = if open { "⏷" } else { "⏵" };
+                    let arrow = if open { "−" } else { "+" };
                     let text = RichText::new(format!("{arrow} {heading}  ({n})")).strong();
                     if ui.selectable_label(false, text).clicked() {
                         toggled = Some(heading.clone());
@@ -174,7 +182,11 @@ fn refresh_rows(project: &Project, revision: u64, state: &mut DocumentsState) {
             .collect();
         state.sorted = Some((revision, sorted));
     }
-    let sorted = state.sorted.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+    let sorted = state
+        .sorted
+        .as_ref()
+        .map(|(_, s)| s.as_slice())
+        .unwrap_or(&[]);
     let docs: Vec<&Document> = sorted
         .iter()
         .filter(|(_, lower)| key.filter.is_empty() || lower.contains(&key.filter))

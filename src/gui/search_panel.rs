@@ -221,25 +221,14 @@ fn hit_row_ui(
     dark: bool,
     commands: &mut Vec<Command>,
 ) {
-    let (rect, _) =
-        ui.allocate_exact_size(egui::vec2(ui.available_width(), height), Sense::hover());
-    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(&hit.document_name).small().strong());
-            if let Some(speaker) = &hit.speaker {
-                ui.label(
-                    RichText::new(speaker)
-                        .small()
-                        .color(theme::speaker_colour(dark)),
-                );
-            }
-            if let Some(ts) = &hit.timestamp {
-                ui.label(RichText::new(ts).small().color(theme::muted(dark)));
-            }
-        });
-        let job = snippet_job(hit, ui.available_width(), dark);
-        ui.label(job);
-    });
+    let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(ui.available_width(), height));
+    let rect = ui
+        .scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            ui.set_min_size(rect.size());
+            hit_contents_ui(ui, hit, dark);
+        })
+        .response
+        .rect;
     let response = ui
         .interact(
             rect.shrink2(egui::vec2(0.0, 3.0)),
@@ -261,6 +250,25 @@ fn hit_row_ui(
             range: hit_target(hit),
         });
     }
+}
+
+/// What a hit row shows: document, speaker and time, then the snippet.
+fn hit_contents_ui(ui: &mut Ui, hit: &Hit, dark: bool) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&hit.document_name).small().strong());
+        if let Some(speaker) = &hit.speaker {
+            ui.label(
+                RichText::new(speaker)
+                    .small()
+                    .color(theme::speaker_colour(dark)),
+            );
+        }
+        if let Some(ts) = &hit.timestamp {
+            ui.label(RichText::new(ts).small().color(theme::muted(dark)));
+        }
+    });
+    let job = snippet_job(hit, ui.available_width(), dark);
+    ui.label(job);
 }
 
 /// Font size of snippets.

@@ -244,11 +244,6 @@ impl Session {
             .map(|r| r.unwrap_or_else(|| Err("the search stopped unexpectedly".into())))
     }
 
-    /// True while a search runs.
-    pub fn searching(&self) -> bool {
-        self.searching.in_flight()
-    }
-
     /// Stops waiting for the search in flight (its result is dropped).
     pub fn cancel_search(&mut self) {
         self.searching.cancel();

@@ -393,7 +393,9 @@ impl ProblemKind {
     /// The kind in the plural, for summary lines ("3 duplicates").
     pub fn plural(self) -> &'static str {
         match self {
-            Self::Duplicate => "duplicates (the same text is already imported; --allow-duplicates imports them)",
+            Self::Duplicate => {
+                "duplicates (the same text is already imported; --allow-duplicates imports them)"
+            }
             Self::Empty => "empty files (no text)",
             Self::Survey => "survey tables (use import-survey)",
             Self::Unreadable => "files that could not be read",

@@ -151,13 +151,12 @@ impl PartialEq for Texts {
     /// Two sets of texts are equal when they hold the same documents with the same texts (this reads them).
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
-            && self
-                .slots
-                .keys()
-                .all(|id| match (self.get_transient(id), other.get_transient(id)) {
+            && self.slots.keys().all(
+                |id| match (self.get_transient(id), other.get_transient(id)) {
                     (Some(a), Some(b)) => a == b,
                     _ => false,
-                })
+                },
+            )
     }
 }
 
@@ -184,7 +183,11 @@ mod tests {
     fn a_missing_or_changed_text_reads_as_empty_and_is_reported_once() {
         let dir = tempfile::tempdir().unwrap();
         let (gone, changed) = (DocumentId::new(), DocumentId::new());
-        std::fs::write(dir.path().join(format!("{changed}.txt")), "Nynorsk tekst endra").unwrap();
+        std::fs::write(
+            dir.path().join(format!("{changed}.txt")),
+            "Nynorsk tekst endra",
+        )
+        .unwrap();
         let texts = Texts::lazy(dir.path(), [(gone, 10), (changed, 5)]);
         assert_eq!(texts.get(&gone).map(|t| &**t), Some(""));
         assert_eq!(texts.get(&changed).map(|t| &**t), Some(""));

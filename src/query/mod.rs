@@ -361,11 +361,13 @@ impl Planner<'_> {
             .filter(|(_, set)| !set.is_empty())
             .map(|(doc, set)| {
                 let doc_term = Term::from_field_text(f.doc, &doc.to_string());
-                let passages = TermSetQuery::new(set.into_iter().map(|s| Term::from_field_u64(f.start, s)));
+                let passages =
+                    TermSetQuery::new(set.into_iter().map(|s| Term::from_field_u64(f.start, s)));
                 let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                     (
                         Occur::Must,
-                        Box::new(TermQuery::new(doc_term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                        Box::new(TermQuery::new(doc_term, IndexRecordOption::Basic))
+                            as Box<dyn Query>,
                     ),
                     (Occur::Must, Box::new(passages)),
                 ]));
