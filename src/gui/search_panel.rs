@@ -232,7 +232,7 @@ fn hit_row_ui(
     let response = ui
         .interact(
             rect.shrink2(egui::vec2(0.0, 3.0)),
-            ui.id().with(("hit", index)),
+            ui.scope_id().with(("hit", index)),
             Sense::click(),
         )
         .on_hover_cursor(egui::CursorIcon::PointingHand);
