@@ -1,7 +1,10 @@
-//! Frame-time benchmark of the document viewer: a generated ~1 MB transcript with 5,000 codings, shown in the real
-//! workbench headlessly (egui_kittest), scrolled step by step; prints mean and p95 frame times in ms.
+//! Frame-time benchmark of the workbench, headless (egui_kittest): (1) the document viewer on a generated ~1 MB
+//! transcript with 5,000 codings, scrolled step by step; (2) a large project (35,000 short documents by default):
+//! scrolling the document list, typing in its filter, and frames while a search runs on its worker. Prints mean,
+//! p95/p99 and max frame times in ms.
 //!
-//! `cargo bench --features kittest --bench frame` (set `MARGINALIA_FRAME_STEPS` to change the number of steps).
+//! `cargo bench --features kittest --bench frame` (`MARGINALIA_FRAME_STEPS` sets the number of steps,
+//! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents).
 //! "ui" is the workbench's own CPU time per frame; "frame" adds egui's tessellation (what a software renderer gets).
 
 use std::cell::RefCell;
@@ -9,6 +12,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use marginalia::edit::{Edit, Entity};
 use marginalia::gui::{Prefs, Workbench};
 use marginalia::ids::{CoderId, CodingId};
@@ -123,12 +127,142 @@ fn report(name: &str, mut times: Vec<Duration>) {
     times.sort();
     let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
     println!(
-        "{name:>6}: mean {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} frames",
+        "{name:>6}: mean {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} frames",
         ms(mean),
         ms(percentile(&times, 0.95)),
+        ms(percentile(&times, 0.99)),
         ms(times.last().copied().unwrap_or_default()),
         times.len()
     );
+}
+
+/// One frame: the workbench's update plus tessellation, timed.
+fn timed_step(harness: &mut Harness<'_, Workbench>) -> Duration {
+    let ppp = harness.ctx.pixels_per_point();
+    let started = Instant::now();
+    harness.step();
+    let shapes = harness.output().shapes.clone();
+    std::hint::black_box(harness.ctx.tessellate(shapes, ppp));
+    started.elapsed()
+}
+
+/// A short speech of a few paragraphs from the word list.
+fn speech(rng: &mut Lcg) -> String {
+    let mut text = String::new();
+    for _ in 0..2 + rng.next() % 3 {
+        for i in 0..30 + rng.next() % 50 {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(WORDS[(rng.next() as usize) % WORDS.len()]);
+        }
+        text.push_str(".\n\n");
+    }
+    text
+}
+
+/// The large project: many short documents; the list, the filter and a search in flight.
+fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().join("large");
+    let mut rng = Lcg(11);
+    let built = Instant::now();
+    let mut ws = Workspace::create(&root, "Large", Language::Nn)?;
+    let edits = (0..docs)
+        .map(|i| {
+            let text = speech(&mut rng);
+            let entry =
+                import::document_from_text(&format!("innlegg {i:05}"), "innlegg.txt", &text, None);
+            Edit::Put(Entity::Document(Box::new(entry)))
+        })
+        .collect();
+    ws.apply(Edit::batch("import", edits))?;
+    ws.save()?;
+    drop(ws);
+    println!(
+        "large project: {docs} documents, built in {:.1} s",
+        built.elapsed().as_secs_f64()
+    );
+    let opened = Instant::now();
+    let mut workbench = Workbench::new(Prefs::default(), None);
+    workbench.open_project(&root);
+    println!(
+        "  open in the workbench: {:.2} s",
+        opened.elapsed().as_secs_f64()
+    );
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1480.0, 920.0))
+        .with_accessibility_check(false)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(5);
+
+    // Scroll the document list (left panel) with the wheel; every 50th step a long jump.
+    harness.hover_at(egui::pos2(120.0, 500.0));
+    let mut times = Vec::with_capacity(steps);
+    for step in 0..steps {
+        let delta = if step % 50 == 49 { -20_000.0 } else { -120.0 };
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, delta),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        times.push(timed_step(&mut harness));
+    }
+    report("list", times);
+
+    // Type in the filter, one character a frame (each keystroke filters the 35,000 names).
+    harness.get_by_label("Filter").click();
+    harness.run_steps(2);
+    let mut times = Vec::new();
+    for round in 0..(steps / 20).max(1) {
+        for c in ["i", "n", "n", "l", "e", "g", "g", " ", "1", "2"] {
+            harness.event(egui::Event::Text(c.into()));
+            times.push(timed_step(&mut harness));
+        }
+        for _ in 0..10 {
+            harness.key_press(egui::Key::Backspace);
+            times.push(timed_step(&mut harness));
+        }
+        if round == 0 {
+            times.clear();
+        }
+    }
+    report("filter", times);
+
+    // A search with many hits: frames while it runs on its worker, then until its results are shown.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Query").type_text("skolen");
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Enter);
+    let mut times = Vec::new();
+    let started = Instant::now();
+    let mut in_flight = 0;
+    while harness.state().search().results.is_none() && started.elapsed() < Duration::from_secs(120)
+    {
+        times.push(timed_step(&mut harness));
+        in_flight += 1;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let waited = started.elapsed();
+    for _ in 0..30 {
+        times.push(timed_step(&mut harness));
+    }
+    let hits = harness
+        .state()
+        .search()
+        .results
+        .as_ref()
+        .map_or(0, |r| r.total);
+    println!(
+        "  search 'skolen': {hits} hits after {:.2} s ({in_flight} frames drawn meanwhile)",
+        waited.as_secs_f64()
+    );
+    report("search", times);
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -237,5 +371,12 @@ fn main() -> anyhow::Result<()> {
     let ui = ui_times.borrow().clone();
     report("ui", ui);
     report("frame", frame_times);
-    Ok(())
+    drop(harness);
+
+    let quick = std::env::args().any(|a| a == "--quick");
+    let docs = std::env::var("MARGINALIA_FRAME_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 5_000 } else { 35_000 });
+    large_project(docs, steps.min(300))
 }

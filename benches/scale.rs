@@ -166,6 +166,20 @@ fn rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// CPU time of this process so far (user + system, every thread), from `/proc/self/stat`: on a shared machine
+/// the ratio of CPU times is steadier than the ratio of wall times.
+fn cpu() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.to_string();
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 /// The yardstick: bare tantivy, one stemmed field with positions (and stored, to fetch hits).
 struct Yardstick {
     index: Index,
@@ -242,10 +256,13 @@ fn main() {
     let mb = bytes as f64 / 1_048_576.0;
     println!("corpus: {docs} speeches, {mb:.0} MB of text");
 
+    let cpu_before = cpu();
     let (yardstick, bare) = Yardstick::build(&tmp.path().join("bare"), &files);
+    let bare_cpu = cpu() - cpu_before;
     let bare_size = dir_size(&tmp.path().join("bare"));
 
     let root = tmp.path().join("project");
+    let cpu_before = cpu();
     let start = Instant::now();
     let mut ws = Workspace::create(&root, "Scale", Language::Nb).expect("create");
     let corpus = vec![tmp.path().join("corpus")];
@@ -263,12 +280,19 @@ fn main() {
     let opened = start.elapsed();
     index.sync(ws.project()).expect("sync");
     let ours = start.elapsed();
+    let ours_cpu = cpu() - cpu_before;
     println!(
         "  (read + model {:.1} s, save {:.1} s, index open {:.1} s, index fill {:.1} s)",
         parsed.as_secs_f64(),
         (stored - parsed).as_secs_f64(),
         (opened - stored).as_secs_f64(),
         (ours - opened).as_secs_f64()
+    );
+    println!(
+        "  CPU time: ours {:.1} s, yardstick {:.1} s, ratio {:.2} (steadier than wall time on a shared machine)",
+        ours_cpu.as_secs_f64(),
+        bare_cpu.as_secs_f64(),
+        bare_cpu.as_secs_f64() / ours_cpu.as_secs_f64().max(1e-6)
     );
     let ours_size = dir_size(&ws.index_dir());
     println!(

@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,8 @@ struct HistoryFile {
 #[derive(Debug)]
 pub struct Workspace {
     layout: Layout,
-    project: Project,
+    /// Shared with background work (a search in flight reads a snapshot); an edit copies it only while one does.
+    project: Arc<Project>,
     history: History,
     pending: Vec<Touched>,
     /// Increases with every applied edit, undo or redo.
@@ -69,7 +71,7 @@ impl Workspace {
         store::remove_orphan_sources(&layout, &project);
         Ok(Self {
             layout,
-            project,
+            project: Arc::new(project),
             history,
             pending: Vec::new(),
             revision: 0,
@@ -86,7 +88,7 @@ impl Workspace {
         let (project, fingerprint) = store::load_with_fingerprint(root)?;
         Ok(Self {
             layout: Layout::new(root),
-            project,
+            project: Arc::new(project),
             history: History::default(),
             pending: Vec::new(),
             revision: 0,
@@ -100,6 +102,11 @@ impl Workspace {
     /// The project as it is now (change it with [`Workspace::apply`]).
     pub fn project(&self) -> &Project {
         &self.project
+    }
+
+    /// The project as it is now, shared (cheap) with background work that reads it while the user goes on.
+    pub fn project_snapshot(&self) -> Arc<Project> {
+        Arc::clone(&self.project)
     }
 
     /// The undo/redo stacks.
@@ -129,16 +136,18 @@ impl Workspace {
 
     /// Applies an edit and records it for undo; returns the action's label.
     pub fn apply(&mut self, edit: Edit) -> Result<String> {
-        let label = self
-            .history
-            .apply(&mut self.project, edit, &mut self.pending)?;
+        let label =
+            self.history
+                .apply(Arc::make_mut(&mut self.project), edit, &mut self.pending)?;
         self.revision += 1;
         Ok(label)
     }
 
     /// Undoes the last action; returns its label (None when there is nothing to undo).
     pub fn undo(&mut self) -> Result<Option<String>> {
-        let label = self.history.undo(&mut self.project, &mut self.pending)?;
+        let label = self
+            .history
+            .undo(Arc::make_mut(&mut self.project), &mut self.pending)?;
         if label.is_some() {
             self.revision += 1;
         }
@@ -147,7 +156,9 @@ impl Workspace {
 
     /// Redoes the last undone action.
     pub fn redo(&mut self) -> Result<Option<String>> {
-        let label = self.history.redo(&mut self.project, &mut self.pending)?;
+        let label = self
+            .history
+            .redo(Arc::make_mut(&mut self.project), &mut self.pending)?;
         if label.is_some() {
             self.revision += 1;
         }
@@ -187,9 +198,12 @@ impl Workspace {
         Ok(())
     }
 
-    /// Notices the user should see once (the history was set aside or trimmed); empties the list.
+    /// Notices the user should see once (the history was set aside or trimmed, a text file could not be
+    /// read); empties the list.
     pub fn take_notices(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.notices)
+        let mut notices = std::mem::take(&mut self.notices);
+        notices.extend(self.project().texts().take_problems());
+        notices
     }
 
     /// Path of the derived search index.

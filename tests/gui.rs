@@ -129,7 +129,10 @@ fn code_undo_redo_search_and_retrieve() {
     harness.get_by_label("Query").type_text("ressursteam");
     harness.run_steps(1);
     harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    harness.run_steps(1);
+    // The search runs on a worker (after the index catches up with the codings above): wait for it.
+    harness.state_mut().finish_search();
+    harness.run_steps(2);
     let (hit_doc, hit_range, snippet, hit_count) = {
         let results = harness
             .state()

@@ -45,44 +45,87 @@ pub fn progress_bar(done: usize, total: usize, path: &std::path::Path) -> String
     )
 }
 
+/// Above this many files of one kind (imported, or a kind of problem), the report prints one summary line
+/// with the count instead of a line per file (`--json` lists them all).
+const LIST_AT_MOST: usize = 20;
+
 pub fn print_import_report(report: &ImportReport) {
-    for f in &report.imported {
-        let language = f
-            .language
-            .map(|l| format!(", {}", l.code()))
-            .unwrap_or_default();
-        let turns = if f.turns > 0 {
-            format!(
-                ", {} speaker turns, {} speakers: {}",
-                f.turns,
-                f.speakers.len(),
-                f.speakers.join(", ")
-            )
-        } else {
-            String::new()
-        };
+    if report.imported.len() > LIST_AT_MOST {
         println!(
-            "imported  {}  as '{}' ({}{language}{turns})",
-            f.path.display(),
-            f.name,
-            f.kind.keyword()
+            "imported  {} files (list them with --json or `marginalia docs`)",
+            report.imported.len()
         );
+    } else {
+        for f in &report.imported {
+            let language = f
+                .language
+                .map(|l| format!(", {}", l.code()))
+                .unwrap_or_default();
+            let turns = if f.turns > 0 {
+                format!(
+                    ", {} speaker turns, {} speakers: {}",
+                    f.turns,
+                    f.speakers.len(),
+                    f.speakers.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            println!(
+                "imported  {}  as '{}' ({}{language}{turns})",
+                f.path.display(),
+                f.name,
+                f.kind.keyword()
+            );
+        }
+    }
+    for f in &report.imported {
         if let Some(warning) = &f.warning {
             eprintln!("warning   {}: {warning}", f.path.display());
         }
     }
-    for f in &report.skipped {
-        println!("skipped   {}: {}", f.path.display(), f.reason);
-    }
-    for f in &report.failed {
-        eprintln!("failed    {}: {}", f.path.display(), f.reason);
-    }
+    print_problems("skipped", &report.skipped, false);
+    print_problems("failed", &report.failed, true);
     println!(
         "{} imported, {} skipped, {} failed",
         report.imported.len(),
         report.skipped.len(),
         report.failed.len()
     );
+}
+
+/// Skipped or failed files: a line each, or one summary line per kind when there are many of that kind.
+fn print_problems(verb: &str, problems: &[marginalia::import::FileProblem], to_stderr: bool) {
+    let mut kinds: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
+    for problem in problems {
+        kinds.entry(problem.kind).or_default().push(problem);
+    }
+    let mut lines = Vec::new();
+    for (kind, list) in kinds {
+        if list.len() > LIST_AT_MOST {
+            let first = list
+                .first()
+                .map(|p| p.path.display().to_string())
+                .unwrap_or_default();
+            lines.push(format!(
+                "{verb:<9} {} {} (first: {first}; list them with --json)",
+                list.len(),
+                kind.plural()
+            ));
+        } else {
+            lines.extend(
+                list.iter()
+                    .map(|f| format!("{verb:<9} {}: {}", f.path.display(), f.reason)),
+            );
+        }
+    }
+    for line in lines {
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
 }
 
 pub fn print_survey_report(report: &marginalia::import::formats::survey::SurveyReport) {

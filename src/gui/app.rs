@@ -228,6 +228,7 @@ impl Workbench {
             return;
         }
         self.poll_index();
+        self.poll_search();
         let finished = self.jobs.poll();
         self.queue.extend(finished);
         let mut commands = Vec::new();

@@ -1,4 +1,7 @@
 //! The document list: filter, grouping (by case, set, kind or attribute), coding counts; a click opens one.
+//!
+//! The list is virtualised: its rows (group headings and documents) are computed when the project, the filter
+//! or the grouping changes, and a frame lays out only the rows in view, so 35,000 documents scroll smoothly.
 
 use std::collections::HashMap;
 
@@ -53,6 +56,33 @@ pub struct DocumentsState {
     counts: Option<(u64, HashMap<DocumentId, usize>)>,
     /// The document the list last scrolled to (it follows the viewer).
     shown: Option<DocumentId>,
+    /// Documents sorted by name with their lower-case names, for the project revision they were sorted at.
+    sorted: Option<(u64, Vec<(DocumentId, String)>)>,
+    /// The rows on screen and what they were computed from.
+    rows: Option<(RowsKey, Vec<Row>)>,
+    /// Group headings the user folded.
+    collapsed: std::collections::BTreeSet<String>,
+    /// Counts folds and unfolds (the rows depend on it).
+    folds: u64,
+    /// The rows drawn in the last frame (to scroll only when the current document is out of view).
+    visible: std::ops::Range<usize>,
+}
+
+/// What the rows of the list depend on.
+#[derive(Clone, PartialEq)]
+struct RowsKey {
+    revision: u64,
+    filter: String,
+    grouping: Grouping,
+    attribute: Option<String>,
+    folds: u64,
+}
+
+/// One row of the list.
+enum Row {
+    /// A group heading with its number of documents; a click folds or unfolds it.
+    Heading(String, usize),
+    Document(DocumentId),
 }
 
 /// A group of documents under its heading (an empty heading: no grouping).
@@ -78,48 +108,113 @@ pub fn documents_ui(
     }
     controls_ui(ui, project, state);
     ui.add_space(2.0);
-    let needle = state.filter.trim().to_lowercase();
-    let docs: Vec<&Document> = project
-        .documents_sorted()
-        .into_iter()
-        .filter(|d| needle.is_empty() || d.name.to_lowercase().contains(&needle))
-        .collect();
-    let groups = group(project, state, docs);
+    refresh_rows(project, revision, state);
     let shown = state.shown;
     state.shown = current;
     let empty = HashMap::new();
     let counts = state.counts.as_ref().map(|(_, c)| c).unwrap_or(&empty);
-    egui::ScrollArea::vertical()
+    let rows = state
+        .rows
+        .as_ref()
+        .map(|(_, r)| r.as_slice())
+        .unwrap_or(&[]);
+    let row_height = ui
+        .spacing()
+        .interact_size
+        .y
+        .max(ui.text_style_height(&egui::TextStyle::Body));
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("documents")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (heading, list) in groups {
-                let rows = |ui: &mut Ui| {
-                    for doc in list {
-                        let count = counts.get(&doc.id).copied().unwrap_or(0);
-                        let scroll = current == Some(doc.id) && shown != current;
-                        let row = Row {
-                            count,
-                            current,
-                            scroll,
-                        };
-                        let row = document_row_ui(ui, project, doc, row, commands);
+        .auto_shrink([false, false]);
+    // Follow the viewer: when the open document changed and its row is out of view, scroll to it.
+    if let Some(doc) = current.filter(|_| shown != current)
+        && let Some(at) = rows
+            .iter()
+            .position(|r| matches!(r, Row::Document(d) if *d == doc))
+        && !state.visible.contains(&at)
+    {
+        let step = row_height + ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset((at as f32 - 2.0).max(0.0) * step);
+    }
+    let mut toggled = None;
+    let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
+        for row in &rows[range.clone()] {
+            match row {
+                Row::Heading(heading, n) => {
+                    let open = !state.collapsed.contains(heading);
+                    let arrow = if open { "−" } else { "+" };
+                    let text = RichText::new(format!("{arrow} {heading}  ({n})")).strong();
+                    if ui.selectable_label(false, text).clicked() {
+                        toggled = Some(heading.clone());
+                    }
+                }
+                Row::Document(id) => {
+                    if let Some(doc) = project.documents().get(id) {
+                        let count = counts.get(id).copied().unwrap_or(0);
+                        let row = document_row_ui(ui, project, doc, count, current, commands);
                         // Right click: the Document menu (rename, kind, language, case, set, remove).
                         row.context_menu(|ui| {
                             crate::gui::document_menu::document_menu_ui(ui, project, doc, commands);
                         });
                     }
-                };
-                if heading.is_empty() {
-                    rows(ui);
-                } else {
-                    egui::CollapsingHeader::new(RichText::new(&heading).strong())
-                        .id_salt(("doc-group", &heading))
-                        .default_open(true)
-                        .show(ui, rows);
                 }
             }
-        });
+        }
+        range
+    });
+    state.visible = output.inner;
+    if let Some(heading) = toggled {
+        state.folds += 1;
+        if !state.collapsed.remove(&heading) {
+            state.collapsed.insert(heading);
+        }
+    }
+}
+
+/// Recomputes the rows when the project, the filter, the grouping or a folded group changed (not per frame).
+fn refresh_rows(project: &Project, revision: u64, state: &mut DocumentsState) {
+    let key = RowsKey {
+        revision,
+        filter: state.filter.trim().to_lowercase(),
+        grouping: state.grouping,
+        attribute: state.attribute.clone(),
+        folds: state.folds,
+    };
+    if state.rows.as_ref().is_some_and(|(k, _)| *k == key) {
+        return;
+    }
+    if state.sorted.as_ref().is_none_or(|(r, _)| *r != revision) {
+        let sorted = project
+            .documents_sorted()
+            .into_iter()
+            .map(|d| (d.id, d.name.to_lowercase()))
+            .collect();
+        state.sorted = Some((revision, sorted));
+    }
+    let sorted = state
+        .sorted
+        .as_ref()
+        .map(|(_, s)| s.as_slice())
+        .unwrap_or(&[]);
+    let docs: Vec<&Document> = sorted
+        .iter()
+        .filter(|(_, lower)| key.filter.is_empty() || lower.contains(&key.filter))
+        .filter_map(|(id, _)| project.documents().get(id))
+        .collect();
+    let mut rows = Vec::with_capacity(docs.len());
+    for (heading, list) in group(project, state, docs) {
+        if heading.is_empty() {
+            rows.extend(list.iter().map(|d| Row::Document(d.id)));
+            continue;
+        }
+        let open = !state.collapsed.contains(&heading);
+        let n = list.len();
+        rows.push(Row::Heading(heading, n));
+        if open {
+            rows.extend(list.iter().map(|d| Row::Document(d.id)));
+        }
+    }
+    state.rows = Some((key, rows));
 }
 
 /// The filter field and the grouping choice (with the attribute to group by).
@@ -176,37 +271,25 @@ fn controls_ui(ui: &mut Ui, project: &Project, state: &mut DocumentsState) {
     });
 }
 
-/// How one document row is drawn.
-struct Row {
-    /// The document's number of codings.
-    count: usize,
-    /// The document open in the viewer.
-    current: Option<DocumentId>,
-    /// Scroll the row into view.
-    scroll: bool,
-}
-
 /// One document: its name (a click opens it), its language and its number of codings; returns the name's
 /// response.
 fn document_row_ui(
     ui: &mut Ui,
     project: &Project,
     doc: &Document,
-    row: Row,
+    count: usize,
+    current: Option<DocumentId>,
     commands: &mut Vec<Command>,
 ) -> egui::Response {
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
-        let response = ui.selectable_label(row.current == Some(doc.id), &doc.name);
-        if row.scroll {
-            response.scroll_to_me(None);
-        }
+        let response = ui.selectable_label(current == Some(doc.id), &doc.name);
         if response.clicked() {
             commands.push(Command::OpenDocument(doc.id));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if row.count > 0 {
-                let text = RichText::new(row.count.to_string()).small();
+            if count > 0 {
+                let text = RichText::new(count.to_string()).small();
                 ui.label(text.color(theme::muted(dark)));
             }
             let language = super::language::short_label(project, doc);

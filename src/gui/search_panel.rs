@@ -1,7 +1,8 @@
-//! The Search tab: query box, hits per document, keyword-in-context rows that jump, and "Code all hits".
-//!
 //! The Search tab: query box with a regex toggle, hits per document, keyword-in-context rows that jump to the
 //! passage, and "Code all hits" (one undoable batch; hit, sentence, turn or paragraph).
+//!
+//! The search runs on a worker (the tab shows "Searching…"; editing the query cancels it), and the hit lists
+//! are virtualised: a frame lays out only the rows in view, however many thousand hits there are.
 
 use std::collections::HashMap;
 
@@ -14,8 +15,10 @@ use crate::ids::DocumentId;
 use crate::offsets::CharRange;
 use crate::query::{Hit, SearchResults};
 
-/// Rows drawn at most (all hits still count and can be coded).
-const MAX_ROWS: usize = 500;
+/// Lines of a snippet shown in a hit row (rows have one height, so only the visible ones are laid out).
+const SNIPPET_LINES: usize = 2;
+/// Height of the hits-per-document list when it is open.
+const PER_DOCUMENT_HEIGHT: f32 = 160.0;
 
 /// Tab state.
 #[derive(Default)]
@@ -27,6 +30,12 @@ pub struct SearchState {
     pub error: Option<String>,
     /// Set by the tab; the app runs the search (it owns the index).
     pub run_requested: bool,
+    /// True while the search runs on its worker.
+    pub searching: bool,
+    /// Set when the query is edited while a search runs: the app drops that search.
+    pub cancel_requested: bool,
+    /// Hits per document (id, name, count), most first; computed once per result.
+    pub per_document: Vec<(DocumentId, String, usize)>,
     pub focus_requested: bool,
     /// Match ranges per document, sorted, for highlighting in the viewer.
     pub doc_matches: HashMap<DocumentId, Vec<CharRange>>,
@@ -48,12 +57,14 @@ impl SearchState {
             list.sort();
             list.dedup();
         }
+        self.per_document = results.per_document();
         self.results = Some(results);
         self.error = None;
     }
 
     pub fn clear(&mut self) {
         self.results = None;
+        self.per_document.clear();
         self.doc_matches.clear();
         self.error = None;
     }
@@ -79,21 +90,32 @@ pub fn search_ui(
         return;
     };
     ui.separator();
-    let shown = results.hits.len().min(MAX_ROWS);
-    ui.label(RichText::new(s::hits_total(shown, results.total)).strong());
+    ui.label(RichText::new(s::hits_total(results.hits.len(), results.total)).strong());
     if !results.hits.is_empty() {
         code_all_ui(ui, &mut state.unit, commands);
-        per_document_ui(ui, results, commands);
+        per_document_ui(ui, results, &state.per_document, commands);
     }
     ui.add_space(4.0);
+    let row_height = hit_row_height(ui);
     egui::ScrollArea::vertical()
         .id_salt("search-hits")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (i, hit) in results.hits.iter().take(MAX_ROWS).enumerate() {
-                hit_row_ui(ui, i, hit, dark, commands);
+        .show_rows(ui, row_height, results.hits.len(), |ui, rows| {
+            for i in rows {
+                if let Some(hit) = results.hits.get(i) {
+                    hit_row_ui(ui, i, hit, row_height, dark, commands);
+                }
             }
         });
+}
+
+/// The height of one hit row: a header line and [`SNIPPET_LINES`] lines of snippet.
+fn hit_row_height(ui: &Ui) -> f32 {
+    let header = ui.text_style_height(&egui::TextStyle::Small);
+    let line = ui
+        .ctx()
+        .fonts_mut(|f| f.row_height(&FontId::proportional(SNIPPET_SIZE)));
+    header + ui.spacing().item_spacing.y + line * SNIPPET_LINES as f32 + 6.0
 }
 
 /// The query field (Enter searches), the regex switch and the search button.
@@ -113,6 +135,9 @@ fn query_ui(ui: &mut Ui, state: &mut SearchState, indexing: bool) {
         }
         if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
             state.run_requested = true;
+        } else if edit.changed() && state.searching {
+            // Typing on: the running search is for a query the user no longer wants.
+            state.cancel_requested = true;
         }
     });
     ui.horizontal(|ui| {
@@ -120,10 +145,17 @@ fn query_ui(ui: &mut Ui, state: &mut SearchState, indexing: bool) {
         if ui.button(s::RUN_SEARCH).clicked() {
             state.run_requested = true;
         }
-        if indexing {
+        let busy = if indexing {
+            Some(s::INDEXING)
+        } else if state.searching {
+            Some(s::SEARCHING)
+        } else {
+            None
+        };
+        if let Some(busy) = busy {
             let dark = ui.visuals().dark_mode;
             ui.spinner();
-            ui.label(RichText::new(s::INDEXING).color(theme::muted(dark)));
+            ui.label(RichText::new(busy).color(theme::muted(dark)));
         }
     });
 }
@@ -147,51 +179,59 @@ fn code_all_ui(ui: &mut Ui, unit: &mut HitUnit, commands: &mut Vec<Command>) {
     });
 }
 
-/// Hits per document; a click jumps to the document's first hit.
-fn per_document_ui(ui: &mut Ui, results: &SearchResults, commands: &mut Vec<Command>) {
+/// Hits per document (a virtualised list); a click jumps to the document's first hit.
+fn per_document_ui(
+    ui: &mut Ui,
+    results: &SearchResults,
+    per_document: &[(DocumentId, String, usize)],
+    commands: &mut Vec<Command>,
+) {
     let dark = ui.visuals().dark_mode;
     egui::CollapsingHeader::new(s::HITS_PER_DOCUMENT)
         .id_salt("hits-per-doc")
         .show(ui, |ui| {
-            for (doc, name, n) in results.per_document() {
-                ui.horizontal(|ui| {
-                    if ui.link(&name).clicked()
-                        && let Some(hit) = results.hits.iter().find(|h| h.document == doc)
-                    {
-                        commands.push(Command::Jump {
-                            document: doc,
-                            range: hit_target(hit),
+            let row_height = ui.text_style_height(&egui::TextStyle::Body);
+            egui::ScrollArea::vertical()
+                .id_salt("hits-per-doc-rows")
+                .max_height(PER_DOCUMENT_HEIGHT)
+                .show_rows(ui, row_height, per_document.len(), |ui, rows| {
+                    for (doc, name, n) in &per_document[rows] {
+                        ui.horizontal(|ui| {
+                            if ui.link(name).clicked()
+                                && let Some(hit) = results.hits.iter().find(|h| h.document == *doc)
+                            {
+                                commands.push(Command::Jump {
+                                    document: *doc,
+                                    range: hit_target(hit),
+                                });
+                            }
+                            ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
                         });
                     }
-                    ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
                 });
-            }
         });
 }
 
-fn hit_row_ui(ui: &mut Ui, index: usize, hit: &Hit, dark: bool, commands: &mut Vec<Command>) {
-    let response = ui
-        .scope(|ui| {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(&hit.document_name).small().strong());
-                if let Some(speaker) = &hit.speaker {
-                    ui.label(
-                        RichText::new(speaker)
-                            .small()
-                            .color(theme::speaker_colour(dark)),
-                    );
-                }
-                if let Some(ts) = &hit.timestamp {
-                    ui.label(RichText::new(ts).small().color(theme::muted(dark)));
-                }
-            });
-            let job = snippet_job(hit, ui.available_width(), dark);
-            ui.label(job);
+/// One hit in a row of fixed height: document, speaker and time, then the snippet (at most two lines).
+fn hit_row_ui(
+    ui: &mut Ui,
+    index: usize,
+    hit: &Hit,
+    height: f32,
+    dark: bool,
+    commands: &mut Vec<Command>,
+) {
+    let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(ui.available_width(), height));
+    let rect = ui
+        .scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            ui.set_min_size(rect.size());
+            hit_contents_ui(ui, hit, dark);
         })
-        .response;
+        .response
+        .rect;
     let response = ui
         .interact(
-            response.rect,
+            rect.shrink2(egui::vec2(0.0, 3.0)),
             ui.scope_id().with(("hit", index)),
             Sense::click(),
         )
@@ -210,24 +250,46 @@ fn hit_row_ui(ui: &mut Ui, index: usize, hit: &Hit, dark: bool, commands: &mut V
             range: hit_target(hit),
         });
     }
-    ui.add_space(6.0);
 }
+
+/// What a hit row shows: document, speaker and time, then the snippet.
+fn hit_contents_ui(ui: &mut Ui, hit: &Hit, dark: bool) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&hit.document_name).small().strong());
+        if let Some(speaker) = &hit.speaker {
+            ui.label(
+                RichText::new(speaker)
+                    .small()
+                    .color(theme::speaker_colour(dark)),
+            );
+        }
+        if let Some(ts) = &hit.timestamp {
+            ui.label(RichText::new(ts).small().color(theme::muted(dark)));
+        }
+    });
+    let job = snippet_job(hit, ui.available_width(), dark);
+    ui.label(job);
+}
+
+/// Font size of snippets.
+const SNIPPET_SIZE: f32 = 13.5;
 
 /// A snippet with its matches in bold on a highlight.
 fn snippet_job(hit: &Hit, width: f32, dark: bool) -> LayoutJob {
     let plain = TextFormat {
-        font_id: FontId::proportional(13.5),
+        font_id: FontId::proportional(SNIPPET_SIZE),
         color: theme::text_colour(dark),
         ..Default::default()
     };
     let marked = TextFormat {
-        font_id: FontId::new(13.5, egui::FontFamily::Name(theme::BOLD.into())),
+        font_id: FontId::new(SNIPPET_SIZE, egui::FontFamily::Name(theme::BOLD.into())),
         color: theme::text_colour(dark),
         background: theme::hit_fill(dark),
         ..Default::default()
     };
     let mut job = LayoutJob::default();
     job.wrap.max_width = width;
+    job.wrap.max_rows = SNIPPET_LINES;
     let text = &hit.snippet.text;
     let byte_at = |chars: usize| {
         text.char_indices()

@@ -30,6 +30,12 @@ pub struct Session {
     index_failed: bool,
     /// The project changed in a way the index must see before its next search (import, case table).
     index_stale: bool,
+    /// The revision the index is being / was last brought up to date with (a search on a newer revision
+    /// syncs the index on its task first, so the UI thread never walks the whole project).
+    syncing_revision: u64,
+    index_revision: Option<u64>,
+    /// The search in flight, on a worker (a newer one cancels it).
+    searching: Latest<Result<SearchResults, String>>,
     /// When the next autosave is due.
     save_due: Option<Instant>,
 }
@@ -110,6 +116,7 @@ impl Session {
             self.save_now()?;
         }
         self.indexing.cancel();
+        self.searching.cancel();
         *self = Self::default();
         Ok(())
     }
@@ -117,11 +124,12 @@ impl Session {
     /// Builds the index, or brings the built one up to date with the project, on a task.
     pub fn start_index(&mut self, repaint: Option<&egui::Context>) {
         let Some(ws) = &self.ws else { return };
-        let project = ws.project().clone();
+        let project = ws.project_snapshot();
         let dir = ws.index_dir();
         let previous = self.index.take();
         self.index_failed = false;
         self.index_stale = false;
+        self.syncing_revision = ws.revision();
         self.indexing.start(repaint, move |_| match previous {
             Some(mut index) => index.sync(&project).map(|_| *index),
             None => SearchIndex::for_project(&dir, &project),
@@ -150,6 +158,7 @@ impl Session {
         match result {
             Some(Ok(index)) => {
                 self.index = Some(Box::new(index));
+                self.index_revision = Some(self.syncing_revision);
                 Ok(())
             }
             Some(Err(e)) => {
@@ -176,7 +185,14 @@ impl Session {
     /// The index, synced with the project first; `None` while it is being built or when it failed.
     pub fn synced_index(&mut self) -> Option<crate::Result<&SearchIndex>> {
         let (ws, index) = (self.ws.as_ref()?, self.index.as_mut()?);
-        Some(index.sync(ws.project()).map(|_| &**index))
+        let revision = ws.revision();
+        if self.index_revision != Some(revision) {
+            if let Err(e) = index.sync(ws.project()) {
+                return Some(Err(e));
+            }
+            self.index_revision = Some(revision);
+        }
+        Some(Ok(&**index))
     }
 
     /// The index as it is (for views that read it every frame).
@@ -184,22 +200,65 @@ impl Session {
         self.index.as_deref()
     }
 
-    /// Runs a search; `None` while the index is being built (the caller runs it again when it is ready).
-    pub fn search(&mut self, query: &str, regex: bool) -> Option<Result<SearchResults, String>> {
+    /// Starts a search on a worker (a search in flight is cancelled): `Some(Ok)` when it started, `None` when
+    /// the index must first be built or brought up to date (that runs on its own task; ask again when it is
+    /// done), `Some(Err)` when the index could not be built.
+    pub fn start_search(
+        &mut self,
+        query: String,
+        regex: bool,
+        repaint: Option<&egui::Context>,
+    ) -> Option<Result<(), String>> {
         if self.index_failed {
             return Some(Err("the search index could not be built".into()));
         }
-        let (ws, index) = (self.ws.as_ref()?, self.index.as_mut()?);
-        let project = ws.project();
-        if let Err(e) = index.sync(project) {
-            return Some(Err(e.to_string()));
+        let revision = self.ws.as_ref()?.revision();
+        if self.indexing.in_flight() {
+            return None;
         }
-        let result = if regex {
-            crate::query::regex_search(index, project, query, None, false, None)
-        } else {
-            crate::query::search(index, project, query, None)
-        };
-        Some(result.map_err(|e| e.to_string()))
+        if self.index.is_none() || self.index_revision != Some(revision) {
+            self.start_index(repaint);
+            return None;
+        }
+        let (ws, index) = (self.ws.as_ref()?, self.index.as_ref()?);
+        let view = index.search_view();
+        let project = ws.project_snapshot();
+        self.searching.start(repaint, move |reporter| {
+            let result = if regex {
+                crate::query::regex_search(&view, &project, &query, None, false, None)
+            } else {
+                crate::query::search(&view, &project, &query, None)
+            };
+            if reporter.cancelled() {
+                return Err("cancelled".into());
+            }
+            result.map_err(|e| e.to_string())
+        });
+        Some(Ok(()))
+    }
+
+    /// The search's outcome once it is done (`Some(Err)` also when its worker was lost).
+    pub fn poll_search(&mut self) -> Option<Result<SearchResults, String>> {
+        self.searching
+            .poll()
+            .map(|r| r.unwrap_or_else(|| Err("the search stopped unexpectedly".into())))
+    }
+
+    /// Stops waiting for the search in flight (its result is dropped).
+    pub fn cancel_search(&mut self) {
+        self.searching.cancel();
+    }
+
+    /// Blocks until the search in flight is done (tests and benchmarks).
+    pub fn wait_for_search(&mut self) -> Option<Result<SearchResults, String>> {
+        if !self.searching.in_flight() {
+            return None;
+        }
+        Some(
+            self.searching
+                .wait()
+                .unwrap_or_else(|| Err("the search stopped unexpectedly".into())),
+        )
     }
 }
 
@@ -389,20 +448,71 @@ impl Workbench {
         }
     }
 
-    /// Runs the search in the Search tab; while the index is being built it runs when the index is ready.
+    /// Starts the search in the Search tab on a worker; while the index is being built or brought up to date it
+    /// starts when the index is ready. The results arrive in [`Workbench::poll_search`].
     pub(super) fn run_search(&mut self) {
         self.search.run_requested = false;
         let query = self.search.query.trim().to_string();
         if query.is_empty() {
+            self.session.cancel_search();
+            self.search.searching = false;
             self.search.clear();
             return;
         }
-        match self.session.search(&query, self.search.regex) {
-            None => self.search.run_requested = self.session.indexing(),
-            Some(Ok(results)) => self.search.set_results(results),
+        match self
+            .session
+            .start_search(query, self.search.regex, self.ctx.as_ref())
+        {
+            None => self.search.run_requested = self.session.workspace().is_some(),
+            Some(Ok(())) => {
+                self.search.searching = true;
+                self.search.error = None;
+            }
             Some(Err(e)) => {
+                self.search.searching = false;
                 self.search.clear();
                 self.search.error = Some(e);
+            }
+        }
+    }
+
+    /// Takes the results of a finished search (called every frame).
+    pub(super) fn poll_search(&mut self) {
+        if self.search.cancel_requested {
+            self.search.cancel_requested = false;
+            self.session.cancel_search();
+            self.search.searching = false;
+        }
+        if let Some(outcome) = self.session.poll_search() {
+            self.apply_search(outcome);
+        }
+    }
+
+    fn apply_search(&mut self, outcome: Result<SearchResults, String>) {
+        self.search.searching = false;
+        match outcome {
+            Ok(results) => self.search.set_results(results),
+            Err(e) => {
+                self.search.clear();
+                self.search.error = Some(e);
+            }
+        }
+    }
+
+    /// Runs the requested search to its end, waiting for the index and the worker (tests and benchmarks).
+    pub fn finish_search(&mut self) {
+        for _ in 0..4 {
+            if let Some(Err(e)) = self.session.wait_for_index() {
+                self.search.error = Some(e);
+            }
+            if self.search.run_requested {
+                self.run_search();
+            }
+            if let Some(outcome) = self.session.wait_for_search() {
+                self.apply_search(outcome);
+            }
+            if !self.search.run_requested && !self.session.indexing() {
+                return;
             }
         }
     }

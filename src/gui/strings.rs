@@ -43,6 +43,8 @@ pub const NO_PROJECT: &str = "No project open";
 pub const DISMISS: &str = "Dismiss";
 pub const CODER: &str = "Coder";
 pub const INDEXING: &str = "Indexing…";
+/// Shown while a search runs on its worker.
+pub const SEARCHING: &str = "Searching…";
 
 // Documents panel
 pub const DOCUMENTS: &str = "Documents";

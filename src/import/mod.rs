@@ -8,7 +8,7 @@ pub mod markdown;
 mod quiet;
 pub mod structure;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -413,11 +413,41 @@ impl ImportedFile {
     }
 }
 
+/// What kind of problem a skipped or refused file had (reports summarise many of one kind in one line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// The same text is already in the project or earlier in this import.
+    Duplicate,
+    /// The file is empty or holds no text.
+    Empty,
+    /// A survey table, which `import-survey` reads.
+    Survey,
+    /// Any other problem reading the file.
+    Unreadable,
+}
+
+impl ProblemKind {
+    /// The kind in the plural, for summary lines ("3 duplicates").
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Duplicate => {
+                "duplicates (the same text is already imported; --allow-duplicates imports them)"
+            }
+            Self::Empty => "empty files (no text)",
+            Self::Survey => "survey tables (use import-survey)",
+            Self::Unreadable => "files that could not be read",
+        }
+    }
+}
+
 /// A file that was skipped or refused.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileProblem {
     /// The file.
     pub path: PathBuf,
+    /// What kind of problem it was.
+    pub kind: ProblemKind,
     /// Why, as "what is wrong; what to do".
     pub reason: String,
 }
@@ -447,32 +477,35 @@ pub fn import_files(
             .map(|d| d.name.clone())
             .collect(),
     );
-    let mut hashes: HashSet<String> = project
+    // Text hash → the name of the document that has it (the project's and this import's), so thousands of
+    // duplicates are recognised without a scan of the project each.
+    let mut hashes: HashMap<String, String> = project
         .documents()
         .values()
-        .map(|d| d.text_hash.clone())
+        .map(|d| (d.text_hash.clone(), d.name.clone()))
         .collect();
     let mut edits = Vec::new();
     for (i, path) in files.iter().enumerate() {
         progress(i, files.len(), path);
         match read_file(path, options.kind) {
             Ok(mut entry) => {
-                if !options.allow_duplicates && hashes.contains(&entry.document.text_hash) {
-                    let existing = project
-                        .documents()
-                        .values()
-                        .find(|d| d.text_hash == entry.document.text_hash)
-                        .map(|d| format!("'{}'", d.name))
-                        .unwrap_or_else(|| "another file in this import".into());
+                if !options.allow_duplicates
+                    && let Some(name) = hashes.get(&entry.document.text_hash)
+                {
+                    let existing = format!("'{name}'");
                     report.skipped.push(FileProblem {
                         path: path.clone(),
+                        kind: ProblemKind::Duplicate,
                         reason: format!("same text as {existing} (already imported); use --allow-duplicates to import it again"),
                     });
                     continue;
                 }
                 entry.document.name = names.free(&entry.document.name);
                 names.claim(entry.document.name.clone());
-                hashes.insert(entry.document.text_hash.clone());
+                hashes.insert(
+                    entry.document.text_hash.clone(),
+                    entry.document.name.clone(),
+                );
                 report
                     .imported
                     .push(ImportedFile::new(path, &entry, options.kind));
@@ -484,8 +517,18 @@ pub fn import_files(
                     Error::Io { error, .. } => error.to_string(),
                     other => other.to_string(),
                 };
+                let empty = std::fs::metadata(path).is_ok_and(|m| m.len() == 0)
+                    || reason == formats::FormatError::NoText.to_string();
+                let kind = if is_survey(path) {
+                    ProblemKind::Survey
+                } else if empty {
+                    ProblemKind::Empty
+                } else {
+                    ProblemKind::Unreadable
+                };
                 let problem = FileProblem {
                     path: path.clone(),
+                    kind,
                     reason,
                 };
                 if is_survey(path) {

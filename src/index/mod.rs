@@ -26,7 +26,7 @@ use crate::model::{Document, Language, Project, fnv1a};
 use crate::offsets::OffsetMap;
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// The lock a process holds while it (re)creates the index folder (in the git-ignored state folder).
 const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -48,8 +48,6 @@ pub struct Fields {
     pub byte_start: Field,
     /// Where the unit ends, in bytes of the document text (exclusive).
     pub byte_end: Field,
-    /// `GUID#start`: the unit key used by `code:` filters.
-    pub unit: Field,
     /// Lower-cased speaker, and each word of it.
     pub speaker: Field,
     /// Case GUIDs of the document.
@@ -80,7 +78,6 @@ fn schema() -> (Schema, Fields) {
         end: builder.add_u64_field("end", FAST),
         byte_start: builder.add_u64_field("byte_start", FAST),
         byte_end: builder.add_u64_field("byte_end", FAST),
-        unit: builder.add_text_field("unit", STRING),
         speaker: builder.add_text_field("speaker", STRING),
         cases: builder.add_text_field("cases", STRING),
         kind: builder.add_text_field("kind", STRING),
@@ -90,15 +87,11 @@ fn schema() -> (Schema, Fields) {
         ),
         raw: builder.add_text_field(
             "raw",
-            text_options(analyzer::RAW, IndexRecordOption::WithFreqs),
+            // Prefix and fuzzy queries score by a constant (tantivy's automaton weight): doc ids suffice.
+            text_options(analyzer::RAW, IndexRecordOption::Basic),
         ),
     };
     (builder.build(), fields)
-}
-
-/// The key of a unit in the `unit` field.
-pub fn unit_key(document: DocumentId, start: usize) -> String {
-    format!("{document}#{start}")
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -171,7 +164,7 @@ pub struct SearchIndex {
     pub language: Language,
     dir: Option<PathBuf>,
     manifest: Manifest,
-    columns: Mutex<ColumnCache>,
+    columns: Arc<Mutex<ColumnCache>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -211,7 +204,7 @@ impl SearchIndex {
             language,
             dir: None,
             manifest: Manifest::default(),
-            columns: Mutex::new(None),
+            columns: Arc::default(),
         })
     }
 
@@ -236,7 +229,7 @@ impl SearchIndex {
             language,
             dir: Some(dir.to_path_buf()),
             manifest,
-            columns: Mutex::new(None),
+            columns: Arc::default(),
         })
     }
 
@@ -369,7 +362,9 @@ impl SearchIndex {
         doc: &Document,
         mut stemmer: Option<&mut tantivy::tokenizer::TextAnalyzer>,
     ) -> Result<()> {
-        let text = project.text(doc.id);
+        // Read without keeping it: indexing a corpus must not leave every text in memory.
+        let text = project.text_transient(doc.id);
+        let text = &*text;
         let map = OffsetMap::new(text);
         let f = &self.fields;
         let id = doc.id.to_string();
@@ -391,7 +386,6 @@ impl SearchIndex {
             entry.add_u64(f.end, unit.range.end as u64);
             entry.add_u64(f.byte_start, bytes.start as u64);
             entry.add_u64(f.byte_end, bytes.end as u64);
-            entry.add_text(f.unit, unit_key(doc.id, unit.range.start));
             entry.add_text(f.kind, doc.kind.keyword());
             for case in &cases {
                 entry.add_text(f.cases, case);
@@ -434,6 +428,21 @@ impl SearchIndex {
         );
         *cache = Some((generation, Arc::clone(&columns)));
         Ok(columns)
+    }
+
+    /// A handle for searching this index from another thread (a search off the UI thread): it shares the
+    /// reader and the cached fast-field columns. It does not carry the manifest, so a `sync` on it first reads
+    /// the manifest of the latest commit; keep syncing the original.
+    pub fn search_view(&self) -> Self {
+        Self {
+            index: self.index.clone(),
+            reader: self.reader.clone(),
+            fields: self.fields,
+            language: self.language,
+            dir: self.dir.clone(),
+            manifest: Manifest::default(),
+            columns: Arc::clone(&self.columns),
+        }
     }
 
     /// Number of indexed units.

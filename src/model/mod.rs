@@ -7,6 +7,7 @@ mod coding;
 mod document;
 mod memo;
 mod names;
+mod texts;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,6 +20,7 @@ pub use codebook::{Code, PALETTE, PATH_SEPARATOR, colour_rgb, is_valid_colour};
 pub use coding::{Coder, Coding};
 pub use document::{Document, DocumentKind, Locator, Turn, Unit, fnv1a, text_hash};
 pub use memo::{Memo, MemoTarget};
+pub use texts::Texts;
 
 use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId, SetId};
 
@@ -102,7 +104,7 @@ pub struct ProjectMeta {
 pub struct Project {
     meta: ProjectMeta,
     documents: BTreeMap<DocumentId, Document>,
-    texts: HashMap<DocumentId, Arc<str>>,
+    texts: Texts,
     codes: BTreeMap<CodeId, Code>,
     codings: BTreeMap<CodingId, Coding>,
     coders: BTreeMap<CoderId, Coder>,
@@ -120,8 +122,8 @@ pub struct Project {
 pub struct ProjectParts {
     /// Documents by id, from `documents.ron`.
     pub documents: BTreeMap<DocumentId, Document>,
-    /// Each document's text by id, from `sources/`.
-    pub texts: HashMap<DocumentId, Arc<str>>,
+    /// Each document's text by id, from `sources/` (read on first use).
+    pub texts: Texts,
     /// Codes by id, from `codebook.ron`.
     pub codes: BTreeMap<CodeId, Code>,
     /// Codings by id, from every file in `codings/`.
@@ -150,7 +152,7 @@ impl Project {
                 description: String::new(),
             },
             documents: BTreeMap::new(),
-            texts: HashMap::new(),
+            texts: Texts::default(),
             codes: BTreeMap::new(),
             codings: BTreeMap::new(),
             coders: BTreeMap::new(),
@@ -206,8 +208,8 @@ impl Project {
         &self.documents
     }
 
-    /// Each document's text by id.
-    pub fn texts(&self) -> &HashMap<DocumentId, Arc<str>> {
+    /// Each document's text by id (read from its file on first use).
+    pub fn texts(&self) -> &Texts {
         &self.texts
     }
 
@@ -246,7 +248,8 @@ impl Project {
         &self.sets
     }
 
-    /// The text of a document ("" if it is unknown).
+    /// The text of a document ("" if it is unknown or its file cannot be read: see [`Texts::take_problems`]).
+    /// It is read from its file the first time and kept.
     pub fn text(&self, id: DocumentId) -> &str {
         self.texts.get(&id).map(|t| &**t).unwrap_or("")
     }
@@ -268,6 +271,14 @@ impl Project {
             out.insert(self.meta.language);
         }
         out
+    }
+
+    /// The text of a document without keeping it in memory when it was not loaded yet: for passes over the
+    /// whole corpus (indexing) that must not leave every text loaded.
+    pub fn text_transient(&self, id: DocumentId) -> Arc<str> {
+        self.texts
+            .get_transient(&id)
+            .unwrap_or_else(|| Arc::from(""))
     }
 
     /// Documents sorted by name (Norwegian-aware).

@@ -4,6 +4,8 @@ use super::{
     AttributeDef, Case, Code, Coder, Coding, DocumentSet, Memo, MemoTarget, Project, ProjectMeta,
     is_valid_colour, text_hash,
 };
+use std::sync::Arc;
+
 use crate::edit::{DocumentEntry, EditError, Entity, EntityKey};
 use crate::offsets::{CharRange, char_len};
 
@@ -43,8 +45,9 @@ impl Project {
         if doc.name.trim().is_empty() {
             return Err(invalid("a document needs a name"));
         }
-        if let Some(old) = self.texts.get(&doc.id)
-            && **old != *entry.text
+        if let Some(old) = self.texts.get_transient(&doc.id)
+            && !Arc::ptr_eq(&old, &entry.text)
+            && *old != *entry.text
         {
             return Err(invalid(format!(
                 "the text of '{}' cannot change after import",

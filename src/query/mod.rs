@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
-use crate::index::{SearchIndex, analyzer, speaker_keys, unit_key};
+use crate::index::{SearchIndex, analyzer, speaker_keys};
 use crate::model::{AttributeValue, DocumentKind, Project};
 use crate::offsets::{CharRange, OffsetMap, slice};
 pub use error::QueryError;
@@ -108,12 +108,25 @@ pub fn search(
     )?;
     let highlighter = Highlighter::new(&expr, languages.iter().copied());
     let columns = index.unit_columns(&searcher)?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let Some(located) = locate(&columns, address) else {
-            continue;
+    let mut located: Vec<(f32, Located)> = top
+        .into_iter()
+        .filter_map(|(score, address)| Some((score, locate(&columns, address)?)))
+        .collect();
+    // By document, so each text is read once, and not kept: a search with thousands of hits must not load
+    // the whole corpus into memory.
+    located.sort_by_key(|(_, at)| (at.document, at.passage.start));
+    let mut hits = Vec::with_capacity(located.len());
+    let mut current: Option<(DocumentId, std::sync::Arc<str>)> = None;
+    for (score, at) in &located {
+        let text = match &current {
+            Some((id, text)) if *id == at.document => std::sync::Arc::clone(text),
+            _ => {
+                let text = project.text_transient(at.document);
+                current = Some((at.document, std::sync::Arc::clone(&text)));
+                text
+            }
         };
-        if let Some(hit) = make_hit(project, &located, score, &highlighter) {
+        if let Some(hit) = make_hit(project, &text, at, *score, &highlighter) {
             hits.push(hit);
         }
     }
@@ -146,9 +159,15 @@ fn locate(columns: &[crate::index::UnitColumns], address: DocAddress) -> Option<
     })
 }
 
-fn make_hit(project: &Project, at: &Located, score: f32, highlighter: &Highlighter) -> Option<Hit> {
+fn make_hit(
+    project: &Project,
+    text: &str,
+    at: &Located,
+    score: f32,
+    highlighter: &Highlighter,
+) -> Option<Hit> {
     let doc = project.documents().get(&at.document)?;
-    let text = project.text(at.document).get(at.bytes.clone())?;
+    let text = text.get(at.bytes.clone())?;
     let passage = at.passage;
     let relative = highlighter.matches(text, project.document_language(doc));
     let snippet = snippet(text, &relative, SNIPPET_WIDTH);
@@ -359,13 +378,15 @@ impl Planner<'_> {
         Ok(self.units_of(p.codings().values().filter(|c| codes.contains(&c.code))))
     }
 
-    /// The passages (index units) these codings overlap.
+    /// The passages (index units) these codings overlap: per coded document, its `doc` term AND the `start` of
+    /// each passage a coding overlaps (no per-passage key term in the index).
     fn units_of<'c>(
         &self,
         codings: impl Iterator<Item = &'c crate::model::Coding>,
     ) -> Box<dyn Query> {
         let p = self.project;
-        let mut keys = BTreeSet::new();
+        let f = &self.index.fields;
+        let mut starts: std::collections::BTreeMap<DocumentId, BTreeSet<u64>> = Default::default();
         let mut units_cache: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
         for coding in codings {
             let Some(doc) = p.documents().get(&coding.document) else {
@@ -375,21 +396,34 @@ impl Planner<'_> {
                 .entry(doc.id)
                 .or_insert_with(|| doc.units().iter().map(|u| u.range).collect());
             let first = units.partition_point(|u| u.end <= coding.range.start);
-            for unit in units[first..]
+            let overlapped = units[first..]
                 .iter()
                 .take_while(|u| u.start < coding.range.end)
-            {
-                keys.insert(unit_key(doc.id, unit.start));
-            }
+                .map(|u| u.start as u64);
+            starts.entry(doc.id).or_default().extend(overlapped);
         }
-        let terms: Vec<Term> = keys
-            .iter()
-            .map(|k| Term::from_field_text(self.index.fields.unit, k))
+        let clauses: Vec<(Occur, Box<dyn Query>)> = starts
+            .into_iter()
+            .filter(|(_, set)| !set.is_empty())
+            .map(|(doc, set)| {
+                let doc_term = Term::from_field_text(f.doc, &doc.to_string());
+                let passages =
+                    TermSetQuery::new(set.into_iter().map(|s| Term::from_field_u64(f.start, s)));
+                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(doc_term, IndexRecordOption::Basic))
+                            as Box<dyn Query>,
+                    ),
+                    (Occur::Must, Box::new(passages)),
+                ]));
+                (Occur::Should, both)
+            })
             .collect();
-        if terms.is_empty() {
+        if clauses.is_empty() {
             Box::new(EmptyQuery)
         } else {
-            Box::new(TermSetQuery::new(terms))
+            Box::new(BooleanQuery::new(clauses))
         }
     }
 }
@@ -447,7 +481,9 @@ pub fn regex_search(
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = SearchResults::default();
     for doc in project.documents_sorted() {
-        let text = project.text(doc.id);
+        // Read without keeping it: a scan of every text must not leave the corpus in memory.
+        let text = project.text_transient(doc.id);
+        let text = &*text;
         let map = OffsetMap::new(text);
         let units: Vec<CharRange> = doc.units().iter().map(|u| u.range).collect();
         let mut per_unit: Vec<(CharRange, Vec<CharRange>)> = Vec::new();

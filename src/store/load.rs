@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -19,7 +18,6 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::model::{FORMAT_VERSION, MemoTarget, Project, ProjectMeta, ProjectParts};
-use crate::offsets::char_len;
 
 /// Reads a project folder, checking the format version and every reference between files.
 pub fn load(root: &Path) -> Result<Project> {
@@ -147,20 +145,13 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprin
         })?;
     for doc in &file.value.documents {
         insert_unique(&mut parts.documents, doc.id, doc.clone(), &file, "document")?;
-        let source = layout.source(doc.id);
-        let text = read_text(&source)?;
-        if char_len(&text) != doc.char_len {
-            return Err(Error::invalid(
-                &source,
-                format!(
-                    "the text has changed since import ({} characters, expected {})",
-                    char_len(&text),
-                    doc.char_len
-                ),
-            ));
-        }
-        parts.texts.insert(doc.id, Arc::from(text));
     }
+    // Texts are read on first use (a 35,000-document project opens without reading 400 MB); a text whose
+    // file is missing or changed reads as empty and is reported naming the file.
+    parts.texts = crate::model::Texts::lazy(
+        &layout.root.join(super::SOURCES_DIR),
+        parts.documents.values().map(|d| (d.id, d.char_len)),
+    );
     Ok(())
 }
 

@@ -324,10 +324,14 @@ impl Stager<'_> {
             ),
             Touched::Source(id) => {
                 let path = layout.source(id);
-                match project.texts().get(&id) {
-                    Some(text) if !path.exists() => self.tx.create(&path, text.as_bytes())?,
-                    Some(_) => {}
-                    None => self.tx.remove(&path),
+                // A text on disk is immutable: only a new one is written (and read only then).
+                match project.texts().contains_key(&id) {
+                    true if path.exists() => {}
+                    true => {
+                        let text = project.text_transient(id);
+                        self.tx.create(&path, text.as_bytes())?;
+                    }
+                    false => self.tx.remove(&path),
                 }
                 Ok(())
             }
