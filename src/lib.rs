@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod codebook_file;
 pub mod collate;
 pub mod edit;
+pub mod embed;
 pub mod error;
 pub mod export;
 #[cfg(feature = "gui")]

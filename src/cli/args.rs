@@ -162,6 +162,12 @@ pub enum Command {
     Agreement(super::agreement::AgreementArgs),
     /// Every stretch of text some coders coded with a code and others did not.
     Disagreements(super::agreement::DisagreementsArgs),
+    /// The meaning-search model (multilingual-e5-small): fetch it, use a copy you have, or check it.
+    Model(super::model::ModelArgs),
+    /// Build or update the passage vectors for meaning search (only new or changed documents).
+    Embed(super::embed::EmbedArgs),
+    /// Passages closest in meaning to a text or a coding's passage ("more like this").
+    Similar(super::embed::SimilarArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,12 +367,15 @@ pub struct SearchArgs {
     /// Treat the query as a regular expression over the texts.
     #[arg(long)]
     pub regex: bool,
-    /// With --regex: only passages that this query matches (e.g. 'code:"Resource shortage"').
+    /// With --regex or --meaning: only passages that this query matches (e.g. 'code:"Resource shortage"').
     #[arg(long, value_name = "QUERY")]
     pub within: Option<String>,
     /// With --regex: match upper/lower case exactly.
     #[arg(long)]
     pub case_sensitive: bool,
+    /// Search by meaning (fused with the keyword ranking); filters go in --within (needs the model).
+    #[arg(long, conflicts_with = "regex")]
+    pub meaning: bool,
     #[command(flatten)]
     pub json: Json,
 }

@@ -9,9 +9,11 @@ mod cases;
 mod codebook;
 mod coding;
 mod documents;
+mod embed;
 mod excerpts;
 mod exchange;
 mod memos;
+mod model;
 mod output;
 mod project;
 mod resolve;
@@ -80,6 +82,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Words(args) => analysis::run_words(args),
         Command::Agreement(args) => agreement::run_agreement(args),
         Command::Disagreements(args) => agreement::run_disagreements(args),
+        Command::Model(args) => model::run(args),
+        Command::Embed(args) => embed::embed(args),
+        Command::Similar(args) => embed::similar_verb(args),
     }
 }
 
