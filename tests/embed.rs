@@ -4,6 +4,8 @@
 //! The model (72 MB) is not part of the repository; these tests use `MARGINALIA_MODEL` or the copy in the user's
 //! data folder (`marginalia model fetch`) and are skipped, saying so, when neither is there.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use marginalia::embed::{Embedder, Kind, dot, fetch};
 
 #[derive(serde::Deserialize)]
@@ -28,14 +30,21 @@ fn model() -> Option<Embedder> {
     match fetch::require_model() {
         Ok(path) => Some(Embedder::load(&path).unwrap()),
         Err(e) => {
-            eprintln!("SKIPPED: {e} (or set {}=/path/to/e5-small-q4.bin)", fetch::ENV_VAR);
+            eprintln!(
+                "SKIPPED: {e} (or set {}=/path/to/e5-small-q4.bin)",
+                fetch::ENV_VAR
+            );
             None
         }
     }
 }
 
 fn kind(item: &Item) -> Kind {
-    if item.kind == "query" { Kind::Query } else { Kind::Passage }
+    if item.kind == "query" {
+        Kind::Query
+    } else {
+        Kind::Passage
+    }
 }
 
 #[test]
@@ -44,7 +53,12 @@ fn tokens_and_vectors_match_the_reference_engine() {
     let golden = golden();
     assert!(golden.items.len() >= 12);
     for item in &golden.items {
-        assert_eq!(model.token_count(&item.text, kind(item)), item.tokens, "token count of {:?}", item.text);
+        assert_eq!(
+            model.token_count(&item.text, kind(item)),
+            item.tokens,
+            "token count of {:?}",
+            item.text
+        );
     }
     // One batch per kind, as the vector store embeds them.
     for k in [Kind::Passage, Kind::Query] {
@@ -78,9 +92,9 @@ fn meaning_brings_staff_shortage_together_across_languages() {
 fn a_text_longer_than_the_model_reads_is_windowed_not_truncated() {
     let Some(model) = model() else { return };
     let short = "Vi har ikke nok folk på avdelingen.";
-    let tail = " Koordinatoren ringer pårørende hver fredag.".repeat(120);
+    let tail = " Koordinatoren ringer pårørende hver fredag.".repeat(60);
     let long = format!("{short}{tail}");
-    assert!(model.token_count(&long, Kind::Passage) > 1000);
+    assert!(model.token_count(&long, Kind::Passage) > 600);
     let with_tail = model.embed_one(&long, Kind::Passage);
     let only_tail = model.embed_one(tail.trim(), Kind::Passage);
     // The end of the text still shapes the vector (it would not, were the text cut at 512 tokens).
@@ -100,14 +114,26 @@ fn a_cancelled_run_keeps_finished_documents_and_the_next_run_resumes() {
     let root = tmp.path().join("studie");
     let mut project = marginalia::Project::new("studie", Language::Nb);
     let texts = [
-        ("rektor", "Rektor: Vi har for lite ressurser, og sykefraværet blant lærerne er høyt.\n\nIntervjuer: Og ressursteamet?"),
-        ("laerar", "R: Me har ikkje nok ressursar, og lærarane er slitne.\n\nI: Og møta?"),
-        ("notat", "The meeting was moved to Tuesday because two teachers were ill."),
+        (
+            "rektor",
+            "Rektor: Vi har for lite ressurser, og sykefraværet blant lærerne er høyt.\n\nIntervjuer: Og ressursteamet?",
+        ),
+        (
+            "laerar",
+            "R: Me har ikkje nok ressursar, og lærarane er slitne.\n\nI: Og møta?",
+        ),
+        (
+            "notat",
+            "The meeting was moved to Tuesday because two teachers were ill.",
+        ),
     ];
     for (name, text) in texts {
-        let entry = marginalia::import::document_from_text(name, &format!("{name}.txt"), text, None);
+        let entry =
+            marginalia::import::document_from_text(name, &format!("{name}.txt"), text, None);
         project
-            .apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(Box::new(entry))))
+            .apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+                Box::new(entry),
+            )))
             .unwrap();
     }
     let dir = vectors::store_dir(&root);
@@ -128,7 +154,10 @@ fn a_cancelled_run_keeps_finished_documents_and_the_next_run_resumes() {
         },
         &cancel,
     );
-    assert!(matches!(result, Err(marginalia::embed::EmbedError::Cancelled)));
+    assert!(matches!(
+        result,
+        Err(marginalia::embed::EmbedError::Cancelled)
+    ));
     let plan = vectors::plan(&dir, &project);
     assert_eq!((plan.fresh, plan.todo.len()), (1, 2));
     cancel.store(false, Ordering::Relaxed);
@@ -136,5 +165,12 @@ fn a_cancelled_run_keeps_finished_documents_and_the_next_run_resumes() {
     assert_eq!((report.documents, report.fresh), (2, 1));
     let set = VectorSet::load(&dir, &project);
     assert_eq!(set.missing, 0);
-    assert_eq!(set.len(), &project.documents().values().map(|d| d.units().len()).sum::<usize>());
+    assert_eq!(
+        set.len(),
+        project
+            .documents()
+            .values()
+            .map(|d| d.units().len())
+            .sum::<usize>()
+    );
 }

@@ -168,6 +168,8 @@ pub enum Command {
     Embed(super::embed::EmbedArgs),
     /// Passages closest in meaning to a text or a coding's passage ("more like this").
     Similar(super::embed::SimilarArgs),
+    /// Passages not yet coded with a code, ranked by closeness in meaning to its codings (codes nothing).
+    Suggest(super::embed::SuggestArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -52,7 +52,11 @@ fn load_model() -> Result<Embedder> {
 }
 
 /// Brings the vectors up to date with a progress line on standard error.
-fn update_vectors(root: &Path, project: &Project, model: &Embedder) -> Result<vectors::BuildReport> {
+fn update_vectors(
+    root: &Path,
+    project: &Project,
+    model: &Embedder,
+) -> Result<vectors::BuildReport> {
     let dir = vectors::store_dir(root);
     let started = Instant::now();
     let cancel = AtomicBool::new(false);
@@ -116,7 +120,10 @@ fn current_vectors(ws: &Workspace, model: &Embedder) -> Result<VectorSet> {
     let dir = vectors::store_dir(ws.root());
     let mut set = VectorSet::load(&dir, ws.project());
     if set.missing > 0 {
-        eprintln!("{} documents have no vectors yet; embedding them first", set.missing);
+        eprintln!(
+            "{} documents have no vectors yet; embedding them first",
+            set.missing
+        );
         update_vectors(ws.root(), ws.project(), model)?;
         set = VectorSet::load(&dir, ws.project());
     }
@@ -124,7 +131,11 @@ fn current_vectors(ws: &Workspace, model: &Embedder) -> Result<VectorSet> {
 }
 
 /// The units a filter query accepts.
-fn allowed_units(index: &SearchIndex, project: &Project, within: Option<&str>) -> Result<Option<BTreeSet<UnitKey>>> {
+fn allowed_units(
+    index: &SearchIndex,
+    project: &Project,
+    within: Option<&str>,
+) -> Result<Option<BTreeSet<UnitKey>>> {
     Ok(match within {
         Some(q) if !q.trim().is_empty() => Some(
             query::search(index, project, q, None)?
@@ -151,9 +162,22 @@ pub fn meaning_search(
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
     let allowed = allowed_units(&index, ws.project(), within)?;
     // The same words as a keyword query, when they parse as one (a phrase of plain words always does).
-    let keyword = query::search(&index, ws.project(), text, Some(super::search::KEYWORD_CANDIDATES)).ok();
+    let keyword = query::search(
+        &index,
+        ws.project(),
+        text,
+        Some(super::search::KEYWORD_CANDIDATES),
+    )
+    .ok();
     let vector = model.embed_one(text, Kind::Query);
-    let results = fused_search(ws.project(), &set, &vector, keyword.as_ref(), allowed.as_ref(), limit);
+    let results = fused_search(
+        ws.project(),
+        &set,
+        &vector,
+        keyword.as_ref(),
+        allowed.as_ref(),
+        limit,
+    );
     print_search(&results, json)
 }
 
@@ -187,6 +211,43 @@ pub fn similar_verb(args: SimilarArgs) -> Result<()> {
         }
         (None, None) => bail!("give --text \"…\" or --coding ID"),
     };
-    let results = similar(ws.project(), &set, &vector, exclude, allowed.as_ref(), args.limit);
+    let results = similar(
+        ws.project(),
+        &set,
+        &vector,
+        exclude,
+        allowed.as_ref(),
+        args.limit,
+    );
+    print_search(&results, args.json.json)
+}
+
+/// `suggest DIR --code X [--limit N] [--json]`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    pub dir: PathBuf,
+    /// The code (name, path or id) to suggest passages for.
+    #[arg(long)]
+    pub code: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+/// `suggest DIR --code X`: passages not yet coded with X, closest to its coded passages first. Codes nothing.
+pub fn suggest_verb(args: SuggestArgs) -> Result<()> {
+    let ws = Workspace::open_read_only(&args.dir)?;
+    let code = resolve::find_code(ws.project(), &args.code)?;
+    let model = load_model()?;
+    let set = current_vectors(&ws, &model)?;
+    let Some(results) = marginalia::embed::search::suggest(ws.project(), &set, code.id, args.limit)
+    else {
+        bail!(
+            "code {:?} needs at least {} coded passages before passages can be suggested for it",
+            code.name,
+            marginalia::embed::search::MIN_CODED_FOR_SUGGESTIONS
+        );
+    };
     print_search(&results, args.json.json)
 }

@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Model(args) => model::run(args),
         Command::Embed(args) => embed::embed(args),
         Command::Similar(args) => embed::similar_verb(args),
+        Command::Suggest(args) => embed::suggest_verb(args),
     }
 }
 

@@ -29,7 +29,9 @@ pub enum ModelAction {
 }
 
 fn destination() -> Result<PathBuf> {
-    fetch::installed_path().context("no data folder: set HOME (or XDG_DATA_HOME), or point MARGINALIA_MODEL at the model file")
+    fetch::installed_path().context(
+        "no data folder: set HOME (or XDG_DATA_HOME), or point MARGINALIA_MODEL at the model file",
+    )
 }
 
 /// Runs `model …`.
@@ -78,7 +80,9 @@ fn status() -> Result<()> {
     };
     println!("model file: {}{source}", location.path.display());
     if !location.present {
-        println!("status: not installed — run `marginalia model fetch` or `marginalia model path FILE`");
+        println!(
+            "status: not installed — run `marginalia model fetch` or `marginalia model path FILE`"
+        );
         return Ok(());
     }
     match Embedder::load(&location.path) {

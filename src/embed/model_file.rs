@@ -79,7 +79,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
     }
     let version = c.u32("header")?;
     if version != 1 {
-        return Err(format!("format version {version}; this Marginalia reads version 1"));
+        return Err(format!(
+            "format version {version}; this Marginalia reads version 1"
+        ));
     }
     let hidden = c.count("header")?;
     let layers = c.count("header")?;
@@ -93,9 +95,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
     if qk != QK
         || hidden == 0
         || heads == 0
-        || hidden % heads != 0
-        || hidden % QK != 0
-        || ffn % QK != 0
+        || !hidden.is_multiple_of(heads)
+        || !hidden.is_multiple_of(QK)
+        || !ffn.is_multiple_of(QK)
         || max_positions < 3
         || type_vocab == 0
         || layers == 0
@@ -123,7 +125,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
     let _pad = c.count("vocabulary")?;
     let unk = c.count("vocabulary")?;
     if n_pieces == 0 || n_pieces > vocab || [bos, eos, unk].iter().any(|&i| i >= n_pieces) {
-        return Err(format!("vocabulary of {n_pieces} pieces does not fit the model"));
+        return Err(format!(
+            "vocabulary of {n_pieces} pieces does not fit the model"
+        ));
     }
     let blob_len = usize::try_from(c.u64("vocabulary")?).map_err(|e| e.to_string())?;
     let offsets: Vec<usize> = c
@@ -185,15 +189,20 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
         );
     }
     let f32_tensor = |name: &str, count: usize| -> Result<Vec<f32>, String> {
-        let t = dir.get(name).ok_or_else(|| format!("tensor {name} is missing"))?;
+        let t = dir
+            .get(name)
+            .ok_or_else(|| format!("tensor {name} is missing"))?;
         if t.dtype != 0 || t.count != count || t.bytes.len() != count * 4 {
             return Err(format!("tensor {name} is not {count} f32 values"));
         }
         Ok(f32s(t.bytes))
     };
     let q4_tensor = |name: &str, rows: usize, cols: usize| -> Result<Q4Matrix, String> {
-        let t = dir.get(name).ok_or_else(|| format!("tensor {name} is missing"))?;
-        if t.dtype != 1 || t.count != rows * cols || t.bytes.len() != rows * cols / QK * BLOCK_BYTES {
+        let t = dir
+            .get(name)
+            .ok_or_else(|| format!("tensor {name} is missing"))?;
+        if t.dtype != 1 || t.count != rows * cols || t.bytes.len() != rows * cols / QK * BLOCK_BYTES
+        {
             return Err(format!("tensor {name} is not {rows}×{cols} 4-bit weights"));
         }
         Q4Matrix::new(rows, cols, t.bytes.to_vec()).map_err(|e| format!("tensor {name}: {e}"))
@@ -244,8 +253,16 @@ mod tests {
 
     #[test]
     fn other_files_and_truncated_headers_are_refused_with_a_reason() {
-        assert!(parse(b"PK\x03\x04 not a model").unwrap_err().contains("E5S1"));
-        assert!(parse(b"E5S1\x01\0\0\0").unwrap_err().contains("ends inside the header"));
+        assert!(
+            parse(b"PK\x03\x04 not a model")
+                .unwrap_err()
+                .contains("E5S1")
+        );
+        assert!(
+            parse(b"E5S1\x01\0\0\0")
+                .unwrap_err()
+                .contains("ends inside the header")
+        );
         let mut v2 = b"E5S1".to_vec();
         v2.extend(2u32.to_le_bytes());
         assert!(parse(&v2).unwrap_err().contains("version 2"));

@@ -46,7 +46,10 @@ pub fn f16_to_f32(h: u16) -> f32 {
 
 /// Expands Q4_0 blocks into `out` (`out.len() / 32` blocks are read from `blocks`).
 pub fn dequantize(blocks: &[u8], out: &mut [f32]) {
-    for (block, o) in blocks.chunks_exact(BLOCK_BYTES).zip(out.chunks_exact_mut(QK)) {
+    for (block, o) in blocks
+        .chunks_exact(BLOCK_BYTES)
+        .zip(out.chunks_exact_mut(QK))
+    {
         let d = f16_to_f32(u16::from_le_bytes([block[0], block[1]]));
         let (lo, hi) = o.split_at_mut(QK / 2);
         for (j, &q) in block[2..].iter().enumerate() {
@@ -81,7 +84,7 @@ pub struct Q4Matrix {
 impl Q4Matrix {
     /// Wraps `data`, or says why it does not hold `rows` × `cols` weights.
     pub fn new(rows: usize, cols: usize, data: Vec<u8>) -> Result<Self, String> {
-        if cols % QK != 0 {
+        if !cols.is_multiple_of(QK) {
             return Err(format!("{cols} columns is not a multiple of {QK}"));
         }
         let want = rows * (cols / QK) * BLOCK_BYTES;

@@ -34,7 +34,8 @@ pub fn fuse(lists: &[Vec<UnitKey>]) -> Vec<(UnitKey, f32)> {
             entry.0 += 1.0 / (RRF_K + rank as f32 + 1.0);
         }
     }
-    let mut fused: Vec<(UnitKey, f32, usize)> = scores.into_iter().map(|(k, (s, o))| (k, s, o)).collect();
+    let mut fused: Vec<(UnitKey, f32, usize)> =
+        scores.into_iter().map(|(k, (s, o))| (k, s, o)).collect();
     fused.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
     fused.into_iter().map(|(k, s, _)| (k, s)).collect()
 }
@@ -45,7 +46,8 @@ pub fn unit_hit(project: &Project, key: UnitKey, score: f32) -> Option<Hit> {
     let unit = doc.units().into_iter().find(|u| u.range.start == key.1)?;
     let text = project.text(doc.id);
     let map = OffsetMap::new(text);
-    let passage = text.get(map.byte_at(text, unit.range.start)?..map.byte_at(text, unit.range.end)?)?;
+    let passage =
+        text.get(map.byte_at(text, unit.range.start)?..map.byte_at(text, unit.range.end)?)?;
     Some(Hit {
         document: doc.id,
         document_name: doc.name.clone(),
@@ -137,7 +139,12 @@ pub fn similar(
 
 /// The mean of the vectors of the units a range overlaps (a coding's passage), normalised; `None` when no
 /// unit there has a vector.
-pub fn range_vector(vectors: &VectorSet, project: &Project, doc: DocumentId, range: CharRange) -> Option<Vec<f32>> {
+pub fn range_vector(
+    vectors: &VectorSet,
+    project: &Project,
+    doc: DocumentId,
+    range: CharRange,
+) -> Option<Vec<f32>> {
     let document = project.documents().get(&doc)?;
     let mut sum = vec![0f32; super::DIM];
     let mut any = false;
@@ -151,6 +158,70 @@ pub fn range_vector(vectors: &VectorSet, project: &Project, doc: DocumentId, ran
     }
     let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
     (any && norm > 0.0).then(|| sum.iter().map(|x| x / norm).collect())
+}
+
+/// Coded passages a suggestion needs at least.
+pub const MIN_CODED_FOR_SUGGESTIONS: usize = 2;
+
+/// Code suggestions: passages not yet coded with `code`, ranked by how close they lie to its coded passages
+/// (the mean cosine of each passage's three nearest coded passages); `score` is that mean. Nothing is coded.
+/// `None` when the code has fewer than [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
+pub fn suggest(
+    project: &Project,
+    vectors: &VectorSet,
+    code: crate::ids::CodeId,
+    limit: usize,
+) -> Option<SearchResults> {
+    let mut coded: BTreeSet<usize> = BTreeSet::new();
+    for coding in project.codings().values().filter(|c| c.code == code) {
+        let Some(doc) = project.documents().get(&coding.document) else {
+            continue;
+        };
+        for unit in doc.units() {
+            if unit.range.overlaps(&coding.range)
+                && let Some(row) = vectors.row(doc.id, unit.range.start)
+            {
+                coded.insert(row);
+            }
+        }
+    }
+    if coded.len() < MIN_CODED_FOR_SUGGESTIONS {
+        return None;
+    }
+    const K: usize = 3;
+    let k = K.min(coded.len());
+    // Per passage, its k best similarities to coded passages (descending).
+    let mut best = vec![[f32::NEG_INFINITY; K]; vectors.len()];
+    for &row in &coded {
+        let Some(v) = vectors.vector(vectors.units[row].0, vectors.units[row].1.start) else {
+            continue;
+        };
+        for (b, sim) in best.iter_mut().zip(vectors.similarities(&v)) {
+            if sim > b[k - 1] {
+                b[k - 1] = sim;
+                b[..k].sort_by(|x, y| y.total_cmp(x));
+            }
+        }
+    }
+    let mut scored: Vec<(usize, f32)> = best
+        .iter()
+        .enumerate()
+        .filter(|(row, _)| !coded.contains(row))
+        .map(|(row, b)| (row, b[..k].iter().sum::<f32>() / k as f32))
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let total = scored.len();
+    Some(SearchResults {
+        total,
+        hits: scored
+            .into_iter()
+            .take(limit)
+            .filter_map(|(row, score)| {
+                let (doc, range) = vectors.units[row];
+                unit_hit(project, (doc, range.start), score)
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

@@ -166,7 +166,10 @@ mod tests {
         ];
         let norm = HashMap::from([(u32::from('\n'), vec![0x20]), (0xad, vec![])]);
         Tokenizer::new(
-            pieces.iter().map(|(p, s)| (p.as_bytes().to_vec(), *s)).collect(),
+            pieces
+                .iter()
+                .map(|(p, s)| (p.as_bytes().to_vec(), *s))
+                .collect(),
             0,
             2,
             3,

@@ -29,7 +29,9 @@ const BATCH: usize = 32;
 
 /// The store folder of a project folder.
 pub fn store_dir(project_root: &Path) -> PathBuf {
-    crate::store::Layout::new(project_root).state_dir().join(STORE_DIR)
+    crate::store::Layout::new(project_root)
+        .state_dir()
+        .join(STORE_DIR)
 }
 
 fn file_of(dir: &Path, doc: DocumentId) -> PathBuf {
@@ -45,7 +47,9 @@ pub fn unit_texts<'t>(doc: &Document, text: &'t str) -> Vec<(CharRange, &'t str)
             let start = doc
                 .turn_at(u.range.start)
                 .filter(|t| t.range.start == u.range.start)
-                .map_or(u.range.start, |t| t.content_start.clamp(u.range.start, u.range.end));
+                .map_or(u.range.start, |t| {
+                    t.content_start.clamp(u.range.start, u.range.end)
+                });
             let slice = map
                 .byte_at(text, start)
                 .zip(map.byte_at(text, u.range.end))
@@ -117,7 +121,8 @@ impl DocVectors {
         if body.len() < 16 || &body[..4] != MAGIC {
             return Err("not a Marginalia vector file".into());
         }
-        let u32_at = |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+        let u32_at =
+            |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
         let mut f = [0u8; 8];
         f.copy_from_slice(&body[4..12]);
         let fingerprint = u64::from_le_bytes(f);
@@ -400,12 +405,18 @@ mod tests {
         assert_eq!(DocVectors::from_bytes(&bytes).unwrap(), v);
         let mut cut = bytes.clone();
         cut.truncate(bytes.len() - 20);
-        assert!(DocVectors::from_bytes(&cut).unwrap_err().contains("checksum"));
+        assert!(
+            DocVectors::from_bytes(&cut)
+                .unwrap_err()
+                .contains("checksum")
+        );
     }
 
     #[test]
     fn int8_vectors_keep_cosines() {
-        let a: Vec<f32> = (0..DIM).map(|i| ((i * 37 % 101) as f32 - 50.0) / 300.0).collect();
+        let a: Vec<f32> = (0..DIM)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 300.0)
+            .collect();
         let norm = a.iter().map(|x| x * x).sum::<f32>().sqrt();
         let a: Vec<f32> = a.iter().map(|x| x / norm).collect();
         let (s, q) = quantize(&a);
