@@ -256,11 +256,14 @@ fn suggestions_need_a_few_codings() {
         "--create",
     ];
     check(bin(&data, None).args(args).output().unwrap(), &args);
-    let line = one_error(
-        bin(&data, Some(&model))
-            .args(["suggest", &d, "--code", "Tiredness"])
-            .output()
-            .unwrap(),
-    );
+    // The vectors are built first (progress on standard error), then the verb refuses in its last line.
+    let out = bin(&data, Some(&model))
+        .args(["suggest", &d, "--code", "Tiredness"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = err.lines().last().unwrap_or("").to_string();
+    assert!(line.starts_with("error: "), "{err}");
     assert!(line.contains("needs at least 2 coded passages"), "{line}");
 }
