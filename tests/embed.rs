@@ -92,9 +92,9 @@ fn meaning_brings_staff_shortage_together_across_languages() {
 fn a_text_longer_than_the_model_reads_is_windowed_not_truncated() {
     let Some(model) = model() else { return };
     let short = "Vi har ikke nok folk på avdelingen.";
-    let tail = " Koordinatoren ringer pårørende hver fredag.".repeat(60);
+    let tail = " Koordinatoren ringer pårørende hver fredag.".repeat(80);
     let long = format!("{short}{tail}");
-    assert!(model.token_count(&long, Kind::Passage) > 600);
+    assert!(model.token_count(&long, Kind::Passage) > 520);
     let with_tail = model.embed_one(&long, Kind::Passage);
     let only_tail = model.embed_one(tail.trim(), Kind::Passage);
     // The end of the text still shapes the vector (it would not, were the text cut at 512 tokens).
