@@ -7,6 +7,7 @@ pub mod codebook_file;
 pub mod coders;
 pub mod collate;
 pub mod edit;
+pub mod embed;
 pub mod error;
 pub mod export;
 #[cfg(feature = "gui")]

@@ -196,7 +196,7 @@ fn a_document_whose_text_differs_is_reported_and_its_codings_left_out() {
         edits.push(Edit::Put(Entity::Document(Box::new(
             marginalia::edit::DocumentEntry {
                 document: d.clone(),
-                text: ours.texts()[&d.id].clone(),
+                text: ours.text(d.id).into(),
             },
         ))));
     }

@@ -194,6 +194,14 @@ pub enum Command {
     /// Decide one disagreeing stretch: keep one coder's bounds, the union, the intersection or new bounds, coded
     /// into a consensus coder as one undoable step.
     Resolve(super::coding::ResolveArgs),
+    /// The meaning-search model (multilingual-e5-small): fetch it, use a copy you have, or check it.
+    Model(super::model::ModelArgs),
+    /// Build or update the passage vectors for meaning search (only new or changed documents).
+    Embed(super::embed::EmbedArgs),
+    /// Passages closest in meaning to a text or a coding's passage ("more like this").
+    Similar(super::embed::SimilarArgs),
+    /// Passages not yet coded with a code, ranked by closeness in meaning to its codings (codes nothing).
+    Suggest(super::embed::SuggestArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -396,12 +404,15 @@ pub struct SearchArgs {
     /// Treat the query as a regular expression over the texts.
     #[arg(long)]
     pub regex: bool,
-    /// With --regex: only passages that this query matches (e.g. 'code:"Resource shortage"').
+    /// With --regex or --meaning: only passages that this query matches (e.g. 'code:"Resource shortage"').
     #[arg(long, value_name = "QUERY")]
     pub within: Option<String>,
     /// With --regex: match upper/lower case exactly.
     #[arg(long)]
     pub case_sensitive: bool,
+    /// Search by meaning (fused with the keyword ranking); filters go in --within (needs the model).
+    #[arg(long, conflicts_with = "regex")]
+    pub meaning: bool,
     #[command(flatten)]
     pub json: Json,
 }

@@ -9,9 +9,11 @@ mod cases;
 mod codebook;
 mod coding;
 mod documents;
+mod embed;
 mod excerpts;
 mod exchange;
 mod memos;
+mod model;
 mod output;
 mod project;
 mod resolve;
@@ -92,6 +94,10 @@ pub fn run(cli: Cli) -> Result<()> {
             path,
         } => team::git_merge_driver(&base, &ours, &theirs, &path),
         Command::Resolve(args) => coding::run_resolve(args),
+        Command::Model(args) => model::run(args),
+        Command::Embed(args) => embed::embed(args),
+        Command::Similar(args) => embed::similar_verb(args),
+        Command::Suggest(args) => embed::suggest_verb(args),
     }
 }
 

@@ -7,8 +7,20 @@ use marginalia::{Workspace, query};
 use super::args::SearchArgs;
 use super::output::print_search;
 
-/// `search DIR QUERY [--regex [--within Q] [--case-sensitive]] [--limit N]`.
+/// Keyword hits that take part in a meaning search's fusion.
+pub(crate) const KEYWORD_CANDIDATES: usize = 100;
+
+/// `search DIR QUERY [--regex [--within Q] [--case-sensitive] | --meaning [--within Q]] [--limit N]`.
 pub fn search(args: SearchArgs) -> Result<()> {
+    if args.meaning {
+        return super::embed::meaning_search(
+            &args.dir,
+            &args.query,
+            args.within.as_deref(),
+            args.limit,
+            args.json.json,
+        );
+    }
     let ws = Workspace::open_read_only(&args.dir)?;
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
     let results = if args.regex {

