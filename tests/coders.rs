@@ -214,6 +214,8 @@ fn the_word_report_has_each_shared_passage_once() {
     let s = study();
     let selection = Selection {
         filter: anchoring_filter(&s, CoderSelection::All),
+        // The full citation style names the coders (the short one leaves them out).
+        citation: marginalia::retrieve::CitationStyle::Full,
         ..Selection::default()
     };
     let report = export::report(&s.p, &selection, "Forankring");
