@@ -262,6 +262,10 @@ fn removing_a_document_from_its_menu_is_one_undoable_step() {
     assert!(codings > 0);
     let total = project(&harness).codings().len();
 
+    // The list lays out only the rows in view: filter it down to the document.
+    harness.get_by_label("Filter").click();
+    harness.get_by_label("Filter").type_text(&name);
+    harness.run_steps(3);
     reveal(&mut harness, egui::accesskit::Role::Button, &name);
     harness.get_by_label(&name).click_secondary();
     harness.run_steps(2);
@@ -512,7 +516,10 @@ fn the_main_path_is_reachable_through_the_accessibility_tree() {
     harness.get_by_label("Query").type_text("ressursteam");
     harness.run_steps(1);
     harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    harness.run_steps(1);
+    // The search runs on a worker: wait for it.
+    harness.state_mut().finish_search();
+    harness.run_steps(2);
     let results = harness
         .state()
         .search()
