@@ -2,7 +2,7 @@
 
 use super::Draft;
 use crate::edit::{DocumentEntry, Edit, EditError, Entity, EntityKey};
-use crate::ids::{CodingId, DocumentId, SetId};
+use crate::ids::{CodingId, DocumentId, MemoId, SetId};
 use crate::model::{Document, DocumentKind, DocumentSet, Language, MemoTarget, Project};
 
 fn existing(project: &Project, id: DocumentId) -> Result<&Document, EditError> {
@@ -73,6 +73,13 @@ pub fn set_document_language(
 
 /// What removing a document takes with it: (codings, memos), the memos on the document and on its codings.
 pub fn removal_counts(project: &Project, id: DocumentId) -> (usize, usize) {
+    let (codings, memos) = attached(project, id);
+    (codings.len(), memos.len())
+}
+
+/// The codings of a document and the memos on it or on those codings: what goes with it when it is removed
+/// (one computation, so the confirmation's counts are what the removal deletes).
+fn attached(project: &Project, id: DocumentId) -> (Vec<CodingId>, Vec<MemoId>) {
     let codings: Vec<CodingId> = project
         .codings()
         .values()
@@ -84,32 +91,21 @@ pub fn removal_counts(project: &Project, id: DocumentId) -> (usize, usize) {
         .values()
         .filter(|m| match m.target {
             MemoTarget::Document(d) => d == id,
-            MemoTarget::Coding(c) => codings.contains(&c),
+            MemoTarget::Coding(c) => codings.binary_search(&c).is_ok(),
             _ => false,
         })
-        .count();
-    (codings.len(), memos)
+        .map(|m| m.id)
+        .collect();
+    (codings, memos)
 }
 
 /// Removes a document with its codings, memos, and its place in cases and sets.
 pub fn remove_document(project: &Project, id: DocumentId) -> Result<Edit, EditError> {
     let doc = existing(project, id)?;
     let mut draft = Draft::new(project);
-    let codings: Vec<CodingId> = project
-        .codings()
-        .values()
-        .filter(|c| c.document == id)
-        .map(|c| c.id)
-        .collect();
-    for memo in project.memos().values() {
-        let attached = match memo.target {
-            MemoTarget::Document(d) => d == id,
-            MemoTarget::Coding(c) => codings.binary_search(&c).is_ok(),
-            _ => false,
-        };
-        if attached {
-            draft.delete(EntityKey::Memo(memo.id));
-        }
+    let (codings, memos) = attached(project, id);
+    for memo in memos {
+        draft.delete(EntityKey::Memo(memo));
     }
     for coding in codings {
         draft.delete(EntityKey::Coding(coding));
