@@ -244,8 +244,7 @@ mod tests {
         let d = DocumentId::from_u128(7);
         let meaning = vec![(d, 10), (d, 20), (d, 30)];
         let words = vec![(d, 20), (d, 40)];
-        lists.push(words);
-        let fused = fuse(&lists);
+        let fused = fuse(&[meaning, words]);
         let order: Vec<usize> = fused.iter().map(|((_, s), _)| *s).collect();
         assert_eq!(order, vec![20, 10, 40, 30]);
         assert!((fused[0].1 - (1.0 / 62.0 + 1.0 / 61.0)).abs() < 1e-6);
