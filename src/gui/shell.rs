@@ -200,6 +200,9 @@ impl Workbench {
                 ui.separator();
                 import_dialog::progress_ui(ui, &progress);
             }
+            let mut meaning = Vec::new();
+            self.meaning_status_ui(ui, &mut meaning);
+            meaning.into_iter().for_each(|c| self.queue(c));
             if self.session.indexing() {
                 ui.separator();
                 ui.spinner();
@@ -374,6 +377,7 @@ impl Workbench {
         {
             self.new_project = None;
         }
+        self.meaning_windows_ui(ctx, commands);
         let exporting = self
             .jobs
             .running(JobKind::Export(ExportOrigin::ExcerptWindow));
