@@ -97,6 +97,11 @@ impl MeaningState {
         self.building.is_some()
     }
 
+    /// True once vectors were built or found current in this session.
+    pub fn vectors_ready(&self) -> bool {
+        self.session.is_some()
+    }
+
     /// The review queue, when open.
     pub fn queue(&self) -> Option<&SuggestionQueue> {
         self.queue.as_ref()
@@ -148,7 +153,8 @@ impl Workbench {
         &mut self.search
     }
 
-    /// Blocks until the vector build and the suggestion search are done and takes their results (tests).
+    /// Blocks until the vector build, the index and the suggestion search are done, and starts what waited for
+    /// them (tests; follow with [`Workbench::finish_search`] for a search or similar passages).
     pub fn finish_meaning(&mut self) {
         for _ in 0..4 {
             if let Some((task, revision)) = self.meaning.building.take() {
@@ -157,12 +163,32 @@ impl Workbench {
                     .unwrap_or_else(|| Err("the vector build stopped unexpectedly".into()));
                 self.built(outcome, revision);
             }
+            if let Some(Err(e)) = self.session.wait_for_index() {
+                self.search.error = Some(e);
+            }
+            self.run_pending();
             if let Some(outcome) = self.meaning.suggesting.wait() {
                 self.suggested(outcome);
             }
-            if self.meaning.building.is_none() && !self.meaning.suggesting.in_flight() {
+            if self.meaning.building.is_none()
+                && self.meaning.pending.is_none()
+                && !self.meaning.suggesting.in_flight()
+            {
                 return;
             }
+        }
+    }
+
+    /// Starts what waited for the vectors or the index, once neither is being built.
+    fn run_pending(&mut self) {
+        if self.meaning.building.is_some() || self.session.indexing() {
+            return;
+        }
+        match self.meaning.pending.take() {
+            Some(Pending::Search) => self.search.run_requested = true,
+            Some(Pending::Similar(document, range)) => self.find_similar(document, range),
+            Some(Pending::Suggest(code)) => self.start_suggest(code),
+            None => {}
         }
     }
 
@@ -268,6 +294,7 @@ impl Workbench {
         {
             self.built(outcome, revision);
         }
+        self.run_pending();
         if let Some(outcome) = self.meaning.suggesting.poll() {
             self.suggested(
                 outcome.unwrap_or_else(|| Err("the suggestions stopped unexpectedly".into())),
@@ -289,12 +316,8 @@ impl Workbench {
                 self.meaning.session = Some(Arc::new(meaning));
                 self.meaning.checked_revision = Some(revision);
                 self.notice = Some(s::MEANING_VECTORS_READY.to_string());
-                match pending {
-                    Some(Pending::Search) => self.search.run_requested = true,
-                    Some(Pending::Similar(document, range)) => self.find_similar(document, range),
-                    Some(Pending::Suggest(code)) => self.start_suggest(code),
-                    None => {}
-                }
+                self.meaning.pending = pending;
+                self.run_pending();
             }
             Err(e) => match pending {
                 Some(Pending::Search | Pending::Similar(..)) => {
@@ -384,8 +407,13 @@ impl Workbench {
                 self.search.error = None;
                 self.search.heading = Some(s::similar_heading(text.trim()));
             }
-            // The index is being brought up to date: ask again when it is.
-            None => self.meaning.pending = Some(Pending::Similar(document, range)),
+            // The index is being brought up to date: ask again when it is (and do not rerun the old query then).
+            None => {
+                self.search.clear();
+                self.search.run_requested = false;
+                self.search.heading = Some(s::INDEXING.to_string());
+                self.meaning.pending = Some(Pending::Similar(document, range));
+            }
             Some(Err(e)) => {
                 self.search.clear();
                 self.search.error = Some(e);
