@@ -111,7 +111,7 @@ pub fn search_expr(
         project,
         languages: &languages,
     };
-    let tantivy_query = planner.plan(&expr)?;
+    let tantivy_query = planner.plan(expr)?;
     let searcher = index.reader.searcher();
     let limit = limit
         .unwrap_or(usize::MAX)
@@ -121,7 +121,7 @@ pub fn search_expr(
         &tantivy_query,
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
-    let highlighter = Highlighter::new(&expr, languages.iter().copied());
+    let highlighter = Highlighter::new(expr, languages.iter().copied());
     let columns = index.unit_columns(&searcher)?;
     let mut located: Vec<(f32, Located)> = top
         .into_iter()
