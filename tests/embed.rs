@@ -318,3 +318,50 @@ fn a_meaning_term_in_keyword_search_says_what_it_needs() {
     let or = marginalia::query::parse::parse("~\"lack of staff\" OR skule").unwrap();
     assert!(marginalia::query::parse::split_meaning(&or).is_err());
 }
+
+#[test]
+fn a_rejected_suggestion_is_one_undoable_step_kept_in_the_project_file() {
+    use marginalia::Workspace;
+    use marginalia::model::Language;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("studie");
+    let mut ws = Workspace::create(&root, "studie", Language::Nn).unwrap();
+    let entry = marginalia::import::document_from_text(
+        "laerar",
+        "laerar.txt",
+        "I: Korleis har de det?\n\nR: Me har ikkje nok lærarar.",
+        None,
+    );
+    let doc = entry.document.id;
+    ws.apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+        Box::new(entry),
+    )))
+    .unwrap();
+    let mut draft = marginalia::ops::Draft::new(ws.project());
+    let code = marginalia::ops::ensure_code_path(&mut draft, "Bemanning").unwrap();
+    ws.apply(draft.finish_labelled("add code")).unwrap();
+    let start = ws.project().documents()[&doc].units()[1].range.start;
+
+    let edit = marginalia::ops::reject_suggestion(ws.project(), code, doc, start).unwrap();
+    let label = ws.apply(edit).unwrap();
+    assert!(label.contains("reject"), "{label}");
+    assert_eq!(
+        ws.project().rejected_suggestions(code),
+        [(doc, start)].into_iter().collect()
+    );
+    // Undo takes it back in one step; redo restores it.
+    ws.undo().unwrap();
+    assert!(ws.project().rejected_suggestions(code).is_empty());
+    ws.redo().unwrap();
+    ws.save().unwrap();
+    drop(ws);
+    let reopened = Workspace::open_read_only(&root).unwrap();
+    assert_eq!(
+        reopened.project().rejected_suggestions(code),
+        [(doc, start)].into_iter().collect()
+    );
+    // An unknown code is refused with a reason.
+    let unknown = marginalia::ids::CodeId::from_u128(99);
+    assert!(marginalia::ops::reject_suggestion(reopened.project(), unknown, doc, start).is_err());
+}
