@@ -65,9 +65,9 @@ fn without_the_model_the_switch_the_operator_and_the_queue_say_how_to_get_it() {
     assert!(error.contains("marginalia model fetch"), "{error}");
 
     // The suggestion queue opens for the selected code and explains.
-    let code = *project(h).codes().keys().next().unwrap();
-    h.state_mut().select_codes([code]);
-    menu(h, "Code", "Suggest passages for the selected code…");
+    let code = project(h).codes().values().next().cloned().unwrap();
+    h.state_mut().select_codes([code.id]);
+    menu(h, "Code", &format!("Suggest passages for “{}”…", code.name));
     let queue = h.state().meaning().queue().expect("the queue is open");
     let error = queue.error.clone().expect("an explanation");
     assert!(error.contains("marginalia model fetch"), "{error}");

@@ -406,6 +406,7 @@ impl Workbench {
                 self.search.searching = true;
                 self.search.error = None;
                 self.search.heading = Some(s::similar_heading(text.trim()));
+                self.search.similar_to = Some((document, range));
             }
             // The index is being brought up to date: ask again when it is (and do not rerun the old query then).
             None => {

@@ -30,6 +30,9 @@ pub struct SearchState {
     pub by_meaning: bool,
     /// What the results are when not the query's own ("Passages similar to …"), or what the search waits for.
     pub heading: Option<String>,
+    /// The passage the results are similar to, when they are "Find similar passages" results (rerun for it, not
+    /// for the query, when the index changes).
+    pub similar_to: Option<(DocumentId, CharRange)>,
     pub unit: HitUnit,
     pub results: Option<SearchResults>,
     pub error: Option<String>,

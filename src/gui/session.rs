@@ -476,6 +476,7 @@ impl Workbench {
             return;
         }
         self.search.heading = None;
+        self.search.similar_to = None;
         let meaning = match self.meaning_for_search(&query) {
             Ok(Some(meaning)) => Some(meaning),
             Ok(None) => None,
@@ -552,7 +553,15 @@ impl Workbench {
     /// Takes a finished index build, and reruns the search that waited for it.
     pub(super) fn poll_index(&mut self) {
         match self.session.poll_index(self.ctx.as_ref()) {
-            Some(Ok(())) if self.search.results.is_some() => self.search.run_requested = true,
+            Some(Ok(())) if self.search.results.is_some() => match self.search.similar_to {
+                Some((document, range)) => {
+                    self.meaning_command(crate::gui::meaning::MeaningCommand::FindSimilar {
+                        document,
+                        range,
+                    })
+                }
+                None => self.search.run_requested = true,
+            },
             Some(Ok(())) | None => {}
             Some(Err(e)) => self.search.error = Some(e),
         }

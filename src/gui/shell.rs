@@ -158,6 +158,13 @@ impl Workbench {
             Action::Undo => s::undo_label(history.and_then(|h| h.undo_label())),
             Action::Redo => s::redo_label(history.and_then(|h| h.redo_label())),
             Action::ToggleTheme => format!("{} ({})", s::THEME_SWITCH, self.prefs.theme.label()),
+            Action::SuggestPassages => self
+                .selected_codes
+                .iter()
+                .next()
+                .zip(self.session.project())
+                .and_then(|(id, p)| p.codes().get(id))
+                .map_or_else(|| spec.label.to_string(), |c| s::suggest_for_code(&c.name)),
             _ => spec.label.to_string(),
         }
     }

@@ -692,6 +692,11 @@ pub fn suggestions_title(code: &str) -> String {
     format!("Suggested passages for “{code}”")
 }
 
+/// nb: «Foreslå avsnitt for «{code}»…» · nn: «Føreslå avsnitt for «{code}»…»
+pub fn suggest_for_code(code: &str) -> String {
+    format!("Suggest passages for “{code}”…")
+}
+
 /// nb: «Bygger meningsvektorer: {done}/{total} avsnitt» · nn: «Byggjer meiningsvektorar: {done}/{total} avsnitt»
 pub fn embedding_progress(done: usize, total: usize) -> String {
     format!("Building meaning vectors: {done}/{total} passages")
