@@ -65,7 +65,8 @@ fn without_the_model_the_switch_the_operator_and_the_queue_say_how_to_get_it() {
     assert!(error.contains("marginalia model fetch"), "{error}");
 
     // The suggestion queue opens for the selected code and explains.
-    let code = project(h).codes().values().next().cloned().unwrap();
+    // The first code of the codebook (in view in the left panel).
+    let code = project(h).children(None)[0].clone();
     h.state_mut().select_codes([code.id]);
     menu(h, "Code", &format!("Suggest passages for “{}”…", code.name));
     let queue = h.state().meaning().queue().expect("the queue is open");
@@ -75,6 +76,25 @@ fn without_the_model_the_switch_the_operator_and_the_queue_say_how_to_get_it() {
     assert!(h.query_all_by_label(&error).count() >= 1);
     send(h, Command::Meaning(MeaningCommand::CloseSuggestions));
     assert!(h.state().meaning().queue().is_none());
+    // Let the closed window disappear before clicking where it was.
+    h.run_steps(20);
+    // The same from the codebook: right-click the code ▸ Suggest passages…
+    h.get_by_label(&code.name).hover();
+    h.run_steps(2);
+    h.get_by_label(&code.name).click_secondary();
+    h.run_steps(3);
+    h.get_by_label("Suggest passages…").click();
+    h.run_steps(3);
+    let queue = h.state().meaning().queue().expect("the queue is open");
+    assert_eq!(queue.code, code.id);
+    assert!(
+        queue
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("marginalia model fetch")
+    );
+    send(h, Command::Meaning(MeaningCommand::CloseSuggestions));
 
     // Find similar and the menu item explain in their places.
     let doc = *project(h).documents().keys().next().unwrap();
