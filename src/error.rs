@@ -101,6 +101,10 @@ pub enum Error {
     #[error(transparent)]
     Query(#[from] QueryError),
 
+    /// A meaning feature failed: the model is missing or damaged, or the vectors could not be built.
+    #[error(transparent)]
+    Meaning(#[from] crate::embed::EmbedError),
+
     /// A name given by the user matches nothing of that kind.
     #[error("no {kind} named '{name}'")]
     NotFound {

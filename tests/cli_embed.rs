@@ -67,6 +67,7 @@ fn without_the_model_meaning_verbs_say_how_to_get_it_and_keyword_search_works() 
     for args in [
         vec!["embed", &d],
         vec!["search", &d, "lack of staff", "--meaning"],
+        vec!["search", &d, "~\"lack of staff\" speaker:Rektor"],
         vec!["similar", &d, "--text", "ikkje nok folk"],
     ] {
         let line = one_error(bin(&data, None).args(&args).output().unwrap());
@@ -178,6 +179,23 @@ fn embed_is_incremental_and_meaning_search_and_similar_find_the_staff_shortage()
     let first_hit = &hits["hits"][0];
     let speaker = first_hit["speaker"].as_str().unwrap_or("");
     assert!(speaker == "Rektor" || speaker == "R", "{hits}");
+    // The ~"…" operator: meaning among the turns the filter allows.
+    let tilde: serde_json::Value = serde_json::from_str(&run(&[
+        "search",
+        &d,
+        "~\"too few resources and tired teachers\" speaker:R",
+        "--json",
+    ]))
+    .unwrap();
+    let tilde_hits = tilde["hits"].as_array().unwrap();
+    assert!(!tilde_hits.is_empty(), "{tilde}");
+    assert!(tilde_hits.iter().all(|h| h["speaker"] == "R"), "{tilde}");
+    assert!(
+        tilde_hits[0]["snippet"]
+            .to_string()
+            .contains("ikkje nok ressursar"),
+        "{tilde}"
+    );
     let similar: serde_json::Value = serde_json::from_str(&run(&[
         "similar",
         &d,

@@ -174,3 +174,194 @@ fn a_cancelled_run_keeps_finished_documents_and_the_next_run_resumes() {
             .sum::<usize>()
     );
 }
+
+/// A small study in memory: a bokmål principal, a nynorsk teacher and an English note, with speaker turns.
+fn staffing_study(root: &std::path::Path) -> marginalia::Project {
+    use marginalia::model::Language;
+    let mut project = marginalia::Project::new("studie", Language::Nb);
+    let texts = [
+        (
+            "rektor",
+            "Intervjuer: Hvordan er ressurssituasjonen?\n\nRektor: Vi har ikke nok folk, og sykefraværet blant lærerne er høyt.\n\nIntervjuer: Og møtene?\n\nRektor: Ressursteamet møtes annenhver tirsdag på skolen.",
+        ),
+        (
+            "laerar",
+            "Intervjuar: Korleis har de det?\n\nLærar: Me har ikkje nok lærarar, og dei som er her er slitne.\n\nIntervjuar: Og møta?\n\nLærar: Møta er faste kvar månad.",
+        ),
+        (
+            "notat",
+            "The school is badly understaffed: there are not enough teachers this spring.\n\nThe canteen serves fish on Fridays.",
+        ),
+    ];
+    for (name, text) in texts {
+        let entry =
+            marginalia::import::document_from_text(name, &format!("{name}.txt"), text, None);
+        project
+            .apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+                Box::new(entry),
+            )))
+            .unwrap();
+    }
+    let _ = root;
+    project
+}
+
+#[test]
+fn a_meaning_term_ranks_among_the_passages_the_rest_of_the_query_allows() {
+    use std::sync::atomic::AtomicBool;
+
+    use marginalia::embed::Meaning;
+    use marginalia::index::SearchIndex;
+
+    let Some(model) = model() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("studie");
+    let project = staffing_study(&root);
+    let mut index = SearchIndex::in_memory(marginalia::model::Language::Nb).unwrap();
+    index.sync(&project).unwrap();
+    let (meaning, report) = Meaning::build(
+        std::sync::Arc::new(model),
+        &root,
+        &project,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.documents, 3);
+    assert!(meaning.is_current(&project));
+    let text_of = |hit: &marginalia::query::Hit| {
+        let text = project.text(hit.document);
+        marginalia::offsets::slice(text, hit.passage)
+            .unwrap()
+            .to_string()
+    };
+
+    // Alone: the staff shortage in all three languages comes first.
+    let all = meaning
+        .search(&index, &project, "~\"lack of staff\"", 3)
+        .unwrap();
+    let top: Vec<String> = all.hits.iter().map(text_of).collect();
+    assert!(
+        top.iter().any(|t| t.contains("ikke nok folk"))
+            && top.iter().any(|t| t.contains("ikkje nok lærarar"))
+            && top.iter().any(|t| t.contains("understaffed")),
+        "{top:?}"
+    );
+    // With a speaker filter: only the principal's turns, the shortage first.
+    let rektor = meaning
+        .search(&index, &project, "~\"ikkje nok folk\" speaker:Rektor", 10)
+        .unwrap();
+    assert_eq!(rektor.hits.len(), 2, "{:?}", rektor.hits);
+    assert!(
+        rektor
+            .hits
+            .iter()
+            .all(|h| h.speaker.as_deref() == Some("Rektor"))
+    );
+    assert!(text_of(&rektor.hits[0]).contains("ikke nok folk"));
+    // With a keyword: only passages with the word, ranked by both (the word is highlighted).
+    let with_word = meaning
+        .search(&index, &project, "~\"lack of staff\" AND lærer", 10)
+        .unwrap();
+    assert!(!with_word.hits.is_empty());
+    assert!(with_word.hits.iter().all(|h| !h.matches.is_empty()));
+    // A query without a meaning term is a plain keyword search.
+    let plain = meaning.search(&index, &project, "tirsdag", 10).unwrap();
+    assert_eq!(plain.hits.len(), 1);
+    // The whole query by meaning: its words are embedded, its filters restrict.
+    let whole = meaning
+        .search_whole(&index, &project, "mangel på lærere speaker:Lærar", None, 10)
+        .unwrap();
+    assert!(
+        whole
+            .hits
+            .iter()
+            .all(|h| h.speaker.as_deref() == Some("Lærar"))
+    );
+    assert!(
+        text_of(&whole.hits[0]).contains("ikkje nok lærarar"),
+        "{:?}",
+        whole.hits.iter().map(text_of).collect::<Vec<_>>()
+    );
+    assert!(
+        meaning
+            .search_whole(&index, &project, "speaker:Rektor", None, 10)
+            .is_err()
+    );
+    // More like this, from a range: the passage itself is left out.
+    let first = &all.hits[0];
+    let like = meaning.similar_to_range(&project, first.document, first.passage, None, 2);
+    assert!(
+        like.hits
+            .iter()
+            .all(|h| h.passage != first.passage || h.document != first.document)
+    );
+    assert!(like.hits[0].score > 0.8, "{:?}", like.hits[0]);
+    // Without vectors for a new document, the session knows it is stale.
+    let mut changed = project.clone();
+    let entry = marginalia::import::document_from_text("ny", "ny.txt", "Ny tekst.", None);
+    changed
+        .apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+            Box::new(entry),
+        )))
+        .unwrap();
+    assert!(!meaning.is_current(&changed));
+}
+
+#[test]
+fn a_meaning_term_in_keyword_search_says_what_it_needs() {
+    let index = marginalia::index::SearchIndex::in_memory(marginalia::model::Language::Nb).unwrap();
+    let project = marginalia::Project::new("tom", marginalia::model::Language::Nb);
+    let error = marginalia::query::search(&index, &project, "~\"lack of staff\"", None)
+        .expect_err("needs meaning search");
+    assert!(error.to_string().contains("By meaning"), "{error}");
+    let or = marginalia::query::parse::parse("~\"lack of staff\" OR skule").unwrap();
+    assert!(marginalia::query::parse::split_meaning(&or).is_err());
+}
+
+#[test]
+fn a_rejected_suggestion_is_one_undoable_step_kept_in_the_project_file() {
+    use marginalia::Workspace;
+    use marginalia::model::Language;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("studie");
+    let mut ws = Workspace::create(&root, "studie", Language::Nn).unwrap();
+    let entry = marginalia::import::document_from_text(
+        "laerar",
+        "laerar.txt",
+        "I: Korleis har de det?\n\nR: Me har ikkje nok lærarar.",
+        None,
+    );
+    let doc = entry.document.id;
+    ws.apply(marginalia::Edit::Put(marginalia::edit::Entity::Document(
+        Box::new(entry),
+    )))
+    .unwrap();
+    let mut draft = marginalia::ops::Draft::new(ws.project());
+    let code = marginalia::ops::ensure_code_path(&mut draft, "Bemanning").unwrap();
+    ws.apply(draft.finish_labelled("add code")).unwrap();
+    let start = ws.project().documents()[&doc].units()[1].range.start;
+
+    let edit = marginalia::ops::reject_suggestion(ws.project(), code, doc, start).unwrap();
+    let label = ws.apply(edit).unwrap();
+    assert!(label.contains("reject"), "{label}");
+    assert_eq!(
+        ws.project().rejected_suggestions(code),
+        [(doc, start)].into_iter().collect()
+    );
+    // Undo takes it back in one step; redo restores it.
+    ws.undo().unwrap();
+    assert!(ws.project().rejected_suggestions(code).is_empty());
+    ws.redo().unwrap();
+    ws.save().unwrap();
+    drop(ws);
+    let reopened = Workspace::open_read_only(&root).unwrap();
+    assert_eq!(
+        reopened.project().rejected_suggestions(code),
+        [(doc, start)].into_iter().collect()
+    );
+    // An unknown code is refused with a reason.
+    let unknown = marginalia::ids::CodeId::from_u128(99);
+    assert!(marginalia::ops::reject_suggestion(reopened.project(), unknown, doc, start).is_err());
+}

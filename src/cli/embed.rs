@@ -1,7 +1,7 @@
-//! Meaning features from the command line: `embed` (build or update the passage vectors), `search --meaning`
-//! (meaning fused with keywords) and `similar` (more like this for a text or a coding).
+//! Meaning features from the command line: `embed` (build or update the passage vectors), `search` with a
+//! `~"…"` term or `--meaning` (meaning fused with keywords), `similar` (more like this for a text or a coding)
+//! and `suggest`. Thin: the work is done by [`marginalia::embed::session::Meaning`].
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -9,13 +9,11 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use marginalia::embed::search::{UnitKey, fused_search, range_vector, similar};
-use marginalia::embed::vectors::{self, VectorSet};
-use marginalia::embed::{Embedder, Kind, fetch};
+use marginalia::Workspace;
+use marginalia::embed::session::{self, Meaning};
+use marginalia::embed::vectors;
 use marginalia::ids::CodingId;
 use marginalia::index::SearchIndex;
-use marginalia::model::Project;
-use marginalia::{Workspace, query};
 
 use super::args::Json;
 use super::output::print_search;
@@ -46,25 +44,16 @@ pub struct SimilarArgs {
     pub json: Json,
 }
 
-fn load_model() -> Result<Embedder> {
-    let path = fetch::require_model()?;
-    Ok(Embedder::load(&path)?)
-}
-
-/// Brings the vectors up to date with a progress line on standard error.
-fn update_vectors(
-    root: &Path,
-    project: &Project,
-    model: &Embedder,
-) -> Result<vectors::BuildReport> {
-    let dir = vectors::store_dir(root);
+/// Brings the vectors up to date with a progress line on standard error; returns the loaded session.
+fn update_vectors(ws: &Workspace) -> Result<(Meaning, vectors::BuildReport)> {
+    let embedder = session::load_embedder()?;
     let started = Instant::now();
     let cancel = AtomicBool::new(false);
     let mut shown = false;
-    let report = vectors::build(
-        &dir,
-        project,
-        model,
+    let built = Meaning::build(
+        embedder,
+        ws.root(),
+        ws.project(),
         &mut |p| {
             if p.total == 0 {
                 return;
@@ -91,15 +80,14 @@ fn update_vectors(
     if shown {
         eprintln!();
     }
-    Ok(report)
+    Ok(built)
 }
 
 /// `embed DIR`: builds or updates the vectors (only new or changed documents; a killed run resumes).
 pub fn embed(args: EmbedArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let model = load_model()?;
     let started = Instant::now();
-    let report = update_vectors(ws.root(), ws.project(), &model)?;
+    let (_, report) = update_vectors(&ws)?;
     println!(
         "{} passages of {} documents embedded in {:.1} s; {} documents were up to date{}",
         report.units,
@@ -115,110 +103,66 @@ pub fn embed(args: EmbedArgs) -> Result<()> {
     Ok(())
 }
 
-/// The vectors of a project, embedding whatever is missing first.
-fn current_vectors(ws: &Workspace, model: &Embedder) -> Result<VectorSet> {
-    let dir = vectors::store_dir(ws.root());
-    let mut set = VectorSet::load(&dir, ws.project());
-    if set.missing > 0 {
-        eprintln!(
-            "{} documents have no vectors yet; embedding them first",
-            set.missing
-        );
-        update_vectors(ws.root(), ws.project(), model)?;
-        set = VectorSet::load(&dir, ws.project());
+/// The meaning session of a project, embedding whatever is missing first.
+pub(crate) fn current_meaning(ws: &Workspace) -> Result<Meaning> {
+    let meaning = Meaning::open(ws.root(), ws.project())?;
+    if meaning.is_current(ws.project()) {
+        return Ok(meaning);
     }
-    Ok(set)
+    eprintln!(
+        "{} documents have no current vectors yet; embedding them first",
+        meaning.missing()
+    );
+    Ok(update_vectors(ws)?.0)
 }
 
-/// The units a filter query accepts.
-fn allowed_units(
-    index: &SearchIndex,
-    project: &Project,
-    within: Option<&str>,
-) -> Result<Option<BTreeSet<UnitKey>>> {
-    Ok(match within {
-        Some(q) if !q.trim().is_empty() => Some(
-            query::search(index, project, q, None)?
-                .hits
-                .iter()
-                .map(|h| (h.document, h.passage.start))
-                .collect(),
-        ),
-        _ => None,
-    })
-}
-
-/// `search DIR QUERY --meaning [--within FILTERS]`: meaning fused with the keyword ranking of the same query.
+/// `search DIR QUERY` with a meaning term, or `--meaning [--within FILTERS]`: meaning fused with keywords.
 pub fn meaning_search(
     dir: &Path,
     text: &str,
+    whole: bool,
     within: Option<&str>,
     limit: usize,
     json: bool,
 ) -> Result<()> {
     let ws = Workspace::open_read_only(dir)?;
-    let model = load_model()?;
-    let set = current_vectors(&ws, &model)?;
+    // A query that does not parse is reported before the model is loaded.
+    marginalia::query::parse::parse(text)?;
+    let meaning = current_meaning(&ws)?;
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
-    let allowed = allowed_units(&index, ws.project(), within)?;
-    // The same words as a keyword query, when they parse as one (a phrase of plain words always does).
-    let keyword = query::search(
-        &index,
-        ws.project(),
-        text,
-        Some(super::search::KEYWORD_CANDIDATES),
-    )
-    .ok();
-    let vector = model.embed_one(text, Kind::Query);
-    let results = fused_search(
-        ws.project(),
-        &set,
-        &vector,
-        keyword.as_ref(),
-        allowed.as_ref(),
-        limit,
-    );
+    let results = if whole {
+        meaning.search_whole(&index, ws.project(), text, within, limit)?
+    } else {
+        meaning.search(&index, ws.project(), text, limit)?
+    };
     print_search(&results, json)
 }
 
 /// `similar DIR --text … | --coding ID`.
 pub fn similar_verb(args: SimilarArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
-    let model = load_model()?;
-    let set = current_vectors(&ws, &model)?;
-    let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
-    let allowed = allowed_units(&index, ws.project(), args.within.as_deref())?;
-    let (vector, exclude) = match (&args.text, &args.coding) {
-        (Some(text), _) => (model.embed_one(text, Kind::Passage), None),
-        (None, Some(id)) => {
+    let coding = match &args.coding {
+        Some(id) => {
             let coding_id: CodingId = resolve::parse_id(id)?;
-            let Some(coding) = ws.project().codings().get(&coding_id) else {
+            if !ws.project().codings().contains_key(&coding_id) {
                 bail!("no coding {coding_id} in this project (see `marginalia excerpts DIR`)");
-            };
-            let vector = match range_vector(&set, ws.project(), coding.document, coding.range) {
-                Some(v) => v,
-                None => {
-                    let text = ws.project().text(coding.document);
-                    let passage: String = text
-                        .chars()
-                        .skip(coding.range.start)
-                        .take(coding.range.len())
-                        .collect();
-                    model.embed_one(&passage, Kind::Passage)
-                }
-            };
-            (vector, Some((coding.document, coding.range)))
+            }
+            Some(coding_id)
         }
+        None => None,
+    };
+    let meaning = current_meaning(&ws)?;
+    let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
+    let allowed = session::allowed_units(&index, ws.project(), args.within.as_deref())?;
+    let results = match (&args.text, coding) {
+        (Some(text), _) => {
+            meaning.similar_to_text(ws.project(), text, allowed.as_ref(), args.limit)
+        }
+        (None, Some(id)) => meaning
+            .similar_to_coding(ws.project(), id, allowed.as_ref(), args.limit)
+            .unwrap_or_default(),
         (None, None) => bail!("give --text \"…\" or --coding ID"),
     };
-    let results = similar(
-        ws.project(),
-        &set,
-        &vector,
-        exclude,
-        allowed.as_ref(),
-        args.limit,
-    );
     print_search(&results, args.json.json)
 }
 
@@ -239,15 +183,7 @@ pub struct SuggestArgs {
 pub fn suggest_verb(args: SuggestArgs) -> Result<()> {
     let ws = Workspace::open_read_only(&args.dir)?;
     let code = resolve::find_code(ws.project(), &args.code)?;
-    let model = load_model()?;
-    let set = current_vectors(&ws, &model)?;
-    let Some(results) = marginalia::embed::search::suggest(ws.project(), &set, code.id, args.limit)
-    else {
-        bail!(
-            "code {:?} needs at least {} coded passages before passages can be suggested for it",
-            code.name,
-            marginalia::embed::search::MIN_CODED_FOR_SUGGESTIONS
-        );
-    };
+    let meaning = current_meaning(&ws)?;
+    let results = meaning.suggest(ws.project(), code.id, args.limit)?;
     print_search(&results, args.json.json)
 }

@@ -7,15 +7,18 @@ use marginalia::{Workspace, query};
 use super::args::SearchArgs;
 use super::output::print_search;
 
-/// Keyword hits that take part in a meaning search's fusion.
-pub(crate) const KEYWORD_CANDIDATES: usize = 100;
-
 /// `search DIR QUERY [--regex [--within Q] [--case-sensitive] | --meaning [--within Q]] [--limit N]`.
 pub fn search(args: SearchArgs) -> Result<()> {
-    if args.meaning {
+    if args.meaning || (!args.regex && marginalia::embed::session::has_meaning_term(&args.query)) {
+        if args.within.is_some() && !args.meaning {
+            bail!(
+                "--within works with --regex or --meaning; for a ~\"…\" search put the filters in the query"
+            );
+        }
         return super::embed::meaning_search(
             &args.dir,
             &args.query,
+            args.meaning,
             args.within.as_deref(),
             args.limit,
             args.json.json,

@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod model_file;
 pub mod quant;
 pub mod search;
+pub mod session;
 pub mod tokenizer;
 pub mod vectors;
 
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 
 pub use bert::Embedder;
 pub use fetch::{ModelLocation, locate_model};
+pub use session::Meaning;
 
 /// The width of an embedding.
 pub const DIM: usize = 384;
@@ -76,6 +78,16 @@ pub enum EmbedError {
         path: PathBuf,
         /// What is wrong with it.
         message: String,
+    },
+    /// A code has too few coded passages (with vectors) to suggest passages for it.
+    #[error(
+        "code {code:?} needs at least {needed} coded passages before passages can be suggested for it"
+    )]
+    TooFewCoded {
+        /// The code's path.
+        code: String,
+        /// How many coded passages a suggestion needs.
+        needed: usize,
     },
     /// The run was cancelled; what was embedded so far is kept.
     #[error("cancelled; the vectors embedded so far are kept and the next run resumes from there")]

@@ -60,13 +60,13 @@ pub fn unit_hit(project: &Project, key: UnitKey, score: f32) -> Option<Hit> {
     })
 }
 
-/// Meaning search fused with keyword search: `query_vector` is the query embedded as a query, `keyword` the
-/// keyword hits of the same text (when it parses as a keyword query), `allowed` the units every filter
-/// accepts (`None`: all). Returns at most `limit` hits, best fused rank first (`score` is the fused score).
+/// Meaning search fused with keyword search: `query_vectors` are the meaning terms embedded as queries (each
+/// ranks on its own), `keyword` the keyword hits (best first) when there are words, `allowed` the units every
+/// filter accepts (`None`: all). Returns at most `limit` hits, best fused rank first (`score` is the fused score).
 pub fn fused_search(
     project: &Project,
     vectors: &VectorSet,
-    query_vector: &[f32],
+    query_vectors: &[Vec<f32>],
     keyword: Option<&SearchResults>,
     allowed: Option<&BTreeSet<UnitKey>>,
     limit: usize,
@@ -75,10 +75,15 @@ pub fn fused_search(
         let (doc, range) = vectors.units[row];
         allowed.is_none_or(|a| a.contains(&(doc, range.start)))
     };
-    let meaning: Vec<UnitKey> = vectors
-        .nearest(query_vector, &allow, MEANING_CANDIDATES.max(limit))
-        .into_iter()
-        .map(|(row, _)| (vectors.units[row].0, vectors.units[row].1.start))
+    let mut lists: Vec<Vec<UnitKey>> = query_vectors
+        .iter()
+        .map(|query_vector| {
+            vectors
+                .nearest(query_vector, &allow, MEANING_CANDIDATES.max(limit))
+                .into_iter()
+                .map(|(row, _)| (vectors.units[row].0, vectors.units[row].1.start))
+                .collect()
+        })
         .collect();
     let mut by_key: HashMap<UnitKey, &Hit> = HashMap::new();
     let mut words: Vec<UnitKey> = Vec::new();
@@ -91,7 +96,8 @@ pub fn fused_search(
             }
         }
     }
-    let fused = fuse(&[meaning, words]);
+    lists.push(words);
+    let fused = fuse(&lists);
     let mut results = SearchResults {
         total: fused.len(),
         hits: Vec::new(),
@@ -164,12 +170,14 @@ pub fn range_vector(
 pub const MIN_CODED_FOR_SUGGESTIONS: usize = 2;
 
 /// Code suggestions: passages not yet coded with `code`, ranked by how close they lie to its coded passages
-/// (the mean cosine of each passage's three nearest coded passages); `score` is that mean. Nothing is coded.
-/// `None` when the code has fewer than [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
+/// (the mean cosine of each passage's three nearest coded passages); `score` is that mean. Passages in
+/// `rejected` (units by document and start) are left out. Nothing is coded. `None` when the code has fewer than
+/// [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
 pub fn suggest(
     project: &Project,
     vectors: &VectorSet,
     code: crate::ids::CodeId,
+    rejected: &BTreeSet<UnitKey>,
     limit: usize,
 ) -> Option<SearchResults> {
     let mut coded: BTreeSet<usize> = BTreeSet::new();
@@ -206,7 +214,10 @@ pub fn suggest(
     let mut scored: Vec<(usize, f32)> = best
         .iter()
         .enumerate()
-        .filter(|(row, _)| !coded.contains(row))
+        .filter(|(row, _)| {
+            let (doc, range) = vectors.units[*row];
+            !coded.contains(row) && !rejected.contains(&(doc, range.start))
+        })
         .map(|(row, b)| (row, b[..k].iter().sum::<f32>() / k as f32))
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -306,15 +306,28 @@ pub struct VectorSet {
     /// Documents without up-to-date vectors (run `embed`).
     pub missing: usize,
     rows: BTreeMap<(DocumentId, usize), usize>,
+    /// The fingerprint of each document whose vectors were loaded.
+    fingerprints: BTreeMap<DocumentId, u64>,
 }
 
 impl VectorSet {
+    /// True when the loaded vectors are those of exactly the documents of `project` as they are now (no
+    /// document added, removed or changed since).
+    pub fn matches(&self, project: &Project) -> bool {
+        self.fingerprints.len() == project.documents().len()
+            && project
+                .documents()
+                .values()
+                .all(|doc| self.fingerprints.get(&doc.id) == Some(&fingerprint(doc)))
+    }
+
     /// Loads the vectors of every document whose file is current; counts the others as missing.
     pub fn load(dir: &Path, project: &Project) -> Self {
         let mut set = VectorSet::default();
         for doc in project.documents_sorted() {
             match DocVectors::read(&file_of(dir, doc.id)) {
                 Ok(v) if v.fingerprint == fingerprint(doc) => {
+                    set.fingerprints.insert(doc.id, v.fingerprint);
                     for (i, range) in v.units.iter().enumerate() {
                         set.rows.insert((doc.id, range.start), set.units.len());
                         set.units.push((doc.id, *range));

@@ -138,6 +138,8 @@ pub struct Workbench {
     pub(super) jobs: Jobs,
     /// Which coder layers are shown, and blind mode's reveal.
     pub(super) layers: crate::gui::coders_panel::CoderLayers,
+    /// Meaning search: the model, the vectors, their build and the suggestion queue.
+    pub(super) meaning: crate::gui::meaning::MeaningState,
     /// The project revision combined with the coder layers shown: the cache key of every view that reads
     /// codings (set at the start of each frame).
     pub(super) layer_revision: u64,
@@ -184,6 +186,7 @@ impl Workbench {
             jobs: Jobs::default(),
             queue: VecDeque::new(),
             layers: Default::default(),
+            meaning: Default::default(),
             layer_revision: 0,
             layout: LayoutRects::default(),
             installed: false,
@@ -229,6 +232,7 @@ impl Workbench {
         }
         self.poll_index();
         self.poll_search();
+        self.poll_meaning();
         let finished = self.jobs.poll();
         self.queue.extend(finished);
         let mut commands = Vec::new();

@@ -475,6 +475,12 @@ fn row_menu_ui(
         commands.push(Command::Code(CodeChange::AddSubcode(code.id)));
         ui.close();
     }
+    if ui.button(s::SUGGEST_PASSAGES).clicked() {
+        commands.push(Command::Meaning(
+            crate::gui::meaning::MeaningCommand::Suggest(code.id),
+        ));
+        ui.close();
+    }
     ui.menu_button(s::COLOUR, |ui| colour_menu_ui(ui, code, commands));
     let siblings: Vec<CodeId> = tree
         .project

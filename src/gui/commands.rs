@@ -136,6 +136,8 @@ pub enum Command {
     },
     /// Break a stale lock (its owner is gone) and open the project.
     UnlockAndOpen(PathBuf),
+    /// A meaning feature: build vectors, find similar passages, the suggestion queue.
+    Meaning(crate::gui::meaning::MeaningCommand),
     /// Import these files and folders as documents, on a background task.
     ImportPaths(Vec<PathBuf>),
     /// Read cases and their attributes from a CSV file into the open project.
@@ -444,6 +446,10 @@ pub enum Action {
     ExportQdc,
     /// Ask for a codebook file (`.qdc`, `.csv` or `.txt`) and merge its codes into the project.
     ImportQdc,
+    /// Build or update the meaning vectors of the project's passages on a background task.
+    BuildMeaningVectors,
+    /// Open the suggestion queue for the code selected in the codebook.
+    SuggestPassages,
 }
 
 /// Which menu an action sits in.
@@ -618,6 +624,13 @@ pub const ACTIONS: &[ActionSpec] = &[
         false,
     ),
     spec(Action::ShowCases, Menu::Code, s::SHOW_CASES, None, true),
+    spec(
+        Action::SuggestPassages,
+        Menu::Code,
+        s::SUGGEST_FOR_SELECTED,
+        None,
+        true,
+    ),
     spec(Action::ExportQdc, Menu::Code, s::EXPORT_QDC, None, true),
     spec(Action::ImportQdc, Menu::Code, s::IMPORT_QDC, None, true),
     spec(Action::ToggleTheme, Menu::View, s::THEME_SWITCH, None, true),
@@ -667,6 +680,13 @@ pub const ACTIONS: &[ActionSpec] = &[
         Action::OpenAgreement,
         Menu::Analysis,
         s::AGREEMENT_MENU,
+        None,
+        true,
+    ),
+    spec(
+        Action::BuildMeaningVectors,
+        Menu::Analysis,
+        s::BUILD_MEANING_VECTORS,
         None,
         true,
     ),

@@ -11,6 +11,7 @@ use crate::gui::commands::{
     MemoChange, PickTarget,
 };
 use crate::gui::import_dialog::{self, ImportSummary};
+use crate::gui::meaning::MeaningCommand;
 use crate::gui::picker::PickerState;
 use crate::gui::session::AfterClose;
 use crate::gui::strings as s;
@@ -60,6 +61,7 @@ impl Workbench {
             Command::Case(change) => self.case_change(change),
             Command::Document(change) => self.document_change(change),
             Command::SaveQueryAsCode { query, path } => self.save_query(&query, &path),
+            Command::Meaning(command) => self.meaning_command(command),
             Command::ExportExcerpts(options) => self.export_excerpts(*options),
             Command::ExportTable {
                 table,
@@ -105,7 +107,10 @@ impl Workbench {
     }
 
     /// Builds an edit against the current project with a core operation and applies it.
-    fn apply_op<E: Display>(&mut self, op: impl FnOnce(&Project) -> Result<Edit, E>) -> bool {
+    pub(super) fn apply_op<E: Display>(
+        &mut self,
+        op: impl FnOnce(&Project) -> Result<Edit, E>,
+    ) -> bool {
         let Some(project) = self.session.project() else {
             return false;
         };
@@ -601,6 +606,11 @@ impl Workbench {
             | Action::OpenWords
             | Action::OpenAgreement => self.analysis.open_for(action),
             Action::ShowCoders => self.layers.open = true,
+            Action::BuildMeaningVectors => self.meaning_command(MeaningCommand::BuildVectors),
+            Action::SuggestPassages => match self.selected_codes.iter().next().copied() {
+                Some(code) => self.meaning_command(MeaningCommand::Suggest(code)),
+                None => self.error = Some(s::SELECT_A_CODE_FIRST.to_string()),
+            },
             Action::ToggleBlind => {
                 self.prefs.blind = !self.prefs.blind;
                 self.layers.revealed = false;

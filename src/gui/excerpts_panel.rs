@@ -215,6 +215,17 @@ fn excerpt_row_ui(
             range: excerpt.range,
         });
     }
+    response.context_menu(|ui| {
+        if ui.button(s::FIND_SIMILAR).clicked() {
+            commands.push(Command::Meaning(
+                crate::gui::meaning::MeaningCommand::FindSimilar {
+                    document: excerpt.document,
+                    range: excerpt.range,
+                },
+            ));
+            ui.close();
+        }
+    });
     ui.horizontal(|ui| {
         if ui.small_button(s::COPY_QUOTE).clicked() {
             ui.ctx().copy_text(quote(excerpt));

@@ -13,6 +13,7 @@ mod excerpts_panel;
 pub mod export_dialog;
 mod import_dialog;
 mod language;
+pub mod meaning;
 mod memos_panel;
 mod picker;
 mod search_panel;

@@ -10,6 +10,7 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{FontId, Key, RichText, Sense, Ui};
 
 use crate::gui::commands::{Command, HitUnit, PickTarget, hit_unit_label};
+use crate::gui::meaning::MeaningCommand;
 use crate::gui::{strings as s, theme};
 use crate::ids::DocumentId;
 use crate::offsets::CharRange;
@@ -25,6 +26,13 @@ const PER_DOCUMENT_HEIGHT: f32 = 160.0;
 pub struct SearchState {
     pub query: String,
     pub regex: bool,
+    /// Run the whole query by meaning (fused with its keyword ranking).
+    pub by_meaning: bool,
+    /// What the results are when not the query's own ("Passages similar to …"), or what the search waits for.
+    pub heading: Option<String>,
+    /// The passage the results are similar to, when they are "Find similar passages" results (rerun for it, not
+    /// for the query, when the index changes).
+    pub similar_to: Option<(DocumentId, CharRange)>,
     pub unit: HitUnit,
     pub results: Option<SearchResults>,
     pub error: Option<String>,
@@ -86,6 +94,9 @@ pub fn search_ui(
     if let Some(error) = &state.error {
         ui.label(RichText::new(error).color(theme::error_colour(dark)));
     }
+    if let Some(heading) = &state.heading {
+        ui.label(RichText::new(heading).italics());
+    }
     let Some(results) = &state.results else {
         return;
     };
@@ -142,6 +153,14 @@ fn query_ui(ui: &mut Ui, state: &mut SearchState, indexing: bool) {
     });
     ui.horizontal(|ui| {
         ui.checkbox(&mut state.regex, s::REGEX);
+        if ui
+            .checkbox(&mut state.by_meaning, s::BY_MEANING)
+            .on_hover_text(s::BY_MEANING_TIP)
+            .changed()
+            && !state.query.trim().is_empty()
+        {
+            state.run_requested = true;
+        }
         if ui.button(s::RUN_SEARCH).clicked() {
             state.run_requested = true;
         }
@@ -250,6 +269,15 @@ fn hit_row_ui(
             range: hit_target(hit),
         });
     }
+    response.context_menu(|ui| {
+        if ui.button(s::FIND_SIMILAR).clicked() {
+            commands.push(Command::Meaning(MeaningCommand::FindSimilar {
+                document: hit.document,
+                range: hit.passage,
+            }));
+            ui.close();
+        }
+    });
 }
 
 /// What a hit row shows: document, speaker and time, then the snippet.

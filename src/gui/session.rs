@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::edit::Edit;
 use crate::gui::app::Workbench;
 use crate::gui::commands::{Command, SaveChoice};
+use crate::gui::strings as s;
 use crate::gui::tasks::Latest;
 use crate::index::SearchIndex;
 use crate::model::Project;
@@ -17,6 +18,8 @@ use crate::workspace::Workspace;
 
 /// How long after the last edit the project is saved.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(500);
+/// Hits a meaning search returns at most (the nearest passages, fused with the keyword hits).
+pub const MEANING_HITS: usize = 200;
 /// Recent projects kept.
 const RECENT_PROJECTS: usize = 8;
 
@@ -202,12 +205,29 @@ impl Session {
 
     /// Starts a search on a worker (a search in flight is cancelled): `Some(Ok)` when it started, `None` when
     /// the index must first be built or brought up to date (that runs on its own task; ask again when it is
-    /// done), `Some(Err)` when the index could not be built.
+    /// done), `Some(Err)` when the index could not be built. With `meaning` the query runs through the meaning
+    /// session: the whole query by meaning when its flag is set, else its `~"…"` terms.
     pub fn start_search(
         &mut self,
         query: String,
         regex: bool,
+        meaning: Option<(std::sync::Arc<crate::embed::Meaning>, bool)>,
         repaint: Option<&egui::Context>,
+    ) -> Option<Result<(), String>> {
+        self.start_search_job(repaint, move |view, project| match (&meaning, regex) {
+            (_, true) => crate::query::regex_search(view, project, &query, None, false, None),
+            (Some((m, true)), false) => m.search_whole(view, project, &query, None, MEANING_HITS),
+            (Some((m, false)), false) => m.search(view, project, &query, MEANING_HITS),
+            (None, false) => crate::query::search(view, project, &query, None),
+        })
+    }
+
+    /// Runs `work` on the search worker against a synced index and a snapshot of the project, as
+    /// [`Session::start_search`] does (its results land in the Search tab).
+    pub fn start_search_job(
+        &mut self,
+        repaint: Option<&egui::Context>,
+        work: impl FnOnce(&SearchIndex, &Project) -> crate::Result<SearchResults> + Send + 'static,
     ) -> Option<Result<(), String>> {
         if self.index_failed {
             return Some(Err("the search index could not be built".into()));
@@ -224,11 +244,7 @@ impl Session {
         let view = index.search_view();
         let project = ws.project_snapshot();
         self.searching.start(repaint, move |reporter| {
-            let result = if regex {
-                crate::query::regex_search(&view, &project, &query, None, false, None)
-            } else {
-                crate::query::search(&view, &project, &query, None)
-            };
+            let result = work(&view, &project);
             if reporter.cancelled() {
                 return Err("cancelled".into());
             }
@@ -459,9 +475,26 @@ impl Workbench {
             self.search.clear();
             return;
         }
+        self.search.heading = None;
+        self.search.similar_to = None;
+        let meaning = match self.meaning_for_search(&query) {
+            Ok(Some(meaning)) => Some(meaning),
+            Ok(None) => None,
+            Err(wait_or_error) => {
+                self.search.searching = false;
+                match wait_or_error {
+                    Some(e) => {
+                        self.search.clear();
+                        self.search.error = Some(e);
+                    }
+                    None => self.search.heading = Some(s::WAITING_FOR_VECTORS.to_string()),
+                }
+                return;
+            }
+        };
         match self
             .session
-            .start_search(query, self.search.regex, self.ctx.as_ref())
+            .start_search(query, self.search.regex, meaning, self.ctx.as_ref())
         {
             None => self.search.run_requested = self.session.workspace().is_some(),
             Some(Ok(())) => {
@@ -520,7 +553,15 @@ impl Workbench {
     /// Takes a finished index build, and reruns the search that waited for it.
     pub(super) fn poll_index(&mut self) {
         match self.session.poll_index(self.ctx.as_ref()) {
-            Some(Ok(())) if self.search.results.is_some() => self.search.run_requested = true,
+            Some(Ok(())) if self.search.results.is_some() => match self.search.similar_to {
+                Some((document, range)) => {
+                    self.meaning_command(crate::gui::meaning::MeaningCommand::FindSimilar {
+                        document,
+                        range,
+                    })
+                }
+                None => self.search.run_requested = true,
+            },
             Some(Ok(())) | None => {}
             Some(Err(e)) => self.search.error = Some(e),
         }

@@ -158,6 +158,13 @@ impl Workbench {
             Action::Undo => s::undo_label(history.and_then(|h| h.undo_label())),
             Action::Redo => s::redo_label(history.and_then(|h| h.redo_label())),
             Action::ToggleTheme => format!("{} ({})", s::THEME_SWITCH, self.prefs.theme.label()),
+            Action::SuggestPassages => self
+                .selected_codes
+                .iter()
+                .next()
+                .zip(self.session.project())
+                .and_then(|(id, p)| p.codes().get(id))
+                .map_or_else(|| spec.label.to_string(), |c| s::suggest_for_code(&c.name)),
             _ => spec.label.to_string(),
         }
     }
@@ -200,6 +207,9 @@ impl Workbench {
                 ui.separator();
                 import_dialog::progress_ui(ui, &progress);
             }
+            let mut meaning = Vec::new();
+            self.meaning_status_ui(ui, &mut meaning);
+            meaning.into_iter().for_each(|c| self.queue(c));
             if self.session.indexing() {
                 ui.separator();
                 ui.spinner();
@@ -374,6 +384,7 @@ impl Workbench {
         {
             self.new_project = None;
         }
+        self.meaning_windows_ui(ctx, commands);
         let exporting = self
             .jobs
             .running(JobKind::Export(ExportOrigin::ExcerptWindow));

@@ -649,3 +649,65 @@ pub fn remove_document_question(name: &str, codings: usize, memos: usize) -> Str
 pub fn palette_colour(n: usize, hex: &str) -> String {
     format!("Palette colour {n} ({hex})")
 }
+
+// ---- meaning: new strings ----
+/// nb: «Etter mening» · nn: «Etter meining»
+pub const BY_MEANING: &str = "By meaning";
+/// nb: «Søk etter mening: finner avsnitt som handler om det samme, også med andre ord eller på et annet språk» ·
+/// nn: «Søk etter meining: finn avsnitt som handlar om det same, òg med andre ord eller på eit anna språk»
+pub const BY_MEANING_TIP: &str = "Search by meaning: finds passages about the same thing, also in other words or another language";
+/// nb: «Bygg meningsvektorer» · nn: «Bygg meiningsvektorar»
+pub const BUILD_MEANING_VECTORS: &str = "Build meaning vectors";
+/// nb: «Foreslå avsnitt for valgt kode…» · nn: «Føreslå avsnitt for vald kode…»
+pub const SUGGEST_FOR_SELECTED: &str = "Suggest passages for the selected code…";
+/// nb: «Foreslå avsnitt…» · nn: «Føreslå avsnitt…»
+pub const SUGGEST_PASSAGES: &str = "Suggest passages…";
+/// nb: «Finn lignende avsnitt» · nn: «Finn liknande avsnitt»
+pub const FIND_SIMILAR: &str = "Find similar passages";
+/// nb: «Godta» · nn: «Godta»
+pub const ACCEPT: &str = "Accept";
+/// nb: «Avvis» · nn: «Avvis»
+pub const REJECT: &str = "Reject";
+/// nb: «Avbryt» · nn: «Avbryt»
+pub const CANCEL_EMBEDDING: &str = "Cancel";
+/// nb: «Finner forslag…» · nn: «Finn forslag…»
+pub const FINDING_SUGGESTIONS: &str = "Finding suggestions…";
+/// nb: «Ingen flere forslag.» · nn: «Ingen fleire forslag.»
+pub const NO_MORE_SUGGESTIONS: &str = "No more suggestions.";
+/// nb: «Velg en kode i kodeboka først.» · nn: «Vel ein kode i kodeboka først.»
+pub const SELECT_A_CODE_FIRST: &str = "Select a code in the codebook first.";
+/// nb: «Godta koder avsnittet (kan angres); Avvis foreslår det aldri igjen for denne koden; ingenting kodes
+/// automatisk.» · nn: «Godta kodar avsnittet (kan angrast); Avvis føreslår det aldri igjen for denne koden;
+/// ingenting blir koda automatisk.»
+pub const SUGGESTIONS_HELP: &str = "Accept codes the passage (undoable); Reject never suggests it again for this code; nothing is coded automatically.";
+/// nb: «Meningsvektorene er oppdatert» · nn: «Meiningsvektorane er oppdaterte»
+pub const MEANING_VECTORS_READY: &str = "Meaning vectors are up to date";
+/// nb: «Bygging av meningsvektorer avbrutt; det som er gjort, beholdes» · nn: «Bygginga av meiningsvektorar
+/// avbroten; det som er gjort, blir verande»
+pub const MEANING_VECTORS_CANCELLED: &str =
+    "Building meaning vectors was cancelled; what was done is kept";
+
+/// nb: «Forslag til avsnitt for «{code}»» · nn: «Forslag til avsnitt for «{code}»»
+pub fn suggestions_title(code: &str) -> String {
+    format!("Suggested passages for “{code}”")
+}
+
+/// nb: «Foreslå avsnitt for «{code}»…» · nn: «Føreslå avsnitt for «{code}»…»
+pub fn suggest_for_code(code: &str) -> String {
+    format!("Suggest passages for “{code}”…")
+}
+
+/// nb: «Bygger meningsvektorer: {done}/{total} avsnitt» · nn: «Byggjer meiningsvektorar: {done}/{total} avsnitt»
+pub fn embedding_progress(done: usize, total: usize) -> String {
+    format!("Building meaning vectors: {done}/{total} passages")
+}
+
+/// nb: «Avsnitt som ligner «{text}»» · nn: «Avsnitt som liknar «{text}»»
+pub fn similar_heading(text: &str) -> String {
+    let short: String = text.chars().take(60).collect();
+    let more = if text.chars().count() > 60 { "…" } else { "" };
+    format!("Passages similar to “{short}{more}”")
+}
+
+/// nb: «Søket venter på meningsvektorene» · nn: «Søket ventar på meiningsvektorane»
+pub const WAITING_FOR_VECTORS: &str = "The search waits for the meaning vectors";

@@ -691,6 +691,17 @@ impl Menu {
                 commands.push(Command::Action(crate::gui::commands::Action::InVivo));
                 ui.close();
             }
+            if let Some(range) = self.selection
+                && ui.button(s::FIND_SIMILAR).clicked()
+            {
+                commands.push(Command::Meaning(
+                    crate::gui::meaning::MeaningCommand::FindSimilar {
+                        document: doc.id,
+                        range,
+                    },
+                ));
+                ui.close();
+            }
         }
         let mut select = None;
         for id in codings {
@@ -724,6 +735,12 @@ impl Menu {
         let mut select = None;
         if ui.button(s::SELECT_PASSAGE).clicked() {
             select = Some(range);
+            ui.close();
+        }
+        if ui.button(s::FIND_SIMILAR).clicked() {
+            commands.push(Command::Meaning(
+                crate::gui::meaning::MeaningCommand::FindSimilarToCoding(id),
+            ));
             ui.close();
         }
         let mut item = |ui: &mut Ui, label: &str, command: Command| {

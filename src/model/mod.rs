@@ -96,6 +96,20 @@ pub struct ProjectMeta {
     /// A free-text description of the study; empty when none was given.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Passages the researcher rejected as code suggestions: never suggested for that code again.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub rejected_suggestions: BTreeSet<RejectedSuggestion>,
+}
+
+/// A passage rejected as a suggestion for a code (meaning search's review queue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RejectedSuggestion {
+    /// The code it was suggested for.
+    pub code: CodeId,
+    /// The document of the passage.
+    pub document: DocumentId,
+    /// Where the passage (turn or paragraph) starts, in code points.
+    pub start: usize,
 }
 
 /// A whole project in memory. Fields are private: the only way to change a project is [`Project::apply`]
@@ -150,6 +164,7 @@ impl Project {
                 language,
                 created: crate::now(),
                 description: String::new(),
+                rejected_suggestions: BTreeSet::new(),
             },
             documents: BTreeMap::new(),
             texts: Texts::default(),
@@ -201,6 +216,16 @@ impl Project {
     /// Project-wide metadata.
     pub fn meta(&self) -> &ProjectMeta {
         &self.meta
+    }
+
+    /// The passages (document, start) rejected as suggestions for a code.
+    pub fn rejected_suggestions(&self, code: CodeId) -> BTreeSet<(DocumentId, usize)> {
+        self.meta
+            .rejected_suggestions
+            .iter()
+            .filter(|r| r.code == code)
+            .map(|r| (r.document, r.start))
+            .collect()
     }
 
     /// Documents by id.

@@ -314,3 +314,28 @@ pub fn add_code_path(
     let id = add_code(&mut draft, name, parent, colour, description);
     Ok((id, draft.finish_labelled(format!("add code '{name}'"))))
 }
+
+/// Rejects a passage (a turn or paragraph, by its start) as a suggestion for a code: it is never suggested for
+/// that code again. One undoable step; nothing is coded or uncoded.
+pub fn reject_suggestion(
+    project: &Project,
+    code: CodeId,
+    document: DocumentId,
+    start: usize,
+) -> Result<Edit, EditError> {
+    let name = existing(project, code)?.name.clone();
+    if !project.documents().contains_key(&document) {
+        return Err(EditError::Missing(EntityKey::Document(document)));
+    }
+    let mut meta = project.meta().clone();
+    meta.rejected_suggestions
+        .insert(crate::model::RejectedSuggestion {
+            code,
+            document,
+            start,
+        });
+    Ok(Edit::Batch {
+        label: format!("reject a suggested passage for code '{name}'"),
+        edits: vec![Edit::Put(Entity::Meta(meta))],
+    })
+}

@@ -18,7 +18,7 @@ pub use cases::{
 };
 pub use codes::{
     add_code, add_code_path, codings_under, colour_code, delete_code, describe_code,
-    ensure_code_path, merge_codes, move_code, rename_code,
+    ensure_code_path, merge_codes, move_code, reject_suggestion, rename_code,
 };
 pub use coding::{
     CodeChoice, Coded, DEFAULT_CODER, Decision, HitUnit, Resolution, bounds_around, code_passage,

@@ -49,7 +49,7 @@ impl Highlighter {
     fn collect(&mut self, expr: &Expr) {
         match expr {
             Expr::And(items) | Expr::Or(items) => items.iter().for_each(|e| self.collect(e)),
-            Expr::Not(_) | Expr::Filter(_) => {}
+            Expr::Not(_) | Expr::Filter(_) | Expr::Meaning(_) => {}
             Expr::Word(text) | Expr::Phrase(text) => {
                 let lower: Vec<String> = words(text).into_iter().map(|w| w.lower).collect();
                 for (_, l) in &mut self.by_language {

@@ -25,7 +25,11 @@ use crate::offsets::{CharRange, OffsetMap, slice};
 pub use error::QueryError;
 pub use highlight::Snippet;
 use highlight::{Highlighter, snippet};
-use parse::{Comparison, Expr, Filter};
+pub use parse::Expr;
+use parse::{Comparison, Filter};
+
+/// Why a meaning term cannot run as a keyword search.
+pub const MEANING_NEEDS_VECTORS: &str = "a meaning term ~\"…\" is searched by meaning, which needs the model and the passage vectors: search with meaning switched on (workbench: \"By meaning\"; command line: `marginalia search DIR QUERY`, which does it for queries with ~\"…\")";
 
 /// Characters of context in a snippet.
 pub const SNIPPET_WIDTH: usize = 120;
@@ -90,13 +94,24 @@ pub fn search(
     limit: Option<usize>,
 ) -> Result<SearchResults> {
     let expr = parse::parse(query)?;
+    search_expr(index, project, &expr, limit)
+}
+
+/// Runs a parsed query; `limit` None returns every hit. A meaning term (`~"…"`) is refused here: it needs
+/// the model and the passage vectors (see [`crate::embed::session::Meaning::search`]).
+pub fn search_expr(
+    index: &SearchIndex,
+    project: &Project,
+    expr: &Expr,
+    limit: Option<usize>,
+) -> Result<SearchResults> {
     let languages = project.languages();
     let planner = Planner {
         index,
         project,
         languages: &languages,
     };
-    let tantivy_query = planner.plan(&expr)?;
+    let tantivy_query = planner.plan(expr)?;
     let searcher = index.reader.searcher();
     let limit = limit
         .unwrap_or(usize::MAX)
@@ -106,7 +121,7 @@ pub fn search(
         &tantivy_query,
         &(TopDocs::with_limit(limit).order_by_score(), Count),
     )?;
-    let highlighter = Highlighter::new(&expr, languages.iter().copied());
+    let highlighter = Highlighter::new(expr, languages.iter().copied());
     let columns = index.unit_columns(&searcher)?;
     let mut located: Vec<(f32, Located)> = top
         .into_iter()
@@ -237,6 +252,7 @@ impl Planner<'_> {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
             }
             Expr::Filter(filter) => self.filter(filter)?,
+            Expr::Meaning(_) => return Err(Error::query(MEANING_NEEDS_VECTORS)),
         })
     }
 

@@ -1,6 +1,6 @@
-//! The query language: words, "phrases", prefix*, fuzzy~1, =exact, AND/OR/NOT (and `-word`), parentheses, and
-//! filters `code:`, `coder:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`. Words next to each
-//! must all match (AND).
+//! The query language: words, "phrases", prefix*, fuzzy~1, =exact, ~"meaning", AND/OR/NOT (and `-word`),
+//! parentheses, and filters `code:`, `coder:`, `case:`, `attr:key=value`, `speaker:`, `kind:`, `doc:`, `set:`.
+//! Words next to each must all match (AND).
 
 use super::QueryError;
 
@@ -25,6 +25,95 @@ pub enum Expr {
     Exact(String),
     /// A restriction on where the passage is (`code:`, `case:`, `attr:` and the like).
     Filter(Filter),
+    /// Passages close in meaning to this text (`~"lack of staff"`, `~bemanning`): ranks, among the passages
+    /// the rest of the query allows, by vector similarity (needs the model and the passage vectors).
+    Meaning(String),
+}
+
+impl Expr {
+    /// True when a meaning term (`~"…"`) occurs anywhere in the expression.
+    pub fn has_meaning(&self) -> bool {
+        match self {
+            Expr::Meaning(_) => true,
+            Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_meaning),
+            Expr::Not(inner) => inner.has_meaning(),
+            _ => false,
+        }
+    }
+
+    /// True when the expression has a word term (a word, phrase, prefix, fuzzy or exact form) outside a NOT:
+    /// then its keyword ranking means something.
+    pub fn has_words(&self) -> bool {
+        match self {
+            Expr::Word(_)
+            | Expr::Phrase(_)
+            | Expr::Prefix(_)
+            | Expr::Fuzzy(..)
+            | Expr::Exact(_) => true,
+            Expr::And(items) | Expr::Or(items) => items.iter().any(Expr::has_words),
+            Expr::Not(_) | Expr::Filter(_) | Expr::Meaning(_) => false,
+        }
+    }
+
+    /// The words of the expression's word and meaning terms outside a NOT, in order, joined by spaces: what a
+    /// search of the whole query by meaning embeds.
+    pub fn text_terms(&self) -> String {
+        fn walk(e: &Expr, out: &mut Vec<String>) {
+            match e {
+                Expr::Word(t)
+                | Expr::Phrase(t)
+                | Expr::Prefix(t)
+                | Expr::Fuzzy(t, _)
+                | Expr::Exact(t)
+                | Expr::Meaning(t) => out.push(t.clone()),
+                Expr::And(items) | Expr::Or(items) => items.iter().for_each(|i| walk(i, out)),
+                Expr::Not(_) | Expr::Filter(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out.join(" ")
+    }
+}
+
+/// A query split for meaning search: its meaning terms and the rest of the query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeaningSplit {
+    /// The texts of the `~"…"` terms, in order.
+    pub meaning: Vec<String>,
+    /// Everything else (ANDed with the meaning terms), when there is anything else.
+    pub rest: Option<Expr>,
+}
+
+/// Splits a parsed query into its meaning terms and the rest. Meaning terms rank passages, so they may only be
+/// ANDed with the rest of the query: one inside OR or NOT is refused with an explanation.
+pub fn split_meaning(expr: &Expr) -> Result<MeaningSplit, QueryError> {
+    let items: Vec<&Expr> = match expr {
+        Expr::And(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let mut split = MeaningSplit {
+        meaning: Vec::new(),
+        rest: None,
+    };
+    let mut rest = Vec::new();
+    for item in items {
+        match item {
+            Expr::Meaning(text) => split.meaning.push(text.clone()),
+            other if other.has_meaning() => {
+                return Err(QueryError::new(
+                    "a meaning term ~\"…\" ranks passages, so it can only be combined with AND (not inside OR or NOT)",
+                ));
+            }
+            other => rest.push(other.clone()),
+        }
+    }
+    split.rest = match rest.len() {
+        0 => None,
+        1 => rest.pop(),
+        _ => Some(Expr::And(rest)),
+    };
+    Ok(split)
 }
 
 /// A filter on where a passage is.
@@ -89,6 +178,8 @@ enum Token {
     Not,
     Minus,
     Atom(String, bool),
+    /// `~"…"` or `~word`: a meaning term.
+    Meaning(String),
 }
 
 /// Splits a query into tokens, each with the character position where it starts.
@@ -118,6 +209,14 @@ fn tokenize(input: &str) -> Result<Vec<(usize, Token)>, QueryError> {
         } else if c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
             i += 1;
             Token::Minus
+        } else if c == '~' {
+            i += 1;
+            let (text, _) = read_atom(&chars, &mut i)?;
+            if text.trim().is_empty() {
+                return Err(QueryError::at(start, "'~' needs a text after it")
+                    .expecting("~\"what the passages are about\""));
+            }
+            Token::Meaning(text.trim().to_string())
         } else {
             let (atom, quoted) = read_atom(&chars, &mut i)?;
             match (quoted, atom.as_str()) {
@@ -286,6 +385,7 @@ impl Parser {
             Token::Atom(text, quoted) => {
                 atom(&text, quoted).map_err(|message| QueryError::at(at, message))
             }
+            Token::Meaning(text) => Ok(Expr::Meaning(text)),
             Token::Close => Err(QueryError::at(at, "unexpected ')'").expecting("a word")),
             Token::And | Token::Or | Token::Not | Token::Minus => {
                 Err(QueryError::at(at, "AND/OR/NOT needs a word on both sides").expecting("a word"))
@@ -464,6 +564,58 @@ mod tests {
         assert!(no_op.to_string().contains("at character 3"));
         assert!(parse("word~7").is_err());
         assert!(parse("code:").is_err());
+    }
+
+    #[test]
+    fn a_tilde_before_a_text_is_a_meaning_term_that_ands_with_the_rest() {
+        let expr = parse("~\"ikkje nok folk\" speaker:Rektor").expect("parse");
+        assert_eq!(
+            expr,
+            Expr::And(vec![
+                Expr::Meaning("ikkje nok folk".into()),
+                Expr::Filter(Filter::Speaker("Rektor".into())),
+            ])
+        );
+        assert!(expr.has_meaning());
+        assert!(!expr.has_words());
+        let split = split_meaning(&expr).expect("split");
+        assert_eq!(split.meaning, vec!["ikkje nok folk".to_string()]);
+        assert_eq!(
+            split.rest,
+            Some(Expr::Filter(Filter::Speaker("Rektor".into())))
+        );
+        assert_eq!(
+            parse("~bemanning").expect("parse"),
+            Expr::Meaning("bemanning".into())
+        );
+        let both = parse("~\"lack of staff\" AND code:Ressursar skule").expect("parse");
+        let split = split_meaning(&both).expect("split");
+        assert_eq!(split.meaning, vec!["lack of staff".to_string()]);
+        assert_eq!(
+            split.rest,
+            Some(Expr::And(vec![
+                Expr::Filter(Filter::Code("Ressursar".into())),
+                w("skule"),
+            ]))
+        );
+        assert!(both.has_words());
+        assert_eq!(both.text_terms(), "lack of staff skule");
+        // A fuzzy word keeps its meaning: the tilde only starts a meaning term at the front.
+        assert_eq!(
+            parse("lærer~1").expect("parse"),
+            Expr::Fuzzy("lærer".into(), 1)
+        );
+    }
+
+    #[test]
+    fn a_meaning_term_inside_or_or_not_is_refused_with_a_reason() {
+        let or = parse("~\"lack of staff\" OR budsjett").expect("parse");
+        assert!(split_meaning(&or).expect_err("or").message.contains("AND"));
+        let not = parse("skule NOT ~\"lack of staff\"").expect("parse");
+        assert!(split_meaning(&not).is_err());
+        let empty = parse("~\"\"").expect_err("empty");
+        assert!(empty.message.contains("'~'"), "{empty}");
+        assert!(parse("~ ").is_err());
     }
 
     #[test]

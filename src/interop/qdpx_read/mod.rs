@@ -178,6 +178,7 @@ fn project_meta(root: &Element, language: Language) -> ProjectMeta {
         language,
         created: parse_time(root.attr("creationDateTime")).unwrap_or_else(crate::now),
         description: root.child_text("Description").unwrap_or("").to_string(),
+        rejected_suggestions: Default::default(),
     }
 }
 
