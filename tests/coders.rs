@@ -93,6 +93,7 @@ fn study() -> Study {
         let coder = Coder {
             id: CoderId::new(),
             name: name.into(),
+            colour: None,
         };
         p.apply(Edit::Put(Entity::Coder(coder.clone())))
             .expect("coder");

@@ -173,30 +173,59 @@ fn the_layout_fits_1024x700_and_1920x1080() {
         // Code names beside the stripes where the margin has room.
         assert_eq!(stats.names_shown, width > 1500.0, "{width}");
 
-        // Windows open below the menu bar (inside the work area) and within the window.
+        // Every window opens inside the work area: below the menu bar, above the status bar (the matrix ran
+        // 17 px under the status bar at 1024×700), within the screen.
+        let notes = tempfile::tempdir().expect("tempdir");
+        let note = notes.path().join("feltnotat_elvebakken.txt");
+        std::fs::write(
+            &note,
+            "Feltnotat frå Elvebakken: personalmøtet drøfta ressursteamet og kva PPT skal gjere i haust.\n",
+        )
+        .expect("write");
+        harness
+            .state_mut()
+            .queue(Command::ImportPaths(vec![note.clone()]));
+        harness.step();
+        harness.state_mut().wait_for_background();
+        harness.run_steps(3);
+        assert!(harness.state().import_summary_open());
         for action in [
             Action::OpenMatrix,
             Action::OpenCooccurrence,
+            Action::OpenChart,
+            Action::OpenQueryBuilder,
+            Action::OpenWords,
+            Action::OpenAgreement,
             Action::ShowCases,
+            Action::ShowCoders,
+            Action::ExportExcerpts,
         ] {
             send(&mut harness, Command::Action(action));
         }
-        harness.run_steps(4);
+        harness.run_steps(6);
+        let work = harness.state().layout_rects().work;
         for title in [
             "Code × case matrix",
             "Code co-occurrence",
+            "Chart: codes by case group",
+            "Coding query",
+            "Word frequencies",
+            "Agreement",
             "Cases and attributes",
+            "Coders",
+            "Export excerpts",
+            "Import summary",
         ] {
-            let node = harness.get_by_label(title);
-            let r = node.rect();
+            let r = harness
+                .get_by_role_and_label(egui::accesskit::Role::Window, title)
+                .rect();
             assert!(
-                r.top() >= rects.work.top() - 0.5 && r.bottom() <= height + 0.5,
-                "{width}: the window '{title}' at {r:?} is outside the work area {:?}",
-                rects.work
+                r.top() >= work.top() - 0.5 && r.bottom() <= work.bottom() + 0.5,
+                "{width}×{height}: the window '{title}' at {r:?} is outside the work area {work:?}"
             );
             assert!(
-                r.left() >= -0.5 && r.right() <= width + 0.5,
-                "{width}: {title} {r:?}"
+                r.left() >= work.left() - 0.5 && r.right() <= work.right() + 0.5,
+                "{width}×{height}: the window '{title}' at {r:?} is outside the work area {work:?}"
             );
         }
         // Every copy button (one per table window) lies inside the screen: nothing is clipped off.
@@ -584,4 +613,78 @@ fn double_click_renames_a_code_on_the_first_try_and_the_tree_stays_put() {
         .as_ref()
         .map(|r| r.0);
     assert_eq!(renaming, Some(code), "the double click renames");
+}
+
+#[test]
+fn the_matrix_draws_each_row_beside_its_label_and_below_the_header() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1024.0, 700.0);
+    send(&mut harness, Command::Action(Action::OpenMatrix));
+    harness.run_steps(4);
+    let window = harness
+        .get_by_role_and_label(egui::accesskit::Role::Window, "Code × case matrix")
+        .rect();
+    let row = "Leadership/Municipal leadership anchoring";
+    let column = "Bakkebø skule";
+    let label = harness
+        .get_by_role_and_label(egui::accesskit::Role::Label, row)
+        .rect();
+    let cell = harness.get_by_label(&format!("{row} × {column}")).rect();
+    let header = harness
+        .get_all_by_label(column)
+        .map(|n| n.rect())
+        .find(|r| window.contains_rect(*r))
+        .expect("the column header inside the matrix window");
+    // The table's body ran beside its header instead of below it: cells at the header's height, far right.
+    assert!(
+        cell.top() >= header.bottom() - 1.0,
+        "cell {cell:?} header {header:?}"
+    );
+    assert!(
+        cell.left() >= header.left() - 8.0 && cell.left() <= header.right(),
+        "cell {cell:?} header {header:?}"
+    );
+    assert!(
+        (label.center().y - cell.center().y).abs() < 2.0 && label.right() <= cell.left() + 1.0,
+        "label {label:?} cell {cell:?}"
+    );
+    // The code names get their column's full width (they were squeezed to the minimum).
+    assert!(label.width() >= 200.0, "{label:?}");
+    assert!(window.contains_rect(label) && window.contains_rect(header));
+}
+
+#[test]
+fn the_chart_copies_its_bars_as_a_table() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    send(&mut harness, Command::Action(Action::OpenChart));
+    harness.run_steps(4);
+    harness.get_by_label("Copy table").click();
+    let table = copied(&mut harness).expect("the chart is copied");
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(header[0], "Code", "{table}");
+    assert!(header.len() >= 3, "a column per case group: {table}");
+    let last = lines.last().expect("totals");
+    assert!(last.starts_with("Total\t"), "{table}");
+    // Each group's total is the sum of its segments.
+    let cells = |line: &str| -> Vec<u64> {
+        line.split('\t')
+            .skip(1)
+            .map(|c| c.parse().expect("a count"))
+            .collect()
+    };
+    let totals = cells(last);
+    let mut sums = vec![0; totals.len()];
+    for line in &lines[1..lines.len() - 1] {
+        for (sum, x) in sums.iter_mut().zip(cells(line)) {
+            *sum += x;
+        }
+    }
+    assert_eq!(sums, totals, "{table}");
+    assert!(totals.iter().sum::<u64>() > 0, "{table}");
 }

@@ -15,18 +15,6 @@ use crate::gui::{strings as s, theme};
 use crate::ids::CoderId;
 use crate::model::Project;
 
-/// Colours of coder layers, in the order coders are listed (by name); repeats after eight coders.
-const PALETTE: [[u8; 3]; 8] = [
-    [0x1f, 0x77, 0xb4],
-    [0xd6, 0x27, 0x28],
-    [0x2c, 0xa0, 0x2c],
-    [0x94, 0x67, 0xbd],
-    [0xff, 0x7f, 0x0e],
-    [0x17, 0xbe, 0xcf],
-    [0x8c, 0x56, 0x4b],
-    [0xe3, 0x77, 0xc2],
-];
-
 /// Which coder layers are hidden, and whether blind mode's other coders are revealed.
 #[derive(Debug, Default)]
 pub struct CoderLayers {
@@ -65,12 +53,10 @@ impl CoderLayers {
     }
 }
 
-/// A coder's layer colour: by the coder's place among the project's coders sorted by name.
+/// A coder's layer colour: the coder's own, else the palette's by the coder's place among the coders by name.
 pub fn coder_colour(project: &Project, coder: CoderId) -> Color32 {
-    let mut coders: Vec<_> = project.coders().values().collect();
-    coders.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
-    let index = coders.iter().position(|c| c.id == coder).unwrap_or(0);
-    let [r, g, b] = PALETTE[index % PALETTE.len()];
+    let [r, g, b] =
+        crate::model::colour_rgb(&crate::coders::layer_colour(project, coder)).unwrap_or([128; 3]);
     Color32::from_rgb(r, g, b)
 }
 
@@ -87,11 +73,10 @@ pub fn coders_window_ui(
         return;
     }
     let mut open = layers.open;
-    egui::Window::new(s::CODERS_TITLE)
+    let shown = crate::gui::widgets::window(ctx, s::CODERS_TITLE)
         .id(egui::Id::unique("coders-window"))
         .open(&mut open)
         .default_width(320.0)
-        .resizable(true)
         .show(ctx, |ui| {
             let dark = ui.visuals().dark_mode;
             ui.label(
@@ -156,6 +141,7 @@ pub fn coders_window_ui(
                 }
             }
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     layers.open = open;
 }
 

@@ -82,7 +82,7 @@ pub fn new_project_ui(
 ) -> bool {
     let mut open = true;
     let mut close = false;
-    egui::Window::new(s::NEW_PROJECT_TITLE)
+    crate::gui::widgets::window(ctx, s::NEW_PROJECT_TITLE)
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

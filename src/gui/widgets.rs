@@ -91,12 +91,17 @@ pub fn work_area(ctx: &egui::Context) -> egui::Rect {
         .unwrap_or_else(|| ctx.content_rect())
 }
 
+/// The largest content a window can have and still fit the work area with its title bar and frame.
+pub fn window_content_max(ctx: &egui::Context) -> egui::Vec2 {
+    (work_area(ctx).size() - egui::vec2(24.0, 100.0)).max(egui::vec2(120.0, 80.0))
+}
+
 /// A window kept inside the work area, no larger than it, resizable.
 pub fn window<'a>(ctx: &egui::Context, title: impl Into<egui::WidgetText>) -> egui::Window<'a> {
     let area = work_area(ctx);
     egui::Window::new(title)
         .constrain_to(area)
-        .max_size(area.size() - egui::vec2(24.0, 100.0))
+        .max_size(window_content_max(ctx))
         .resizable(true)
 }
 
@@ -186,50 +191,58 @@ impl FrozenTable {
         let height = (ui.available_height() - 30.0).max(60.0);
         let (rows, row_height) = (self.rows, self.row_height);
         let mut offsets = [offset; 2];
+        // Each table in its own vertical column: a table lays out its header and then its body below the
+        // cursor, which in the row that holds the two tables would put the body beside the header.
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = 0.0;
-            let out = TableBuilder::new(ui)
-                .id_salt((self.salt, "first"))
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([true, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .vertical_scroll_offset(offset)
-                .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysHidden)
-                .column(self.first)
-                .header(self.header_height, |mut r| header(&mut r, Part::Label))
-                .body(|body| {
-                    body.rows(row_height, rows, |mut r| {
-                        let i = r.index();
-                        row(&mut r, i, Part::Label);
-                    });
-                });
+            let out = ui
+                .vertical(|ui| {
+                    TableBuilder::new(ui)
+                        .id_salt((self.salt, "first"))
+                        .striped(true)
+                        .resizable(true)
+                        .auto_shrink([true, true])
+                        .min_scrolled_height(0.0)
+                        .max_scroll_height(height)
+                        .vertical_scroll_offset(offset)
+                        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysHidden)
+                        .column(self.first)
+                        .header(self.header_height, |mut r| header(&mut r, Part::Label))
+                        .body(|body| {
+                            body.rows(row_height, rows, |mut r| {
+                                let i = r.index();
+                                row(&mut r, i, Part::Label);
+                            });
+                        })
+                })
+                .inner;
             offsets[0] = out.state.clamped_offset().y;
             egui::ScrollArea::horizontal()
                 .id_salt((self.salt, "sideways"))
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
-                    let mut table = TableBuilder::new(ui)
-                        .id_salt(self.salt)
-                        .striped(true)
-                        .resizable(true)
-                        .auto_shrink([false, true])
-                        .min_scrolled_height(0.0)
-                        .max_scroll_height(height)
-                        .vertical_scroll_offset(offset);
-                    for column in self.rest {
-                        table = table.column(column);
-                    }
-                    let out = table
-                        .header(self.header_height, |mut r| header(&mut r, Part::Values))
-                        .body(|body| {
-                            body.rows(row_height, rows, |mut r| {
-                                let i = r.index();
-                                row(&mut r, i, Part::Values);
+                    ui.vertical(|ui| {
+                        let mut table = TableBuilder::new(ui)
+                            .id_salt(self.salt)
+                            .striped(true)
+                            .resizable(true)
+                            .auto_shrink([false, true])
+                            .min_scrolled_height(0.0)
+                            .max_scroll_height(height)
+                            .vertical_scroll_offset(offset);
+                        for column in self.rest {
+                            table = table.column(column);
+                        }
+                        let out = table
+                            .header(self.header_height, |mut r| header(&mut r, Part::Values))
+                            .body(|body| {
+                                body.rows(row_height, rows, |mut r| {
+                                    let i = r.index();
+                                    row(&mut r, i, Part::Values);
+                                });
                             });
-                        });
-                    offsets[1] = out.state.clamped_offset().y;
+                        offsets[1] = out.state.clamped_offset().y;
+                    });
                 });
         });
         // Whichever part was scrolled this frame leads; the other follows next frame.
