@@ -688,3 +688,210 @@ fn the_chart_copies_its_bars_as_a_table() {
     assert_eq!(sums, totals, "{table}");
     assert!(totals.iter().sum::<u64>() > 0, "{table}");
 }
+
+#[test]
+fn escape_closes_context_menus_and_windows_and_enter_confirms() {
+    use egui::accesskit::Role;
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let doc = harness.state().viewer().document.expect("an open document");
+    let name = project(&harness).documents()[&doc].name.clone();
+
+    // A document's right-click menu: Escape closes it.
+    reveal(&mut harness, Role::Button, &name);
+    harness
+        .get_by_role_and_label(Role::Button, &name)
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Remove document…");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Remove document…").is_none());
+
+    // A code's right-click menu: Escape closes it.
+    let code = busiest_code(&harness);
+    let code_name = project(&harness).codes()[&code].name.clone();
+    reveal(&mut harness, Role::Button, &code_name);
+    harness
+        .get_by_role_and_label(Role::Button, &code_name)
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Move up");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Move up").is_none());
+
+    // The selection's right-click menu: Escape closes the menu and keeps the selection.
+    let range = some_words(&harness, doc);
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(range));
+    harness.run_steps(2);
+    // Right-click in the visible text (the document's node spans its whole height, mostly scrolled away).
+    let text = harness
+        .state()
+        .viewer()
+        .stats
+        .text_column
+        .expect("the text is drawn");
+    let at = text.center();
+    harness.hover_at(at);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Copy");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Copy").is_none());
+    assert_eq!(
+        harness
+            .state()
+            .viewer()
+            .selection
+            .as_ref()
+            .map(|s| s.range()),
+        Some(range),
+        "Escape on the menu leaves the selection alone"
+    );
+
+    // Two windows: each closes on Escape when the keyboard focus is in it (Tab moves into it).
+    // (The pointer rests outside both windows: the keyboard focus alone says which window Escape closes.)
+    harness.hover_at(egui::pos2(2.0, 895.0));
+    send(&mut harness, Command::Action(Action::OpenMatrix));
+    harness.run_steps(3);
+    harness.get_by_label("Copy table").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().analysis().matrix.open);
+    send(&mut harness, Command::Action(Action::ShowCoders));
+    harness.run_steps(3);
+    harness.get_by_label("Blind mode").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().coders_window_open());
+
+    // Enter confirms: Document ▸ Rename… with a new name.
+    harness.get_by_label("Document").click();
+    harness.run_steps(2);
+    harness.get_by_label("Rename…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Document name").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    harness
+        .get_by_label("Document name")
+        .type_text("bjorkeli_rektor_omdopt");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(
+        project(&harness).documents()[&doc].name,
+        "bjorkeli_rektor_omdopt"
+    );
+
+    // And in the codebook: a new code's name, Enter adds it.
+    harness.get_by_label("New code").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("New code")
+        .type_text("Ressursteam/Møtetid");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(project(&harness).find_code("Ressursteam/Møtetid").is_some());
+
+    // The New project dialog: Escape closes it; Enter creates the project.
+    let folder = tempfile::tempdir().expect("tempdir");
+    let root = folder.path().join("nytt_prosjekt");
+    send(&mut harness, Command::CreateProject(root.clone()));
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Window, "New project");
+    harness.get_by_label("Create").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("New project").is_none());
+    send(&mut harness, Command::CreateProject(root.clone()));
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().workspace().map(|w| w.root().to_path_buf()),
+        Some(root)
+    );
+}
+
+#[test]
+fn tab_walks_a_window_in_reading_order_with_a_visible_ring() {
+    use egui::accesskit::Role;
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    harness.hover_at(egui::pos2(2.0, 895.0));
+    send(&mut harness, Command::Action(Action::ExportExcerpts));
+    harness.run_steps(3);
+    let window = harness
+        .get_by_role_and_label(Role::Window, "Export excerpts")
+        .rect();
+    let focused = |h: &Harness<'_, Workbench>| {
+        h.ctx
+            .memory(|m| m.focused())
+            .and_then(|id| h.ctx.read_response(id))
+            .map(|r| r.rect)
+    };
+    // Start at the window's first control (the one nearest its top left), then Tab through the next ones.
+    let first = harness
+        .get_all_by_role(Role::Button)
+        .chain(harness.get_all_by_role(Role::CheckBox))
+        .chain(harness.get_all_by_role(Role::ComboBox))
+        .filter(|n| window.contains_rect(n.rect()))
+        .min_by(|a, b| {
+            let (a, b) = (a.rect(), b.rect());
+            (a.top(), a.left())
+                .partial_cmp(&(b.top(), b.left()))
+                .expect("numbers")
+        })
+        .expect("the export window has controls");
+    let start = first.rect();
+    first.focus();
+    harness.run_steps(1);
+    assert_eq!(focused(&harness), Some(start));
+    let mut stops = vec![start];
+    for _ in 0..8 {
+        harness.key_press(Key::Tab);
+        harness.run_steps(1);
+        let rect = focused(&harness).expect("Tab puts the focus somewhere");
+        stops.push(rect);
+    }
+    let inside: Vec<_> = stops
+        .iter()
+        .take_while(|r| window.contains_rect(**r))
+        .collect();
+    assert!(
+        inside.len() >= 3,
+        "Tab leaves the window at once: {stops:?}"
+    );
+    // Within the window Tab goes down the form: never back up a row.
+    for pair in inside.windows(2) {
+        assert!(
+            pair[1].top() >= pair[0].top() - 4.0 || pair[1].left() > pair[0].left(),
+            "Tab went back: {stops:?}"
+        );
+    }
+    // The focused control is drawn with a 2 px ring.
+    let ring = harness.ctx.global_style().visuals.widgets.active.bg_stroke;
+    assert!(ring.width >= 2.0, "{ring:?}");
+}

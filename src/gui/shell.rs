@@ -39,6 +39,7 @@ impl Workbench {
         self.layout.centre = centre.response.rect;
         self.windows_ui(&ctx, commands);
         widgets::clear_escape(&ctx);
+        widgets::remember_focused_window(&ctx);
     }
 
     /// The side panels: sized to the window (never leaving the document less than [`MIN_CENTRE`]), resizable
@@ -443,7 +444,10 @@ impl Workbench {
             return;
         }
         let text_focus = ctx.text_edit_focused();
-        if !text_focus {
+        // While a menu, context menu or drop-down is open, Escape is its own: it closes that popup (egui does
+        // so when the popup is drawn) and neither closes the window under it nor clears the selection.
+        let popup = egui::Popup::is_any_open(ctx);
+        if !text_focus && !popup {
             widgets::take_escape_for_window(ctx);
         }
         let with_shift = ACTIONS
@@ -455,6 +459,7 @@ impl Workbench {
         for spec in with_shift.chain(without) {
             if let Some(shortcut) = spec.shortcut
                 && (spec.global || !text_focus)
+                && !(popup && shortcut.logical_key == egui::Key::Escape)
                 && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
             {
                 commands.push(Command::Action(spec.action));

@@ -105,13 +105,37 @@ pub fn window<'a>(ctx: &egui::Context, title: impl Into<egui::WidgetText>) -> eg
         .resizable(true)
 }
 
-/// The window the user is in: the one holding the keyboard focus, else the one under the pointer.
+/// The window holding the keyboard focus now.
+fn focused_window(ctx: &egui::Context) -> Option<egui::LayerId> {
+    ctx.memory(|m| m.focused())
+        .and_then(|id| ctx.read_response(id))
+        .map(|r| r.layer_id)
+        .filter(|layer| layer.order == egui::Order::Middle)
+}
+
+fn focus_memory_id() -> egui::Id {
+    egui::Id::unique("marginalia-focused-window")
+}
+
+/// Remembers which window held the keyboard focus at the end of this frame: egui drops the focus when Escape
+/// is pressed, before the next frame's code can see where it was.
+pub fn remember_focused_window(ctx: &egui::Context) {
+    let layer = focused_window(ctx);
+    ctx.data_mut(|d| {
+        if let Some(layer) = layer {
+            d.insert_temp(focus_memory_id(), layer);
+        } else {
+            d.remove::<egui::LayerId>(focus_memory_id());
+        }
+    });
+}
+
+/// The window the user is in: the one holding the keyboard focus (or holding it at the end of the last frame),
+/// else the one under the pointer.
 pub fn active_window(ctx: &egui::Context) -> Option<egui::LayerId> {
     let window = |layer: egui::LayerId| (layer.order == egui::Order::Middle).then_some(layer);
-    let focused = ctx
-        .memory(|m| m.focused())
-        .and_then(|id| ctx.read_response(id))
-        .and_then(|r| window(r.layer_id));
+    let focused = focused_window(ctx)
+        .or_else(|| ctx.data(|d| d.get_temp::<egui::LayerId>(focus_memory_id())));
     focused.or_else(|| {
         let pointer = ctx.input(|i| i.pointer.hover_pos())?;
         ctx.layer_id_at(pointer).and_then(window)
