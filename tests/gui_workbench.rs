@@ -895,3 +895,111 @@ fn tab_walks_a_window_in_reading_order_with_a_visible_ring() {
     let ring = harness.ctx.global_style().visuals.widgets.active.bg_stroke;
     assert!(ring.width >= 2.0, "{ring:?}");
 }
+
+/// Runs a search from the Search tab and waits for it; returns the number of hits.
+fn search_total(h: &mut Harness<'_, Workbench>, query: &str) -> usize {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Query").type_text(query);
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    h.state_mut().finish_search();
+    h.run_steps(2);
+    let search = h.state().search();
+    assert!(search.error.is_none(), "{:?}", search.error);
+    search.results.as_ref().map_or(0, |r| r.total)
+}
+
+#[test]
+fn blind_mode_hides_other_coders_from_code_searches_and_coding_memos() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let doc = harness.state().viewer().document.expect("an open document");
+    let code = busiest_code(&harness);
+    let path = project(&harness).code_path(code);
+    let (coding, coder) = {
+        let p = project(&harness);
+        let c = p.codings_in(doc)[0];
+        (c.id, p.coders()[&c.coder].name.clone())
+    };
+    assert_ne!(coder, support::CODER);
+
+    // A memo on a colleague's coding, listed in the Memos tab with its coding link.
+    send(&mut harness, Command::NewMemo(MemoTarget::Coding(coding)));
+    harness.run_steps(2);
+    let link = {
+        let p = project(&harness);
+        let c = &p.codings()[&coding];
+        format!("{} · {}", p.code_path(c.code), c.range)
+    };
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&link).is_some(), "{link}");
+    let seen = search_total(&mut harness, &format!("code:\"{path}\""));
+    assert!(seen > 0);
+    let by_colleague = search_total(&mut harness, &format!("coder:\"{coder}\""));
+    assert!(by_colleague > 0);
+
+    // Blind mode (the workbench's preference): the other coders' codings are gone from code: and coder:
+    // searches and from the memos' coding links (this coder has coded nothing yet).
+    harness.state_mut().prefs_mut().blind = true;
+    harness.run_steps(2);
+    assert_eq!(search_total(&mut harness, &format!("code:\"{path}\"")), 0);
+    assert_eq!(search_total(&mut harness, &format!("coder:\"{coder}\"")), 0);
+    // Words still match everywhere: only codings are hidden.
+    assert!(search_total(&mut harness, "ressursteam") > 0);
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&link).is_none(), "{link}");
+
+    // Revealing brings them back (and the search on screen runs again).
+    harness.state_mut().reveal_coders(true);
+    harness.run_steps(2);
+    assert_eq!(
+        search_total(&mut harness, &format!("code:\"{path}\"")),
+        seen
+    );
+}
+
+#[test]
+fn a_coder_colour_is_chosen_in_the_coders_window_saved_and_undone() {
+    let Fixture { dir, mut harness } = open_sample();
+    let (tobias, before) = {
+        let p = project(&harness);
+        let c = p.find_coder("Tobias Lunde").expect("a coder");
+        (c.id, marginalia::coders::layer_colour(p, c.id))
+    };
+    let (n, hex) = marginalia::coders::LAYER_PALETTE
+        .iter()
+        .enumerate()
+        .find(|(_, hex)| **hex != before)
+        .expect("another colour");
+    support::menu(&mut harness, "View", "Coders…");
+    harness.get_by_label("Colour of Tobias Lunde").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label(&format!("Palette colour {} ({hex})", n + 1))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        project(&harness).coders()[&tobias].colour.as_deref(),
+        Some(*hex)
+    );
+    // Saved in the project: a fresh load sees it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(3);
+    let loaded = marginalia::store::load(&dir.path().join("sample")).expect("loads");
+    assert_eq!(loaded.coders()[&tobias].colour.as_deref(), Some(*hex));
+    // One undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(project(&harness).coders()[&tobias].colour, None);
+    assert_eq!(
+        marginalia::coders::layer_colour(project(&harness), tobias),
+        before
+    );
+}

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use egui::{Color32, RichText};
 
 use crate::coders::CoderSelection;
+use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::ids::CoderId;
 use crate::model::Project;
@@ -60,7 +61,7 @@ pub fn coder_colour(project: &Project, coder: CoderId) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// The Coders window: each coder with their colour, codings count (when shown) and a show/hide toggle; blind
+/// The Coders window: each coder with their colour (a click changes it), codings count (when shown) and a show/hide toggle; blind
 /// mode with reveal.
 pub fn coders_window_ui(
     ctx: &egui::Context,
@@ -68,6 +69,7 @@ pub fn coders_window_ui(
     layers: &mut CoderLayers,
     blind: &mut bool,
     me: &str,
+    commands: &mut Vec<Command>,
 ) {
     if !layers.open {
         return;
@@ -91,7 +93,7 @@ pub fn coders_window_ui(
             for coder in coders {
                 let mine = coder.name.to_lowercase() == me.trim().to_lowercase();
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new("■").color(coder_colour(project, coder.id)));
+                    coder_colour_button_ui(ui, project, coder, commands);
                     let mut visible = !layers.hidden.contains(&coder.id);
                     let blinded = *blind && !layers.revealed && !mine;
                     let label = if mine {
@@ -145,6 +147,45 @@ pub fn coders_window_ui(
     layers.open = open;
 }
 
+/// The swatch of a coder's layer colour; a click opens the palette, a custom colour and "back to the palette's"
+/// (each choice one undoable step, saved in the project).
+fn coder_colour_button_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    coder: &crate::model::Coder,
+    commands: &mut Vec<Command>,
+) {
+    let current = crate::coders::layer_colour(project, coder.id);
+    let name = format!("{} {}", s::CODER_COLOUR_OF, coder.name);
+    let swatch = RichText::new("■")
+        .size(18.0)
+        .color(coder_colour(project, coder.id));
+    let response = egui::Button::new(swatch).frame(false);
+    let response = ui.add(response).on_hover_text(&name);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+    egui::Popup::menu(&response).show(|ui| {
+        ui.label(RichText::new(&name).strong());
+        let id = ui.make_persistent_id(("coder-colour", coder.id));
+        let palette = crate::coders::LAYER_PALETTE;
+        if let Some(colour) = crate::gui::widgets::colour_picker_ui(ui, &palette, &current, id) {
+            if !colour.eq_ignore_ascii_case(&current) || coder.colour.is_none() {
+                commands.push(Command::ColourCoder {
+                    coder: coder.id,
+                    colour: Some(colour),
+                });
+            }
+            ui.close();
+        }
+        if coder.colour.is_some() && ui.button(s::CODER_PALETTE_COLOUR).clicked() {
+            commands.push(Command::ColourCoder {
+                coder: coder.id,
+                colour: None,
+            });
+            ui.close();
+        }
+    });
+}
+
 /// A cache key for views that read codings: the project revision and the coder layers shown.
 pub fn layered(revision: u64, coders: &CoderSelection) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -193,6 +234,11 @@ impl crate::gui::Workbench {
     pub(super) fn update_layers(&mut self) {
         let shown = self.shown_coders();
         let revision = self.session.workspace().map_or(0, |ws| ws.revision());
+        // Other layers shown (blind mode, reveal, a layer hidden): the search's code:/coder: filters see other
+        // codings, so the results on screen are run again.
+        if shown != self.excerpts.shown && self.search.results.is_some() {
+            self.search.run_requested = true;
+        }
         self.layer_revision = layered(revision, &shown);
         self.codebook.coders = shown.clone();
         self.documents.coders = shown.clone();

@@ -200,13 +200,15 @@ impl Session {
         self.index.as_deref()
     }
 
-    /// Starts a search on a worker (a search in flight is cancelled): `Some(Ok)` when it started, `None` when
+    /// Starts a search that sees the codings of `coders` (the layers shown) on a worker (a search in flight is
+    /// cancelled): `Some(Ok)` when it started, `None` when
     /// the index must first be built or brought up to date (that runs on its own task; ask again when it is
     /// done), `Some(Err)` when the index could not be built.
     pub fn start_search(
         &mut self,
         query: String,
         regex: bool,
+        coders: crate::coders::CoderSelection,
         repaint: Option<&egui::Context>,
     ) -> Option<Result<(), String>> {
         if self.index_failed {
@@ -227,7 +229,7 @@ impl Session {
             let result = if regex {
                 crate::query::regex_search(&view, &project, &query, None, false, None)
             } else {
-                crate::query::search(&view, &project, &query, None)
+                crate::query::search_as(&view, &project, &query, None, &coders)
             };
             if reporter.cancelled() {
                 return Err("cancelled".into());
@@ -459,10 +461,12 @@ impl Workbench {
             self.search.clear();
             return;
         }
-        match self
-            .session
-            .start_search(query, self.search.regex, self.ctx.as_ref())
-        {
+        match self.session.start_search(
+            query,
+            self.search.regex,
+            self.shown_coders(),
+            self.ctx.as_ref(),
+        ) {
             None => self.search.run_requested = self.session.workspace().is_some(),
             Some(Ok(())) => {
                 self.search.searching = true;

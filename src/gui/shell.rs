@@ -315,8 +315,8 @@ impl Workbench {
             RightTab::Memos => memos_panel::memos_ui(
                 ui,
                 project,
-                document,
-                &self.selected_codes,
+                (document, &self.selected_codes),
+                &self.excerpts.shown,
                 &mut self.memos,
                 commands,
             ),
@@ -410,6 +410,7 @@ impl Workbench {
                 &mut self.layers,
                 &mut self.prefs.blind,
                 &self.prefs.coder,
+                commands,
             );
         }
         self.analysis_ui(ctx, commands);

@@ -649,3 +649,13 @@ pub fn remove_document_question(name: &str, codings: usize, memos: usize) -> Str
 pub fn palette_colour(n: usize, hex: &str) -> String {
     format!("Palette colour {n} ({hex})")
 }
+
+// ---- polish: new strings (nb: … / nn: …) ----
+
+/// The Coders window's entry that drops a coder's own colour (nb: "Fargen fra paletten" / nn: "Fargen frå
+/// paletten").
+pub const CODER_PALETTE_COLOUR: &str = "Palette colour (default)";
+
+/// Before a coder's name, naming their colour swatch: "Colour of Ingrid Solberg" (nb: "Fargen til" / nn:
+/// "Fargen til").
+pub const CODER_COLOUR_OF: &str = "Colour of";

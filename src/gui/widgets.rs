@@ -278,3 +278,59 @@ impl FrozenTable {
         ui.data_mut(|d| d.insert_temp(offset_id, next));
     }
 }
+
+/// A colour picker for a menu: the palette as swatches (each named for screen readers, the current one ringed),
+/// then a custom colour applied with a button (so dragging in the picker makes one undo step, not one per frame).
+/// Returns the colour chosen (`#rrggbb`) in this frame; `id` keeps the custom colour being picked.
+pub fn colour_picker_ui(
+    ui: &mut Ui,
+    palette: &[&str],
+    current: &str,
+    id: egui::Id,
+) -> Option<String> {
+    use crate::gui::{strings as s, theme};
+    let dark = ui.visuals().dark_mode;
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.set_max_width(6.0 * 30.0);
+        for (n, hex) in palette.iter().enumerate() {
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(24.0, 24.0), egui::Sense::click());
+            let selected = current.eq_ignore_ascii_case(hex);
+            ui.painter()
+                .rect_filled(rect.shrink(2.0), 4.0, theme::code_colour(hex, dark));
+            let ring = if selected || response.hovered() || response.has_focus() {
+                egui::Stroke::new(2.0, ui.visuals().strong_text_color())
+            } else {
+                egui::Stroke::NONE
+            };
+            ui.painter()
+                .rect_stroke(rect, 5.0, ring, egui::StrokeKind::Inside);
+            let name = s::palette_colour(n + 1, hex);
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+            });
+            if response.on_hover_text(hex.to_string()).clicked() {
+                chosen = Some(hex.to_string());
+            }
+        }
+    });
+    ui.separator();
+    let mut rgb = ui
+        .data(|d| d.get_temp::<[u8; 3]>(id))
+        .or_else(|| crate::model::colour_rgb(current))
+        .unwrap_or([128, 128, 128]);
+    ui.horizontal(|ui| {
+        let label = ui.label(s::CUSTOM_COLOUR);
+        egui::color_picker::color_edit_button_srgb(ui, &mut rgb).labelled_by(label.id);
+        if ui.button(s::OK).clicked() {
+            chosen = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
+        }
+    });
+    if chosen.is_some() {
+        ui.data_mut(|d| d.remove::<[u8; 3]>(id));
+    } else {
+        ui.data_mut(|d| d.insert_temp(id, rgb));
+    }
+    chosen
+}

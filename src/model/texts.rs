@@ -69,11 +69,12 @@ impl Texts {
     /// for an unknown id.
     pub fn get_checked(&self, id: &DocumentId) -> Option<Result<Arc<str>, String>> {
         let slot = self.slots.get(id)?;
-        if let Some(text) = slot.cell.get() {
-            if char_len(text) == slot.char_len {
-                return Some(Ok(Arc::clone(text)));
-            }
-            // An earlier read failed and left the text empty: read again to name the problem.
+        // A text already read is used as it is, unless an earlier read failed and left it empty: then it is read
+        // again to name the problem.
+        if let Some(text) = slot.cell.get()
+            && char_len(text) == slot.char_len
+        {
+            return Some(Ok(Arc::clone(text)));
         }
         Some(match self.try_read(*id, slot.char_len) {
             Ok(text) => Ok(Arc::clone(slot.cell.get_or_init(|| text))),

@@ -41,7 +41,7 @@ mod tests {
     use crate::model::Coder;
 
     fn with_coder() -> (Project, CoderId) {
-        let mut project = Project::new("Kodarar", crate::model::Language::Nynorsk);
+        let mut project = Project::new("Kodarar", crate::model::Language::Nn);
         let coder = Coder {
             id: CoderId::new(),
             name: "Ingrid Solberg".into(),

@@ -17,6 +17,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 use uuid::Uuid;
 
+use crate::coders::CoderSelection;
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
 use crate::index::{SearchIndex, analyzer, speaker_keys};
@@ -89,12 +90,26 @@ pub fn search(
     query: &str,
     limit: Option<usize>,
 ) -> Result<SearchResults> {
+    search_as(index, project, query, limit, &CoderSelection::All)
+}
+
+/// Runs a query seeing only the codings of `coders`: `code:` and `coder:` filters match the passages those
+/// coders coded (a `coder:` naming anyone else matches nothing). The workbench passes the coder layers it shows,
+/// so blind mode hides the other coders' work from searches too.
+pub fn search_as(
+    index: &SearchIndex,
+    project: &Project,
+    query: &str,
+    limit: Option<usize>,
+    coders: &CoderSelection,
+) -> Result<SearchResults> {
     let expr = parse::parse(query)?;
     let languages = project.languages();
     let planner = Planner {
         index,
         project,
         languages: &languages,
+        coders,
     };
     let tantivy_query = planner.plan(&expr)?;
     let searcher = index.reader.searcher();
@@ -194,6 +209,8 @@ struct Planner<'a> {
     project: &'a Project,
     /// The languages of the project's documents: words are analysed in each.
     languages: &'a BTreeSet<crate::model::Language>,
+    /// Whose codings `code:` and `coder:` filters see.
+    coders: &'a CoderSelection,
 }
 
 impl Planner<'_> {
@@ -338,7 +355,8 @@ impl Planner<'_> {
                 let coder = p
                     .find_coder(name)
                     .ok_or_else(|| crate::coders::unknown_coder(p, name))?;
-                self.units_of(p.codings().values().filter(|c| c.coder == coder.id))
+                let seen = self.coders.contains(coder.id);
+                self.units_of(p.codings().values().filter(|c| seen && c.coder == coder.id))
             }
         })
     }
@@ -375,7 +393,11 @@ impl Planner<'_> {
             .find_code(name)
             .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
         let codes = p.descendants(code.id);
-        Ok(self.units_of(p.codings().values().filter(|c| codes.contains(&c.code))))
+        Ok(self.units_of(
+            p.codings()
+                .values()
+                .filter(|c| codes.contains(&c.code) && self.coders.contains(c.coder)),
+        ))
     }
 
     /// The passages (index units) these codings overlap: per coded document, its `doc` term AND the `start` of
