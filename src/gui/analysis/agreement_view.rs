@@ -223,7 +223,7 @@ impl AnalysisView for AgreementView {
     const FRAME: Frame = Frame {
         title: s::AGREEMENT,
         id: "analysis-agreement",
-        size: [860.0, 640.0],
+        size: [1220.0, 700.0],
         position: None,
     };
 
