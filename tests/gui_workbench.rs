@@ -1003,3 +1003,42 @@ fn a_coder_colour_is_chosen_in_the_coders_window_saved_and_undone() {
         before
     );
 }
+
+#[test]
+fn every_table_view_copies_tab_separated_rows() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let first_code = project(&harness).code_tree()[0].1.name.clone();
+    for (action, heading) in [
+        (Action::OpenCooccurrence, "Code"),
+        (Action::OpenWords, ""),
+        (Action::OpenAgreement, "Code"),
+    ] {
+        send(&mut harness, Command::Action(action));
+        harness.run_steps(3);
+        if action == Action::OpenAgreement {
+            harness.state_mut().analysis_mut().agreement.wait();
+            harness.run_steps(3);
+        }
+        harness.get_by_label("Copy table").click();
+        let table = copied(&mut harness).unwrap_or_else(|| panic!("{action:?}: nothing copied"));
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines.len() > 3, "{action:?}: {table}");
+        assert!(
+            lines.iter().all(|l| l.contains('\t')),
+            "{action:?}: {table}"
+        );
+        assert!(lines[0].starts_with(heading), "{action:?}: {}", lines[0]);
+        if action != Action::OpenWords {
+            assert!(table.contains(&first_code), "{action:?}: {table}");
+        }
+        // One table window at a time, so the next Copy table is the next view's.
+        let analysis = harness.state_mut().analysis_mut();
+        analysis.cooccurrence.open = false;
+        analysis.words.open = false;
+        analysis.agreement.open = false;
+        harness.run_steps(2);
+    }
+}
