@@ -86,6 +86,7 @@ fn generated() -> (Project, Vec<CoderId>) {
         edits.push(Edit::Put(Entity::Coder(Coder {
             id: *id,
             name: format!("Coder {i}"),
+            colour: None,
         })));
     }
     let mut docs = Vec::new();

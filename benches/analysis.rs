@@ -99,6 +99,7 @@ fn project() -> Project {
         edits.push(Edit::Put(Entity::Coder(Coder {
             id: *id,
             name: format!("Coder {i}"),
+            colour: None,
         })));
     }
     let mut docs = Vec::new();

@@ -290,6 +290,7 @@ fn main() -> anyhow::Result<()> {
     let mut edits = vec![Edit::Put(Entity::Coder(Coder {
         id: coder,
         name: "bench".into(),
+        colour: None,
     }))];
     let turns = &doc.turns;
     for i in 0..5_000 {

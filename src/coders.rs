@@ -101,6 +101,24 @@ impl CoderSelection {
     }
 }
 
+/// Colours of coder layers, in the order coders are listed (by name), for coders without a colour of their own;
+/// repeats after eight coders.
+pub const LAYER_PALETTE: [&str; 8] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+];
+
+/// A coder's layer colour (`#rrggbb`): the coder's own when set, else the palette's by the coder's place among
+/// the project's coders sorted by name.
+pub fn layer_colour(project: &Project, coder: CoderId) -> String {
+    if let Some(colour) = project.coders().get(&coder).and_then(|c| c.colour.clone()) {
+        return colour;
+    }
+    let mut coders: Vec<_> = project.coders().values().collect();
+    coders.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
+    let index = coders.iter().position(|c| c.id == coder).unwrap_or(0);
+    LAYER_PALETTE[index % LAYER_PALETTE.len()].to_string()
+}
+
 /// The error for a coder name the project does not have, listing the ones it has.
 pub fn unknown_coder(project: &Project, name: &str) -> Error {
     let mut known: Vec<&str> = project.coders().values().map(|c| c.name.as_str()).collect();

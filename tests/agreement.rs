@@ -56,6 +56,7 @@ impl Build {
         let coder = Coder {
             id: CoderId::new(),
             name: name.into(),
+            colour: None,
         };
         self.p
             .apply(Edit::Put(Entity::Coder(coder.clone())))

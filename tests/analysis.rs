@@ -76,6 +76,7 @@ fn fixture() -> Fixture {
         let coder = Coder {
             id: CoderId::new(),
             name: name.into(),
+            colour: None,
         };
         p.apply(Edit::Put(Entity::Coder(coder.clone())))
             .expect("coder");

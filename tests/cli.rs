@@ -899,3 +899,51 @@ fn exports_never_write_inside_a_project_folder() {
     ok(&["export-qdpx", &d, "-o", outside.to_str().expect("path")]);
     assert!(outside.is_file());
 }
+
+#[test]
+fn coders_lists_layers_and_sets_a_colour_that_undo_takes_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("sample");
+    let d = dir.to_str().expect("path").to_string();
+    ok(&["sample", &d]);
+    let listed = json(&["coders", &d, "--json"]);
+    let ingrid = |v: &Value| {
+        v.as_array()
+            .expect("a list")
+            .iter()
+            .find(|c| c["name"] == "Ingrid Solberg")
+            .cloned()
+            .expect("Ingrid Solberg is a coder")
+    };
+    assert_eq!(ingrid(&listed)["own_colour"], false);
+    assert!(ingrid(&listed)["codings"].as_u64().expect("a count") > 0);
+
+    let out = ok(&["coders", &d, "color", "ingrid solberg", "#AA3377"]);
+    assert!(
+        out.contains("colour coder 'Ingrid Solberg' #aa3377"),
+        "{out}"
+    );
+    let listed = json(&["coders", &d, "--json"]);
+    assert_eq!(ingrid(&listed)["colour"], "#aa3377");
+    assert_eq!(ingrid(&listed)["own_colour"], true);
+    // Saved in the coder's file, read back by a fresh process (the listing above) and by the text listing.
+    assert!(ok(&["coders", &d]).contains("#aa3377"));
+
+    let err = fails(&["coders", &d, "colour", "Ingrid Solberg", "lilla"]);
+    assert!(err.contains("'lilla' is not a colour"), "{err}");
+    let err = fails(&["coders", &d, "colour", "Kari Nordmann", "#000000"]);
+    assert!(
+        err.contains("Kari Nordmann") && err.contains("Tobias Lunde"),
+        "{err}"
+    );
+
+    ok(&["undo", &d]);
+    let listed = json(&["coders", &d, "--json"]);
+    assert_eq!(ingrid(&listed)["own_colour"], false);
+    ok(&["coders", &d, "colour", "Ingrid Solberg", "#AA3377"]);
+    ok(&["coders", &d, "colour", "Ingrid Solberg", "palette"]);
+    assert_eq!(
+        ingrid(&json(&["coders", &d, "--json"]))["own_colour"],
+        false
+    );
+}

@@ -93,6 +93,7 @@ fn study() -> Study {
         let coder = Coder {
             id: CoderId::new(),
             name: name.into(),
+            colour: None,
         };
         p.apply(Edit::Put(Entity::Coder(coder.clone())))
             .expect("coder");
@@ -310,6 +311,35 @@ fn search_coder_filter_keeps_passages_that_coder_coded() {
         hits("samarbeid coder:\"Tobias Lunde\"")
             .iter()
             .all(|(d, _)| *d == s.furulund)
+    );
+    // Seen as one coder (the workbench in blind mode): code: and coder: filters see only that coder's codings.
+    let as_tobias = |q: &str| {
+        marginalia::query::search_as(&index, &s.p, q, None, &CoderSelection::one(s.tobias))
+            .expect("search")
+            .hits
+            .len()
+    };
+    let anchoring = "rådmannen code:\"Municipal leadership anchoring\"";
+    assert_eq!(hits(anchoring).len(), 1);
+    assert_eq!(as_tobias(anchoring), 1);
+    let as_nobody = marginalia::query::search_as(
+        &index,
+        &s.p,
+        anchoring,
+        None,
+        &CoderSelection::Only(BTreeSet::new()),
+    )
+    .expect("search");
+    assert!(
+        as_nobody.hits.is_empty(),
+        "a coder who coded nothing sees no coded passage"
+    );
+    assert_eq!(as_tobias("rådmannen coder:\"Ingrid Solberg\""), 0);
+    assert_eq!(as_tobias("rådmannen coder:\"Tobias Lunde\""), 1);
+    assert_eq!(
+        as_tobias("PPT"),
+        hits("PPT").len(),
+        "words are not filtered"
     );
     let error = marginalia::query::search(&index, &s.p, "coder:Kari", None).expect_err("unknown");
     assert!(

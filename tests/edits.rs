@@ -161,6 +161,7 @@ fn every_put_variant_round_trips() {
         Edit::Put(Entity::Coder(Coder {
             id: marginalia::ids::CoderId::new(),
             name: "Tobias Lunde".into(),
+            colour: None,
         })),
     );
     let memo = first(p.memos());

@@ -173,30 +173,59 @@ fn the_layout_fits_1024x700_and_1920x1080() {
         // Code names beside the stripes where the margin has room.
         assert_eq!(stats.names_shown, width > 1500.0, "{width}");
 
-        // Windows open below the menu bar (inside the work area) and within the window.
+        // Every window opens inside the work area: below the menu bar, above the status bar (the matrix ran
+        // 17 px under the status bar at 1024×700), within the screen.
+        let notes = tempfile::tempdir().expect("tempdir");
+        let note = notes.path().join("feltnotat_elvebakken.txt");
+        std::fs::write(
+            &note,
+            "Feltnotat frå Elvebakken: personalmøtet drøfta ressursteamet og kva PPT skal gjere i haust.\n",
+        )
+        .expect("write");
+        harness
+            .state_mut()
+            .queue(Command::ImportPaths(vec![note.clone()]));
+        harness.step();
+        harness.state_mut().wait_for_background();
+        harness.run_steps(3);
+        assert!(harness.state().import_summary_open());
         for action in [
             Action::OpenMatrix,
             Action::OpenCooccurrence,
+            Action::OpenChart,
+            Action::OpenQueryBuilder,
+            Action::OpenWords,
+            Action::OpenAgreement,
             Action::ShowCases,
+            Action::ShowCoders,
+            Action::ExportExcerpts,
         ] {
             send(&mut harness, Command::Action(action));
         }
-        harness.run_steps(4);
+        harness.run_steps(6);
+        let work = harness.state().layout_rects().work;
         for title in [
             "Code × case matrix",
             "Code co-occurrence",
+            "Chart: codes by case group",
+            "Coding query",
+            "Word frequencies",
+            "Agreement",
             "Cases and attributes",
+            "Coders",
+            "Export excerpts",
+            "Import summary",
         ] {
-            let node = harness.get_by_label(title);
-            let r = node.rect();
+            let r = harness
+                .get_by_role_and_label(egui::accesskit::Role::Window, title)
+                .rect();
             assert!(
-                r.top() >= rects.work.top() - 0.5 && r.bottom() <= height + 0.5,
-                "{width}: the window '{title}' at {r:?} is outside the work area {:?}",
-                rects.work
+                r.top() >= work.top() - 0.5 && r.bottom() <= work.bottom() + 0.5,
+                "{width}×{height}: the window '{title}' at {r:?} is outside the work area {work:?}"
             );
             assert!(
-                r.left() >= -0.5 && r.right() <= width + 0.5,
-                "{width}: {title} {r:?}"
+                r.left() >= work.left() - 0.5 && r.right() <= work.right() + 0.5,
+                "{width}×{height}: the window '{title}' at {r:?} is outside the work area {work:?}"
             );
         }
         // Every copy button (one per table window) lies inside the screen: nothing is clipped off.
@@ -584,4 +613,432 @@ fn double_click_renames_a_code_on_the_first_try_and_the_tree_stays_put() {
         .as_ref()
         .map(|r| r.0);
     assert_eq!(renaming, Some(code), "the double click renames");
+}
+
+#[test]
+fn the_matrix_draws_each_row_beside_its_label_and_below_the_header() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1024.0, 700.0);
+    send(&mut harness, Command::Action(Action::OpenMatrix));
+    harness.run_steps(4);
+    let window = harness
+        .get_by_role_and_label(egui::accesskit::Role::Window, "Code × case matrix")
+        .rect();
+    let row = "Leadership/Municipal leadership anchoring";
+    let column = "Bakkebø skule";
+    let label = harness
+        .get_by_role_and_label(egui::accesskit::Role::Label, row)
+        .rect();
+    let cell = harness.get_by_label(&format!("{row} × {column}")).rect();
+    let header = harness
+        .get_all_by_label(column)
+        .map(|n| n.rect())
+        .find(|r| window.contains_rect(*r))
+        .expect("the column header inside the matrix window");
+    // The table's body ran beside its header instead of below it: cells at the header's height, far right.
+    assert!(
+        cell.top() >= header.bottom() - 1.0,
+        "cell {cell:?} header {header:?}"
+    );
+    assert!(
+        cell.left() >= header.left() - 8.0 && cell.left() <= header.right(),
+        "cell {cell:?} header {header:?}"
+    );
+    assert!(
+        (label.center().y - cell.center().y).abs() < 2.0 && label.right() <= cell.left() + 1.0,
+        "label {label:?} cell {cell:?}"
+    );
+    // The code names get their column's full width (they were squeezed to the minimum).
+    assert!(label.width() >= 200.0, "{label:?}");
+    assert!(window.contains_rect(label) && window.contains_rect(header));
+}
+
+#[test]
+fn the_chart_copies_its_bars_as_a_table() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    send(&mut harness, Command::Action(Action::OpenChart));
+    harness.run_steps(4);
+    harness.get_by_label("Copy table").click();
+    let table = copied(&mut harness).expect("the chart is copied");
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(header[0], "Code", "{table}");
+    assert!(header.len() >= 3, "a column per case group: {table}");
+    let last = lines.last().expect("totals");
+    assert!(last.starts_with("Total\t"), "{table}");
+    // Each group's total is the sum of its segments.
+    let cells = |line: &str| -> Vec<u64> {
+        line.split('\t')
+            .skip(1)
+            .map(|c| c.parse().expect("a count"))
+            .collect()
+    };
+    let totals = cells(last);
+    let mut sums = vec![0; totals.len()];
+    for line in &lines[1..lines.len() - 1] {
+        for (sum, x) in sums.iter_mut().zip(cells(line)) {
+            *sum += x;
+        }
+    }
+    assert_eq!(sums, totals, "{table}");
+    assert!(totals.iter().sum::<u64>() > 0, "{table}");
+}
+
+#[test]
+fn escape_closes_context_menus_and_windows_and_enter_confirms() {
+    use egui::accesskit::Role;
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let doc = harness.state().viewer().document.expect("an open document");
+    let name = project(&harness).documents()[&doc].name.clone();
+
+    // A document's right-click menu: Escape closes it.
+    reveal(&mut harness, Role::Button, &name);
+    harness
+        .get_by_role_and_label(Role::Button, &name)
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Remove document…");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Remove document…").is_none());
+
+    // A code's right-click menu: Escape closes it.
+    let code = busiest_code(&harness);
+    let code_name = project(&harness).codes()[&code].name.clone();
+    reveal(&mut harness, Role::Button, &code_name);
+    harness
+        .get_by_role_and_label(Role::Button, &code_name)
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Move up");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Move up").is_none());
+
+    // The selection's right-click menu: Escape closes the menu and keeps the selection.
+    let range = some_words(&harness, doc);
+    harness.state_mut().viewer_mut().selection = Some(Selection::of(range));
+    harness.run_steps(2);
+    // Right-click in the visible text (the document's node spans its whole height, mostly scrolled away).
+    let text = harness
+        .state()
+        .viewer()
+        .stats
+        .text_column
+        .expect("the text is drawn");
+    let at = text.center();
+    harness.hover_at(at);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Copy");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Copy").is_none());
+    assert_eq!(
+        harness
+            .state()
+            .viewer()
+            .selection
+            .as_ref()
+            .map(|s| s.range()),
+        Some(range),
+        "Escape on the menu leaves the selection alone"
+    );
+
+    // Two windows: each closes on Escape when the keyboard focus is in it (Tab moves into it).
+    // (The pointer rests outside both windows: the keyboard focus alone says which window Escape closes.)
+    harness.hover_at(egui::pos2(2.0, 895.0));
+    send(&mut harness, Command::Action(Action::OpenMatrix));
+    harness.run_steps(3);
+    harness.get_by_label("Copy table").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().analysis().matrix.open);
+    send(&mut harness, Command::Action(Action::ShowCoders));
+    harness.run_steps(3);
+    harness.get_by_label("Blind mode").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().coders_window_open());
+
+    // Enter confirms: Document ▸ Rename… with a new name.
+    harness.get_by_label("Document").click();
+    harness.run_steps(2);
+    harness.get_by_label("Rename…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Document name").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    harness
+        .get_by_label("Document name")
+        .type_text("bjorkeli_rektor_omdopt");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(
+        project(&harness).documents()[&doc].name,
+        "bjorkeli_rektor_omdopt"
+    );
+
+    // And in the codebook: a new code's name, Enter adds it.
+    harness.get_by_label("New code").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("New code")
+        .type_text("Ressursteam/Møtetid");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(project(&harness).find_code("Ressursteam/Møtetid").is_some());
+
+    // The New project dialog: Escape closes it; Enter creates the project.
+    let folder = tempfile::tempdir().expect("tempdir");
+    let root = folder.path().join("nytt_prosjekt");
+    send(&mut harness, Command::CreateProject(root.clone()));
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Window, "New project");
+    harness.get_by_label("Create").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("New project").is_none());
+    send(&mut harness, Command::CreateProject(root.clone()));
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().workspace().map(|w| w.root().to_path_buf()),
+        Some(root)
+    );
+}
+
+#[test]
+fn tab_walks_a_window_in_reading_order_with_a_visible_ring() {
+    use egui::accesskit::Role;
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    harness.hover_at(egui::pos2(2.0, 895.0));
+    send(&mut harness, Command::Action(Action::ExportExcerpts));
+    harness.run_steps(3);
+    let window = harness
+        .get_by_role_and_label(Role::Window, "Export excerpts")
+        .rect();
+    let focused = |h: &Harness<'_, Workbench>| {
+        h.ctx
+            .memory(|m| m.focused())
+            .and_then(|id| h.ctx.read_response(id))
+            .map(|r| r.rect)
+    };
+    // Start at the window's first control (the one nearest its top left), then Tab through the next ones.
+    let first = harness
+        .get_all_by_role(Role::Button)
+        .chain(harness.get_all_by_role(Role::CheckBox))
+        .chain(harness.get_all_by_role(Role::ComboBox))
+        .filter(|n| window.contains_rect(n.rect()))
+        .min_by(|a, b| {
+            let (a, b) = (a.rect(), b.rect());
+            (a.top(), a.left())
+                .partial_cmp(&(b.top(), b.left()))
+                .expect("numbers")
+        })
+        .expect("the export window has controls");
+    let start = first.rect();
+    first.focus();
+    harness.run_steps(1);
+    assert_eq!(focused(&harness), Some(start));
+    let mut stops = vec![start];
+    for _ in 0..8 {
+        harness.key_press(Key::Tab);
+        harness.run_steps(1);
+        let rect = focused(&harness).expect("Tab puts the focus somewhere");
+        stops.push(rect);
+    }
+    let inside: Vec<_> = stops
+        .iter()
+        .take_while(|r| window.contains_rect(**r))
+        .collect();
+    assert!(
+        inside.len() >= 3,
+        "Tab leaves the window at once: {stops:?}"
+    );
+    // Within the window Tab goes down the form: never back up a row.
+    for pair in inside.windows(2) {
+        assert!(
+            pair[1].top() >= pair[0].top() - 4.0 || pair[1].left() > pair[0].left(),
+            "Tab went back: {stops:?}"
+        );
+    }
+    // The focused control is drawn with a 2 px ring.
+    let ring = harness.ctx.global_style().visuals.widgets.active.bg_stroke;
+    assert!(ring.width >= 2.0, "{ring:?}");
+}
+
+/// Runs a search from the Search tab and waits for it; returns the number of hits.
+fn search_total(h: &mut Harness<'_, Workbench>, query: &str) -> usize {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Query").type_text(query);
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    h.state_mut().finish_search();
+    h.run_steps(2);
+    let search = h.state().search();
+    assert!(search.error.is_none(), "{:?}", search.error);
+    search.results.as_ref().map_or(0, |r| r.total)
+}
+
+#[test]
+fn blind_mode_hides_other_coders_from_code_searches_and_coding_memos() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let doc = harness.state().viewer().document.expect("an open document");
+    let code = busiest_code(&harness);
+    let path = project(&harness).code_path(code);
+    let (coding, coder) = {
+        let p = project(&harness);
+        let c = p.codings_in(doc)[0];
+        (c.id, p.coders()[&c.coder].name.clone())
+    };
+    assert_ne!(coder, support::CODER);
+
+    // A memo on a colleague's coding, listed in the Memos tab with its coding link.
+    send(&mut harness, Command::NewMemo(MemoTarget::Coding(coding)));
+    harness.run_steps(2);
+    let link = {
+        let p = project(&harness);
+        let c = &p.codings()[&coding];
+        format!("{} · {}", p.code_path(c.code), c.range)
+    };
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&link).is_some(), "{link}");
+    let seen = search_total(&mut harness, &format!("code:\"{path}\""));
+    assert!(seen > 0);
+    let by_colleague = search_total(&mut harness, &format!("coder:\"{coder}\""));
+    assert!(by_colleague > 0);
+
+    // Blind mode (the workbench's preference): the other coders' codings are gone from code: and coder:
+    // searches and from the memos' coding links (this coder has coded nothing yet).
+    harness.state_mut().prefs_mut().blind = true;
+    harness.run_steps(2);
+    assert_eq!(search_total(&mut harness, &format!("code:\"{path}\"")), 0);
+    assert_eq!(search_total(&mut harness, &format!("coder:\"{coder}\"")), 0);
+    // Words still match everywhere: only codings are hidden.
+    assert!(search_total(&mut harness, "ressursteam") > 0);
+    harness.get_by_label("Memos").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&link).is_none(), "{link}");
+
+    // Revealing brings them back (and the search on screen runs again).
+    harness.state_mut().reveal_coders(true);
+    harness.run_steps(2);
+    assert_eq!(
+        search_total(&mut harness, &format!("code:\"{path}\"")),
+        seen
+    );
+}
+
+#[test]
+fn a_coder_colour_is_chosen_in_the_coders_window_saved_and_undone() {
+    let Fixture { dir, mut harness } = open_sample();
+    let (tobias, before) = {
+        let p = project(&harness);
+        let c = p.find_coder("Tobias Lunde").expect("a coder");
+        (c.id, marginalia::coders::layer_colour(p, c.id))
+    };
+    let (n, hex) = marginalia::coders::LAYER_PALETTE
+        .iter()
+        .enumerate()
+        .find(|(_, hex)| **hex != before)
+        .expect("another colour");
+    support::menu(&mut harness, "View", "Coders…");
+    harness.get_by_label("Colour of Tobias Lunde").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label(&format!("Palette colour {} ({hex})", n + 1))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        project(&harness).coders()[&tobias].colour.as_deref(),
+        Some(*hex)
+    );
+    // Saved in the project: a fresh load sees it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(3);
+    let loaded = marginalia::store::load(&dir.path().join("sample")).expect("loads");
+    assert_eq!(loaded.coders()[&tobias].colour.as_deref(), Some(*hex));
+    // One undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(project(&harness).coders()[&tobias].colour, None);
+    assert_eq!(
+        marginalia::coders::layer_colour(project(&harness), tobias),
+        before
+    );
+}
+
+#[test]
+fn every_table_view_copies_tab_separated_rows() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample();
+    let first_code = project(&harness).code_tree()[0].1.name.clone();
+    for (action, heading) in [
+        (Action::OpenCooccurrence, "Code"),
+        (Action::OpenWords, ""),
+        (Action::OpenAgreement, "Code"),
+    ] {
+        send(&mut harness, Command::Action(action));
+        harness.run_steps(3);
+        if action == Action::OpenAgreement {
+            harness.state_mut().analysis_mut().agreement.wait();
+            harness.run_steps(3);
+        }
+        harness.get_by_label("Copy table").click();
+        let table = copied(&mut harness).unwrap_or_else(|| panic!("{action:?}: nothing copied"));
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines.len() > 3, "{action:?}: {table}");
+        assert!(
+            lines.iter().all(|l| l.contains('\t')),
+            "{action:?}: {table}"
+        );
+        assert!(lines[0].starts_with(heading), "{action:?}: {}", lines[0]);
+        if action != Action::OpenWords {
+            assert!(table.contains(&first_code), "{action:?}: {table}");
+        }
+        // One table window at a time, so the next Copy table is the next view's.
+        let analysis = harness.state_mut().analysis_mut();
+        analysis.cooccurrence.open = false;
+        analysis.words.open = false;
+        analysis.agreement.open = false;
+        harness.run_steps(2);
+    }
 }

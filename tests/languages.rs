@@ -236,6 +236,7 @@ fn coded(s: &mut Study, doc: DocumentId, phrase: &str) -> CodingId {
             let coder = Coder {
                 id: CoderId::new(),
                 name: "Kari".into(),
+                colour: None,
             };
             s.p.apply(Edit::Put(Entity::Coder(coder.clone())))
                 .expect("coder");

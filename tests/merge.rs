@@ -209,6 +209,7 @@ fn a_document_whose_text_differs_is_reported_and_its_codings_left_out() {
     let coder = marginalia::model::Coder {
         id: marginalia::ids::CoderId::new(),
         name: "Tobias Lunde".into(),
+        colour: None,
     };
     edits.push(Edit::Put(Entity::Code(code.clone())));
     edits.push(Edit::Put(Entity::Coder(coder.clone())));
@@ -293,4 +294,57 @@ fn the_folder_itself_an_unrelated_project_and_another_format_are_refused() {
     ));
     let out = run("Ingrid Solberg", &["merge", s(&dir), s(&old)]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("format version 0"));
+}
+
+#[test]
+fn a_new_document_whose_text_cannot_be_read_in_the_other_copy_stops_the_merge_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, other) = (tmp.path().join("studie"), tmp.path().join("kopi"));
+    marginalia::sample::build(&dir).unwrap();
+    copy_project(&dir, &other);
+    let notes = tmp.path().join("feltnotat_soria.txt");
+    std::fs::write(
+        &notes,
+        "Feltnotat frå Soria skule: lærarane fortel om ressursteamet og samarbeidet med PPT.\n",
+    )
+    .unwrap();
+    ok(run("Tobias Lunde", &["import", s(&other), s(&notes)]));
+    let ours_before: std::collections::BTreeSet<_> = std::fs::read_dir(dir.join("sources"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let new_source = std::fs::read_dir(other.join("sources"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .find(|e| !ours_before.contains(&e.file_name()))
+        .expect("the imported document's text")
+        .path();
+
+    // The colleague's copy lost the new document's text (a half-synced folder): no empty document is merged.
+    std::fs::remove_file(&new_source).unwrap();
+    let out = run("Ingrid Solberg", &["merge", s(&dir), s(&other)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feltnotat_soria"), "{err}");
+    assert!(err.contains(&new_source.display().to_string()), "{err}");
+    let after = marginalia::store::load(&dir).unwrap();
+    assert!(after.find_document("feltnotat_soria").is_none());
+
+    // A text changed behind the project's back is refused the same way, through the library too.
+    std::fs::write(&new_source, "Ein annan tekst.").unwrap();
+    let (pa, pb) = (
+        marginalia::store::load(&dir).unwrap(),
+        marginalia::store::load(&other).unwrap(),
+    );
+    match merge_projects(&pa, &pb) {
+        Err(MergeError::Text { document, problem }) => {
+            assert_eq!(document, "feltnotat_soria");
+            assert!(
+                problem.contains(&new_source.display().to_string()),
+                "{problem}"
+            );
+            assert!(problem.contains("changed since import"), "{problem}");
+        }
+        other => panic!("expected a text error, got {other:?}"),
+    }
 }

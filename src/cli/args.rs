@@ -180,6 +180,14 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// List the coders (name, layer colour, codings), or set a coder's layer colour.
+    Coders {
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: Option<CodersAction>,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Make git merge the project's files by id: writes a missing .gitattributes and registers the merge
     /// driver in the enclosing repository's config (run once per clone).
     GitSetup { dir: PathBuf },
@@ -363,6 +371,19 @@ pub enum DocsAction {
     /// Set the language a document is searched in: nb (bokmål), nn (nynorsk), en, or `project` to follow the
     /// project's language.
     SetLanguage { doc: String, language: String },
+}
+
+/// What `coders` does.
+#[derive(Debug, Subcommand)]
+pub enum CodersAction {
+    /// List the coders (the same as no action).
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Set the colour of a coder's layer in the workbench (#rrggbb), or `palette` for the default colour.
+    #[command(alias = "color")]
+    Colour { coder: String, colour: String },
 }
 
 /// The passage `code` codes, and with what.

@@ -86,6 +86,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Agreement(args) => agreement::run_agreement(args),
         Command::Disagreements(args) => agreement::run_disagreements(args),
         Command::Merge { dir, other, json } => team::merge(&dir, &other, json.json),
+        Command::Coders { dir, action, json } => team::coders(&dir, action, json.json),
         Command::GitSetup { dir } => team::git_setup(&dir),
         Command::GitMergeDriver {
             base,

@@ -1,4 +1,4 @@
-//! Team verbs: `merge` (bring another copy into a project), `git-setup` and `git-merge-driver` (git merges
+//! Team verbs: `coders` (list, layer colour), `merge` (bring another copy into a project), `git-setup` and `git-merge-driver` (git merges
 //! the project files by id).
 
 use std::fs;
@@ -7,6 +7,59 @@ use std::process::Command;
 
 use anyhow::{Context, Result, anyhow, bail};
 use marginalia::merge::{self, three_way};
+
+/// `coders DIR [list | colour NAME #RRGGBB]`: the coders with their layer colours and codings, or one coder's
+/// colour set (one undoable edit; `palette` gives back the default colour).
+pub fn coders(dir: &Path, action: Option<super::args::CodersAction>, json: bool) -> Result<()> {
+    use super::args::CodersAction;
+    match action {
+        None => super::show(dir, json, print_coders),
+        Some(CodersAction::List { json: list_json }) => {
+            super::show(dir, json || list_json.json, print_coders)
+        }
+        Some(CodersAction::Colour { coder, colour }) => super::change_and_report(dir, |p| {
+            let id = p
+                .find_coder(&coder)
+                .ok_or_else(|| marginalia::coders::unknown_coder(p, &coder))?
+                .id;
+            let colour = match colour.trim().to_lowercase().as_str() {
+                "palette" | "default" | "none" => None,
+                _ => Some(colour.as_str()),
+            };
+            Ok(marginalia::ops::colour_coder(p, id, colour)?)
+        }),
+    }
+}
+
+fn print_coders(p: &marginalia::model::Project, json: bool) -> Result<()> {
+    let mut coders: Vec<_> = p.coders().values().collect();
+    coders.sort_by(|a, b| marginalia::collate::compare(&a.name, &b.name));
+    let count = |id| p.codings().values().filter(|c| c.coder == id).count();
+    if json {
+        let rows: Vec<_> = coders
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "name": c.name,
+                    "colour": marginalia::coders::layer_colour(p, c.id),
+                    "own_colour": c.colour.is_some(),
+                    "codings": count(c.id),
+                })
+            })
+            .collect();
+        return super::output::print_json(&rows);
+    }
+    for c in coders {
+        let colour = marginalia::coders::layer_colour(p, c.id);
+        let from = if c.colour.is_some() { "" } else { " (palette)" };
+        println!(
+            "{:<32} {colour}{from:<10} {:>6} codings",
+            super::output::shorten(&c.name, 32),
+            count(c.id)
+        );
+    }
+    Ok(())
+}
 
 /// `merge DIR OTHER_DIR`: one undoable edit; prints the counts and every conflict.
 pub fn merge(dir: &Path, other: &Path, json: bool) -> Result<()> {

@@ -12,6 +12,7 @@ use crate::ids::{CodeId, CodingId, DocumentId};
 use crate::index::SearchIndex;
 use crate::model::Project;
 use crate::offsets::{CharRange, slice};
+use crate::coders::CoderSelection;
 use crate::query::parse::{self, Expr};
 use crate::query::{self, SearchResults};
 
@@ -149,13 +150,26 @@ impl Meaning {
         query: &str,
         limit: usize,
     ) -> Result<SearchResults> {
+        self.search_as(index, project, query, limit, &CoderSelection::All)
+    }
+
+    /// [`Meaning::search`] seeing only the codings of `coders` in its `code:` and `coder:` filters (the
+    /// workbench passes the layers it shows, so blind mode holds here too).
+    pub fn search_as(
+        &self,
+        index: &SearchIndex,
+        project: &Project,
+        query: &str,
+        limit: usize,
+        coders: &CoderSelection,
+    ) -> Result<SearchResults> {
         let expr = parse::parse(query)?;
         if !expr.has_meaning() {
-            return query::search_expr(index, project, &expr, Some(limit));
+            return query::search_expr(index, project, &expr, Some(limit), coders);
         }
         let split = parse::split_meaning(&expr)?;
         let rest = match &split.rest {
-            Some(rest) => Some(query::search_expr(index, project, rest, None)?),
+            Some(rest) => Some(query::search_expr(index, project, rest, None, coders)?),
             None => None,
         };
         let allowed = rest.as_ref().map(keys);
@@ -183,6 +197,19 @@ impl Meaning {
         within: Option<&str>,
         limit: usize,
     ) -> Result<SearchResults> {
+        self.search_whole_as(index, project, query, within, limit, &CoderSelection::All)
+    }
+
+    /// [`Meaning::search_whole`] seeing only the codings of `coders` in the query's filters.
+    pub fn search_whole_as(
+        &self,
+        index: &SearchIndex,
+        project: &Project,
+        query: &str,
+        within: Option<&str>,
+        limit: usize,
+        coders: &CoderSelection,
+    ) -> Result<SearchResults> {
         let expr = parse::parse(query)?;
         let text = expr.text_terms();
         if text.trim().is_empty() {
@@ -192,7 +219,7 @@ impl Meaning {
         }
         let filters = top_level_filters(&expr);
         let allowed = match filters {
-            Some(f) => Some(keys(&query::search_expr(index, project, &f, None)?)),
+            Some(f) => Some(keys(&query::search_expr(index, project, &f, None, coders)?)),
             None => None,
         };
         let allowed = intersect(allowed, allowed_units(index, project, within)?);
@@ -203,7 +230,7 @@ impl Meaning {
             .and_then(|s| s.rest)
             .filter(Expr::has_words)
             .and_then(|rest| {
-                query::search_expr(index, project, &rest, Some(KEYWORD_CANDIDATES)).ok()
+                query::search_expr(index, project, &rest, Some(KEYWORD_CANDIDATES), coders).ok()
             });
         let vector = self.embedder.embed_one(&text, Kind::Query);
         Ok(fused_search(

@@ -379,7 +379,10 @@ fn cases_table_ui(
     }
     let table = crate::gui::widgets::FrozenTable {
         salt: "cases-table",
-        first: Column::initial(180.0).at_least(100.0).clip(true),
+        first: Column::initial(180.0)
+            .at_least(100.0)
+            .resizable(false)
+            .clip(true),
         rest,
         header_height: 24.0,
         row_height: 26.0,

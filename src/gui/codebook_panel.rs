@@ -539,50 +539,11 @@ fn row_menu_ui(
     }
 }
 
-/// The colour picker of a code: the palette as swatches (each named for screen readers), then a custom colour
-/// applied with a button (so dragging in the picker makes one undo step, not one per frame).
+/// The colour picker of a code: the palette as swatches, then a custom colour (see
+/// [`crate::gui::widgets::colour_picker_ui`]).
 fn colour_menu_ui(ui: &mut Ui, code: &Code, commands: &mut Vec<Command>) {
-    let dark = ui.visuals().dark_mode;
-    let mut chosen = None;
-    ui.horizontal_wrapped(|ui| {
-        ui.set_max_width(6.0 * 30.0);
-        for (n, hex) in PALETTE.iter().enumerate() {
-            let (rect, response) = ui.allocate_exact_size(vec2(24.0, 24.0), Sense::click());
-            let current = code.colour.eq_ignore_ascii_case(hex);
-            ui.painter()
-                .rect_filled(rect.shrink(2.0), 4.0, theme::code_colour(hex, dark));
-            let ring = if current || response.hovered() || response.has_focus() {
-                egui::Stroke::new(2.0, ui.visuals().strong_text_color())
-            } else {
-                egui::Stroke::NONE
-            };
-            ui.painter()
-                .rect_stroke(rect, 5.0, ring, egui::StrokeKind::Inside);
-            let name = s::palette_colour(n + 1, hex);
-            response.widget_info(|| {
-                egui::WidgetInfo::selected(egui::Role::Button, true, current, &name)
-            });
-            if response.on_hover_text(hex.to_string()).clicked() {
-                chosen = Some(hex.to_string());
-            }
-        }
-    });
-    ui.separator();
     let id = ui.make_persistent_id(("custom-colour", code.id));
-    let mut rgb = ui
-        .data(|d| d.get_temp::<[u8; 3]>(id))
-        .or_else(|| crate::model::colour_rgb(&code.colour))
-        .unwrap_or([128, 128, 128]);
-    ui.horizontal(|ui| {
-        let label = ui.label(s::CUSTOM_COLOUR);
-        egui::color_picker::color_edit_button_srgb(ui, &mut rgb).labelled_by(label.id);
-        if ui.button(s::OK).clicked() {
-            chosen = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
-        }
-    });
-    ui.data_mut(|d| d.insert_temp(id, rgb));
-    if let Some(colour) = chosen {
-        ui.data_mut(|d| d.remove::<[u8; 3]>(id));
+    if let Some(colour) = crate::gui::widgets::colour_picker_ui(ui, &PALETTE, &code.colour, id) {
         if !colour.eq_ignore_ascii_case(&code.colour) {
             commands.push(Command::Code(CodeChange::Colour {
                 code: code.id,

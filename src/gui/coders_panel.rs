@@ -11,21 +11,10 @@ use std::collections::BTreeSet;
 use egui::{Color32, RichText};
 
 use crate::coders::CoderSelection;
+use crate::gui::commands::Command;
 use crate::gui::{strings as s, theme};
 use crate::ids::CoderId;
 use crate::model::Project;
-
-/// Colours of coder layers, in the order coders are listed (by name); repeats after eight coders.
-const PALETTE: [[u8; 3]; 8] = [
-    [0x1f, 0x77, 0xb4],
-    [0xd6, 0x27, 0x28],
-    [0x2c, 0xa0, 0x2c],
-    [0x94, 0x67, 0xbd],
-    [0xff, 0x7f, 0x0e],
-    [0x17, 0xbe, 0xcf],
-    [0x8c, 0x56, 0x4b],
-    [0xe3, 0x77, 0xc2],
-];
 
 /// Which coder layers are hidden, and whether blind mode's other coders are revealed.
 #[derive(Debug, Default)]
@@ -65,16 +54,14 @@ impl CoderLayers {
     }
 }
 
-/// A coder's layer colour: by the coder's place among the project's coders sorted by name.
+/// A coder's layer colour: the coder's own, else the palette's by the coder's place among the coders by name.
 pub fn coder_colour(project: &Project, coder: CoderId) -> Color32 {
-    let mut coders: Vec<_> = project.coders().values().collect();
-    coders.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
-    let index = coders.iter().position(|c| c.id == coder).unwrap_or(0);
-    let [r, g, b] = PALETTE[index % PALETTE.len()];
+    let [r, g, b] =
+        crate::model::colour_rgb(&crate::coders::layer_colour(project, coder)).unwrap_or([128; 3]);
     Color32::from_rgb(r, g, b)
 }
 
-/// The Coders window: each coder with their colour, codings count (when shown) and a show/hide toggle; blind
+/// The Coders window: each coder with their colour (a click changes it), codings count (when shown) and a show/hide toggle; blind
 /// mode with reveal.
 pub fn coders_window_ui(
     ctx: &egui::Context,
@@ -82,16 +69,16 @@ pub fn coders_window_ui(
     layers: &mut CoderLayers,
     blind: &mut bool,
     me: &str,
+    commands: &mut Vec<Command>,
 ) {
     if !layers.open {
         return;
     }
     let mut open = layers.open;
-    egui::Window::new(s::CODERS_TITLE)
+    let shown = crate::gui::widgets::window(ctx, s::CODERS_TITLE)
         .id(egui::Id::unique("coders-window"))
         .open(&mut open)
         .default_width(320.0)
-        .resizable(true)
         .show(ctx, |ui| {
             let dark = ui.visuals().dark_mode;
             ui.label(
@@ -106,7 +93,7 @@ pub fn coders_window_ui(
             for coder in coders {
                 let mine = coder.name.to_lowercase() == me.trim().to_lowercase();
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new("■").color(coder_colour(project, coder.id)));
+                    coder_colour_button_ui(ui, project, coder, commands);
                     let mut visible = !layers.hidden.contains(&coder.id);
                     let blinded = *blind && !layers.revealed && !mine;
                     let label = if mine {
@@ -156,7 +143,47 @@ pub fn coders_window_ui(
                 }
             }
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     layers.open = open;
+}
+
+/// The swatch of a coder's layer colour; a click opens the palette, a custom colour and "back to the palette's"
+/// (each choice one undoable step, saved in the project).
+fn coder_colour_button_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    coder: &crate::model::Coder,
+    commands: &mut Vec<Command>,
+) {
+    let current = crate::coders::layer_colour(project, coder.id);
+    let name = format!("{} {}", s::CODER_COLOUR_OF, coder.name);
+    let swatch = RichText::new("■")
+        .size(18.0)
+        .color(coder_colour(project, coder.id));
+    let response = egui::Button::new(swatch).frame(false);
+    let response = ui.add(response).on_hover_text(&name);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+    egui::Popup::menu(&response).show(|ui| {
+        ui.label(RichText::new(&name).strong());
+        let id = ui.make_persistent_id(("coder-colour", coder.id));
+        let palette = crate::coders::LAYER_PALETTE;
+        if let Some(colour) = crate::gui::widgets::colour_picker_ui(ui, &palette, &current, id) {
+            if !colour.eq_ignore_ascii_case(&current) || coder.colour.is_none() {
+                commands.push(Command::ColourCoder {
+                    coder: coder.id,
+                    colour: Some(colour),
+                });
+            }
+            ui.close();
+        }
+        if coder.colour.is_some() && ui.button(s::CODER_PALETTE_COLOUR).clicked() {
+            commands.push(Command::ColourCoder {
+                coder: coder.id,
+                colour: None,
+            });
+            ui.close();
+        }
+    });
 }
 
 /// A cache key for views that read codings: the project revision and the coder layers shown.
@@ -207,6 +234,11 @@ impl crate::gui::Workbench {
     pub(super) fn update_layers(&mut self) {
         let shown = self.shown_coders();
         let revision = self.session.workspace().map_or(0, |ws| ws.revision());
+        // Other layers shown (blind mode, reveal, a layer hidden): the search's code:/coder: filters see other
+        // codings, so the results on screen are run again.
+        if shown != self.excerpts.shown && self.search.results.is_some() {
+            self.search.run_requested = true;
+        }
         self.layer_revision = layered(revision, &shown);
         self.codebook.coders = shown.clone();
         self.documents.coders = shown.clone();

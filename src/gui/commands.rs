@@ -8,7 +8,7 @@ use crate::analysis::{CodingQuery, Table, TableFormat};
 use crate::edit::Edit;
 use crate::gui::export_dialog::ExcerptOptions;
 use crate::gui::strings as s;
-use crate::ids::{CaseId, CodeId, CodingId, DocumentId, MemoId};
+use crate::ids::{CaseId, CodeId, CoderId, CodingId, DocumentId, MemoId};
 use crate::import::ImportReport;
 use crate::interop::qdc::CodeNode;
 use crate::interop::qdpx_read::ImportReport as QdpxReport;
@@ -133,6 +133,13 @@ pub enum Command {
         document: DocumentId,
         /// Its language, or `None` for the project's.
         language: Option<Language>,
+    },
+    /// Set the colour of a coder's layer (`None`: back to the palette's).
+    ColourCoder {
+        /// The coder.
+        coder: CoderId,
+        /// The new colour, `#rrggbb`, or `None`.
+        colour: Option<String>,
     },
     /// Break a stale lock (its owner is gone) and open the project.
     UnlockAndOpen(PathBuf),

@@ -78,6 +78,9 @@ impl Workbench {
             Command::CreateProjectIn { root, language } => {
                 self.close_then(AfterClose::Create(root, language));
             }
+            Command::ColourCoder { coder, colour } => {
+                self.apply_op(|p| crate::ops::colour_coder(p, coder, colour.as_deref()));
+            }
             Command::SetDocumentLanguage { document, language } => {
                 self.apply_op(|p| crate::ops::set_document_language(p, document, language));
             }

@@ -282,11 +282,9 @@ fn document_row_ui(
     commands: &mut Vec<Command>,
 ) -> egui::Response {
     let dark = ui.visuals().dark_mode;
+    // The count and language first, from the right; the name takes the room left and is cut short with "…"
+    // (in full on hover) instead of running under them.
     ui.horizontal(|ui| {
-        let response = ui.selectable_label(current == Some(doc.id), &doc.name);
-        if response.clicked() {
-            commands.push(Command::OpenDocument(doc.id));
-        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if count > 0 {
                 let text = RichText::new(count.to_string()).small();
@@ -296,8 +294,19 @@ fn document_row_ui(
             let tooltip = s::language_tooltip(&language);
             ui.label(RichText::new(language).small().color(theme::muted(dark)))
                 .on_hover_text(tooltip);
-        });
-        response
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                let response = ui
+                    .selectable_label(current == Some(doc.id), &doc.name)
+                    .on_hover_text(&doc.name);
+                if response.clicked() {
+                    commands.push(Command::OpenDocument(doc.id));
+                }
+                response
+            })
+            .inner
+        })
+        .inner
     })
     .inner
 }

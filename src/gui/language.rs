@@ -82,7 +82,7 @@ pub fn new_project_ui(
 ) -> bool {
     let mut open = true;
     let mut close = false;
-    egui::Window::new(s::NEW_PROJECT_TITLE)
+    let shown = crate::gui::widgets::window(ctx, s::NEW_PROJECT_TITLE)
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -102,17 +102,19 @@ pub fn new_project_ui(
             );
             ui.add_space(6.0);
             ui.horizontal(|ui| {
-                if ui.button(s::CREATE_PROJECT).clicked() {
+                let create = ui.button(s::CREATE_PROJECT).clicked();
+                let cancel = ui.button(s::CANCEL).clicked();
+                // Enter confirms (unless it pressed Cancel, which has the focus).
+                let enter = !cancel && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if create || enter {
                     commands.push(Command::CreateProjectIn {
                         root: dialog.root.clone(),
                         language: dialog.language,
                     });
-                    close = true;
                 }
-                if ui.button(s::CANCEL).clicked() {
-                    close = true;
-                }
+                close |= create || enter || cancel;
             });
         });
+    crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     open && !close
 }

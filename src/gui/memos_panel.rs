@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use egui::{RichText, Ui};
 
+use crate::coders::CoderSelection;
 use crate::gui::commands::{Command, MemoChange};
 use crate::gui::{strings as s, theme};
 use crate::ids::{CodeId, DocumentId, MemoId};
@@ -62,23 +63,37 @@ fn target_label(project: &Project, target: MemoTarget) -> String {
     }
 }
 
+/// The tab: new-memo buttons, the memos on what is open and selected (memos on codings only for the coder layers
+/// shown, so blind mode hides the other coders' codings here too), and the open memo's editor.
 pub fn memos_ui(
     ui: &mut Ui,
     project: &Project,
-    document: Option<DocumentId>,
-    codes: &BTreeSet<CodeId>,
+    (document, codes): (Option<DocumentId>, &BTreeSet<CodeId>),
+    coders: &CoderSelection,
     state: &mut MemosState,
     commands: &mut Vec<Command>,
 ) {
     new_memo_buttons_ui(ui, document, codes, commands);
     ui.separator();
-    let memos = memos_shown(project, document, codes);
+    let memos = memos_shown(project, document, codes, coders);
     if memos.is_empty() {
         let dark = ui.visuals().dark_mode;
         ui.label(RichText::new(s::NO_MEMOS).color(theme::muted(dark)));
     }
     memo_list_ui(ui, project, &memos, state.open, commands);
-    let Some(memo) = state.open.and_then(|id| project.memos().get(&id)) else {
+    // A memo on a coding of a hidden layer stays closed (blind mode).
+    let hidden = |memo: &Memo| match memo.target {
+        MemoTarget::Coding(c) => project
+            .codings()
+            .get(&c)
+            .is_some_and(|c| !coders.contains(c.coder)),
+        _ => false,
+    };
+    let Some(memo) = state
+        .open
+        .and_then(|id| project.memos().get(&id))
+        .filter(|m| !hidden(m))
+    else {
         return;
     };
     ui.separator();
@@ -110,14 +125,23 @@ fn new_memo_buttons_ui(
     });
 }
 
-/// The memos on the project, the document, the selected codes, the document's codings and cases.
-fn memos_shown<'p>(
+/// The memos on the project, the document, the selected codes, the document's codings (of the coders shown)
+/// and cases.
+pub fn memos_shown<'p>(
     project: &'p Project,
     document: Option<DocumentId>,
     codes: &BTreeSet<CodeId>,
+    coders: &CoderSelection,
 ) -> Vec<&'p Memo> {
     let doc_codings: BTreeSet<_> = document
-        .map(|d| project.codings_in(d).iter().map(|c| c.id).collect())
+        .map(|d| {
+            project
+                .codings_in(d)
+                .iter()
+                .filter(|c| coders.contains(c.coder))
+                .map(|c| c.id)
+                .collect()
+        })
         .unwrap_or_default();
     let mut memos: Vec<&Memo> = project
         .memos()

@@ -203,7 +203,8 @@ impl Session {
         self.index.as_deref()
     }
 
-    /// Starts a search on a worker (a search in flight is cancelled): `Some(Ok)` when it started, `None` when
+    /// Starts a search that sees the codings of `coders` (the layers shown) on a worker (a search in flight is
+    /// cancelled): `Some(Ok)` when it started, `None` when
     /// the index must first be built or brought up to date (that runs on its own task; ask again when it is
     /// done), `Some(Err)` when the index could not be built. With `meaning` the query runs through the meaning
     /// session: the whole query by meaning when its flag is set, else its `~"…"` terms.
@@ -212,13 +213,16 @@ impl Session {
         query: String,
         regex: bool,
         meaning: Option<(std::sync::Arc<crate::embed::Meaning>, bool)>,
+        coders: crate::coders::CoderSelection,
         repaint: Option<&egui::Context>,
     ) -> Option<Result<(), String>> {
         self.start_search_job(repaint, move |view, project| match (&meaning, regex) {
             (_, true) => crate::query::regex_search(view, project, &query, None, false, None),
-            (Some((m, true)), false) => m.search_whole(view, project, &query, None, MEANING_HITS),
-            (Some((m, false)), false) => m.search(view, project, &query, MEANING_HITS),
-            (None, false) => crate::query::search(view, project, &query, None),
+            (Some((m, true)), false) => {
+                m.search_whole_as(view, project, &query, None, MEANING_HITS, &coders)
+            }
+            (Some((m, false)), false) => m.search_as(view, project, &query, MEANING_HITS, &coders),
+            (None, false) => crate::query::search_as(view, project, &query, None, &coders),
         })
     }
 
@@ -492,10 +496,13 @@ impl Workbench {
                 return;
             }
         };
-        match self
-            .session
-            .start_search(query, self.search.regex, meaning, self.ctx.as_ref())
-        {
+        match self.session.start_search(
+            query,
+            self.search.regex,
+            meaning,
+            self.shown_coders(),
+            self.ctx.as_ref(),
+        ) {
             None => self.search.run_requested = self.session.workspace().is_some(),
             Some(Ok(())) => {
                 self.search.searching = true;

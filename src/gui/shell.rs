@@ -39,6 +39,7 @@ impl Workbench {
         self.layout.centre = centre.response.rect;
         self.windows_ui(&ctx, commands);
         widgets::clear_escape(&ctx);
+        widgets::remember_focused_window(&ctx);
     }
 
     /// The side panels: sized to the window (never leaving the document less than [`MIN_CENTRE`]), resizable
@@ -324,8 +325,8 @@ impl Workbench {
             RightTab::Memos => memos_panel::memos_ui(
                 ui,
                 project,
-                document,
-                &self.selected_codes,
+                (document, &self.selected_codes),
+                &self.excerpts.shown,
                 &mut self.memos,
                 commands,
             ),
@@ -420,6 +421,7 @@ impl Workbench {
                 &mut self.layers,
                 &mut self.prefs.blind,
                 &self.prefs.coder,
+                commands,
             );
         }
         self.analysis_ui(ctx, commands);
@@ -454,7 +456,10 @@ impl Workbench {
             return;
         }
         let text_focus = ctx.text_edit_focused();
-        if !text_focus {
+        // While a menu, context menu or drop-down is open, Escape is its own: it closes that popup (egui does
+        // so when the popup is drawn) and neither closes the window under it nor clears the selection.
+        let popup = egui::Popup::is_any_open(ctx);
+        if !text_focus && !popup {
             widgets::take_escape_for_window(ctx);
         }
         let with_shift = ACTIONS
@@ -466,6 +471,7 @@ impl Workbench {
         for spec in with_shift.chain(without) {
             if let Some(shortcut) = spec.shortcut
                 && (spec.global || !text_focus)
+                && !(popup && shortcut.logical_key == egui::Key::Escape)
                 && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
             {
                 commands.push(Command::Action(spec.action));

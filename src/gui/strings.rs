@@ -711,3 +711,12 @@ pub fn similar_heading(text: &str) -> String {
 
 /// nb: «Søket venter på meningsvektorene» · nn: «Søket ventar på meiningsvektorane»
 pub const WAITING_FOR_VECTORS: &str = "The search waits for the meaning vectors";
+// ---- polish: new strings (nb: … / nn: …) ----
+
+/// The Coders window's entry that drops a coder's own colour (nb: "Fargen fra paletten" / nn: "Fargen frå
+/// paletten").
+pub const CODER_PALETTE_COLOUR: &str = "Palette colour (default)";
+
+/// Before a coder's name, naming their colour swatch: "Colour of Ingrid Solberg" (nb: "Fargen til" / nn:
+/// "Fargen til").
+pub const CODER_COLOUR_OF: &str = "Colour of";

@@ -96,6 +96,10 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
             let visuals = &mut style.visuals;
             // egui's weak text (hints, disabled labels) is too faint for WCAG AA; use the muted colour.
             visuals.weak_text_color = Some(muted(theme == Theme::Dark));
+            // The keyboard focus (drawn with the "active" look) gets a 2 px ring in the selection colour, so a
+            // keyboard user sees where Tab went (egui's 1 px outline is hard to spot).
+            visuals.widgets.active.bg_stroke =
+                egui::Stroke::new(2.0, visuals.selection.stroke.color);
             match theme {
                 Theme::Light => {
                     visuals.panel_fill = Color32::from_rgb(244, 243, 240);
@@ -274,6 +278,13 @@ mod tests {
                     "{theme:?}: {name} is {ratio:.2}:1 on the panel"
                 );
             }
+            let ring = v.widgets.active.bg_stroke;
+            assert!(ring.width >= 2.0, "{theme:?}: the focus ring is {ring:?}");
+            let ring_contrast = contrast_ratio(ring.color, v.panel_fill);
+            assert!(
+                ring_contrast >= 3.0,
+                "{theme:?}: the focus ring is {ring_contrast:.2}:1 on the panel"
+            );
             let selected_text = contrast_ratio(v.selection.stroke.color, v.selection.bg_fill);
             assert!(
                 selected_text >= 4.5,

@@ -218,6 +218,7 @@ impl ViewerState {
                 selection_fill: ui.visuals().selection.bg_fill,
                 stripe_right: geometry.origin.x + geometry.x_text - 10.0,
                 names: geometry.names,
+                name_width: geometry.name_width,
             };
             let frame = self.paint_visible(ui, viewport, layout, &geometry, text, &paint);
             layout.recompute_tops();
@@ -559,12 +560,18 @@ fn page_ui(
     // The text is centred; what is left of it holds the stripes, and the code names when there is room (the
     // text moves right of the centre to make it).
     let spare = full_width - text_width - PAGE_RIGHT;
-    let with_names = margin + 8.0 + NAME_WIDTH + 12.0;
-    let names = spare >= with_names;
-    let floor = if names { with_names } else { margin + 8.0 };
+    let with_names = |width: f32| margin + 8.0 + width + 12.0;
+    let names = spare >= with_names(NAME_WIDTH);
+    // Wide windows give the names more room (short names stay short) while the text stays centred.
+    let name_width = (spare / 2.0 - margin - 20.0).clamp(NAME_WIDTH, WIDE_NAME_WIDTH);
+    let floor = if names {
+        with_names(name_width)
+    } else {
+        margin + 8.0
+    };
     let x_text = (spare / 2.0).max(floor);
     let left = if names {
-        margin + NAME_WIDTH + 22.0
+        margin + name_width + 22.0
     } else {
         margin + 10.0
     };
@@ -586,6 +593,7 @@ fn page_ui(
             origin,
             x_text,
             names,
+            name_width,
         },
     )
 }
@@ -769,7 +777,12 @@ struct Geometry {
     x_text: f32,
     /// The code names are written beside the stripes (the margin has room).
     names: bool,
+    /// How wide the names may be.
+    name_width: f32,
 }
+
+/// The most room for code names beside the stripes, in wide windows (see [`NAME_WIDTH`] for the least).
+const WIDE_NAME_WIDTH: f32 = 210.0;
 
 /// The page's padding right of the text column.
 const PAGE_RIGHT: f32 = 24.0;
@@ -800,6 +813,8 @@ struct UnitPaint<'a> {
     stripe_right: f32,
     /// Write code names beside the stripes.
     names: bool,
+    /// How wide a name may be (longer ones end in "…").
+    name_width: f32,
 }
 
 /// Paints one unit: highlights behind the text, the text, then its stripes.
@@ -914,7 +929,7 @@ fn paint_names(painter: &egui::Painter, p: &UnitPaint<'_>, out: &mut FrameOutput
     for (top, bottom, i) in starts {
         let bar = &p.stripes.bars[i];
         let mut job = LayoutJob::simple_singleline(bar.label.clone(), font.clone(), colour);
-        job.wrap = egui::text::TextWrapping::truncate_at_width(NAME_WIDTH - 8.0);
+        job.wrap = egui::text::TextWrapping::truncate_at_width(p.name_width - 8.0);
         let galley = painter.layout_job(job);
         let y = top.max(floor);
         if y + galley.size().y > bottom.max(top + galley.size().y) + 0.5 {

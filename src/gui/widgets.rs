@@ -91,22 +91,51 @@ pub fn work_area(ctx: &egui::Context) -> egui::Rect {
         .unwrap_or_else(|| ctx.content_rect())
 }
 
+/// The largest content a window can have and still fit the work area with its title bar and frame.
+pub fn window_content_max(ctx: &egui::Context) -> egui::Vec2 {
+    (work_area(ctx).size() - egui::vec2(24.0, 100.0)).max(egui::vec2(120.0, 80.0))
+}
+
 /// A window kept inside the work area, no larger than it, resizable.
 pub fn window<'a>(ctx: &egui::Context, title: impl Into<egui::WidgetText>) -> egui::Window<'a> {
     let area = work_area(ctx);
     egui::Window::new(title)
         .constrain_to(area)
-        .max_size(area.size() - egui::vec2(24.0, 100.0))
+        .max_size(window_content_max(ctx))
         .resizable(true)
 }
 
-/// The window the user is in: the one holding the keyboard focus, else the one under the pointer.
+/// The window holding the keyboard focus now.
+fn focused_window(ctx: &egui::Context) -> Option<egui::LayerId> {
+    ctx.memory(|m| m.focused())
+        .and_then(|id| ctx.read_response(id))
+        .map(|r| r.layer_id)
+        .filter(|layer| layer.order == egui::Order::Middle)
+}
+
+fn focus_memory_id() -> egui::Id {
+    egui::Id::unique("marginalia-focused-window")
+}
+
+/// Remembers which window held the keyboard focus at the end of this frame: egui drops the focus when Escape
+/// is pressed, before the next frame's code can see where it was.
+pub fn remember_focused_window(ctx: &egui::Context) {
+    let layer = focused_window(ctx);
+    ctx.data_mut(|d| {
+        if let Some(layer) = layer {
+            d.insert_temp(focus_memory_id(), layer);
+        } else {
+            d.remove::<egui::LayerId>(focus_memory_id());
+        }
+    });
+}
+
+/// The window the user is in: the one holding the keyboard focus (or holding it at the end of the last frame),
+/// else the one under the pointer.
 pub fn active_window(ctx: &egui::Context) -> Option<egui::LayerId> {
     let window = |layer: egui::LayerId| (layer.order == egui::Order::Middle).then_some(layer);
-    let focused = ctx
-        .memory(|m| m.focused())
-        .and_then(|id| ctx.read_response(id))
-        .and_then(|r| window(r.layer_id));
+    let focused = focused_window(ctx)
+        .or_else(|| ctx.data(|d| d.get_temp::<egui::LayerId>(focus_memory_id())));
     focused.or_else(|| {
         let pointer = ctx.input(|i| i.pointer.hover_pos())?;
         ctx.layer_id_at(pointer).and_then(window)
@@ -186,50 +215,58 @@ impl FrozenTable {
         let height = (ui.available_height() - 30.0).max(60.0);
         let (rows, row_height) = (self.rows, self.row_height);
         let mut offsets = [offset; 2];
+        // Each table in its own vertical column: a table lays out its header and then its body below the
+        // cursor, which in the row that holds the two tables would put the body beside the header.
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = 0.0;
-            let out = TableBuilder::new(ui)
-                .id_salt((self.salt, "first"))
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([true, true])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(height)
-                .vertical_scroll_offset(offset)
-                .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysHidden)
-                .column(self.first)
-                .header(self.header_height, |mut r| header(&mut r, Part::Label))
-                .body(|body| {
-                    body.rows(row_height, rows, |mut r| {
-                        let i = r.index();
-                        row(&mut r, i, Part::Label);
-                    });
-                });
+            let out = ui
+                .vertical(|ui| {
+                    TableBuilder::new(ui)
+                        .id_salt((self.salt, "first"))
+                        .striped(true)
+                        .resizable(true)
+                        .auto_shrink([true, true])
+                        .min_scrolled_height(0.0)
+                        .max_scroll_height(height)
+                        .vertical_scroll_offset(offset)
+                        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysHidden)
+                        .column(self.first)
+                        .header(self.header_height, |mut r| header(&mut r, Part::Label))
+                        .body(|body| {
+                            body.rows(row_height, rows, |mut r| {
+                                let i = r.index();
+                                row(&mut r, i, Part::Label);
+                            });
+                        })
+                })
+                .inner;
             offsets[0] = out.state.clamped_offset().y;
             egui::ScrollArea::horizontal()
                 .id_salt((self.salt, "sideways"))
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
-                    let mut table = TableBuilder::new(ui)
-                        .id_salt(self.salt)
-                        .striped(true)
-                        .resizable(true)
-                        .auto_shrink([false, true])
-                        .min_scrolled_height(0.0)
-                        .max_scroll_height(height)
-                        .vertical_scroll_offset(offset);
-                    for column in self.rest {
-                        table = table.column(column);
-                    }
-                    let out = table
-                        .header(self.header_height, |mut r| header(&mut r, Part::Values))
-                        .body(|body| {
-                            body.rows(row_height, rows, |mut r| {
-                                let i = r.index();
-                                row(&mut r, i, Part::Values);
+                    ui.vertical(|ui| {
+                        let mut table = TableBuilder::new(ui)
+                            .id_salt(self.salt)
+                            .striped(true)
+                            .resizable(true)
+                            .auto_shrink([false, true])
+                            .min_scrolled_height(0.0)
+                            .max_scroll_height(height)
+                            .vertical_scroll_offset(offset);
+                        for column in self.rest {
+                            table = table.column(column);
+                        }
+                        let out = table
+                            .header(self.header_height, |mut r| header(&mut r, Part::Values))
+                            .body(|body| {
+                                body.rows(row_height, rows, |mut r| {
+                                    let i = r.index();
+                                    row(&mut r, i, Part::Values);
+                                });
                             });
-                        });
-                    offsets[1] = out.state.clamped_offset().y;
+                        offsets[1] = out.state.clamped_offset().y;
+                    });
                 });
         });
         // Whichever part was scrolled this frame leads; the other follows next frame.
@@ -240,4 +277,60 @@ impl FrozenTable {
         };
         ui.data_mut(|d| d.insert_temp(offset_id, next));
     }
+}
+
+/// A colour picker for a menu: the palette as swatches (each named for screen readers, the current one ringed),
+/// then a custom colour applied with a button (so dragging in the picker makes one undo step, not one per frame).
+/// Returns the colour chosen (`#rrggbb`) in this frame; `id` keeps the custom colour being picked.
+pub fn colour_picker_ui(
+    ui: &mut Ui,
+    palette: &[&str],
+    current: &str,
+    id: egui::Id,
+) -> Option<String> {
+    use crate::gui::{strings as s, theme};
+    let dark = ui.visuals().dark_mode;
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.set_max_width(6.0 * 30.0);
+        for (n, hex) in palette.iter().enumerate() {
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(24.0, 24.0), egui::Sense::click());
+            let selected = current.eq_ignore_ascii_case(hex);
+            ui.painter()
+                .rect_filled(rect.shrink(2.0), 4.0, theme::code_colour(hex, dark));
+            let ring = if selected || response.hovered() || response.has_focus() {
+                egui::Stroke::new(2.0, ui.visuals().strong_text_color())
+            } else {
+                egui::Stroke::NONE
+            };
+            ui.painter()
+                .rect_stroke(rect, 5.0, ring, egui::StrokeKind::Inside);
+            let name = s::palette_colour(n + 1, hex);
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+            });
+            if response.on_hover_text(hex.to_string()).clicked() {
+                chosen = Some(hex.to_string());
+            }
+        }
+    });
+    ui.separator();
+    let mut rgb = ui
+        .data(|d| d.get_temp::<[u8; 3]>(id))
+        .or_else(|| crate::model::colour_rgb(current))
+        .unwrap_or([128, 128, 128]);
+    ui.horizontal(|ui| {
+        let label = ui.label(s::CUSTOM_COLOUR);
+        egui::color_picker::color_edit_button_srgb(ui, &mut rgb).labelled_by(label.id);
+        if ui.button(s::OK).clicked() {
+            chosen = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
+        }
+    });
+    if chosen.is_some() {
+        ui.data_mut(|d| d.remove::<[u8; 3]>(id));
+    } else {
+        ui.data_mut(|d| d.insert_temp(id, rgb));
+    }
+    chosen
 }

@@ -32,6 +32,14 @@ pub enum MergeError {
         /// The other project's name.
         other: String,
     },
+    /// A document to bring over has a text in the other copy that cannot be read (missing, damaged, changed).
+    #[error("the other copy's document '{document}' cannot be merged: {problem}")]
+    Text {
+        /// The document's name in the other copy.
+        document: String,
+        /// What is wrong with its text, naming the file.
+        problem: String,
+    },
     /// The other copy could not be read.
     #[error(transparent)]
     Load(#[from] crate::Error),

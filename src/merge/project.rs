@@ -122,12 +122,21 @@ impl Merger<'_> {
             names.insert(name.clone());
             let mut document = doc.clone();
             document.name = name;
-            let text = self
-                .other
-                .texts()
-                .get(&doc.id)
-                .cloned()
-                .unwrap_or_else(|| std::sync::Arc::from(""));
+            let text = match self.other.texts().get_checked(&doc.id) {
+                Some(Ok(text)) => text,
+                Some(Err(problem)) => {
+                    return Err(MergeError::Text {
+                        document: doc.name.clone(),
+                        problem,
+                    });
+                }
+                None => {
+                    return Err(MergeError::Text {
+                        document: doc.name.clone(),
+                        problem: "the other copy has no text for it".into(),
+                    });
+                }
+            };
             self.draft
                 .put(Entity::Document(Box::new(DocumentEntry { document, text })));
             self.documents.insert(doc.id, doc.id);

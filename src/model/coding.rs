@@ -33,4 +33,8 @@ pub struct Coder {
     pub id: CoderId,
     /// The coder's name, unique in the project regardless of upper or lower case.
     pub name: String,
+    /// The colour of the coder's layer in the workbench (`#rrggbb`); `None`: a colour from the palette by the
+    /// coder's place among the coders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
 }

@@ -64,6 +64,24 @@ impl Texts {
         })
     }
 
+    /// The text of a document, read from its file (and kept) the first time, or the problem that kept it from
+    /// being read (naming the file): for callers that must not go on with an empty text, such as a merge. `None`
+    /// for an unknown id.
+    pub fn get_checked(&self, id: &DocumentId) -> Option<Result<Arc<str>, String>> {
+        let slot = self.slots.get(id)?;
+        // A text already read is used as it is, unless an earlier read failed and left it empty: then it is read
+        // again to name the problem.
+        if let Some(text) = slot.cell.get()
+            && char_len(text) == slot.char_len
+        {
+            return Some(Ok(Arc::clone(text)));
+        }
+        Some(match self.try_read(*id, slot.char_len) {
+            Ok(text) => Ok(Arc::clone(slot.cell.get_or_init(|| text))),
+            Err(problem) => Err(problem),
+        })
+    }
+
     /// True when the text of `id` is in memory (tests and memory accounting).
     pub fn is_loaded(&self, id: &DocumentId) -> bool {
         self.slots.get(id).is_some_and(|s| s.cell.get().is_some())
@@ -119,31 +137,40 @@ impl Texts {
 
     /// Reads a text from its file; a problem is reported and the text reads as empty.
     fn read(&self, id: DocumentId, expected: usize) -> Arc<str> {
+        match self.try_read(id, expected) {
+            Ok(text) => text,
+            Err(problem) => {
+                let problem = format!("{problem}; it is shown as empty");
+                eprintln!("warning: {problem}");
+                if let Ok(mut problems) = self.problems.lock() {
+                    problems.push(problem);
+                }
+                Arc::from("")
+            }
+        }
+    }
+
+    /// Reads a text from its file, or says (naming the file) why it cannot be used.
+    fn try_read(&self, id: DocumentId, expected: usize) -> Result<Arc<str>, String> {
         let Some(path) = self.path(id) else {
-            return Arc::from("");
+            return Ok(Arc::from(""));
         };
-        let problem = match std::fs::read(&path) {
-            Err(e) => format!("{}: cannot read the text ({e})", path.display()),
+        match std::fs::read(&path) {
+            Err(e) => Err(format!("{}: cannot read the text ({e})", path.display())),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => format!(
+                Err(e) => Err(format!(
                     "{}: not valid UTF-8 at byte {}",
                     path.display(),
                     e.utf8_error().valid_up_to()
-                ),
-                Ok(text) if char_len(&text) == expected => return Arc::from(text),
-                Ok(text) => format!(
-                    "{}: the text has changed since import ({} characters, expected {expected}); \
-                     it is shown as empty",
+                )),
+                Ok(text) if char_len(&text) == expected => Ok(Arc::from(text)),
+                Ok(text) => Err(format!(
+                    "{}: the text has changed since import ({} characters, expected {expected})",
                     path.display(),
                     char_len(&text)
-                ),
+                )),
             },
-        };
-        eprintln!("warning: {problem}");
-        if let Ok(mut problems) = self.problems.lock() {
-            problems.push(problem);
         }
-        Arc::from("")
     }
 }
 

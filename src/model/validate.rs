@@ -141,6 +141,11 @@ impl Project {
         if coder.name.trim().is_empty() {
             return Err(invalid("a coder needs a name"));
         }
+        if let Some(colour) = &coder.colour
+            && !super::is_valid_colour(colour)
+        {
+            return Err(invalid(format!("'{colour}' is not a colour like #1f77b4")));
+        }
         let lower = coder.name.to_lowercase();
         if self
             .coders

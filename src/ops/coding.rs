@@ -64,6 +64,7 @@ pub fn ensure_coder(draft: &mut Draft, name: &str) -> CoderId {
     let coder = Coder {
         id: CoderId::new(),
         name: name.to_string(),
+        colour: None,
     };
     let id = coder.id;
     draft.put(Entity::Coder(coder));

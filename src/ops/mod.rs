@@ -5,6 +5,7 @@
 //! for a complete action, takes the project and returns the finished edit.
 
 mod cases;
+mod coders;
 mod codes;
 mod coding;
 mod documents;
@@ -16,6 +17,7 @@ pub use cases::{
     link_documents, remove_attribute, rename_case, set_attribute_text, set_attribute_values,
     set_attributes, unlink_documents, unset_attributes, upsert_case,
 };
+pub use coders::colour_coder;
 pub use codes::{
     add_code, add_code_path, codings_under, colour_code, delete_code, describe_code,
     ensure_code_path, merge_codes, move_code, reject_suggestion, rename_code,

@@ -17,6 +17,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 use uuid::Uuid;
 
+use crate::coders::CoderSelection;
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
 use crate::index::{SearchIndex, analyzer, speaker_keys};
@@ -93,23 +94,39 @@ pub fn search(
     query: &str,
     limit: Option<usize>,
 ) -> Result<SearchResults> {
-    let expr = parse::parse(query)?;
-    search_expr(index, project, &expr, limit)
+    search_as(index, project, query, limit, &CoderSelection::All)
 }
 
-/// Runs a parsed query; `limit` None returns every hit. A meaning term (`~"…"`) is refused here: it needs
-/// the model and the passage vectors (see [`crate::embed::session::Meaning::search`]).
+/// Runs a query seeing only the codings of `coders`: `code:` and `coder:` filters match the passages those
+/// coders coded (a `coder:` naming anyone else matches nothing). The workbench passes the coder layers it shows,
+/// so blind mode hides the other coders' work from searches too.
+pub fn search_as(
+    index: &SearchIndex,
+    project: &Project,
+    query: &str,
+    limit: Option<usize>,
+    coders: &CoderSelection,
+) -> Result<SearchResults> {
+    let expr = parse::parse(query)?;
+    search_expr(index, project, &expr, limit, coders)
+}
+
+/// Runs a parsed query seeing the codings of `coders` (see [`search_as`]); `limit` None returns every hit. A
+/// meaning term (`~"…"`) is refused here: it needs the model and the passage vectors (see
+/// [`crate::embed::session::Meaning::search`]).
 pub fn search_expr(
     index: &SearchIndex,
     project: &Project,
     expr: &Expr,
     limit: Option<usize>,
+    coders: &CoderSelection,
 ) -> Result<SearchResults> {
     let languages = project.languages();
     let planner = Planner {
         index,
         project,
         languages: &languages,
+        coders,
     };
     let tantivy_query = planner.plan(expr)?;
     let searcher = index.reader.searcher();
@@ -209,6 +226,8 @@ struct Planner<'a> {
     project: &'a Project,
     /// The languages of the project's documents: words are analysed in each.
     languages: &'a BTreeSet<crate::model::Language>,
+    /// Whose codings `code:` and `coder:` filters see.
+    coders: &'a CoderSelection,
 }
 
 impl Planner<'_> {
@@ -354,7 +373,8 @@ impl Planner<'_> {
                 let coder = p
                     .find_coder(name)
                     .ok_or_else(|| crate::coders::unknown_coder(p, name))?;
-                self.units_of(p.codings().values().filter(|c| c.coder == coder.id))
+                let seen = self.coders.contains(coder.id);
+                self.units_of(p.codings().values().filter(|c| seen && c.coder == coder.id))
             }
         })
     }
@@ -391,7 +411,11 @@ impl Planner<'_> {
             .find_code(name)
             .ok_or_else(|| Error::query(format!("no code named '{name}'")))?;
         let codes = p.descendants(code.id);
-        Ok(self.units_of(p.codings().values().filter(|c| codes.contains(&c.code))))
+        Ok(self.units_of(
+            p.codings()
+                .values()
+                .filter(|c| codes.contains(&c.code) && self.coders.contains(c.coder)),
+        ))
     }
 
     /// The passages (index units) these codings overlap: per coded document, its `doc` term AND the `start` of

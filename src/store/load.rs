@@ -290,6 +290,7 @@ fn read_codings(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint)
             coder: crate::model::Coder {
                 id: crate::ids::CoderId::new(),
                 name: String::new(),
+                colour: None,
             },
             codings: Vec::new(),
         })?;

@@ -223,7 +223,7 @@ impl AnalysisView for AgreementView {
     const FRAME: Frame = Frame {
         title: s::AGREEMENT,
         id: "analysis-agreement",
-        size: [860.0, 640.0],
+        size: [1220.0, 700.0],
         position: None,
     };
 
@@ -278,8 +278,14 @@ impl AnalysisView for AgreementView {
                 } else {
                     ui.available_height()
                 };
+                // The table scrolls sideways when its columns are wider than the window (at 1024×700 it
+                // pushed the window past the screen's right edge).
                 ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
-                    clicked = table_ui(ui, project, report, after.as_ref(), &mut self.sort);
+                    egui::ScrollArea::horizontal()
+                        .id_salt("agreement-sideways")
+                        .show(ui, |ui| {
+                            clicked = table_ui(ui, project, report, after.as_ref(), &mut self.sort);
+                        });
                 });
             }
         }

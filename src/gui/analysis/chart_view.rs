@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::AnalysisInput;
-use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, result_ui};
-use crate::analysis::{Columns, MatrixSpec, RowMode, Value, matrix};
+use super::skeleton::{AnalysisView, Cached, Frame, ViewCx, export_row_ui, result_ui};
+use crate::analysis::{Cell, Columns, MatrixSpec, RowMode, Table, Value, matrix};
 use crate::gui::{strings as s, theme};
 use crate::ids::CodeId;
 
@@ -114,6 +114,34 @@ pub fn chart_data(
     Ok(data)
 }
 
+impl ChartData {
+    /// The bars as a table (what Copy table and the exports write): a row per segment, a column per group, and
+    /// the totals of each group below; `value` names what is counted.
+    pub fn to_table(&self, value: Value) -> Table {
+        let mut header = vec![s::CODE.to_string()];
+        header.extend(self.groups.iter().cloned());
+        let mut table = Table::new(format!("{} – {}", s::CHART, value.label()), header);
+        let cell = |x: f64| match value {
+            Value::Share => Cell::Number(x),
+            _ => Cell::Count(x.max(0.0).round() as u64),
+        };
+        let mut totals = vec![0.0; self.groups.len()];
+        for segment in &self.segments {
+            let mut row = vec![Cell::Text(segment.label.clone())];
+            for (g, total) in totals.iter_mut().enumerate() {
+                let x = segment.counts.get(g).copied().unwrap_or(0.0);
+                *total += x;
+                row.push(cell(x));
+            }
+            table.rows.push(row);
+        }
+        let mut last = vec![Cell::from(s::TOTAL)];
+        last.extend(totals.into_iter().map(cell));
+        table.rows.push(last);
+        table
+    }
+}
+
 impl ChartView {
     fn ensure_defaults(&mut self, input: &AnalysisInput<'_>) {
         let project = input.project;
@@ -210,6 +238,12 @@ impl AnalysisView for ChartView {
             return;
         }
         self.controls_ui(ui, input.project);
+        let value = self.value;
+        let table = match self.current(input) {
+            Some(Ok(data)) => Some(data.to_table(value)),
+            _ => None,
+        };
+        export_row_ui(ui, cx.message, "chart", table.as_ref(), cx.commands);
         ui.separator();
         let value_label = self.value.label();
         if let Some(result) = self.current(input) {

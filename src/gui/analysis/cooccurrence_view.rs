@@ -137,7 +137,10 @@ impl AnalysisView for CooccurrenceView {
 
     fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
         let input = cx.input;
-        ui.set_min_size(egui::vec2(880.0, 600.0));
+        // As large as the table wants, but never larger than the work area (it ran under the status bar at
+        // 1024×700).
+        let room = crate::gui::widgets::window_content_max(ui.ctx());
+        ui.set_min_size(egui::vec2(880.0, 600.0).min(room));
         self.controls_ui(ui);
         let table = self.current(input).ok().map(Cooccurrence::to_table);
         export_row_ui(ui, cx.message, "cooccurrence", table.as_ref(), cx.commands);

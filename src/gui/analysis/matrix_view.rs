@@ -166,7 +166,10 @@ impl AnalysisView for MatrixView {
 
     fn body_ui(&mut self, ui: &mut Ui, cx: &mut ViewCx<'_, '_>) {
         let input = cx.input;
-        ui.set_min_size(egui::vec2(880.0, 600.0));
+        // As large as the table wants, but never larger than the work area (it ran under the status bar at
+        // 1024×700).
+        let room = crate::gui::widgets::window_content_max(ui.ctx());
+        ui.set_min_size(egui::vec2(880.0, 600.0).min(room));
         self.controls_ui(ui, input);
         let table = self.current(input).ok().map(Matrix::to_table);
         export_row_ui(ui, cx.message, "matrix", table.as_ref(), cx.commands);
@@ -199,7 +202,7 @@ fn matrix_table_ui(
         cell_width: 76.0,
         columns: m.columns.len(),
         total_column: true,
-        header_height: 34.0,
+        header_height: 52.0,
     };
     let max = m
         .values

@@ -188,9 +188,12 @@ impl HeatTable {
         }
         let table = crate::gui::widgets::FrozenTable {
             salt: self.salt,
+            // Not resizable: a resizable column keeps the width of the window's first (sizing) pass, which
+            // squeezed the code names to the minimum; names cut short show in full on hover.
             first: Column::initial(self.label_width)
                 .at_least(120.0)
                 .at_most(480.0)
+                .resizable(false)
                 .clip(true),
             rest: values,
             header_height: self.header_height,

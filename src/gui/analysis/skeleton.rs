@@ -217,7 +217,9 @@ impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
         let selected = self.selected;
         let mut clicked = None;
         let shown = result_ui(ui, result, parts.is_empty, |ui, table| {
-            clicked = table_area_ui(ui, |ui| table_ui(ui, table, selected));
+            // Until a cell is clicked there are no excerpts below: the table takes most of the window.
+            let share = if selected.is_some() { 0.55 } else { 0.85 };
+            clicked = table_area_ui(ui, share, |ui| table_ui(ui, table, selected));
         });
         if !shown {
             return;
@@ -262,9 +264,13 @@ pub fn result_ui<T: ?Sized>(
     }
 }
 
-/// A heatmap's table in the upper part of the body (its clicked cell returned).
-pub fn table_area_ui<C>(ui: &mut Ui, table: impl FnOnce(&mut Ui) -> Option<C>) -> Option<C> {
-    let height = (ui.available_height() * 0.55).clamp(180.0, 560.0);
+/// A heatmap's table in the upper `share` of the body (its clicked cell returned).
+pub fn table_area_ui<C>(
+    ui: &mut Ui,
+    share: f32,
+    table: impl FnOnce(&mut Ui) -> Option<C>,
+) -> Option<C> {
+    let height = (ui.available_height() * share).clamp(180.0, 900.0);
     ui.allocate_ui(egui::vec2(ui.available_width(), height), table)
         .inner
 }

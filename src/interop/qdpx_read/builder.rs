@@ -126,7 +126,14 @@ impl Builder {
                         .values()
                         .any(|c| c.name.eq_ignore_ascii_case(name))
                 });
-                self.coders.insert(id, Coder { id, name });
+                self.coders.insert(
+                    id,
+                    Coder {
+                        id,
+                        name,
+                        colour: None,
+                    },
+                );
             }
             return id;
         }
@@ -140,7 +147,14 @@ impl Builder {
                 .values()
                 .any(|c| c.name.eq_ignore_ascii_case(name))
         });
-        self.coders.insert(id, Coder { id, name });
+        self.coders.insert(
+            id,
+            Coder {
+                id,
+                name,
+                colour: None,
+            },
+        );
         self.fallback_coder = Some(id);
         id
     }
@@ -153,7 +167,14 @@ impl Builder {
             };
             let id = CoderId(gid(raw));
             let name = unique_name(user, || format!("User {}", index + 1), &mut taken);
-            self.coders.insert(id, Coder { id, name });
+            self.coders.insert(
+                id,
+                Coder {
+                    id,
+                    name,
+                    colour: None,
+                },
+            );
         }
     }
 
