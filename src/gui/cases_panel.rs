@@ -54,7 +54,7 @@ fn cell_ui(
     };
     // The grid and the table head name the cell; an empty cell shows a dash.
     let hint = if attribute.is_empty() {
-        s::CASE_NAME
+        s::CASE_NAME.get()
     } else {
         "–"
     };
@@ -64,7 +64,7 @@ fn cell_ui(
             .hint_text(hint),
     );
     let response = response.on_hover_text(if attribute.is_empty() {
-        s::CASE_NAME
+        s::CASE_NAME.get()
     } else {
         attribute
     });
@@ -369,7 +369,7 @@ fn cases_table_ui(
         });
         (width + 24.0).clamp(least, 260.0)
     };
-    let mut rest = vec![Column::initial(fit(ui, s::DOCUMENTS_COLUMN, 60.0)).at_least(50.0)];
+    let mut rest = vec![Column::initial(fit(ui, s::DOCUMENTS_COLUMN.get(), 60.0)).at_least(50.0)];
     for attribute in &attributes {
         rest.push(
             Column::initial(fit(ui, attribute, 110.0))

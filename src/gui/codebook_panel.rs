@@ -515,7 +515,14 @@ fn row_menu_ui(
                 parent: Some(other),
             })
         };
-        other_codes_ui(ui, tree, code, Some((s::TOP_LEVEL, top)), under, commands);
+        other_codes_ui(
+            ui,
+            tree,
+            code,
+            Some((s::TOP_LEVEL.get(), top)),
+            under,
+            commands,
+        );
     });
     ui.menu_button(s::MERGE_INTO, |ui| {
         let into = |other: CodeId| {

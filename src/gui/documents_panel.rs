@@ -35,11 +35,11 @@ impl Grouping {
 
     fn label(self) -> &'static str {
         match self {
-            Self::None => s::GROUP_NONE,
-            Self::Case => s::GROUP_CASE,
-            Self::Set => s::GROUP_SET,
-            Self::Kind => s::GROUP_KIND,
-            Self::Attribute => s::GROUP_ATTRIBUTE,
+            Self::None => s::GROUP_NONE.get(),
+            Self::Case => s::GROUP_CASE.get(),
+            Self::Set => s::GROUP_SET.get(),
+            Self::Kind => s::GROUP_KIND.get(),
+            Self::Attribute => s::GROUP_ATTRIBUTE.get(),
         }
     }
 }
@@ -325,7 +325,7 @@ fn group<'d>(
                 .iter()
                 .map(|c| (c.name.clone(), &c.documents))
                 .collect();
-            group_by_membership(&docs, members, s::NO_CASE)
+            group_by_membership(&docs, members, s::NO_CASE.get())
         }
         Grouping::Attribute => {
             let attribute = state.attribute.clone().unwrap_or_default();
@@ -338,7 +338,7 @@ fn group<'d>(
                 .iter()
                 .map(|set| (set.name.clone(), &set.documents))
                 .collect();
-            group_by_membership(&docs, members, s::NO_SET)
+            group_by_membership(&docs, members, s::NO_SET.get())
         }
     }
 }

@@ -160,7 +160,7 @@ fn assign_ui(
         let cases: Vec<(CaseId, &str)> = cases.map(|c| (c.id, c.name.as_str())).collect();
         choice_combo(
             ui,
-            (label, "import-case", s::NONE),
+            (label, "import-case", s::NONE.get()),
             cases,
             &mut summary.case,
         );

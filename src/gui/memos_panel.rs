@@ -155,7 +155,7 @@ fn memo_list_ui(
         .show(ui, |ui| {
             for memo in memos {
                 let title = if memo.title.is_empty() {
-                    s::UNTITLED_MEMO
+                    s::UNTITLED_MEMO.get()
                 } else {
                     memo.title.as_str()
                 };

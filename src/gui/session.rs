@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::edit::Edit;
 use crate::gui::app::Workbench;
 use crate::gui::commands::{Command, SaveChoice};
+use crate::gui::strings as s;
 use crate::gui::tasks::Latest;
 use crate::index::SearchIndex;
 use crate::model::Project;
@@ -167,7 +168,7 @@ impl Session {
             }
             None => {
                 self.index_failed = true;
-                Err("the search index could not be built".into())
+                Err(s::INDEX_FAILED.into())
             }
         }
     }
@@ -210,7 +211,7 @@ impl Session {
         repaint: Option<&egui::Context>,
     ) -> Option<Result<(), String>> {
         if self.index_failed {
-            return Some(Err("the search index could not be built".into()));
+            return Some(Err(s::INDEX_FAILED.into()));
         }
         let revision = self.ws.as_ref()?.revision();
         if self.indexing.in_flight() {
@@ -230,7 +231,7 @@ impl Session {
                 crate::query::search(&view, &project, &query, None)
             };
             if reporter.cancelled() {
-                return Err("cancelled".into());
+                return Err(s::CANCELLED.into());
             }
             result.map_err(|e| e.to_string())
         });
@@ -241,7 +242,7 @@ impl Session {
     pub fn poll_search(&mut self) -> Option<Result<SearchResults, String>> {
         self.searching
             .poll()
-            .map(|r| r.unwrap_or_else(|| Err("the search stopped unexpectedly".into())))
+            .map(|r| r.unwrap_or_else(|| Err(s::SEARCH_STOPPED.into())))
     }
 
     /// Stops waiting for the search in flight (its result is dropped).
@@ -257,7 +258,7 @@ impl Session {
         Some(
             self.searching
                 .wait()
-                .unwrap_or_else(|| Err("the search stopped unexpectedly".into())),
+                .unwrap_or_else(|| Err(s::SEARCH_STOPPED.into())),
         )
     }
 }
@@ -374,7 +375,7 @@ impl Workbench {
 
     fn open_sample_closed(&mut self) {
         let Some(dir) = self.sample_dir() else {
-            self.error = Some("no data folder for the sample project".into());
+            self.error = Some(s::NO_DATA_FOLDER.into());
             return;
         };
         if !dir.join("marginalia.ron").exists() {
@@ -397,7 +398,7 @@ impl Workbench {
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "Project".into());
+            .unwrap_or_else(|| s::PROJECT.into());
         match Workspace::create(root, &name, language) {
             Ok(ws) => {
                 drop(ws);

@@ -85,6 +85,10 @@ impl Workbench {
                     for spec in ACTIONS.iter().filter(|a| a.menu == menu) {
                         self.menu_item_ui(ui, spec, commands);
                     }
+                    if menu == Menu::View {
+                        ui.separator();
+                        self.language_menu_ui(ui, commands);
+                    }
                     if menu == Menu::File && !self.prefs.recent.is_empty() {
                         ui.separator();
                         ui.menu_button(s::MENU_RECENT, |ui| {
@@ -99,6 +103,21 @@ impl Workbench {
                 });
             }
         });
+    }
+
+    /// View ▸ Language: the interface language, each named in itself.
+    fn language_menu_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.menu_button(s::MENU_LANGUAGE, |ui| {
+            for lang in crate::gui::locale::Lang::ALL {
+                let chosen = self.prefs.language == lang;
+                if ui.radio(chosen, lang.name()).clicked() {
+                    commands.push(Command::SetLanguage(lang));
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text(s::LANGUAGE_MENU_HINT);
     }
 
     /// The Document menu: what can be done with the open document.

@@ -13,7 +13,7 @@ use crate::analysis::agreement::{
 };
 use crate::gui::commands::Command;
 use crate::gui::tasks::Latest;
-use crate::gui::{strings as s, theme};
+use crate::gui::{locale, strings as s, theme};
 use crate::ids::{CodeId, CoderId, DocumentId};
 use crate::model::Project;
 use crate::offsets::CharRange;
@@ -510,8 +510,8 @@ impl AgreementView {
             for (label, resolution) in [
                 (keep_a.as_str(), Resolution::KeepFirst),
                 (keep_b.as_str(), Resolution::KeepSecond),
-                (s::UNION, Resolution::Union),
-                (s::INTERSECTION, Resolution::Intersection),
+                (s::UNION.get(), Resolution::Union),
+                (s::INTERSECTION.get(), Resolution::Intersection),
             ] {
                 if ui.button(label).clicked() {
                     chosen = Some(resolution);
@@ -784,7 +784,7 @@ fn table_ui(
                         r.col(|ui| {
                             ui.label(
                                 after_alpha(row)
-                                    .map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+                                    .map_or_else(|| "–".to_string(), |v| locale::decimal(v, 3)),
                             );
                         });
                     }
@@ -809,7 +809,18 @@ fn shown(estimate: Option<&crate::analysis::agreement::Estimate>) -> String {
     };
     match (estimate.value, &estimate.interval) {
         (None, _) => "–".into(),
-        (Some(v), Some(i)) => format!("{v:.3} [{:.2}, {:.2}]", i.low, i.high),
-        (Some(v), None) => format!("{v:.3}"),
+        (Some(v), Some(i)) => format!(
+            "{} [{}{} {}]",
+            locale::decimal(v, 3),
+            locale::decimal(i.low, 2),
+            // A semicolon where the decimal mark is a comma.
+            if locale::current().is_norwegian() {
+                ";"
+            } else {
+                ","
+            },
+            locale::decimal(i.high, 2)
+        ),
+        (Some(v), None) => locale::decimal(v, 3),
     }
 }

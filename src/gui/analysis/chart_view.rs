@@ -107,7 +107,7 @@ pub fn chart_data(
         let name = project
             .codes()
             .get(&code)
-            .map(|c| format!("{} (itself)", c.name))
+            .map(|c| s::itself(&c.name))
             .unwrap_or_default();
         push(&own, 0, name);
     }

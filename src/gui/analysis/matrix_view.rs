@@ -249,7 +249,7 @@ fn matrix_row_ui(
         });
         return None;
     }
-    let label = info.map_or(s::TOTAL, |i| i.label.as_str());
+    let label = info.map_or(s::TOTAL.get(), |i| i.label.as_str());
     let mut clicked = None;
     for c in (0..m.columns.len()).map(Some).chain([None]) {
         let value = m.value(r, c);
@@ -258,7 +258,7 @@ fn matrix_row_ui(
         } else {
             0.0
         };
-        let column = c.map_or(s::TOTAL, |c| m.columns[c].label.as_str());
+        let column = c.map_or(s::TOTAL.get(), |c| m.columns[c].label.as_str());
         let accessible = format!("{label} × {column}");
         let text = format_value(value, decimals);
         row.col(|ui| {
