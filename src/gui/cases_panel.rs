@@ -232,7 +232,8 @@ pub fn cases_window_ui(
         .open(&mut open)
         .default_size([820.0, 480.0])
         .show(ctx, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so the longer Norwegian labels take a second row instead of widening the window.
+            ui.horizontal_wrapped(|ui| {
                 if ui.button(s::IMPORT_CASES_CSV).clicked() {
                     commands.push(Command::Action(Action::ImportCasesCsv));
                 }

@@ -118,6 +118,18 @@ pub fn codebook_ui(
     }
 }
 
+/// The width a button with this text takes, with the spacing before it (the field beside it leaves room for
+/// the longer Norwegian label).
+fn button_width(ui: &Ui, text: &str) -> f32 {
+    let galley = ui.painter().layout_no_wrap(
+        text.to_string(),
+        egui::TextStyle::Button.resolve(ui.style()),
+        egui::Color32::PLACEHOLDER,
+    );
+    let spacing = &ui.style().spacing;
+    galley.size().x + 2.0 * spacing.button_padding.x + spacing.item_spacing.x + 2.0
+}
+
 /// The field that adds a code by path.
 fn new_code_ui(ui: &mut Ui, state: &mut CodebookState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
@@ -126,7 +138,7 @@ fn new_code_ui(ui: &mut Ui, state: &mut CodebookState, commands: &mut Vec<Comman
             .add(
                 egui::TextEdit::singleline(&mut state.new_code)
                     .hint_text(s::NEW_CODE_HINT)
-                    .desired_width(ui.available_width() - 50.0),
+                    .desired_width(ui.available_width() - button_width(ui, s::ADD.get())),
             )
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));

@@ -520,9 +520,55 @@ texts! {
     TYPE_TO_FILTER => "type to filter", "skriv for å filtrere", "skriv for å filtrere";
     MOVE_UP => "Move up", "Flytt opp", "Flytt opp";
     MOVE_DOWN => "Move down", "Flytt ned", "Flytt ned";
+    /// Matrix values (`crate::analysis::Value`).
+    VALUE_CODINGS => "codings", "kodinger", "kodingar";
+    VALUE_PASSAGES => "distinct passages", "ulike utdrag", "ulike utdrag";
+    VALUE_DOCUMENTS => "documents", "dokumenter", "dokument";
+    VALUE_CHARACTERS => "coded characters", "kodede tegn", "koda teikn";
+    VALUE_SHARE => "% of text coded", "% av teksten kodet", "% av teksten koda";
+    VALUE_PRESENCE => "presence", "forekomst (ja/nei)", "førekomst (ja/nei)";
+    /// Agreement units (`UnitKind::plural`).
+    UNITS_CHARACTERS => "Characters", "Tegn", "Teikn";
+    UNITS_TURNS => "Turns", "Replikker", "Replikkar";
+    UNITS_PARAGRAPHS => "Paragraphs", "Avsnitt", "Avsnitt";
+    UNITS_SENTENCES => "Sentences", "Setninger", "Setningar";
     IMPORTABLE_FILES => "Documents (text, Markdown, Word, OpenDocument, PDF, HTML, RTF, subtitles)",
         "Dokumenter (tekst, Markdown, Word, OpenDocument, PDF, HTML, RTF, undertekster)",
         "Dokument (tekst, Markdown, Word, OpenDocument, PDF, HTML, RTF, undertekstar)";
+}
+
+/// A matrix value's name, as the analysis menus and the chart's axis show it.
+pub fn value_label(value: crate::analysis::Value) -> &'static str {
+    use crate::analysis::Value;
+    match value {
+        Value::Codings => VALUE_CODINGS,
+        Value::Passages => VALUE_PASSAGES,
+        Value::Documents => VALUE_DOCUMENTS,
+        Value::Characters => VALUE_CHARACTERS,
+        Value::Share => VALUE_SHARE,
+        Value::Presence => VALUE_PRESENCE,
+    }
+    .get()
+}
+
+/// The units an agreement counts, as its menu shows them.
+pub fn unit_plural(unit: crate::analysis::agreement::UnitKind) -> &'static str {
+    use crate::analysis::agreement::UnitKind;
+    match unit {
+        UnitKind::Character => UNITS_CHARACTERS,
+        UnitKind::Turn => UNITS_TURNS,
+        UnitKind::Paragraph => UNITS_PARAGRAPHS,
+        UnitKind::Sentence => UNITS_SENTENCES,
+    }
+    .get()
+}
+
+/// An agreement coefficient's column header (the symbols are the same in every language).
+pub fn statistic_label(statistic: crate::analysis::agreement::Statistic) -> &'static str {
+    match statistic {
+        crate::analysis::agreement::Statistic::Percent => AGREEMENT.get(),
+        other => other.label(),
+    }
 }
 
 /// Window title.

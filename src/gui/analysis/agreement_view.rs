@@ -313,10 +313,10 @@ impl AgreementView {
         ui.horizontal_wrapped(|ui| {
             ui.label(s::AGREEMENT_UNIT);
             egui::ComboBox::from_id_salt("agreement-unit")
-                .selected_text(self.unit.plural())
+                .selected_text(s::unit_plural(self.unit))
                 .show_ui(ui, |ui| {
                     for unit in UnitKind::ALL {
-                        ui.selectable_value(&mut self.unit, unit, unit.plural());
+                        ui.selectable_value(&mut self.unit, unit, s::unit_plural(unit));
                     }
                 });
             ui.label(s::AGREEMENT_MEASURES);
@@ -715,7 +715,9 @@ fn table_ui(
                         _ => "",
                     };
                     if ui
-                        .button(RichText::new(format!("{}{arrow}", st.label())).strong())
+                        .button(
+                            RichText::new(format!("{}{arrow}", s::statistic_label(*st))).strong(),
+                        )
                         .clicked()
                     {
                         *sort = toggle(*sort, SortBy::Statistic(*st));

@@ -181,10 +181,10 @@ impl ChartView {
             ui.separator();
             let label = ui.label(s::VALUE);
             egui::ComboBox::from_id_salt("chart-value")
-                .selected_text(self.value.label())
+                .selected_text(s::value_label(self.value))
                 .show_ui(ui, |ui| {
                     for value in [Value::Codings, Value::Documents, Value::Characters] {
-                        ui.selectable_value(&mut self.value, value, value.label());
+                        ui.selectable_value(&mut self.value, value, s::value_label(value));
                     }
                 })
                 .response
@@ -211,7 +211,7 @@ impl AnalysisView for ChartView {
         }
         self.controls_ui(ui, input.project);
         ui.separator();
-        let value_label = self.value.label();
+        let value_label = s::value_label(self.value);
         if let Some(result) = self.current(input) {
             result_ui(
                 ui,

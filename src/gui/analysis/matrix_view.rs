@@ -127,10 +127,10 @@ impl MatrixView {
             ui.separator();
             let label = ui.label(s::VALUE);
             egui::ComboBox::from_id_salt("matrix-value")
-                .selected_text(self.value.label())
+                .selected_text(s::value_label(self.value))
                 .show_ui(ui, |ui| {
                     for value in VALUES {
-                        ui.selectable_value(&mut self.value, value, value.label());
+                        ui.selectable_value(&mut self.value, value, s::value_label(value));
                     }
                 })
                 .response
