@@ -1075,6 +1075,23 @@ pub fn blind_status(coder: &str) -> String {
     )
 }
 
+/// The hover tip of a memo in the list: when (a date for reading, in the interface language) and by whom.
+pub fn memo_written(author: Option<&str>, date: time::Date) -> String {
+    let date = locale::date(date);
+    match author {
+        Some(author) => by_lang!(
+            format!("Written {date} by {author}"),
+            format!("Skrevet {date} av {author}"),
+            format!("Skrive {date} av {author}"),
+        ),
+        None => by_lang!(
+            format!("Written {date}"),
+            format!("Skrevet {date}"),
+            format!("Skrive {date}"),
+        ),
+    }
+}
+
 /// The question before removing a document: what goes with it, and that Undo brings it back.
 pub fn remove_document_question(name: &str, codings: usize, memos: usize) -> String {
     let (c, m) = (n(codings), n(memos));
@@ -1327,8 +1344,23 @@ mod tests {
         assert_eq!(hits_total(20, 1278), "1\u{a0}278 treff (20 vises)");
         assert_eq!(codes_chosen(3), "3 koder er valgt");
         assert_eq!(SAVE.to_string(), "Lagre");
+        let date = time::macros::date!(2026 - 12 - 07);
+        assert_eq!(
+            memo_written(Some("Kari"), date),
+            "Skrevet 7. desember 2026 av Kari"
+        );
+        locale::set_current(Lang::Nynorsk);
+        assert_eq!(memo_written(None, date), "Skrive 7. desember 2026");
+        assert_eq!(
+            import_counts(1204, 0, 2),
+            "1\u{a0}204 importerte, 0 hoppa over, 2 mislukka"
+        );
         locale::set_current(Lang::English);
         assert_eq!(hits_total(20, 1278), "1278 hits (20 shown)");
+        assert_eq!(
+            memo_written(Some("Kari"), date),
+            "Written 7 December 2026 by Kari"
+        );
         assert_eq!(
             undo_label(Some("add code 'Ressurs'")),
             "Undo: add code 'Ressurs'"
