@@ -422,7 +422,7 @@ fn cases_table_ui(
             return;
         }
         row.col(|ui| {
-            ui.label(case.documents.len().to_string());
+            ui.label(crate::gui::locale::count(case.documents.len()));
         });
         for attribute in &attributes {
             row.col(|ui| {

@@ -368,7 +368,7 @@ fn paint_row(
         painter.text(
             egui::pos2(rect.right() - 6.0, rect.center().y),
             Align2::RIGHT_CENTER,
-            count.to_string(),
+            crate::gui::locale::count(count),
             FontId::proportional(12.0),
             theme::muted(tree.dark),
         );

@@ -143,7 +143,11 @@ pub fn documents_ui(
                 Row::Heading(heading, n) => {
                     let open = !state.collapsed.contains(heading);
                     let arrow = if open { "−" } else { "+" };
-                    let text = RichText::new(format!("{arrow} {heading}  ({n})")).strong();
+                    let text = RichText::new(format!(
+                        "{arrow} {heading}  ({})",
+                        crate::gui::locale::count(n)
+                    ))
+                    .strong();
                     if ui.selectable_label(false, text).clicked() {
                         toggled = Some(heading.clone());
                     }
@@ -289,7 +293,7 @@ fn document_row_ui(
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if count > 0 {
-                let text = RichText::new(count.to_string()).small();
+                let text = RichText::new(crate::gui::locale::count(count)).small();
                 ui.label(text.color(theme::muted(dark)));
             }
             let language = super::language::short_label(project, doc);

@@ -102,16 +102,16 @@ pub fn set_current(lang: Lang) {
 }
 
 /// Groups the digits of an unsigned number: "1278" in English (as before), "1 278" (no-break space) in Norwegian.
-pub fn count_in(lang: Lang, n: usize) -> String {
+pub fn count_in(lang: Lang, n: impl std::fmt::Display) -> String {
     let digits = n.to_string();
-    if !lang.is_norwegian() || digits.len() < 4 {
+    if !lang.is_norwegian() || digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return digits;
     }
     group(&digits, '\u{a0}')
 }
 
 /// [`count_in`] for the current language.
-pub fn count(n: usize) -> String {
+pub fn count(n: impl std::fmt::Display) -> String {
     count_in(current(), n)
 }
 
@@ -285,6 +285,7 @@ mod tests {
         assert_eq!(count_in(Lang::Nynorsk, 1_204_000), "1\u{a0}204\u{a0}000");
         assert_eq!(count_in(Lang::Bokmal, 278), "278");
         assert_eq!(count_in(Lang::English, 1278), "1278");
+        assert_eq!(count_in(Lang::Bokmal, 40_000_u64), "40\u{a0}000");
     }
 
     #[test]

@@ -141,7 +141,7 @@ texts! {
     IN_VIVO => "In-vivo code", "In vivo-kode", "In vivo-kode";
     FIND => "Search", "Søk", "Søk";
     THEME_SWITCH => "Switch theme", "Bytt fargetema", "Byt fargetema";
-    SNAP_WORDS => "Snap selection to whole words", "Marker hele ord", "Marker heile ord";
+    SNAP_WORDS => "Snap selection to whole words", "Utvid markeringen til hele ord", "Utvid markeringa til heile ord";
     CLEAR_SELECTION => "Clear selection", "Fjern markeringen", "Fjern markeringa";
 
     // Theme
@@ -153,7 +153,7 @@ texts! {
     SAVED => "Saved", "Lagret", "Lagra";
     SAVING => "Saving…", "Lagrer…", "Lagrar…";
     UNSAVED => "Unsaved changes", "Ulagrede endringer", "Ulagra endringar";
-    NO_PROJECT => "No project open", "Ingen prosjekt er åpent", "Ikkje noko prosjekt ope";
+    NO_PROJECT => "No project open", "Ikke noe prosjekt er åpent", "Ikkje noko prosjekt ope";
     DISMISS => "Dismiss", "Skjul", "Gøym";
     CODER => "Coder", "Koder", "Kodar";
     INDEXING => "Indexing…", "Indekserer…", "Indekserer…";
@@ -500,7 +500,7 @@ texts! {
     RECENT_CODES_HINT => "codes you apply appear here; keys 1–9 apply them to a selection",
         "koder du bruker, vises her; tastene 1–9 bruker dem på en markering",
         "kodar du brukar, blir viste her; tastane 1–9 brukar dei på ei markering";
-    NO_OPEN_DOCUMENT => "No document is open", "Ingen dokumenter er åpne", "Ikkje noko dokument er ope";
+    NO_OPEN_DOCUMENT => "No document is open", "Ikke noe dokument er åpent", "Ikkje noko dokument er ope";
     RENAME_DOCUMENT => "Rename…", "Gi nytt navn…", "Gje nytt namn…";
     DOCUMENT_NAME => "Document name", "Dokumentnavn", "Dokumentnamn";
     CHANGE_KIND => "Kind", "Type", "Type";

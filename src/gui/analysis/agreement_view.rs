@@ -761,7 +761,7 @@ fn table_ui(
                     });
                     for n in &row.coded {
                         r.col(|ui| {
-                            ui.label(n.to_string());
+                            ui.label(crate::gui::locale::count(n));
                         });
                     }
                     for st in &statistics {

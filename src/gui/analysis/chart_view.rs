@@ -262,8 +262,19 @@ fn plot_ui(ui: &mut Ui, data: &ChartData, value_label: &str) {
         }
         charts.push(chart);
     }
-    Plot::new("chart-plot")
-        .allow_zoom(false)
+    let mut plot = Plot::new("chart-plot");
+    if crate::gui::locale::current().is_norwegian() {
+        // Decimal comma and grouped thousands on the value axis (egui_plot's own marks use a point).
+        plot = plot.y_axis_formatter(|mark, _| {
+            let decimals = if mark.step_size >= 1.0 {
+                0
+            } else {
+                (-mark.step_size.log10()).ceil().clamp(0.0, 6.0) as usize
+            };
+            crate::gui::locale::decimal(mark.value, decimals)
+        });
+    }
+    plot.allow_zoom(false)
         .allow_scroll(false)
         .allow_drag(false)
         .y_axis_label(value_label)

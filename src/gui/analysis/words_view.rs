@@ -168,7 +168,7 @@ impl WordsView {
                             if ui.selectable_label(selected, word).clicked() {
                                 self.word = Some(word.clone());
                             }
-                            ui.label(count.to_string());
+                            ui.label(crate::gui::locale::count(count));
                             ui.label(docs.to_string());
                             ui.end_row();
                         }
