@@ -268,13 +268,13 @@ pub fn cases_window_ui(
                 let kind = state.new_attribute_type.unwrap_or(AttributeType::Text);
                 let type_label = ui.label(s::ATTRIBUTE_TYPE);
                 egui::ComboBox::from_id_salt("attr-type")
-                    .selected_text(kind.keyword())
+                    .selected_text(s::attribute_type_name(kind))
                     .show_ui(ui, |ui| {
                         for t in AttributeType::ALL {
                             ui.selectable_value(
                                 &mut state.new_attribute_type,
                                 Some(t),
-                                t.keyword(),
+                                s::attribute_type_name(t),
                             );
                         }
                     })

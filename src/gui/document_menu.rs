@@ -32,7 +32,7 @@ pub fn document_menu_ui(
     });
     ui.menu_button(s::CHANGE_KIND, |ui| {
         for kind in DocumentKind::ALL {
-            if ui.radio(doc.kind == kind, kind.keyword()).clicked() {
+            if ui.radio(doc.kind == kind, s::kind_name(kind)).clicked() {
                 if doc.kind != kind {
                     commands.push(Command::Document(DocumentChange::SetKind {
                         document: doc.id,

@@ -318,7 +318,7 @@ fn group<'d>(
             .into_iter()
             .map(|kind| {
                 let list = docs.iter().copied().filter(|d| d.kind == kind).collect();
-                (kind.keyword().to_string(), list)
+                (s::kind_name(kind).to_string(), list)
             })
             .filter(|(_, list): &Group| !list.is_empty())
             .collect(),

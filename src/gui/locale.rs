@@ -138,6 +138,8 @@ pub fn decimal_in(lang: Lang, value: f64, decimals: usize) -> String {
         return text;
     }
     let (sign, body) = match text.strip_prefix('-') {
+        // "−0,000" is zero rounded from a tiny negative: shown without its sign.
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => ("", rest),
         Some(rest) => ("\u{2212}", rest),
         None => ("", text.as_str()),
     };
@@ -292,6 +294,7 @@ mod tests {
     fn decimals_use_a_comma_in_norwegian() {
         assert_eq!(decimal_in(Lang::Bokmal, 0.8213, 2), "0,82");
         assert_eq!(decimal_in(Lang::Nynorsk, -0.125, 3), "\u{2212}0,125");
+        assert_eq!(decimal_in(Lang::Bokmal, -0.0004, 3), "0,000");
         assert_eq!(decimal_in(Lang::Bokmal, 1278.46, 1), "1\u{a0}278,5");
         assert_eq!(decimal_in(Lang::English, 0.8213, 2), "0.82");
         assert_eq!(decimal_in(Lang::Bokmal, 12.6, 0), "13");

@@ -533,7 +533,7 @@ fn document_header_ui(ui: &mut Ui, project: &crate::model::Project, doc: &crate:
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        let mut meta = doc.kind.keyword().to_string();
+        let mut meta = s::kind_name(doc.kind).to_string();
         if !cases.is_empty() {
             meta.push_str(" · ");
             meta.push_str(&cases.join(", "));

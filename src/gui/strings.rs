@@ -532,6 +532,17 @@ texts! {
     UNITS_TURNS => "Turns", "Replikker", "Replikkar";
     UNITS_PARAGRAPHS => "Paragraphs", "Avsnitt", "Avsnitt";
     UNITS_SENTENCES => "Sentences", "Setninger", "Setningar";
+    /// Document kinds (`DocumentKind::keyword` in English).
+    KIND_INTERVIEW => "interview", "intervju", "intervju";
+    KIND_OBSERVATION => "observation", "observasjon", "observasjon";
+    KIND_DOCUMENT => "document", "dokument", "dokument";
+    KIND_SURVEY => "survey", "spørreskjema", "spørjeskjema";
+    /// Case attribute types (`AttributeType::keyword` in English).
+    TYPE_TEXT => "text", "tekst", "tekst";
+    TYPE_INTEGER => "integer", "heltall", "heiltal";
+    TYPE_NUMBER => "number", "tall", "tal";
+    TYPE_BOOLEAN => "boolean", "ja/nei", "ja/nei";
+    TYPE_DATE => "date", "dato", "dato";
     IMPORTABLE_FILES => "Documents (text, Markdown, Word, OpenDocument, PDF, HTML, RTF, subtitles)",
         "Dokumenter (tekst, Markdown, Word, OpenDocument, PDF, HTML, RTF, undertekster)",
         "Dokument (tekst, Markdown, Word, OpenDocument, PDF, HTML, RTF, undertekstar)";
@@ -569,6 +580,31 @@ pub fn statistic_label(statistic: crate::analysis::agreement::Statistic) -> &'st
         crate::analysis::agreement::Statistic::Percent => AGREEMENT.get(),
         other => other.label(),
     }
+}
+
+/// A document kind's name in the interface language (the English is the keyword queries and the CLI use).
+pub fn kind_name(kind: crate::model::DocumentKind) -> &'static str {
+    use crate::model::DocumentKind;
+    match kind {
+        DocumentKind::Interview => KIND_INTERVIEW,
+        DocumentKind::Observation => KIND_OBSERVATION,
+        DocumentKind::Document => KIND_DOCUMENT,
+        DocumentKind::Survey => KIND_SURVEY,
+    }
+    .get()
+}
+
+/// An attribute type's name in the interface language (in English, the keyword of the CLI and CSV headers).
+pub fn attribute_type_name(kind: crate::model::AttributeType) -> &'static str {
+    use crate::model::AttributeType;
+    match kind {
+        AttributeType::Text => TYPE_TEXT,
+        AttributeType::Integer => TYPE_INTEGER,
+        AttributeType::Number => TYPE_NUMBER,
+        AttributeType::Boolean => TYPE_BOOLEAN,
+        AttributeType::Date => TYPE_DATE,
+    }
+    .get()
 }
 
 /// Window title.
@@ -1268,6 +1304,22 @@ mod tests {
         text.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
+    }
+
+    #[test]
+    fn kind_and_type_names_are_the_keywords_in_english() {
+        for kind in crate::model::DocumentKind::ALL {
+            let text = ALL
+                .iter()
+                .find(|(_, t)| t.in_lang(Lang::English) == kind.keyword());
+            assert!(text.is_some(), "{kind:?}");
+        }
+        for kind in crate::model::AttributeType::ALL {
+            let text = ALL
+                .iter()
+                .find(|(_, t)| t.in_lang(Lang::English) == kind.keyword());
+            assert!(text.is_some(), "{kind:?}");
+        }
     }
 
     #[test]

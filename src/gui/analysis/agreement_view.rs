@@ -700,7 +700,7 @@ fn table_ui(
                 }
             });
             header.col(|ui| {
-                ui.strong(report.spec.unit.plural());
+                ui.strong(s::unit_plural(report.spec.unit));
             });
             for name in &names {
                 header.col(|ui| {
@@ -757,7 +757,7 @@ fn table_ui(
                         }
                     });
                     r.col(|ui| {
-                        ui.label(row.units.to_string());
+                        ui.label(locale::count(row.units));
                     });
                     for n in &row.coded {
                         r.col(|ui| {
