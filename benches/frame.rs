@@ -184,7 +184,7 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
         built.elapsed().as_secs_f64()
     );
     let opened = Instant::now();
-    let mut workbench = Workbench::new(Prefs::default(), None);
+    let mut workbench = Workbench::new(english_prefs(), None);
     workbench.open_project(&root);
     println!(
         "  open in the workbench: {:.2} s",
@@ -318,7 +318,7 @@ fn main() -> anyhow::Result<()> {
         codes.len()
     );
 
-    let mut workbench = Workbench::new(Prefs::default(), None);
+    let mut workbench = Workbench::new(english_prefs(), None);
     workbench.open_project(&root);
     workbench.wait_for_background();
     workbench.viewer_mut().open(doc.id);
@@ -380,4 +380,12 @@ fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 5_000 } else { 35_000 });
     large_project(docs, steps.min(300))
+}
+
+/// Default preferences with the interface in English, so frames measure the same texts on every machine.
+fn english_prefs() -> Prefs {
+    Prefs {
+        language: marginalia::gui::Lang::English,
+        ..Prefs::default()
+    }
 }

@@ -44,7 +44,12 @@ fn a_large_document_list_is_virtualised_and_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("storting");
     large_project(&root, 3_000);
-    let mut workbench = Workbench::new(Prefs::default(), Some(dir.path().to_path_buf()));
+    // English whatever the machine's locale: the test finds controls by their English labels.
+    let prefs = Prefs {
+        language: marginalia::gui::Lang::English,
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
     workbench.open_project(&root);
     assert!(workbench.workspace().is_some(), "{:?}", workbench.error());
     workbench.wait_for_background();

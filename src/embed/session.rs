@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::coders::CoderSelection;
 use crate::error::{Error, Result};
 use crate::ids::{CodeId, CodingId, DocumentId};
 use crate::index::SearchIndex;
 use crate::model::Project;
 use crate::offsets::{CharRange, slice};
-use crate::coders::CoderSelection;
 use crate::query::parse::{self, Expr};
 use crate::query::{self, SearchResults};
 

@@ -48,6 +48,8 @@ pub struct Prefs {
     pub show_left: bool,
     /// Whether the right panel (search, excerpts, memos, case) is shown.
     pub show_right: bool,
+    /// The interface language (View ▸ Language); by default the system locale's.
+    pub language: crate::gui::locale::Lang,
 }
 
 impl Default for Prefs {
@@ -63,6 +65,7 @@ impl Default for Prefs {
             blind: false,
             show_left: true,
             show_right: true,
+            language: crate::gui::locale::Lang::system(),
         }
     }
 }
@@ -156,6 +159,7 @@ impl Workbench {
     /// A workbench with no project open; `data_dir` is the user's data folder, under which the sample project
     /// is built (`None`: no sample).
     pub fn new(prefs: Prefs, data_dir: Option<PathBuf>) -> Self {
+        crate::gui::locale::set_current(prefs.language);
         let mut viewer = ViewerState::new();
         viewer.snap_words = prefs.snap_words;
         Self {
@@ -223,6 +227,8 @@ impl Workbench {
     /// Draws one frame of the workbench.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        // The one place the interface language is set from (the preferences), every frame.
+        crate::gui::locale::set_current(self.prefs.language);
         if !self.installed {
             self.ctx = Some(ctx.clone());
             theme::install(&ctx, self.prefs.theme);

@@ -54,7 +54,7 @@ fn cell_ui(
     };
     // The grid and the table head name the cell; an empty cell shows a dash.
     let hint = if attribute.is_empty() {
-        s::CASE_NAME
+        s::CASE_NAME.get()
     } else {
         "–"
     };
@@ -64,7 +64,7 @@ fn cell_ui(
             .hint_text(hint),
     );
     let response = response.on_hover_text(if attribute.is_empty() {
-        s::CASE_NAME
+        s::CASE_NAME.get()
     } else {
         attribute
     });
@@ -232,7 +232,8 @@ pub fn cases_window_ui(
         .open(&mut open)
         .default_size([820.0, 480.0])
         .show(ctx, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so the longer Norwegian labels take a second row instead of widening the window.
+            ui.horizontal_wrapped(|ui| {
                 if ui.button(s::IMPORT_CASES_CSV).clicked() {
                     commands.push(Command::Action(Action::ImportCasesCsv));
                 }
@@ -267,13 +268,13 @@ pub fn cases_window_ui(
                 let kind = state.new_attribute_type.unwrap_or(AttributeType::Text);
                 let type_label = ui.label(s::ATTRIBUTE_TYPE);
                 egui::ComboBox::from_id_salt("attr-type")
-                    .selected_text(kind.keyword())
+                    .selected_text(s::attribute_type_name(kind))
                     .show_ui(ui, |ui| {
                         for t in AttributeType::ALL {
                             ui.selectable_value(
                                 &mut state.new_attribute_type,
                                 Some(t),
-                                t.keyword(),
+                                s::attribute_type_name(t),
                             );
                         }
                     })
@@ -369,7 +370,7 @@ fn cases_table_ui(
         });
         (width + 24.0).clamp(least, 260.0)
     };
-    let mut rest = vec![Column::initial(fit(ui, s::DOCUMENTS_COLUMN, 60.0)).at_least(50.0)];
+    let mut rest = vec![Column::initial(fit(ui, s::DOCUMENTS_COLUMN.get(), 60.0)).at_least(50.0)];
     for attribute in &attributes {
         rest.push(
             Column::initial(fit(ui, attribute, 110.0))
@@ -424,7 +425,7 @@ fn cases_table_ui(
             return;
         }
         row.col(|ui| {
-            ui.label(case.documents.len().to_string());
+            ui.label(crate::gui::locale::count(case.documents.len()));
         });
         for attribute in &attributes {
             row.col(|ui| {

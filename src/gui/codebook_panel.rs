@@ -118,6 +118,18 @@ pub fn codebook_ui(
     }
 }
 
+/// The width a button with this text takes, with the spacing before it (the field beside it leaves room for
+/// the longer Norwegian label).
+fn button_width(ui: &Ui, text: &str) -> f32 {
+    let galley = ui.painter().layout_no_wrap(
+        text.to_string(),
+        egui::TextStyle::Button.resolve(ui.style()),
+        egui::Color32::PLACEHOLDER,
+    );
+    let spacing = &ui.style().spacing;
+    galley.size().x + 2.0 * spacing.button_padding.x + spacing.item_spacing.x + 2.0
+}
+
 /// The field that adds a code by path.
 fn new_code_ui(ui: &mut Ui, state: &mut CodebookState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
@@ -126,7 +138,7 @@ fn new_code_ui(ui: &mut Ui, state: &mut CodebookState, commands: &mut Vec<Comman
             .add(
                 egui::TextEdit::singleline(&mut state.new_code)
                     .hint_text(s::NEW_CODE_HINT)
-                    .desired_width(ui.available_width() - 50.0),
+                    .desired_width(ui.available_width() - button_width(ui, s::ADD.get())),
             )
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
@@ -356,7 +368,7 @@ fn paint_row(
         painter.text(
             egui::pos2(rect.right() - 6.0, rect.center().y),
             Align2::RIGHT_CENTER,
-            count.to_string(),
+            crate::gui::locale::count(count),
             FontId::proportional(12.0),
             theme::muted(tree.dark),
         );
@@ -521,7 +533,14 @@ fn row_menu_ui(
                 parent: Some(other),
             })
         };
-        other_codes_ui(ui, tree, code, Some((s::TOP_LEVEL, top)), under, commands);
+        other_codes_ui(
+            ui,
+            tree,
+            code,
+            Some((s::TOP_LEVEL.get(), top)),
+            under,
+            commands,
+        );
     });
     ui.menu_button(s::MERGE_INTO, |ui| {
         let into = |other: CodeId| {

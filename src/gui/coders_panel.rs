@@ -116,7 +116,7 @@ pub fn coders_window_ui(
                             .filter(|c| c.coder == coder.id)
                             .count();
                         ui.label(
-                            RichText::new(format!("{n}"))
+                            RichText::new(crate::gui::locale::count(n))
                                 .small()
                                 .color(theme::muted(dark)),
                         );

@@ -29,7 +29,7 @@ pub enum PickTarget {
 pub use crate::ops::HitUnit;
 
 /// The menu label of a hit unit.
-pub fn hit_unit_label(unit: HitUnit) -> &'static str {
+pub fn hit_unit_label(unit: HitUnit) -> s::Text {
     match unit {
         HitUnit::Hit => s::UNIT_HIT,
         HitUnit::Sentence => s::UNIT_SENTENCE,
@@ -44,6 +44,8 @@ pub fn hit_unit_label(unit: HitUnit) -> &'static str {
 pub enum Command {
     /// Run a menu action, as if its menu item or shortcut had been used.
     Action(Action),
+    /// Show the interface in this language (View ▸ Language), kept in the preferences.
+    SetLanguage(crate::gui::locale::Lang),
     /// Show a document in the viewer.
     OpenDocument(DocumentId),
     /// Open a document, scroll to a range, select and flash it.
@@ -483,7 +485,7 @@ pub struct ActionSpec {
     /// The menu that lists it.
     pub menu: Menu,
     /// The text of its menu item.
-    pub label: &'static str,
+    pub label: s::Text,
     /// Its keyboard shortcut, if it has one.
     pub shortcut: Option<KeyboardShortcut>,
     /// Shortcuts that fire even while a text field has focus.
@@ -493,7 +495,7 @@ pub struct ActionSpec {
 const fn spec(
     action: Action,
     menu: Menu,
-    label: &'static str,
+    label: s::Text,
     shortcut: Option<KeyboardShortcut>,
     global: bool,
 ) -> ActionSpec {

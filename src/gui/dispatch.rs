@@ -31,6 +31,10 @@ impl Workbench {
     pub(super) fn handle(&mut self, command: Command) {
         match command {
             Command::Action(action) => self.action(action),
+            Command::SetLanguage(lang) => {
+                self.prefs.language = lang;
+                crate::gui::locale::set_current(lang);
+            }
             Command::OpenDocument(doc) => self.viewer.open(doc),
             Command::Jump { document, range } => self.jump(document, range),
             Command::SelectCode { code, additive } => self.select_code(code, additive),
@@ -189,7 +193,7 @@ impl Workbench {
                     ops::code_with(project, choice, &passages, coder, None)
                         .map_err(|e| e.to_string())
                 }
-                None => Err("run a search first".into()),
+                None => Err(s::RUN_A_SEARCH_FIRST.into()),
             },
             PickTarget::Coding(id) => ops::recode(project, *id, choice).map_err(|e| e.to_string()),
         };
@@ -227,7 +231,13 @@ impl Workbench {
         let Some(project) = self.session.project() else {
             return;
         };
-        match ops::add_memo(project, target, s::UNTITLED_MEMO, "", &self.prefs.coder) {
+        match ops::add_memo(
+            project,
+            target,
+            s::UNTITLED_MEMO.get(),
+            "",
+            &self.prefs.coder,
+        ) {
             Ok((memo, edit)) => {
                 if self.apply(edit) {
                     self.memos.open = Some(memo);
@@ -315,10 +325,16 @@ impl Workbench {
             return;
         };
         let mut draft = ops::Draft::new(project);
-        let id = ops::add_code(&mut draft, s::NEW_SUBCODE_NAME, Some(parent), None, "");
+        let id = ops::add_code(
+            &mut draft,
+            s::NEW_SUBCODE_NAME.get(),
+            Some(parent),
+            None,
+            "",
+        );
         let edit = draft.finish_labelled(format!("add code '{}'", s::NEW_SUBCODE_NAME));
         if self.apply(edit) {
-            self.codebook.start_renaming(id, s::NEW_SUBCODE_NAME);
+            self.codebook.start_renaming(id, s::NEW_SUBCODE_NAME.get());
         }
     }
 
@@ -459,7 +475,7 @@ impl Workbench {
         self.notice = Some(summary.clone());
         if !merge.report.conflicts.is_empty() {
             self.exchange.report = Some(export_dialog::ReportWindow {
-                title: s::MERGE_REPORT_TITLE,
+                title: s::MERGE_REPORT_TITLE.get(),
                 summary,
                 warnings: merge.report.conflicts,
                 skipped: Vec::new(),
@@ -635,7 +651,7 @@ fn ask_path(action: Action) -> Option<Command> {
     match action {
         Action::NewProject => dialog
             .set_title(s::NEW_PROJECT)
-            .set_file_name("New study")
+            .set_file_name(s::NEW_STUDY.get())
             .save_file()
             .map(Command::CreateProject),
         Action::OpenProject => dialog
@@ -653,7 +669,7 @@ fn ask_path(action: Action) -> Option<Command> {
             .map(|p| Command::ImportPaths(vec![p])),
         Action::ImportCasesCsv => dialog
             .set_title(s::IMPORT_CASES_CSV)
-            .add_filter("CSV", &["csv", "txt"])
+            .add_filter(s::CSV_FILTER, &["csv", "txt"])
             .pick_file()
             .map(Command::ImportCasesCsv),
         Action::MergeCopy => dialog

@@ -20,7 +20,7 @@ pub fn document_menu_ui(
     ui.separator();
     ui.menu_button(s::RENAME_DOCUMENT, |ui| {
         let id = ui.make_persistent_id(("rename-document", doc.id));
-        if let Some(name) = name_field(ui, id, s::DOCUMENT_NAME, &doc.name)
+        if let Some(name) = name_field(ui, id, s::DOCUMENT_NAME.get(), &doc.name)
             && name != doc.name
         {
             commands.push(Command::Document(DocumentChange::Rename {
@@ -32,7 +32,7 @@ pub fn document_menu_ui(
     });
     ui.menu_button(s::CHANGE_KIND, |ui| {
         for kind in DocumentKind::ALL {
-            if ui.radio(doc.kind == kind, kind.keyword()).clicked() {
+            if ui.radio(doc.kind == kind, s::kind_name(kind)).clicked() {
                 if doc.kind != kind {
                     commands.push(Command::Document(DocumentChange::SetKind {
                         document: doc.id,
@@ -82,7 +82,7 @@ fn case_items_ui(ui: &mut Ui, project: &Project, doc: &Document, commands: &mut 
         });
     ui.separator();
     let id = ui.make_persistent_id(("new-case-for", doc.id));
-    if let Some(name) = name_field(ui, id, s::NEW_CASE_NAME, "") {
+    if let Some(name) = name_field(ui, id, s::NEW_CASE_NAME.get(), "") {
         commands.push(Command::Case(CaseChange::Assign {
             case: CaseRef::Named(name),
             documents: vec![doc.id],
@@ -119,7 +119,7 @@ fn set_items_ui(ui: &mut Ui, project: &Project, doc: &Document, commands: &mut V
         });
     ui.separator();
     let id = ui.make_persistent_id(("new-set-for", doc.id));
-    if let Some(name) = name_field(ui, id, s::NEW_SET_NAME, "") {
+    if let Some(name) = name_field(ui, id, s::NEW_SET_NAME.get(), "") {
         add(name);
         ui.close();
     }

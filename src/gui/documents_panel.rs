@@ -35,11 +35,11 @@ impl Grouping {
 
     fn label(self) -> &'static str {
         match self {
-            Self::None => s::GROUP_NONE,
-            Self::Case => s::GROUP_CASE,
-            Self::Set => s::GROUP_SET,
-            Self::Kind => s::GROUP_KIND,
-            Self::Attribute => s::GROUP_ATTRIBUTE,
+            Self::None => s::GROUP_NONE.get(),
+            Self::Case => s::GROUP_CASE.get(),
+            Self::Set => s::GROUP_SET.get(),
+            Self::Kind => s::GROUP_KIND.get(),
+            Self::Attribute => s::GROUP_ATTRIBUTE.get(),
         }
     }
 }
@@ -143,7 +143,11 @@ pub fn documents_ui(
                 Row::Heading(heading, n) => {
                     let open = !state.collapsed.contains(heading);
                     let arrow = if open { "−" } else { "+" };
-                    let text = RichText::new(format!("{arrow} {heading}  ({n})")).strong();
+                    let text = RichText::new(format!(
+                        "{arrow} {heading}  ({})",
+                        crate::gui::locale::count(n)
+                    ))
+                    .strong();
                     if ui.selectable_label(false, text).clicked() {
                         toggled = Some(heading.clone());
                     }
@@ -287,7 +291,7 @@ fn document_row_ui(
     ui.horizontal(|ui| {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if count > 0 {
-                let text = RichText::new(count.to_string()).small();
+                let text = RichText::new(crate::gui::locale::count(count)).small();
                 ui.label(text.color(theme::muted(dark)));
             }
             let language = super::language::short_label(project, doc);
@@ -323,7 +327,7 @@ fn group<'d>(
             .into_iter()
             .map(|kind| {
                 let list = docs.iter().copied().filter(|d| d.kind == kind).collect();
-                (kind.keyword().to_string(), list)
+                (s::kind_name(kind).to_string(), list)
             })
             .filter(|(_, list): &Group| !list.is_empty())
             .collect(),
@@ -334,7 +338,7 @@ fn group<'d>(
                 .iter()
                 .map(|c| (c.name.clone(), &c.documents))
                 .collect();
-            group_by_membership(&docs, members, s::NO_CASE)
+            group_by_membership(&docs, members, s::NO_CASE.get())
         }
         Grouping::Attribute => {
             let attribute = state.attribute.clone().unwrap_or_default();
@@ -347,7 +351,7 @@ fn group<'d>(
                 .iter()
                 .map(|set| (set.name.clone(), &set.documents))
                 .collect();
-            group_by_membership(&docs, members, s::NO_SET)
+            group_by_membership(&docs, members, s::NO_SET.get())
         }
     }
 }

@@ -23,11 +23,11 @@ use crate::retrieve::ExcerptFilter;
 /// The name of a report format in the export window.
 pub fn format_label(format: ReportFormat) -> &'static str {
     match format {
-        ReportFormat::Docx => s::FORMAT_DOCX,
-        ReportFormat::Html => s::FORMAT_HTML,
-        ReportFormat::Markdown => s::FORMAT_MARKDOWN,
-        ReportFormat::Csv => s::FORMAT_CSV,
-        ReportFormat::Xlsx => s::FORMAT_XLSX,
+        ReportFormat::Docx => s::FORMAT_DOCX.get(),
+        ReportFormat::Html => s::FORMAT_HTML.get(),
+        ReportFormat::Markdown => s::FORMAT_MARKDOWN.get(),
+        ReportFormat::Csv => s::FORMAT_CSV.get(),
+        ReportFormat::Xlsx => s::FORMAT_XLSX.get(),
     }
 }
 
@@ -266,16 +266,16 @@ pub fn exchange_job(action: Action, project: Option<Project>) -> Option<JobWork>
         Action::ImportQdc => Some(Box::new(|_| import_qdc_dialog())),
         Action::ExportQdpx => Some(save_job(
             project?,
-            s::EXPORT_QDPX,
+            s::EXPORT_QDPX.get(),
             "qdpx",
-            s::QDPX_FILTER,
+            s::QDPX_FILTER.get(),
             write_qdpx,
         )),
         Action::ExportQdc => Some(save_job(
             project?,
-            s::EXPORT_QDC,
+            s::EXPORT_QDC.get(),
             "qdc",
-            s::QDC_FILTER,
+            s::QDC_FILTER.get(),
             write_qdc,
         )),
         _ => None,
@@ -324,7 +324,7 @@ fn import_qdc_dialog() -> Option<Command> {
 /// The report window of a `.qdpx` import.
 pub fn qdpx_report(file: &Path, report: qdpx_read::ImportReport) -> ReportWindow {
     ReportWindow {
-        title: s::QDPX_REPORT_TITLE,
+        title: s::QDPX_REPORT_TITLE.get(),
         summary: s::qdpx_imported(
             &file.display().to_string(),
             &report.origin,
@@ -347,7 +347,7 @@ pub fn codebook_report(
     let summary = s::codebook_imported(report.added, report.existing);
     warnings.extend(report.warnings);
     let window = (!warnings.is_empty()).then(|| ReportWindow {
-        title: s::QDC_REPORT_TITLE,
+        title: s::QDC_REPORT_TITLE.get(),
         summary: summary.clone(),
         warnings,
         skipped: Vec::new(),
@@ -493,7 +493,7 @@ fn options_grid_ui(ui: &mut egui::Ui, project: &Project, options: &mut ExcerptOp
     let cases: Vec<(CaseId, &str)> = cases.map(|c| (c.id, c.name.as_str())).collect();
     choice_combo(
         ui,
-        (label, "export-case", s::ALL_CASES),
+        (label, "export-case", s::ALL_CASES.get()),
         cases,
         &mut options.case,
     );
@@ -503,7 +503,7 @@ fn options_grid_ui(ui: &mut egui::Ui, project: &Project, options: &mut ExcerptOp
     let coders: Vec<(CoderId, &str)> = coders.map(|c| (c.id, c.name.as_str())).collect();
     choice_combo(
         ui,
-        (label, "export-coder", s::ALL_CODERS),
+        (label, "export-coder", s::ALL_CODERS.get()),
         coders,
         &mut options.coder,
     );

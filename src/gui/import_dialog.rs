@@ -115,7 +115,7 @@ fn report_ui(ui: &mut egui::Ui, r: &ImportReport) {
                 for f in &r.imported {
                     ui.label(s::imported_file_line(
                         &f.name,
-                        f.kind.keyword(),
+                        s::kind_name(f.kind),
                         f.language.map(|l| l.code()),
                         f.turns,
                         &f.speakers,
@@ -160,7 +160,7 @@ fn assign_ui(
         let cases: Vec<(CaseId, &str)> = cases.map(|c| (c.id, c.name.as_str())).collect();
         choice_combo(
             ui,
-            (label, "import-case", s::NONE),
+            (label, "import-case", s::NONE.get()),
             cases,
             &mut summary.case,
         );

@@ -179,13 +179,23 @@ fn memo_list_ui(
         .show(ui, |ui| {
             for memo in memos {
                 let title = if memo.title.is_empty() {
-                    s::UNTITLED_MEMO
+                    s::UNTITLED_MEMO.get()
                 } else {
                     memo.title.as_str()
                 };
                 let selected = open == Some(memo.id);
                 ui.horizontal(|ui| {
-                    if ui.selectable_label(selected, title).clicked() && !selected {
+                    let author = memo
+                        .author
+                        .and_then(|a| project.coders().get(&a))
+                        .map(|c| c.name.as_str());
+                    let written = s::memo_written(author, memo.created.date());
+                    if ui
+                        .selectable_label(selected, title)
+                        .on_hover_text(written)
+                        .clicked()
+                        && !selected
+                    {
                         // The app commits the memo being edited before it opens this one.
                         commands.push(Command::OpenMemo(memo.id));
                     }

@@ -13,13 +13,14 @@ mod excerpts_panel;
 pub mod export_dialog;
 mod import_dialog;
 mod language;
+pub mod locale;
 pub mod meaning;
 mod memos_panel;
 mod picker;
 mod search_panel;
 mod session;
 mod shell;
-mod strings;
+pub mod strings;
 mod stripes;
 mod tasks;
 mod theme;
@@ -29,6 +30,7 @@ mod widgets;
 use std::path::PathBuf;
 
 pub use app::{AUTOSAVE_DELAY, LayoutRects, Prefs, Workbench};
+pub use locale::Lang;
 pub use search_panel::hit_target;
 pub use viewer::Selection;
 

@@ -224,7 +224,10 @@ fn per_document_ui(
                                     range: hit_target(hit),
                                 });
                             }
-                            ui.label(RichText::new(n.to_string()).color(theme::muted(dark)));
+                            ui.label(
+                                RichText::new(crate::gui::locale::count(*n))
+                                    .color(theme::muted(dark)),
+                            );
                         });
                     }
                 });

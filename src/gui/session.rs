@@ -170,7 +170,7 @@ impl Session {
             }
             None => {
                 self.index_failed = true;
-                Err("the search index could not be built".into())
+                Err(s::INDEX_FAILED.into())
             }
         }
     }
@@ -234,7 +234,7 @@ impl Session {
         work: impl FnOnce(&SearchIndex, &Project) -> crate::Result<SearchResults> + Send + 'static,
     ) -> Option<Result<(), String>> {
         if self.index_failed {
-            return Some(Err("the search index could not be built".into()));
+            return Some(Err(s::INDEX_FAILED.into()));
         }
         let revision = self.ws.as_ref()?.revision();
         if self.indexing.in_flight() {
@@ -250,7 +250,7 @@ impl Session {
         self.searching.start(repaint, move |reporter| {
             let result = work(&view, &project);
             if reporter.cancelled() {
-                return Err("cancelled".into());
+                return Err(s::CANCELLED.into());
             }
             result.map_err(|e| e.to_string())
         });
@@ -261,7 +261,7 @@ impl Session {
     pub fn poll_search(&mut self) -> Option<Result<SearchResults, String>> {
         self.searching
             .poll()
-            .map(|r| r.unwrap_or_else(|| Err("the search stopped unexpectedly".into())))
+            .map(|r| r.unwrap_or_else(|| Err(s::SEARCH_STOPPED.into())))
     }
 
     /// Stops waiting for the search in flight (its result is dropped).
@@ -277,7 +277,7 @@ impl Session {
         Some(
             self.searching
                 .wait()
-                .unwrap_or_else(|| Err("the search stopped unexpectedly".into())),
+                .unwrap_or_else(|| Err(s::SEARCH_STOPPED.into())),
         )
     }
 }
@@ -394,7 +394,7 @@ impl Workbench {
 
     fn open_sample_closed(&mut self) {
         let Some(dir) = self.sample_dir() else {
-            self.error = Some("no data folder for the sample project".into());
+            self.error = Some(s::NO_DATA_FOLDER.into());
             return;
         };
         if !dir.join("marginalia.ron").exists() {
@@ -417,7 +417,7 @@ impl Workbench {
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "Project".into());
+            .unwrap_or_else(|| s::PROJECT.into());
         match Workspace::create(root, &name, language) {
             Ok(ws) => {
                 drop(ws);

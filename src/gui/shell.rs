@@ -86,6 +86,10 @@ impl Workbench {
                     for spec in ACTIONS.iter().filter(|a| a.menu == menu) {
                         self.menu_item_ui(ui, spec, commands);
                     }
+                    if menu == Menu::View {
+                        ui.separator();
+                        self.language_menu_ui(ui, commands);
+                    }
                     if menu == Menu::File && !self.prefs.recent.is_empty() {
                         ui.separator();
                         ui.menu_button(s::MENU_RECENT, |ui| {
@@ -100,6 +104,21 @@ impl Workbench {
                 });
             }
         });
+    }
+
+    /// View ▸ Language: the interface language, each named in itself.
+    fn language_menu_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.menu_button(s::MENU_LANGUAGE, |ui| {
+            for lang in crate::gui::locale::Lang::ALL {
+                let chosen = self.prefs.language == lang;
+                if ui.radio(chosen, lang.name()).clicked() {
+                    commands.push(Command::SetLanguage(lang));
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text(s::LANGUAGE_MENU_HINT);
     }
 
     /// The Document menu: what can be done with the open document.
@@ -531,7 +550,7 @@ fn document_header_ui(ui: &mut Ui, project: &crate::model::Project, doc: &crate:
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        let mut meta = doc.kind.keyword().to_string();
+        let mut meta = s::kind_name(doc.kind).to_string();
         if !cases.is_empty() {
             meta.push_str(" · ");
             meta.push_str(&cases.join(", "));

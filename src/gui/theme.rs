@@ -41,9 +41,9 @@ impl ThemeChoice {
 
     pub fn label(self) -> &'static str {
         match self {
-            Self::System => crate::gui::strings::THEME_SYSTEM,
-            Self::Light => crate::gui::strings::THEME_LIGHT,
-            Self::Dark => crate::gui::strings::THEME_DARK,
+            Self::System => crate::gui::strings::THEME_SYSTEM.get(),
+            Self::Light => crate::gui::strings::THEME_LIGHT.get(),
+            Self::Dark => crate::gui::strings::THEME_DARK.get(),
         }
     }
 }

@@ -757,15 +757,15 @@ impl Menu {
                 ui.close();
             }
         };
-        item(ui, s::REMOVE_CODING, Command::RemoveCoding(id));
+        item(ui, s::REMOVE_CODING.get(), Command::RemoveCoding(id));
         item(
             ui,
-            s::CHANGE_CODE,
+            s::CHANGE_CODE.get(),
             Command::OpenPicker(PickTarget::Coding(id)),
         );
-        item(ui, s::ADD_MEMO, Command::AddCodingMemo(id));
+        item(ui, s::ADD_MEMO.get(), Command::AddCodingMemo(id));
         if self.has_selection {
-            item(ui, s::SET_BOUNDS, Command::SetCodingBounds(id));
+            item(ui, s::SET_BOUNDS.get(), Command::SetCodingBounds(id));
         }
         select
     }

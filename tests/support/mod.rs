@@ -30,13 +30,20 @@ pub fn open_sample() -> Fixture {
     open_sample_sized(1400.0, 900.0)
 }
 
-/// Builds the sample project and opens it in a window of this size.
+/// Builds the sample project and opens it in a window of this size, with the interface in English (whatever the
+/// machine's locale).
 pub fn open_sample_sized(width: f32, height: f32) -> Fixture {
+    open_sample_in(width, height, marginalia::gui::Lang::English)
+}
+
+/// Builds the sample project and opens it in a window of this size with the interface in `language`.
+pub fn open_sample_in(width: f32, height: f32, language: marginalia::gui::Lang) -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("sample");
     marginalia::sample::build(&root).expect("sample builds");
     let prefs = Prefs {
         coder: CODER.into(),
+        language,
         ..Prefs::default()
     };
     let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));

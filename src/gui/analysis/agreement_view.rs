@@ -13,7 +13,7 @@ use crate::analysis::agreement::{
 };
 use crate::gui::commands::Command;
 use crate::gui::tasks::Latest;
-use crate::gui::{strings as s, theme};
+use crate::gui::{locale, strings as s, theme};
 use crate::ids::{CodeId, CoderId, DocumentId};
 use crate::model::Project;
 use crate::offsets::CharRange;
@@ -319,10 +319,10 @@ impl AgreementView {
         ui.horizontal_wrapped(|ui| {
             ui.label(s::AGREEMENT_UNIT);
             egui::ComboBox::from_id_salt("agreement-unit")
-                .selected_text(self.unit.plural())
+                .selected_text(s::unit_plural(self.unit))
                 .show_ui(ui, |ui| {
                     for unit in UnitKind::ALL {
-                        ui.selectable_value(&mut self.unit, unit, unit.plural());
+                        ui.selectable_value(&mut self.unit, unit, s::unit_plural(unit));
                     }
                 });
             ui.label(s::AGREEMENT_MEASURES);
@@ -516,8 +516,8 @@ impl AgreementView {
             for (label, resolution) in [
                 (keep_a.as_str(), Resolution::KeepFirst),
                 (keep_b.as_str(), Resolution::KeepSecond),
-                (s::UNION, Resolution::Union),
-                (s::INTERSECTION, Resolution::Intersection),
+                (s::UNION.get(), Resolution::Union),
+                (s::INTERSECTION.get(), Resolution::Intersection),
             ] {
                 if ui.button(label).clicked() {
                     chosen = Some(resolution);
@@ -706,7 +706,7 @@ fn table_ui(
                 }
             });
             header.col(|ui| {
-                ui.strong(report.spec.unit.plural());
+                ui.strong(s::unit_plural(report.spec.unit));
             });
             for name in &names {
                 header.col(|ui| {
@@ -721,7 +721,9 @@ fn table_ui(
                         _ => "",
                     };
                     if ui
-                        .button(RichText::new(format!("{}{arrow}", st.label())).strong())
+                        .button(
+                            RichText::new(format!("{}{arrow}", s::statistic_label(*st))).strong(),
+                        )
                         .clicked()
                     {
                         *sort = toggle(*sort, SortBy::Statistic(*st));
@@ -761,11 +763,11 @@ fn table_ui(
                         }
                     });
                     r.col(|ui| {
-                        ui.label(row.units.to_string());
+                        ui.label(locale::count(row.units));
                     });
                     for n in &row.coded {
                         r.col(|ui| {
-                            ui.label(n.to_string());
+                            ui.label(crate::gui::locale::count(n));
                         });
                     }
                     for st in &statistics {
@@ -790,7 +792,7 @@ fn table_ui(
                         r.col(|ui| {
                             ui.label(
                                 after_alpha(row)
-                                    .map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+                                    .map_or_else(|| "–".to_string(), |v| locale::decimal(v, 3)),
                             );
                         });
                     }
@@ -815,7 +817,18 @@ fn shown(estimate: Option<&crate::analysis::agreement::Estimate>) -> String {
     };
     match (estimate.value, &estimate.interval) {
         (None, _) => "–".into(),
-        (Some(v), Some(i)) => format!("{v:.3} [{:.2}, {:.2}]", i.low, i.high),
-        (Some(v), None) => format!("{v:.3}"),
+        (Some(v), Some(i)) => format!(
+            "{} [{}{} {}]",
+            locale::decimal(v, 3),
+            locale::decimal(i.low, 2),
+            // A semicolon where the decimal mark is a comma.
+            if locale::current().is_norwegian() {
+                ";"
+            } else {
+                ","
+            },
+            locale::decimal(i.high, 2)
+        ),
+        (Some(v), None) => locale::decimal(v, 3),
     }
 }

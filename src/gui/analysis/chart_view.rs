@@ -107,7 +107,7 @@ pub fn chart_data(
         let name = project
             .codes()
             .get(&code)
-            .map(|c| format!("{} (itself)", c.name))
+            .map(|c| s::itself(&c.name))
             .unwrap_or_default();
         push(&own, 0, name);
     }
@@ -135,7 +135,7 @@ impl ChartData {
             }
             table.rows.push(row);
         }
-        let mut last = vec![Cell::from(s::TOTAL)];
+        let mut last = vec![Cell::from(s::TOTAL.get())];
         last.extend(totals.into_iter().map(cell));
         table.rows.push(last);
         table
@@ -209,10 +209,10 @@ impl ChartView {
             ui.separator();
             let label = ui.label(s::VALUE);
             egui::ComboBox::from_id_salt("chart-value")
-                .selected_text(self.value.label())
+                .selected_text(s::value_label(self.value))
                 .show_ui(ui, |ui| {
                     for value in [Value::Codings, Value::Documents, Value::Characters] {
-                        ui.selectable_value(&mut self.value, value, value.label());
+                        ui.selectable_value(&mut self.value, value, s::value_label(value));
                     }
                 })
                 .response
@@ -245,7 +245,7 @@ impl AnalysisView for ChartView {
         };
         export_row_ui(ui, cx.message, "chart", table.as_ref(), cx.commands);
         ui.separator();
-        let value_label = self.value.label();
+        let value_label = s::value_label(self.value);
         if let Some(result) = self.current(input) {
             result_ui(
                 ui,
@@ -296,8 +296,19 @@ fn plot_ui(ui: &mut Ui, data: &ChartData, value_label: &str) {
         }
         charts.push(chart);
     }
-    Plot::new("chart-plot")
-        .allow_zoom(false)
+    let mut plot = Plot::new("chart-plot");
+    if crate::gui::locale::current().is_norwegian() {
+        // Decimal comma and grouped thousands on the value axis (egui_plot's own marks use a point).
+        plot = plot.y_axis_formatter(|mark, _| {
+            let decimals = if mark.step_size >= 1.0 {
+                0
+            } else {
+                (-mark.step_size.log10()).ceil().clamp(0.0, 6.0) as usize
+            };
+            crate::gui::locale::decimal(mark.value, decimals)
+        });
+    }
+    plot.allow_zoom(false)
         .allow_scroll(false)
         .allow_drag(false)
         .y_axis_label(value_label)

@@ -127,10 +127,10 @@ impl MatrixView {
             ui.separator();
             let label = ui.label(s::VALUE);
             egui::ComboBox::from_id_salt("matrix-value")
-                .selected_text(self.value.label())
+                .selected_text(s::value_label(self.value))
                 .show_ui(ui, |ui| {
                     for value in VALUES {
-                        ui.selectable_value(&mut self.value, value, value.label());
+                        ui.selectable_value(&mut self.value, value, s::value_label(value));
                     }
                 })
                 .response
@@ -252,7 +252,7 @@ fn matrix_row_ui(
         });
         return None;
     }
-    let label = info.map_or(s::TOTAL, |i| i.label.as_str());
+    let label = info.map_or(s::TOTAL.get(), |i| i.label.as_str());
     let mut clicked = None;
     for c in (0..m.columns.len()).map(Some).chain([None]) {
         let value = m.value(r, c);
@@ -261,7 +261,7 @@ fn matrix_row_ui(
         } else {
             0.0
         };
-        let column = c.map_or(s::TOTAL, |c| m.columns[c].label.as_str());
+        let column = c.map_or(s::TOTAL.get(), |c| m.columns[c].label.as_str());
         let accessible = format!("{label} × {column}");
         let text = format_value(value, decimals);
         row.col(|ui| {

@@ -147,11 +147,7 @@ pub fn heat_text(fraction: f64, dark: bool) -> Color32 {
 
 /// Formats a cell value: whole numbers plain, shares and Jaccard values with decimals.
 pub fn format_value(value: f64, decimals: usize) -> String {
-    if decimals == 0 {
-        format!("{}", value.round() as i64)
-    } else {
-        format!("{value:.decimals$}")
-    }
+    crate::gui::locale::decimal(value, decimals)
 }
 
 /// How a heatmap table is laid out: a code column, `columns` value columns and maybe a totals column. The code

@@ -31,10 +31,10 @@ impl Operator {
 
     pub fn label(self) -> &'static str {
         match self {
-            Self::And => "AND (coded with both)",
-            Self::Or => "OR (either)",
-            Self::Not => "NOT (A without B)",
-            Self::Near => "NEAR",
+            Self::And => s::OP_AND.get(),
+            Self::Or => s::OP_OR.get(),
+            Self::Not => s::OP_NOT.get(),
+            Self::Near => s::OP_NEAR.get(),
         }
     }
 }
@@ -141,7 +141,7 @@ impl QueryBuilder {
         };
         if query.text.is_some() && input.index.is_none() {
             self.cache.clear();
-            return Some(Err(s::INDEXING));
+            return Some(Err(s::INDEXING.get()));
         }
         let compute =
             |q: &CodingQuery| run_query(input.project, input.index, q).map_err(|e| e.to_string());
@@ -238,7 +238,7 @@ impl QueryBuilder {
                 let cases: Vec<(CaseId, &str)> = cases.map(|c| (c.id, c.name.as_str())).collect();
                 choice_combo(
                     ui,
-                    (label, "query-case", s::ANY_CASE),
+                    (label, "query-case", s::ANY_CASE.get()),
                     cases,
                     &mut self.case,
                 );
@@ -263,7 +263,7 @@ impl QueryBuilder {
                     coders.map(|c| (c.id, c.name.as_str())).collect();
                 choice_combo(
                     ui,
-                    (label, "query-coder", s::ANY_CODER),
+                    (label, "query-coder", s::ANY_CODER.get()),
                     coders,
                     &mut self.coder,
                 );
@@ -287,7 +287,7 @@ impl QueryBuilder {
         ui.horizontal(|ui| {
             let before = self.attribute.clone();
             egui::ComboBox::from_id_salt("query-attr")
-                .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE))
+                .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE.get()))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.attribute, None, s::ANY_ATTRIBUTE);
                     for name in super::attribute_names(project) {
@@ -301,7 +301,11 @@ impl QueryBuilder {
             }
             if let Some(name) = self.attribute.clone() {
                 egui::ComboBox::from_id_salt("query-attr-value")
-                    .selected_text(self.attribute_value.as_deref().unwrap_or(s::ANY_VALUE))
+                    .selected_text(
+                        self.attribute_value
+                            .as_deref()
+                            .unwrap_or(s::ANY_VALUE.get()),
+                    )
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut self.attribute_value, None, s::ANY_VALUE);
                         for value in super::attribute_values(project, &name) {

@@ -69,7 +69,7 @@ pub type CellExcerpts<C> = Cached<C, Vec<Excerpt>>;
 
 /// Where and how big a view's window opens.
 pub struct Frame {
-    pub title: &'static str,
+    pub title: s::Text,
     pub id: &'static str,
     pub size: [f32; 2],
     pub position: Option<[f32; 2]>,

@@ -168,7 +168,7 @@ impl WordsView {
                             if ui.selectable_label(selected, word).clicked() {
                                 self.word = Some(word.clone());
                             }
-                            ui.label(count.to_string());
+                            ui.label(crate::gui::locale::count(count));
                             ui.label(docs.to_string());
                             ui.end_row();
                         }
@@ -237,7 +237,7 @@ impl WordsView {
                 }
                 let before = self.attribute.clone();
                 egui::ComboBox::from_id_salt("words-attr")
-                    .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE))
+                    .selected_text(self.attribute.as_deref().unwrap_or(s::ANY_ATTRIBUTE.get()))
                     .show_ui(ui, |ui| {
                         for name in super::attribute_names(project) {
                             ui.selectable_value(&mut self.attribute, Some(name.clone()), name);
@@ -248,7 +248,7 @@ impl WordsView {
                 }
                 if let Some(name) = self.attribute.clone() {
                     egui::ComboBox::from_id_salt("words-value")
-                        .selected_text(self.value.as_deref().unwrap_or(s::ANY_VALUE))
+                        .selected_text(self.value.as_deref().unwrap_or(s::ANY_VALUE.get()))
                         .show_ui(ui, |ui| {
                             ui.selectable_value(&mut self.value, None, s::ANY_VALUE);
                             for value in super::attribute_values(project, &name) {
