@@ -45,7 +45,15 @@ fn labels_fit<'t>(
         if node
             .accesskit_node()
             .label()
-            .is_none_or(|l| l.trim().is_empty() || l.starts_with("Resize") || data.contains(&l))
+            .is_none_or(|l| {
+                l.trim().is_empty()
+                    || l.starts_with("Resize")
+                    || data.contains(&l)
+                    // A heatmap cell ("code × case") is project data in a table that scrolls sideways.
+                    || l.split_once(" × ").is_some_and(|(a, b)| {
+                        data.contains(a.rsplit('/').next().unwrap_or(a).trim()) && data.contains(b.trim())
+                    })
+            })
         {
             continue;
         }
