@@ -306,10 +306,16 @@ fn balance(windows: &[Window], threads: usize) -> Vec<Vec<&Window>> {
 }
 
 impl Embedder {
-    /// Loads the model file at `path`, checking its SHA-256 against the pinned one first.
+    /// Loads the model file at `path`, checking its size and SHA-256 against the pinned ones first (the hash
+    /// only when the file changed since it last passed, see [`super::fetch::verify`]).
     pub fn load(path: &Path) -> Result<Self, EmbedError> {
+        Self::load_verified(path, super::fetch::verified_record().as_deref())
+    }
+
+    /// [`Embedder::load`] with the record of verified files at `record` (`None`: always hash).
+    pub fn load_verified(path: &Path, record: Option<&Path>) -> Result<Self, EmbedError> {
         let bytes = std::fs::read(path).map_err(|e| EmbedError::io(path, e))?;
-        super::fetch::check_hash(path, &bytes)?;
+        super::fetch::verify(path, &bytes, record)?;
         Self::from_image(&bytes).map_err(|message| EmbedError::BadModel {
             path: path.to_path_buf(),
             message,
