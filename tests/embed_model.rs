@@ -20,13 +20,20 @@ fn one_line(e: &EmbedError) -> String {
 fn a_truncated_model_is_refused_in_one_line_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("e5-small-q4.bin");
-    std::fs::write(&path, b"E5S1\x01\0\0\0 the rest went missing in the download").unwrap();
+    std::fs::write(
+        &path,
+        b"E5S1\x01\0\0\0 the rest went missing in the download",
+    )
+    .unwrap();
     let record = tmp.path().join("verified.txt");
     let e = Embedder::load_verified(&path, Some(&record)).unwrap_err();
     let text = one_line(&e);
     assert!(text.contains("e5-small-q4.bin"), "{text}");
     assert!(text.contains("truncated"), "{text}");
-    assert!(!record.exists(), "a refused file is never recorded as verified");
+    assert!(
+        !record.exists(),
+        "a refused file is never recorded as verified"
+    );
 }
 
 #[test]

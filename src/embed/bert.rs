@@ -302,7 +302,11 @@ fn balance(windows: &[Window], threads: usize) -> Vec<Vec<&Window>> {
             lightest.1.push(w);
         }
     }
-    chunks.into_iter().map(|(_, c)| c).filter(|c| !c.is_empty()).collect()
+    chunks
+        .into_iter()
+        .map(|(_, c)| c)
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 impl Embedder {
