@@ -212,14 +212,19 @@ fn scan_100k() {
 
 /// Precision at 10 of code suggestions, per code with at least 5 codings: each document that has codings of
 /// the code is left out in turn (its codings of the code hidden), and a suggestion counts as a hit when it
-/// overlaps a hidden coding.
+/// overlaps a hidden coding. Beside it: the ceiling (only the left-out document's hidden passages can be hits,
+/// often fewer than 10), and the same ranking restricted to the left-out document's passages against a random
+/// order of them (the share of its passages that are hidden codings).
 fn suggestion_quality(project: &Project, set: &VectorSet) {
     let mut by_code: BTreeMap<_, Vec<_>> = BTreeMap::new();
     for c in project.codings().values() {
         by_code.entry(c.code).or_insert_with(Vec::new).push(c);
     }
-    println!("suggestion precision@10 (leave one document out; hit = overlaps a hidden coding):");
-    let mut means = Vec::new();
+    println!(
+        "suggestion precision@10, leave one document out (hit = overlaps a hidden coding): all passages (ceiling) | within the left-out document vs random order"
+    );
+    let mut sums = [0f64; 4];
+    let mut codes = 0;
     for (code, codings) in &by_code {
         if codings.len() < 5 {
             continue;
@@ -246,33 +251,58 @@ fn suggestion_quality(project: &Project, set: &VectorSet) {
                 edits: deletes,
             })
             .unwrap();
-            let Some(results) = search::suggest(&rest, set, *code, 10) else {
+            let Some(results) = search::suggest(&rest, set, *code, usize::MAX) else {
                 continue;
             };
-            let hits = results
-                .hits
-                .iter()
-                .filter(|h| h.document == *doc && hidden.iter().any(|r| r.overlaps(&h.passage)))
-                .count();
-            folds.push(hits as f64 / 10.0);
+            let is_hit = |h: &marginalia::query::Hit| {
+                h.document == *doc && hidden.iter().any(|r| r.overlaps(&h.passage))
+            };
+            let top = results.hits.iter().take(10).filter(|h| is_hit(h)).count();
+            let in_doc: Vec<_> = results.hits.iter().filter(|h| h.document == *doc).collect();
+            let positives = in_doc.iter().filter(|h| is_hit(h)).count();
+            let k = in_doc.len().min(10);
+            if k == 0 {
+                continue;
+            }
+            let doc_hits = in_doc.iter().take(k).filter(|h| is_hit(h)).count();
+            folds.push([
+                top as f64 / 10.0,
+                positives.min(10) as f64 / 10.0,
+                doc_hits as f64 / k as f64,
+                positives as f64 / in_doc.len() as f64,
+            ]);
         }
         if folds.is_empty() {
             continue;
         }
-        let p = folds.iter().sum::<f64>() / folds.len() as f64;
+        let mut m = [0f64; 4];
+        for f in &folds {
+            for i in 0..4 {
+                m[i] += f[i] / folds.len() as f64;
+            }
+        }
         println!(
-            "  {name}: {p:.2} ({} codings in {} documents, {} folds)",
+            "  {name}: {:.2} ({:.2}) | {:.2} vs {:.2}  ({} codings in {} documents)",
+            m[0],
+            m[1],
+            m[2],
+            m[3],
             codings.len(),
-            docs.len(),
-            folds.len()
+            docs.len()
         );
-        means.push(p);
+        for i in 0..4 {
+            sums[i] += m[i];
+        }
+        codes += 1;
     }
-    if !means.is_empty() {
+    if codes > 0 {
+        let n = f64::from(codes);
         println!(
-            "  mean over {} codes: {:.2}",
-            means.len(),
-            means.iter().sum::<f64>() / means.len() as f64
+            "  mean over {codes} codes: {:.2} ({:.2}) | {:.2} vs {:.2}",
+            sums[0] / n,
+            sums[1] / n,
+            sums[2] / n,
+            sums[3] / n
         );
     }
 }

@@ -320,15 +320,21 @@ impl Embedder {
     pub fn load_verified(path: &Path, record: Option<&Path>) -> Result<Self, EmbedError> {
         let bytes = std::fs::read(path).map_err(|e| EmbedError::io(path, e))?;
         super::fetch::verify(path, &bytes, record)?;
-        Self::from_image(&bytes).map_err(|message| EmbedError::BadModel {
-            path: path.to_path_buf(),
-            message,
+        Self::from_parts(model_file::parse_shared(&std::sync::Arc::new(bytes))).map_err(|message| {
+            EmbedError::BadModel {
+                path: path.to_path_buf(),
+                message,
+            }
         })
     }
 
     /// Parses a model image already in memory (no hash check), or says what is wrong with it.
     pub fn from_image(bytes: &[u8]) -> Result<Self, String> {
-        let (tokenizer, encoder) = model_file::parse(bytes)?;
+        Self::from_parts(model_file::parse(bytes))
+    }
+
+    fn from_parts(parsed: Result<(Tokenizer, Encoder), String>) -> Result<Self, String> {
+        let (tokenizer, encoder) = parsed?;
         if encoder.config.hidden != DIM {
             return Err(format!(
                 "the model is {} wide; Marginalia stores {DIM}-wide vectors",

@@ -9,6 +9,8 @@
 //! tokens run on AVX-512 VNNI (`vpdpbusd`) or AVX2 (`vpmaddubsw`) when the CPU has them (detected at run
 //! time), else on portable code; the tests check that all give the same sums.
 
+use std::sync::Arc;
+
 /// Weights per block.
 pub const QK: usize = 32;
 /// Bytes per block: an f16 scale and 16 bytes of nibbles.
@@ -81,28 +83,51 @@ pub fn round_activations(x: &mut [f32]) {
     }
 }
 
-/// A weight matrix of `rows` × `cols` in Q4_0 blocks, row-major (each row `cols / 32` blocks).
+/// A weight matrix of `rows` × `cols` in Q4_0 blocks, row-major (each row `cols / 32` blocks), kept where it
+/// lies in the model image (the 54 MB word embeddings are not copied at load).
 #[derive(Clone, Debug)]
 pub struct Q4Matrix {
     rows: usize,
     cols: usize,
-    data: Vec<u8>,
+    image: Arc<Vec<u8>>,
+    start: usize,
 }
 
 impl Q4Matrix {
     /// Wraps `data`, or says why it does not hold `rows` × `cols` weights.
     pub fn new(rows: usize, cols: usize, data: Vec<u8>) -> Result<Self, String> {
+        let len = data.len();
+        Self::within(rows, cols, Arc::new(data), 0..len)
+    }
+
+    /// The blocks at `range` of a shared image, or why they do not hold `rows` × `cols` weights.
+    pub fn within(
+        rows: usize,
+        cols: usize,
+        image: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+    ) -> Result<Self, String> {
         if !cols.is_multiple_of(QK) {
             return Err(format!("{cols} columns is not a multiple of {QK}"));
         }
         let want = rows * (cols / QK) * BLOCK_BYTES;
-        if data.len() != want {
+        if range.len() != want || image.get(range.clone()).is_none() {
             return Err(format!(
                 "{rows}×{cols} 4-bit weights need {want} bytes, found {}",
-                data.len()
+                range.len()
             ));
         }
-        Ok(Q4Matrix { rows, cols, data })
+        Ok(Q4Matrix {
+            rows,
+            cols,
+            image,
+            start: range.start,
+        })
+    }
+
+    fn data(&self) -> &[u8] {
+        let len = self.rows * (self.cols / QK) * BLOCK_BYTES;
+        self.image.get(self.start..self.start + len).unwrap_or(&[])
     }
 
     /// Number of rows (outputs).
@@ -118,7 +143,7 @@ impl Q4Matrix {
     /// Expands row `r` into `out` (`cols` values). Rows past the end leave `out` unchanged.
     pub fn dequantize_row(&self, r: usize, out: &mut [f32]) {
         let row_bytes = self.cols / QK * BLOCK_BYTES;
-        if let Some(row) = self.data.get(r * row_bytes..(r + 1) * row_bytes) {
+        if let Some(row) = self.data().get(r * row_bytes..(r + 1) * row_bytes) {
             dequantize(row, out);
         }
     }
@@ -128,7 +153,7 @@ impl Q4Matrix {
         let nb = self.cols / QK;
         let mut q = Vec::with_capacity(self.rows * self.cols);
         let mut d = Vec::with_capacity(self.rows * nb);
-        for block in self.data.chunks_exact(BLOCK_BYTES) {
+        for block in self.data().chunks_exact(BLOCK_BYTES) {
             d.push(f16_to_f32(u16::from_le_bytes([block[0], block[1]])));
             q.extend(block[2..].iter().map(|b| b & 0x0f));
             q.extend(block[2..].iter().map(|b| b >> 4));
