@@ -9,6 +9,7 @@
 //! u32, offset u64, byte length u64). Every count and offset is checked against the file before it is used.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::bert::{Config, Encoder, Layer};
 use super::quant::{BLOCK_BYTES, Q4Matrix, QK};
@@ -68,11 +69,18 @@ fn f32s(bytes: &[u8]) -> Vec<f32> {
 struct Tensor<'a> {
     dtype: u8,
     count: usize,
+    offset: usize,
     bytes: &'a [u8],
 }
 
 /// Parses a model image into the tokenizer and the encoder, or says what is wrong with it.
 pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
+    parse_shared(&Arc::new(bytes.to_vec()))
+}
+
+/// [`parse`] of an image the encoder may keep referring to (the word embeddings stay in it, uncopied).
+pub fn parse_shared(image: &Arc<Vec<u8>>) -> Result<(Tokenizer, Encoder), String> {
+    let bytes: &[u8] = image;
     let mut c = Cursor { bytes, pos: 0 };
     if c.take(4, "header")? != MAGIC {
         return Err("it does not start with E5S1 (not an e5-small-q4.bin)".into());
@@ -184,6 +192,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
             Tensor {
                 dtype,
                 count,
+                offset,
                 bytes: data,
             },
         );
@@ -205,7 +214,13 @@ pub fn parse(bytes: &[u8]) -> Result<(Tokenizer, Encoder), String> {
         {
             return Err(format!("tensor {name} is not {rows}×{cols} 4-bit weights"));
         }
-        Q4Matrix::new(rows, cols, t.bytes.to_vec()).map_err(|e| format!("tensor {name}: {e}"))
+        Q4Matrix::within(
+            rows,
+            cols,
+            Arc::clone(image),
+            t.offset..t.offset + t.bytes.len(),
+        )
+        .map_err(|e| format!("tensor {name}: {e}"))
     };
     let word = q4_tensor("emb.word", vocab, hidden)?;
     let position = f32_tensor("emb.pos", max_positions * hidden)?;
