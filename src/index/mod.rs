@@ -311,12 +311,13 @@ impl SearchIndex {
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
-        // Documents in the index's language go through the field's own analyzer; others are stemmed here by
-        // their language's analyzer, one per language reused across documents (each caches its stems).
+        // Documents in a language analysed like the index's (bokmål and nynorsk share one analyzer) go through
+        // the field's own analyzer; others are stemmed here by their language's analyzer, one per language
+        // reused across documents (each caches its stems).
         let mut analyzers: BTreeMap<Language, tantivy::tokenizer::TextAnalyzer> = BTreeMap::new();
         for doc in &fresh {
             let language = project.document_language(doc);
-            let analyzer = if language == self.language {
+            let analyzer = if analyzer::analysed_alike(language, self.language) {
                 None
             } else {
                 Some(
