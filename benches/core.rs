@@ -78,6 +78,20 @@ fn transcript(rng: &mut Lcg, words: &[String], bytes: usize) -> String {
     text
 }
 
+/// CPU time of this process so far (user + system, every thread), from `/proc/self/stat` (Linux; zero
+/// elsewhere): on a shared, loaded machine CPU time is steadier than wall time.
+fn cpu() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.to_string();
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -101,6 +115,7 @@ fn main() {
     let mb = total_bytes as f64 / 1_048_576.0;
     let dir = tmp.path().join("big");
     let mut ws = Workspace::create(&dir, "Bench", Language::Nb).expect("create");
+    let cpu_start = cpu();
     let start = Instant::now();
     let edits: Vec<Edit> = texts
         .iter()
@@ -111,12 +126,14 @@ fn main() {
         })
         .collect();
     let parsed = start.elapsed();
+    let parsed_cpu = cpu() - cpu_start;
     ws.apply(Edit::batch("import", edits)).expect("apply");
     ws.save().expect("save");
     let stored = start.elapsed();
     let mut index = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("index");
     index.sync(ws.project()).expect("sync");
     let indexed = start.elapsed();
+    let indexed_cpu = cpu() - cpu_start;
     println!(
         "corpus: {count} documents, {mb:.1} MB of text, {} indexed passages",
         index.unit_count()
@@ -133,6 +150,25 @@ fn main() {
         "import + save + index (total):     {:>7.1} MB/s  ({:.1} s)",
         mb / indexed.as_secs_f64(),
         indexed.as_secs_f64()
+    );
+    println!(
+        "  CPU time: import {:.1} s ({:.1} MB per CPU-second), import + save + index {:.1} s ({:.1} MB per CPU-second)",
+        parsed_cpu.as_secs_f64(),
+        mb / parsed_cpu.as_secs_f64().max(1e-6),
+        indexed_cpu.as_secs_f64(),
+        mb / indexed_cpu.as_secs_f64().max(1e-6)
+    );
+    // Language detection (issue 14) alone, on the same texts: its share of the import step above.
+    let cpu_before = cpu();
+    for text in &texts {
+        std::hint::black_box(import::language::detect(text));
+    }
+    let detection = cpu() - cpu_before;
+    println!(
+        "language detection alone:          {:>7.2} CPU-s ({:.1} % of import, {:.1} % of import + save + index)",
+        detection.as_secs_f64(),
+        100.0 * detection.as_secs_f64() / parsed_cpu.as_secs_f64().max(1e-6),
+        100.0 * detection.as_secs_f64() / indexed_cpu.as_secs_f64().max(1e-6)
     );
 
     // Search latency.

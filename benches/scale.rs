@@ -274,13 +274,38 @@ fn main() {
     );
     ws.apply(edit.expect("something imported")).expect("apply");
     let parsed = start.elapsed();
+    let parsed_cpu = cpu() - cpu_before;
     ws.save().expect("save");
     let stored = start.elapsed();
+    let stored_cpu = cpu() - cpu_before;
     let mut index = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("index");
     let opened = start.elapsed();
     index.sync(ws.project()).expect("sync");
     let ours = start.elapsed();
     let ours_cpu = cpu() - cpu_before;
+    println!(
+        "  (CPU: read + model {:.2} s, save {:.2} s, index {:.2} s)",
+        parsed_cpu.as_secs_f64(),
+        (stored_cpu - parsed_cpu).as_secs_f64(),
+        (ours_cpu - stored_cpu).as_secs_f64()
+    );
+    // Language detection alone, on the same texts (its share of the import).
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("read"))
+        .collect();
+    let detect_before = cpu();
+    let detect_start = Instant::now();
+    for text in &texts {
+        std::hint::black_box(import::language::detect(text));
+    }
+    println!(
+        "  language detection alone: {:.2} s CPU ({:.2} s wall), {:.0} % of ours",
+        (cpu() - detect_before).as_secs_f64(),
+        detect_start.elapsed().as_secs_f64(),
+        100.0 * (cpu() - detect_before).as_secs_f64() / ours_cpu.as_secs_f64().max(1e-6)
+    );
+    drop(texts);
     println!(
         "  (read + model {:.1} s, save {:.1} s, index open {:.1} s, index fill {:.1} s)",
         parsed.as_secs_f64(),

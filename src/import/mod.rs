@@ -461,6 +461,9 @@ pub struct ImportOptions {
     pub allow_duplicates: bool,
 }
 
+/// Files read in parallel before their results are taken in order.
+const READ_CHUNK: usize = 64;
+
 /// Reads many files; returns one edit adding all good ones, and a per-file report. Failed files change nothing.
 pub fn import_files(
     project: &Project,
@@ -485,9 +488,24 @@ pub fn import_files(
         .map(|d| (d.text_hash.clone(), d.name.clone()))
         .collect();
     let mut edits = Vec::new();
+    // Files are read, decoded, structured and their language detected in parallel, a chunk at a time (so
+    // progress keeps moving); naming and duplicate checks stay in file order.
+    let mut read: std::collections::VecDeque<Result<DocumentEntry>> = Default::default();
     for (i, path) in files.iter().enumerate() {
         progress(i, files.len(), path);
-        match read_file(path, options.kind) {
+        if read.is_empty() {
+            use rayon::prelude::*;
+            let end = files.len().min(i + READ_CHUNK);
+            read = files[i..end]
+                .par_iter()
+                .map(|path| read_file(path, options.kind))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        let Some(result) = read.pop_front() else {
+            continue;
+        };
+        match result {
             Ok(mut entry) => {
                 if !options.allow_duplicates
                     && let Some(name) = hashes.get(&entry.document.text_hash)
@@ -565,6 +583,42 @@ mod tests {
         names.claim("a (3)".into());
         assert_eq!(names.free("a"), "a (4)");
         assert_eq!(names.free("c"), "c");
+    }
+
+    /// Files are read in parallel chunks; names, duplicates and the report still follow file order.
+    #[test]
+    fn a_folder_larger_than_a_read_chunk_imports_in_file_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let count = READ_CHUNK * 2 + 5;
+        for i in 0..count {
+            // Every tenth file repeats the text of the one before it.
+            let n = if i % 10 == 9 { i - 1 } else { i };
+            let text = format!(
+                "Rektor: Møte nummer {n} om ressursane på skulen.\n\nLærar: Vi tek det opp att.\n"
+            );
+            std::fs::write(dir.path().join(format!("intervju_{i:03}.txt")), text).expect("write");
+        }
+        let project = Project::new("Orden", Language::Nb);
+        let (edit, report) = import_files(
+            &project,
+            &[dir.path().to_path_buf()],
+            &ImportOptions::default(),
+            |_, _, _| {},
+        );
+        assert!(edit.is_some());
+        let names: Vec<&str> = report.imported.iter().map(|f| f.name.as_str()).collect();
+        let expected: Vec<String> = (0..count)
+            .filter(|i| i % 10 != 9)
+            .map(|i| format!("intervju_{i:03}"))
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(report.skipped.len(), count / 10);
+        assert!(
+            report
+                .skipped
+                .iter()
+                .all(|p| p.kind == ProblemKind::Duplicate)
+        );
     }
 
     #[test]

@@ -211,12 +211,7 @@ impl SearchIndex {
     /// Opens the index in `dir`, or creates it afresh when it is missing, unreadable or of another version.
     pub fn open_or_create(dir: &Path, language: Language) -> Result<Self> {
         let (schema, fields) = schema();
-        let existing = Index::open_in_dir(dir)
-            .ok()
-            .filter(|i| i.schema() == schema)
-            .and_then(|i| read_manifest(&i).map(|m| (i, m)))
-            .filter(|(_, m)| m.schema_version == SCHEMA_VERSION && m.language == language);
-        let (index, manifest) = match existing {
+        let (index, manifest) = match existing(dir, &schema, language) {
             Some(found) => found,
             None => create_fresh(dir, schema, language)?,
         };
@@ -311,12 +306,13 @@ impl SearchIndex {
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
-        // Documents in the index's language go through the field's own analyzer; others are stemmed here by
-        // their language's analyzer, one per language reused across documents (each caches its stems).
+        // Documents in a language analysed like the index's (bokmål and nynorsk share one analyzer) go through
+        // the field's own analyzer; others are stemmed here by their language's analyzer, one per language
+        // reused across documents (each caches its stems).
         let mut analyzers: BTreeMap<Language, tantivy::tokenizer::TextAnalyzer> = BTreeMap::new();
         for doc in &fresh {
             let language = project.document_language(doc);
-            let analyzer = if language == self.language {
+            let analyzer = if analyzer::analysed_alike(language, self.language) {
                 None
             } else {
                 Some(
@@ -476,8 +472,19 @@ fn read_manifest(index: &Index) -> Option<Manifest> {
     ron::from_str(&payload).ok()
 }
 
+/// The index in `dir` with its manifest, when it is readable and of this schema, version and language.
+fn existing(dir: &Path, schema: &Schema, language: Language) -> Option<(Index, Manifest)> {
+    Index::open_in_dir(dir)
+        .ok()
+        .filter(|i| i.schema() == *schema)
+        .and_then(|i| read_manifest(&i).map(|m| (i, m)))
+        .filter(|(_, m)| m.schema_version == SCHEMA_VERSION && m.language == language)
+}
+
 /// Creates an empty index in `dir` (replacing what is there) under the build lock: built in a staging folder,
-/// then swapped in by rename. When another process holds the lock, the index is busy.
+/// then swapped in by rename. When another process holds the lock, the index is busy. When another process
+/// built a good index between our look and our taking the lock, that index is used: replacing it would pull
+/// the folder from under that process's writer.
 fn create_fresh(dir: &Path, schema: Schema, language: Language) -> Result<(Index, Manifest)> {
     let root = dir.parent().unwrap_or(Path::new("."));
     let state = root.join(crate::store::STATE_DIR);
@@ -489,6 +496,9 @@ fn create_fresh(dir: &Path, schema: Schema, language: Language) -> Result<(Index
             },
             other => other,
         })?;
+    if let Some(found) = existing(dir, &schema, language) {
+        return Ok(found);
+    }
     let pid = std::process::id();
     let staging = state.join(format!("index-building-{pid}"));
     let old = state.join(format!("index-old-{pid}"));
