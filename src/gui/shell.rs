@@ -431,6 +431,11 @@ impl Workbench {
             blind: self.prefs.blind && !self.layers.revealed,
             selected_codes: &self.selected_codes,
             index: self.session.index(),
+            worker: crate::gui::analysis::Worker {
+                snapshot: ws.project_snapshot(),
+                ctx: Some(ctx.clone()),
+                wait: false,
+            },
         };
         self.analysis.windows_ui(ctx, &input, commands);
     }

@@ -649,3 +649,11 @@ pub fn remove_document_question(name: &str, codings: usize, memos: usize) -> Str
 pub fn palette_colour(n: usize, hex: &str) -> String {
     format!("Palette colour {n} ({hex})")
 }
+
+// ---- scalegui: new strings ----
+/// Shown while an analysis view computes on its worker (the previous result stays shown).
+/// nb: "Beregner…"; nn: "Reknar ut…".
+pub const COMPUTING: &str = "Computing…";
+/// An analysis view's worker ended without a result.
+/// nb: "Beregningen stoppet uventet."; nn: "Utrekninga stoppa uventa.".
+pub const COMPUTATION_LOST: &str = "The computation stopped unexpectedly.";
