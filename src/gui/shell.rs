@@ -395,7 +395,8 @@ impl Workbench {
         codebook_panel::confirm_delete_ui(ctx, project, &mut self.codebook, commands);
         document_menu::confirm_remove_ui(ctx, project, &mut self.confirm_remove, commands);
         if self.cases.window_open {
-            cases_panel::cases_window_ui(ctx, project, &mut self.cases, commands);
+            let revision = self.layer_revision;
+            cases_panel::cases_window_ui(ctx, project, revision, &mut self.cases, commands);
         }
         if let Some(summary) = self.import_summary.as_mut()
             && !import_dialog::summary_ui(ctx, project, summary, commands)
