@@ -96,6 +96,9 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
             let visuals = &mut style.visuals;
             // egui's weak text (hints, disabled labels) is too faint for WCAG AA; use the muted colour.
             visuals.weak_text_color = Some(muted(theme == Theme::Dark));
+            // A steady text cursor: a blinking one wakes the UI twice a second while a field has focus, and an
+            // idle workbench should not repaint at all.
+            visuals.text_cursor.blink = false;
             match theme {
                 Theme::Light => {
                     visuals.panel_fill = Color32::from_rgb(244, 243, 240);
