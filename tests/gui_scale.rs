@@ -148,13 +148,21 @@ fn codebook_and_excerpts_lay_out_only_the_rows_in_view_and_an_idle_field_does_no
     workbench.open_project(&root);
     assert!(workbench.workspace().is_some(), "{:?}", workbench.error());
     workbench.wait_for_background();
+    // The test harness turns cursor blinking off; before the workbench's first frame it is turned back on, as
+    // egui has it, so the workbench's own theme decides.
+    let first = std::cell::Cell::new(true);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
-    // The test harness turns cursor blinking off; turn it back on as egui has it, for the workbench to decide.
-    harness
-        .ctx
-        .all_styles_mut(|style| style.visuals.text_cursor.blink = true);
+        .build_ui_state(
+            move |ui, wb: &mut Workbench| {
+                if first.replace(false) {
+                    ui.ctx()
+                        .all_styles_mut(|style| style.visuals.text_cursor.blink = true);
+                }
+                wb.ui(ui)
+            },
+            workbench,
+        );
     harness.run_steps(3);
 
     // The codebook: the first codes are laid out, the last is not until the tree is scrolled to it.
