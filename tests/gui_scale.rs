@@ -210,3 +210,61 @@ fn codebook_and_excerpts_lay_out_only_the_rows_in_view_and_an_idle_field_does_no
         );
     }
 }
+
+#[test]
+fn switching_to_the_sample_releases_the_large_project() {
+    use marginalia::gui::commands::{Action, Command};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("storting");
+    let code = coded_project(&root, 2_000);
+    let prefs = Prefs {
+        coder: "Kittest".into(),
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
+    workbench.open_project(&root);
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(3);
+
+    // Use it the way a user does: excerpts, a matrix on its worker, a search, an edit to undo.
+    harness.state_mut().select_codes([code]);
+    harness.get_by_label("Excerpts").click();
+    harness.run_steps(2);
+    harness.state_mut().analysis_mut().matrix.open = true;
+    harness.run_steps(2);
+    harness.state_mut().finish_analysis();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Query").type_text("ressurs");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(1);
+    harness.state_mut().finish_search();
+    harness.run_steps(2);
+    let old = std::sync::Arc::downgrade(&harness.state().workspace().unwrap().project_snapshot());
+    assert!(old.strong_count() >= 1);
+
+    // File ▸ Open the sample project: the large project is closed and nothing keeps it alive.
+    harness
+        .state_mut()
+        .queue(Command::Action(Action::OpenSample));
+    harness.run_steps(2);
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    assert_ne!(harness.state().workspace().unwrap().root(), root.as_path());
+    assert_ne!(harness.state().project().unwrap().meta().name, "Storting");
+    // Workers that were cancelled finish what they were doing first; give them a moment.
+    let started = std::time::Instant::now();
+    while old.strong_count() > 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+        harness.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        old.strong_count(),
+        0,
+        "the closed project is still referenced"
+    );
+    assert!(harness.state_mut().current_excerpts().is_empty());
+}

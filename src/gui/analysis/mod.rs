@@ -98,6 +98,28 @@ impl AnalysisState {
         self.open(view);
     }
 
+    /// Forgets every result and stops waiting for every computation (a project was closed): nothing derived
+    /// from it, and no snapshot of it, is kept. The windows that were open stay open.
+    pub fn forget_project(&mut self) {
+        let open = [
+            self.agreement.open,
+            self.matrix.open,
+            self.cooccurrence.open,
+            self.chart.open,
+            self.query.open,
+            self.words.open,
+        ];
+        *self = Self::default();
+        [
+            self.agreement.open,
+            self.matrix.open,
+            self.cooccurrence.open,
+            self.chart.open,
+            self.query.open,
+            self.words.open,
+        ] = open;
+    }
+
     /// True while any open view computes on its worker.
     pub fn computing(&self) -> bool {
         self.matrix.cells.computing()
