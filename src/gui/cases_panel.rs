@@ -29,8 +29,11 @@ pub struct CasesState {
     /// Sort column (0: name, 1: documents, 2..: attributes) and whether it is descending.
     sort: (usize, bool),
     /// The table's rows in sorted order, for a project revision and sort (sorted once, not per frame).
-    order: Option<(u64, (usize, bool), std::sync::Arc<[CaseId]>)>,
+    order: Option<(u64, (usize, bool), CaseOrder)>,
 }
+
+/// The case table's rows in sorted order.
+type CaseOrder = std::sync::Arc<[CaseId]>;
 
 /// An editable cell; commits when focus leaves.
 fn cell_ui(
@@ -361,7 +364,7 @@ fn cases_table_ui(
         _ => {
             let mut cases: Vec<&Case> = project.cases().values().collect();
             sort_cases(&mut cases, &attributes, state.sort);
-            let order: std::sync::Arc<[CaseId]> = cases.iter().map(|c| c.id).collect();
+            let order: CaseOrder = cases.iter().map(|c| c.id).collect();
             state.order = Some((revision, state.sort, order.clone()));
             order
         }

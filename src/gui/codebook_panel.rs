@@ -32,8 +32,11 @@ pub struct CodebookState {
     description_typed: bool,
     counts: Option<(u64, HashMap<CodeId, usize>)>,
     /// The tree's rows (depth, code) in order, computed once per revision, not per frame.
-    rows: Option<(u64, Arc<[(usize, CodeId)]>)>,
+    rows: Option<(u64, TreeRows)>,
 }
+
+/// The codebook's rows in tree order: depth and code.
+type TreeRows = Arc<[(usize, CodeId)]>;
 
 impl CodebookState {
     /// Starts renaming a code in place (a new sub-code).
@@ -67,7 +70,7 @@ const INDENT: f32 = 14.0;
 struct Tree<'a> {
     project: &'a Project,
     /// The rows in tree order: depth and code.
-    rows: Arc<[(usize, CodeId)]>,
+    rows: TreeRows,
     selected: &'a BTreeSet<CodeId>,
     dark: bool,
 }
@@ -92,7 +95,7 @@ pub fn codebook_ui(
     let rows = match &state.rows {
         Some((r, rows)) if *r == revision => Arc::clone(rows),
         _ => {
-            let rows: Arc<[(usize, CodeId)]> = project
+            let rows: TreeRows = project
                 .code_tree()
                 .into_iter()
                 .map(|(d, c)| (d, c.id))
