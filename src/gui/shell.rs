@@ -407,6 +407,7 @@ impl Workbench {
             crate::gui::coders_panel::coders_window_ui(
                 ctx,
                 ws.project(),
+                ws.revision(),
                 &mut self.layers,
                 &mut self.prefs.blind,
                 &self.prefs.coder,
