@@ -1,7 +1,9 @@
 //! Frame-time benchmark of the workbench, headless (egui_kittest): (1) the document viewer on a generated ~1 MB
-//! transcript with 5,000 codings, scrolled step by step; (2) a large project (35,000 short documents by default):
-//! scrolling the document list, typing in its filter, and frames while a search runs on its worker. Prints mean,
-//! p95/p99 and max frame times in ms.
+//! transcript with 5,000 codings, scrolled step by step, then landing at random places (a scrollbar drag);
+//! (2) a large project (35,000 short documents by default, 400 codes, a code on every document): its open time,
+//! scrolling the document list, typing in its filter, frames while a search runs on its worker, scrolling the
+//! excerpts and the codebook, and the RSS before and after switching to the sample. Prints mean, p95/p99 and max
+//! frame times in ms.
 //!
 //! `cargo bench --features kittest --bench frame` (`MARGINALIA_FRAME_STEPS` sets the number of steps,
 //! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents).
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::edit::{Edit, Entity};
+use marginalia::gui::commands::{Action, Command};
 use marginalia::gui::{Prefs, Workbench};
 use marginalia::ids::{CoderId, CodingId};
 use marginalia::model::{Coder, Coding, Language};
@@ -177,20 +180,54 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
         })
         .collect();
     ws.apply(Edit::batch("import", edits))?;
+    // A codebook of 400 codes, and one code on the first sentence of every document (as many excerpts).
+    let mut codes = Vec::new();
+    for i in 0..400 {
+        let path = format!("Tema {:02}/Kode {i:03}", i / 20);
+        let (id, edit) = ops::add_code_path(ws.project(), &path, None, "")?;
+        ws.apply(edit)?;
+        codes.push(id);
+    }
+    let coder = CoderId::new();
+    let mut edits = vec![Edit::Put(Entity::Coder(Coder {
+        id: coder,
+        name: "bench".into(),
+        colour: None,
+    }))];
+    for doc in ws.project().documents().values() {
+        edits.push(Edit::Put(Entity::Coding(Coding {
+            id: CodingId::new(),
+            document: doc.id,
+            code: codes[0],
+            range: CharRange::new(0, doc.char_len.min(60)),
+            coder,
+            created: marginalia::now(),
+            memo: None,
+        })));
+    }
+    ws.apply(Edit::batch("bench codings", edits))?;
     ws.save()?;
     drop(ws);
     println!(
-        "large project: {docs} documents, built in {:.1} s",
+        "large project: {docs} documents, 400 codes, {docs} codings, built in {:.1} s",
         built.elapsed().as_secs_f64()
     );
+    println!("  RSS before opening: {}", rss());
     let opened = Instant::now();
-    let mut workbench = Workbench::new(english_prefs(), None);
+    let mut workbench = Workbench::new(english_prefs(), Some(dir.path().to_path_buf()));
     workbench.open_project(&root);
     println!(
-        "  open in the workbench: {:.2} s",
-        opened.elapsed().as_secs_f64()
+        "  open in the workbench: {:.2} s (target < 1 s); RSS {}",
+        opened.elapsed().as_secs_f64(),
+        rss()
     );
     workbench.wait_for_background();
+    println!(
+        "  index built in the background: {:.1} s after the open; RSS {}",
+        opened.elapsed().as_secs_f64(),
+        rss()
+    );
+    workbench.select_codes([codes[0]]);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1480.0, 920.0))
         .with_accessibility_check(false)
@@ -262,7 +299,67 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
         waited.as_secs_f64()
     );
     report("search", times);
+
+    // The excerpts of a code on every document, scrolled with the wheel (right panel, Excerpts tab).
+    harness.get_by_label("Excerpts").click();
+    harness.run_steps(3);
+    let layout = harness.state().layout_rects();
+    if let Some(right) = layout.right {
+        harness.hover_at(right.center());
+    }
+    let times = wheel(&mut harness, steps, 20_000.0);
+    report("excerp", times);
+
+    // The codebook (left panel, under the documents), scrolled with the wheel.
+    if let Some(left) = layout.left {
+        harness.hover_at(egui::pos2(left.center().x, left.bottom() - 220.0));
+    }
+    let times = wheel(&mut harness, steps, 5_000.0);
+    report("codes", times);
+
+    // Switching to the sample project releases the large one.
+    println!("  RSS with the project open: {}", rss());
+    harness
+        .state_mut()
+        .queue(Command::Action(Action::OpenSample));
+    harness.run_steps(2);
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "  RSS after switching to the sample: {} (the allocator may keep freed pages)",
+        rss()
+    );
     Ok(())
+}
+
+/// Wheel steps over what the pointer hovers, every 50th a long jump; the frame times.
+fn wheel(harness: &mut Harness<'_, Workbench>, steps: usize, jump: f32) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(steps);
+    for step in 0..steps {
+        let delta = if step % 50 == 49 { -jump } else { -120.0 };
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, delta),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        times.push(timed_step(harness));
+    }
+    times
+}
+
+/// This process's resident memory, as the kernel reports it.
+fn rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -372,6 +469,17 @@ fn main() -> anyhow::Result<()> {
     let ui = ui_times.borrow().clone();
     report("ui", ui);
     report("frame", frame_times);
+
+    // Dragging the scrollbar lands the view anywhere in the transcript: the frame that lands there (the view
+    // jumps to a random place) and the one after it.
+    let mut landing = Vec::new();
+    for _ in 0..40 {
+        let at = (rng.next() as usize) % doc.char_len.max(1);
+        harness.state_mut().viewer_mut().scroll_to = Some(at);
+        landing.push(timed_step(&mut harness));
+        landing.push(timed_step(&mut harness));
+    }
+    report("land", landing);
     drop(harness);
 
     let quick = std::env::args().any(|a| a == "--quick");

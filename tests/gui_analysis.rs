@@ -10,7 +10,7 @@ use marginalia::analysis::{
     Columns, CooccurrenceSpec, MatrixSpec, Proximity, Value, cooccurrence, matrix,
 };
 use marginalia::gui::Workbench;
-use support::{Fixture, code_named, menu, open_sample_sized, project};
+use support::{Fixture, code_named, finish_analysis, menu, open_sample_sized, project};
 
 fn open_view(h: &mut Harness<'_, Workbench>, item: &str) {
     menu(h, "Analysis", item);
@@ -41,6 +41,7 @@ fn matrix_by_group_and_traceable_cells() {
         .get_by_label("Only the codes selected in the codebook")
         .click();
     harness.run_steps(3);
+    finish_analysis(&mut harness);
 
     // The same matrix straight from the core: one row, LOG and control columns, both counted.
     let spec = MatrixSpec {
@@ -139,6 +140,7 @@ fn query_builder_and_save_as_code_then_undo() {
     harness.run_steps(2);
     harness.get_by_label("Run query").click();
     harness.run_steps(3);
+    finish_analysis(&mut harness);
     let passages = {
         let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
         let result = analysis.query.current(&input).expect("a query");
@@ -186,6 +188,7 @@ fn words_view_lists_kwic_lines_and_jumps() {
         mut harness,
     } = open_sample_sized(1500.0, 950.0);
     open_view(&mut harness, "Word frequencies");
+    finish_analysis(&mut harness);
     let (word, count) = {
         let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
         let w = analysis.words.current(&input).expect("counts");
@@ -194,6 +197,7 @@ fn words_view_lists_kwic_lines_and_jumps() {
     };
     harness.get_by_label(&word).click();
     harness.run_steps(3);
+    finish_analysis(&mut harness);
     assert_eq!(
         harness.state().analysis().words.word.as_deref(),
         Some(word.as_str())
@@ -214,4 +218,61 @@ fn words_view_lists_kwic_lines_and_jumps() {
     harness.run_steps(3);
     assert_eq!(harness.state().viewer().document, Some(line.document));
     assert_eq!(harness.state().viewer().selected_range(), Some(line.range));
+}
+
+#[test]
+fn a_view_computes_on_its_worker_and_keeps_the_previous_result_meanwhile() {
+    let Fixture {
+        dir: _dir,
+        mut harness,
+    } = open_sample_sized(1500.0, 950.0);
+    open_view(&mut harness, "Code × case matrix");
+    finish_analysis(&mut harness);
+    assert!(harness.query_by_label("Computing…").is_none());
+    let first = {
+        let p = project(&harness);
+        let m = matrix(p, &MatrixSpec::default()).expect("matrix");
+        format!("{} × {}", m.rows[0].label, m.columns[0].label)
+    };
+    harness.get_by_label(&first);
+
+    // A new choice: the frame that asks for it shows "Computing…" above the previous table.
+    harness.state_mut().analysis_mut().matrix.value = Value::Documents;
+    harness.step();
+    harness.get_by_label("Computing…");
+    harness.get_by_label(&first);
+    assert!(harness.state().analysis().computing());
+
+    // The worker delivers: the new table, and the computing state is gone.
+    finish_analysis(&mut harness);
+    assert!(!harness.state().analysis().computing());
+    assert!(harness.query_by_label("Computing…").is_none());
+    let expected = {
+        let spec = MatrixSpec {
+            value: Value::Documents,
+            ..MatrixSpec::default()
+        };
+        matrix(project(&harness), &spec).expect("matrix")
+    };
+    let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+    let shown = analysis.matrix.current(&input).expect("a matrix");
+    assert_eq!(shown.values, expected.values);
+    assert_eq!(shown.spec.value, Value::Documents);
+
+    // Two quick changes: only the newest result is kept.
+    harness.state_mut().analysis_mut().matrix.value = Value::Characters;
+    harness.step();
+    harness.state_mut().analysis_mut().matrix.value = Value::Codings;
+    harness.step();
+    finish_analysis(&mut harness);
+    let (analysis, input) = harness.state_mut().analysis_parts().expect("project");
+    assert_eq!(
+        analysis
+            .matrix
+            .current(&input)
+            .expect("a matrix")
+            .spec
+            .value,
+        Value::Codings
+    );
 }

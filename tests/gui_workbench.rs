@@ -47,8 +47,18 @@ fn some_words(h: &Harness<'_, Workbench>, doc: DocumentId) -> CharRange {
     CharRange::new(turn.content_start, turn.content_start + end)
 }
 
-/// Scrolls the node with this role and name into view; returns its rect.
+/// Scrolls the node with this role and name into view; returns its rect. The codebook lays out only the rows
+/// in view, so a code's row is first brought into view the way the workbench does it (`scroll_to`).
 fn reveal(h: &mut Harness<'_, Workbench>, role: egui::accesskit::Role, label: &str) -> egui::Rect {
+    let code = project(h)
+        .codes()
+        .values()
+        .find(|c| c.name == label)
+        .map(|c| c.id);
+    if let Some(code) = code {
+        h.state_mut().codebook_mut().scroll_to = Some(code);
+        h.run_steps(3);
+    }
     h.get_by_role_and_label(role, label).scroll_to_me();
     h.run_steps(3);
     h.get_by_role_and_label(role, label).rect()
@@ -108,6 +118,7 @@ fn selection_quotes_and_tables_reach_the_system_clipboard() {
     // Analysis ▸ matrix ▸ Copy table: tab-separated, one line per code plus the header.
     send(&mut harness, Command::Action(Action::OpenMatrix));
     harness.run_steps(3);
+    support::finish_analysis(&mut harness);
     harness.get_by_label("Copy table").click();
     let table = copied(&mut harness).expect("the matrix is copied");
     let lines: Vec<&str> = table.lines().collect();

@@ -219,6 +219,12 @@ impl Workbench {
         self.queue.extend(finished);
     }
 
+    /// Blocks until the analysis views' computations in flight are done; the next frame shows their results
+    /// (tests and benchmarks).
+    pub fn finish_analysis(&mut self) {
+        self.analysis.wait();
+    }
+
     /// Commits open drafts and saves; called when the app exits.
     pub fn on_exit(&mut self) {
         self.save_now();
@@ -289,7 +295,8 @@ impl Workbench {
         }
     }
 
-    /// What the analysis views read, with their state (tests call the views' methods with it).
+    /// What the analysis views read, with their state (tests call the views' methods with it; their results are
+    /// waited for, not computed in the background).
     pub fn analysis_parts(&mut self) -> Option<(&mut AnalysisState, AnalysisInput<'_>)> {
         let ws = self.session.workspace()?;
         let coders = self
@@ -302,6 +309,11 @@ impl Workbench {
             coders,
             selected_codes: &self.selected_codes,
             index: self.session.index(),
+            worker: crate::gui::analysis::Worker {
+                snapshot: ws.project_snapshot(),
+                ctx: None,
+                wait: true,
+            },
         };
         Some((&mut self.analysis, input))
     }

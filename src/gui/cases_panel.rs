@@ -28,7 +28,12 @@ pub struct CasesState {
     new_attribute_type: Option<AttributeType>,
     /// Sort column (0: name, 1: documents, 2..: attributes) and whether it is descending.
     sort: (usize, bool),
+    /// The table's rows in sorted order, for a project revision and sort (sorted once, not per frame).
+    order: Option<(u64, (usize, bool), CaseOrder)>,
 }
+
+/// The case table's rows in sorted order.
+type CaseOrder = std::sync::Arc<[CaseId]>;
 
 /// An editable cell; commits when focus leaves.
 fn cell_ui(
@@ -224,6 +229,7 @@ fn link_ui(
 pub fn cases_window_ui(
     ctx: &egui::Context,
     project: &Project,
+    revision: u64,
     state: &mut CasesState,
     commands: &mut Vec<Command>,
 ) {
@@ -290,7 +296,7 @@ pub fn cases_window_ui(
                 }
             });
             ui.separator();
-            cases_table_ui(ui, project, state, commands);
+            cases_table_ui(ui, project, revision, state, commands);
         });
     crate::gui::widgets::escape_closes(ctx, shown.map(|r| r.response.layer_id), &mut open);
     state.window_open = open;
@@ -349,12 +355,21 @@ fn sort_cases(cases: &mut [&Case], attributes: &[String], (column, descending): 
 fn cases_table_ui(
     ui: &mut Ui,
     project: &Project,
+    revision: u64,
     state: &mut CasesState,
     commands: &mut Vec<Command>,
 ) {
     let attributes: Vec<String> = project.attributes().keys().cloned().collect();
-    let mut cases: Vec<&Case> = project.cases().values().collect();
-    sort_cases(&mut cases, &attributes, state.sort);
+    let cases = match &state.order {
+        Some((r, sort, order)) if *r == revision && *sort == state.sort => order.clone(),
+        _ => {
+            let mut cases: Vec<&Case> = project.cases().values().collect();
+            sort_cases(&mut cases, &attributes, state.sort);
+            let order: CaseOrder = cases.iter().map(|c| c.id).collect();
+            state.order = Some((revision, state.sort, order.clone()));
+            order
+        }
+    };
     let mut headers = vec![s::CASE_NAME.to_string(), s::DOCUMENTS_COLUMN.to_string()];
     headers.extend(attributes.iter().cloned());
     // Columns fit their heading (and a typical value), within bounds; the full heading shows on hover.
@@ -415,7 +430,7 @@ fn cases_table_ui(
     };
     let editing = &mut state.editing;
     table.show(ui, header, |row, index, part| {
-        let Some(case) = cases.get(index) else {
+        let Some(case) = cases.get(index).and_then(|id| project.cases().get(id)) else {
             return;
         };
         if part == Part::Label {

@@ -6,6 +6,7 @@
 //! fixed place under the tree so selecting a code never moves the tree under the pointer.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use egui::{Align2, FontId, Key, RichText, Sense, Ui, vec2};
 
@@ -30,7 +31,12 @@ pub struct CodebookState {
     /// The description draft was typed in since it was last taken from the code or committed.
     description_typed: bool,
     counts: Option<(u64, HashMap<CodeId, usize>)>,
+    /// The tree's rows (depth, code) in order, computed once per revision, not per frame.
+    rows: Option<(u64, TreeRows)>,
 }
+
+/// The codebook's rows in tree order: depth and code.
+type TreeRows = Arc<[(usize, CodeId)]>;
 
 impl CodebookState {
     /// Starts renaming a code in place (a new sub-code).
@@ -63,7 +69,8 @@ const INDENT: f32 = 14.0;
 /// What every row of the tree reads.
 struct Tree<'a> {
     project: &'a Project,
-    codes: Vec<(usize, &'a Code)>,
+    /// The rows in tree order: depth and code.
+    rows: TreeRows,
     selected: &'a BTreeSet<CodeId>,
     dark: bool,
 }
@@ -85,25 +92,53 @@ pub fn codebook_ui(
         }
         state.counts = Some((revision, counts));
     }
+    let rows = match &state.rows {
+        Some((r, rows)) if *r == revision => Arc::clone(rows),
+        _ => {
+            let rows: TreeRows = project
+                .code_tree()
+                .into_iter()
+                .map(|(d, c)| (d, c.id))
+                .collect();
+            state.rows = Some((revision, Arc::clone(&rows)));
+            rows
+        }
+    };
     new_code_ui(ui, state, commands);
     ui.add_space(2.0);
     let tree = Tree {
         project,
-        codes: project.code_tree(),
+        rows,
         selected,
         dark: ui.visuals().dark_mode,
     };
     let list_height = (ui.available_height() - DESCRIPTION_HEIGHT).max(120.0);
-    egui::ScrollArea::vertical()
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("codebook")
         .max_height(list_height)
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            for (depth, code) in &tree.codes {
-                code_row_ui(ui, &tree, *depth, code, state, commands);
+        .auto_shrink([false, true]);
+    // A code to bring into view may be far outside the rows laid out: scroll to its row first.
+    if let Some(target) = state.scroll_to
+        && let Some(index) = tree.rows.iter().position(|(_, id)| *id == target)
+    {
+        let step = ROW_HEIGHT + ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset((index as f32 * step - list_height / 2.0).max(0.0));
+    }
+    // Every row is ROW_HEIGHT high, so only the rows in view are laid out; the last row is the drop zone.
+    area.show_rows(ui, ROW_HEIGHT, tree.rows.len() + 1, |ui, range| {
+        for i in range {
+            match tree.rows.get(i) {
+                Some(&(depth, id)) => {
+                    if let Some(code) = project.codes().get(&id) {
+                        crate::gui::widgets::fixed_row(ui, ROW_HEIGHT, |ui| {
+                            code_row_ui(ui, &tree, depth, code, state, commands);
+                        });
+                    }
+                }
+                None => top_level_drop_ui(ui, project, commands),
             }
-            top_level_drop_ui(ui, project, commands);
-        });
+        }
+    });
     let one = selected
         .first()
         .filter(|_| selected.len() == 1)
@@ -592,11 +627,14 @@ fn other_codes_ui(
                 commands.push(command);
                 ui.close();
             }
-            for (depth, other) in &tree.codes {
+            for &(depth, id) in tree.rows.iter() {
+                let Some(other) = tree.project.codes().get(&id) else {
+                    continue;
+                };
                 if tree.project.is_ancestor_or_self(code.id, other.id) {
                     continue;
                 }
-                let label = format!("{}{}", "   ".repeat(*depth), other.name);
+                let label = format!("{}{}", "   ".repeat(depth), other.name);
                 if ui.button(label).clicked() {
                     commands.push(choose(other.id));
                     ui.close();

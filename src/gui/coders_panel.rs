@@ -25,6 +25,8 @@ pub struct CoderLayers {
     pub revealed: bool,
     /// The Coders window is open.
     pub open: bool,
+    /// Codings per coder, for the project revision they were counted at (counted once, not per frame).
+    counts: Option<(u64, std::collections::HashMap<CoderId, usize>)>,
 }
 
 impl CoderLayers {
@@ -66,6 +68,7 @@ pub fn coder_colour(project: &Project, coder: CoderId) -> Color32 {
 pub fn coders_window_ui(
     ctx: &egui::Context,
     project: &Project,
+    revision: u64,
     layers: &mut CoderLayers,
     blind: &mut bool,
     me: &str,
@@ -73,6 +76,13 @@ pub fn coders_window_ui(
 ) {
     if !layers.open {
         return;
+    }
+    if layers.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
+        let mut counts = std::collections::HashMap::new();
+        for coding in project.codings().values() {
+            *counts.entry(coding.coder).or_insert(0) += 1;
+        }
+        layers.counts = Some((revision, counts));
     }
     let mut open = layers.open;
     let shown = crate::gui::widgets::window(ctx, s::CODERS_TITLE)
@@ -110,11 +120,12 @@ pub fn coders_window_ui(
                         }
                     }
                     if shown.contains(coder.id) {
-                        let n = project
-                            .codings()
-                            .values()
-                            .filter(|c| c.coder == coder.id)
-                            .count();
+                        let n = layers
+                            .counts
+                            .as_ref()
+                            .and_then(|(_, c)| c.get(&coder.id))
+                            .copied()
+                            .unwrap_or(0);
                         ui.label(
                             RichText::new(crate::gui::locale::count(n))
                                 .small()

@@ -120,8 +120,6 @@ pub fn excerpts_ui(
     });
     ui.checkbox(&mut state.include_subcodes, s::INCLUDE_SUBCODES);
     ui.horizontal(|ui| {
-        let mut cases: Vec<_> = project.cases().values().collect();
-        cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
         let case_name = state
             .case
             .and_then(|c| project.cases().get(&c))
@@ -132,6 +130,9 @@ pub fn excerpts_ui(
             .selected_text(case_name)
             .width(150.0)
             .show_ui(ui, |ui| {
+                // Sorted only while the list is open, never per frame.
+                let mut cases: Vec<_> = project.cases().values().collect();
+                cases.sort_by(|a, b| crate::collate::compare(&a.name, &b.name));
                 ui.selectable_value(&mut state.case, None, s::ALL_CASES);
                 for case in cases {
                     ui.selectable_value(&mut state.case, Some(case.id), &case.name);
@@ -159,18 +160,29 @@ pub fn excerpts_ui(
             .response
             .labelled_by(label.id);
     });
-    let list = state.current(project, revision, codes).to_vec();
+    let list = state.current(project, revision, codes);
     ui.label(RichText::new(s::excerpts_count(list.len())).strong());
     ui.separator();
+    // Every row has the same height (the passage clipped to a few lines), so only the rows in view are laid out.
     egui::ScrollArea::vertical()
         .id_salt("excerpts")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (i, excerpt) in list.iter().enumerate() {
-                excerpt_row_ui(ui, project, i, excerpt, dark, commands);
+        .show_rows(ui, EXCERPT_ROW, list.len(), |ui, rows| {
+            for i in rows {
+                if let Some(excerpt) = list.get(i) {
+                    crate::gui::widgets::fixed_row(ui, EXCERPT_ROW, |ui| {
+                        excerpt_row_ui(ui, project, i, excerpt, dark, commands);
+                    });
+                }
             }
         });
 }
+
+/// The height of an excerpt's row: its code, up to [`EXCERPT_LINES`] lines of the passage, the citation and the
+/// copy button.
+const EXCERPT_ROW: f32 = 128.0;
+/// Lines of a passage shown in the list (the rest is in the document, a click away).
+const EXCERPT_LINES: usize = 4;
 
 fn excerpt_row_ui(
     ui: &mut Ui,
@@ -194,12 +206,24 @@ fn excerpt_row_ui(
         } else {
             excerpt.text.clone()
         };
-        ui.label(RichText::new(text.trim()).size(13.5));
-        ui.label(
-            RichText::new(excerpt.citation_with_coders())
-                .small()
-                .italics()
-                .color(theme::muted(dark)),
+        let mut job = egui::text::LayoutJob::simple(
+            text.trim().to_string(),
+            egui::FontId::proportional(13.5),
+            ui.visuals().text_color(),
+            ui.available_width(),
+        );
+        job.wrap.max_rows = EXCERPT_LINES;
+        job.wrap.overflow_character = Some('…');
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        ui.label(galley);
+        ui.add(
+            egui::Label::new(
+                RichText::new(excerpt.citation_with_coders())
+                    .small()
+                    .italics()
+                    .color(theme::muted(dark)),
+            )
+            .truncate(),
         );
     });
     let rect = inner.response.rect;
@@ -231,5 +255,4 @@ fn excerpt_row_ui(
             ui.ctx().copy_text(quote(excerpt));
         }
     });
-    ui.add_space(8.0);
 }

@@ -371,6 +371,12 @@ impl Workbench {
         self.memos = Default::default();
         self.codebook = Default::default();
         self.import_summary = None;
+        // What was derived from the closed project goes with it: list caches, the excerpts, the case table's
+        // order, and the analysis views' results and workers (which hold a snapshot of the project).
+        self.documents = Default::default();
+        self.excerpts = Default::default();
+        self.cases = Default::default();
+        self.analysis.forget_project();
     }
 
     fn open_closed(&mut self, root: &Path) {

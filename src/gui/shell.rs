@@ -426,7 +426,8 @@ impl Workbench {
         codebook_panel::confirm_delete_ui(ctx, project, &mut self.codebook, commands);
         document_menu::confirm_remove_ui(ctx, project, &mut self.confirm_remove, commands);
         if self.cases.window_open {
-            cases_panel::cases_window_ui(ctx, project, &mut self.cases, commands);
+            let revision = self.layer_revision;
+            cases_panel::cases_window_ui(ctx, project, revision, &mut self.cases, commands);
         }
         if let Some(summary) = self.import_summary.as_mut()
             && !import_dialog::summary_ui(ctx, project, summary, commands)
@@ -437,6 +438,7 @@ impl Workbench {
             crate::gui::coders_panel::coders_window_ui(
                 ctx,
                 ws.project(),
+                ws.revision(),
                 &mut self.layers,
                 &mut self.prefs.blind,
                 &self.prefs.coder,
@@ -463,6 +465,11 @@ impl Workbench {
             blind: self.prefs.blind && !self.layers.revealed,
             selected_codes: &self.selected_codes,
             index: self.session.index(),
+            worker: crate::gui::analysis::Worker {
+                snapshot: ws.project_snapshot(),
+                ctx: Some(ctx.clone()),
+                wait: false,
+            },
         };
         self.analysis.windows_ui(ctx, &input, commands);
     }

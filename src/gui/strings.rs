@@ -580,6 +580,13 @@ texts! {
     CODER_PALETTE_COLOUR => "Palette colour (default)", "Fargen fra paletten (standard)", "Fargen frå paletten (standard)";
     /// Before a coder's name, naming their colour swatch: "Colour of Ingrid Solberg".
     CODER_COLOUR_OF => "Colour of", "Fargen til", "Fargen til";
+
+    // Analysis views on their workers
+    /// Shown while an analysis view computes on its worker (the previous result stays shown).
+    COMPUTING => "Computing…", "Beregner…", "Reknar ut…";
+    /// An analysis view's worker ended without a result.
+    COMPUTATION_LOST => "The computation stopped unexpectedly.", "Beregningen stoppet uventet.",
+        "Utrekninga stoppa uventa.";
 }
 
 /// A matrix value's name, as the analysis menus and the chart's axis show it.

@@ -181,6 +181,13 @@ impl<T> Latest<T> {
     }
 }
 
+impl<T> Drop for Latest<T> {
+    /// A task nobody waits for any more is asked to stop (its result could not be delivered anyway).
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
 /// The work of a job, boxed (menu actions pick one of several).
 pub type JobWork = Box<dyn FnOnce(&Reporter) -> Option<Command> + Send>;
 

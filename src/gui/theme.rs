@@ -100,6 +100,9 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
             // keyboard user sees where Tab went (egui's 1 px outline is hard to spot).
             visuals.widgets.active.bg_stroke =
                 egui::Stroke::new(2.0, visuals.selection.stroke.color);
+            // A steady text cursor: a blinking one wakes the UI twice a second while a field has focus, and an
+            // idle workbench should not repaint at all.
+            visuals.text_cursor.blink = false;
             match theme {
                 Theme::Light => {
                     visuals.panel_fill = Color32::from_rgb(244, 243, 240);

@@ -334,3 +334,22 @@ pub fn colour_picker_ui(
     }
     chosen
 }
+
+/// A row of exactly `height` (for lists virtualised with `ScrollArea::show_rows`, whose rows must all be as high
+/// as they say): `content` is drawn inside it, clipped to it.
+pub fn fixed_row<R>(ui: &mut Ui, height: f32, content: impl FnOnce(&mut Ui) -> R) -> R {
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::hover(),
+    );
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    // Clipped above and below only (a row may mark its left margin, as the excerpts' colour bars do).
+    let clip = ui.clip_rect();
+    child
+        .set_clip_rect(egui::Rect::from_x_y_ranges(clip.x_range(), rect.y_range()).intersect(clip));
+    content(&mut child)
+}

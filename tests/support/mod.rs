@@ -85,3 +85,9 @@ pub fn send(h: &mut Harness<'_, Workbench>, command: marginalia::gui::commands::
     h.state_mut().queue(command);
     h.run_steps(2);
 }
+
+/// Waits for the analysis views' workers, then runs frames so their results are shown.
+pub fn finish_analysis(h: &mut Harness<'_, Workbench>) {
+    h.state_mut().finish_analysis();
+    h.run_steps(2);
+}

@@ -177,7 +177,8 @@ impl AgreementView {
     }
 
     /// Starts a computation when the options or the project changed; takes a finished one.
-    fn refresh(&mut self, ctx: &egui::Context, project: &Project, revision: u64) {
+    fn refresh(&mut self, ctx: &egui::Context, snapshot: &std::sync::Arc<Project>, revision: u64) {
+        let project = &**snapshot;
         if let Some(Some(done)) = self.task.poll() {
             self.computed = Some(done);
         }
@@ -188,7 +189,7 @@ impl AgreementView {
             return;
         }
         self.pending_key = Some(key.clone());
-        let project = project.clone();
+        let project = std::sync::Arc::clone(snapshot);
         self.task.start(Some(ctx), move |_| compute(&project, key));
     }
 }
@@ -248,7 +249,7 @@ impl AnalysisView for AgreementView {
             );
             return;
         }
-        self.refresh(ui.ctx(), project, cx.input.revision);
+        self.refresh(ui.ctx(), &cx.input.worker.snapshot, cx.input.revision);
         if self.task.in_flight() {
             ui.horizontal(|ui| {
                 ui.spinner();

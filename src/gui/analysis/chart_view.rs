@@ -165,6 +165,16 @@ impl ChartView {
         }
     }
 
+    /// True while the result is computed on its worker.
+    pub fn computing(&self) -> bool {
+        self.cache.computing()
+    }
+
+    /// Blocks until the computation in flight is done (tests, benchmarks).
+    pub fn wait(&mut self) {
+        self.cache.wait();
+    }
+
     /// The bars for the current choices (recomputed only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Option<Result<&ChartData, &str>> {
         self.ensure_defaults(input);
@@ -173,11 +183,11 @@ impl ChartView {
             code: self.code?,
             value: self.value,
         };
-        let compute = |k: &Key| {
-            chart_data(input.project, &k.attribute, k.code, k.value, &input.coders)
-                .map_err(|e| e.to_string())
+        let coders = input.coders.clone();
+        let compute = move |project: &crate::model::Project, k: &Key| {
+            chart_data(project, &k.attribute, k.code, k.value, &coders).map_err(|e| e.to_string())
         };
-        Some(self.cache.get(key, input.revision, compute))
+        Some(self.cache.get(key, input.revision, &input.worker, compute))
     }
 
     fn controls_ui(&mut self, ui: &mut Ui, project: &crate::model::Project) {
@@ -246,6 +256,8 @@ impl AnalysisView for ChartView {
         export_row_ui(ui, cx.message, "chart", table.as_ref(), cx.commands);
         ui.separator();
         let value_label = s::value_label(self.value);
+        let _ = self.current(input);
+        super::skeleton::computing_ui(ui, self.cache.computing());
         if let Some(result) = self.current(input) {
             result_ui(
                 ui,

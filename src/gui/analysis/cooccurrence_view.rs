@@ -9,6 +9,7 @@ use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_
 use super::{AnalysisInput, HeatTable, Part, code_label_ui, format_value, heat_button};
 use crate::analysis::{Cooccurrence, CooccurrenceSpec, Proximity, cooccurrence};
 use crate::gui::strings as s;
+use crate::model::Project;
 use crate::retrieve::Excerpt;
 
 /// The view's choices and its cached result.
@@ -60,12 +61,15 @@ impl CooccurrenceView {
     /// The table for the current choices (recomputed only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Cooccurrence, &str> {
         let spec = self.spec(input);
-        let compute =
-            |spec: &CooccurrenceSpec| cooccurrence(input.project, spec).map_err(|e| e.to_string());
-        self.cells
-            .get((spec, input.revision), compute, |t, (r, c)| {
-                r < t.codes.len() && c < t.codes.len()
-            })
+        let compute = |project: &Project, spec: &CooccurrenceSpec| {
+            cooccurrence(project, spec).map_err(|e| e.to_string())
+        };
+        self.cells.get(
+            (spec, input.revision),
+            &input.worker,
+            compute,
+            |t, (r, c)| r < t.codes.len() && c < t.codes.len(),
+        )
     }
 
     /// The excerpts behind the selected cell.

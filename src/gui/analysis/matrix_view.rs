@@ -9,6 +9,7 @@ use super::skeleton::{AnalysisView, CellParts, CellTable, Frame, ViewCx, export_
 use super::{AnalysisInput, HeatTable, Part, code_label_ui, format_value, heat_button};
 use crate::analysis::{Columns, Matrix, MatrixSpec, RowMode, Value, matrix};
 use crate::gui::strings as s;
+use crate::model::Project;
 use crate::retrieve::Excerpt;
 
 /// A cell address: `None` picks the totals row or column.
@@ -71,11 +72,14 @@ impl MatrixView {
     /// The matrix for the current choices, computed only when they or the project changed.
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&Matrix, &str> {
         let spec = self.spec(input);
-        let compute = |spec: &MatrixSpec| matrix(input.project, spec).map_err(|e| e.to_string());
-        self.cells
-            .get((spec, input.revision), compute, |m, (r, c)| {
-                r.is_none_or(|r| r < m.rows.len()) && c.is_none_or(|c| c < m.columns.len())
-            })
+        let compute =
+            |project: &Project, spec: &MatrixSpec| matrix(project, spec).map_err(|e| e.to_string());
+        self.cells.get(
+            (spec, input.revision),
+            &input.worker,
+            compute,
+            |m, (r, c)| r.is_none_or(|r| r < m.rows.len()) && c.is_none_or(|c| c < m.columns.len()),
+        )
     }
 
     /// The excerpts behind the selected cell (cached with the matrix).

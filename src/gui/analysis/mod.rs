@@ -27,7 +27,7 @@ pub use chart_view::ChartView;
 pub use cooccurrence_view::CooccurrenceView;
 pub use matrix_view::MatrixView;
 pub use query_builder::QueryBuilder;
-pub use skeleton::{ViewWindow, export_table_job};
+pub use skeleton::{ViewWindow, Worker, export_table_job};
 pub use words_view::WordsView;
 
 /// Which analysis view.
@@ -54,6 +54,8 @@ pub struct AnalysisInput<'a> {
     pub selected_codes: &'a BTreeSet<CodeId>,
     /// The search index when it is ready (text restrictions of coding queries).
     pub index: Option<&'a SearchIndex>,
+    /// Where the views compute: a snapshot of the project on a worker.
+    pub worker: Worker,
 }
 
 /// The state of every analysis view.
@@ -94,6 +96,48 @@ impl AnalysisState {
             _ => return,
         };
         self.open(view);
+    }
+
+    /// Forgets every result and stops waiting for every computation (a project was closed): nothing derived
+    /// from it, and no snapshot of it, is kept. The windows that were open stay open.
+    pub fn forget_project(&mut self) {
+        let open = [
+            self.agreement.open,
+            self.matrix.open,
+            self.cooccurrence.open,
+            self.chart.open,
+            self.query.open,
+            self.words.open,
+        ];
+        *self = Self::default();
+        [
+            self.agreement.open,
+            self.matrix.open,
+            self.cooccurrence.open,
+            self.chart.open,
+            self.query.open,
+            self.words.open,
+        ] = open;
+    }
+
+    /// True while any open view computes on its worker.
+    pub fn computing(&self) -> bool {
+        self.matrix.cells.computing()
+            || self.cooccurrence.cells.computing()
+            || self.chart.computing()
+            || self.query.computing()
+            || self.words.computing()
+            || self.agreement.computing()
+    }
+
+    /// Blocks until every view's computation in flight is done and keeps the results (tests, benchmarks).
+    pub fn wait(&mut self) {
+        self.matrix.cells.wait();
+        self.cooccurrence.cells.wait();
+        self.chart.wait();
+        self.query.wait();
+        self.words.wait();
+        self.agreement.wait();
     }
 
     /// True when the query builder will need the search index this frame (a text restriction).

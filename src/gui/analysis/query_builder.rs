@@ -131,6 +131,16 @@ impl QueryBuilder {
         self.cache.clear();
     }
 
+    /// True while the result is computed on its worker.
+    pub fn computing(&self) -> bool {
+        self.cache.computing()
+    }
+
+    /// Blocks until the computation in flight is done (tests, benchmarks).
+    pub fn wait(&mut self) {
+        self.cache.wait();
+    }
+
     /// The result for the current choices (run again only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Option<Result<&QueryResult, &str>> {
         let mut query = self.query()?;
@@ -143,9 +153,14 @@ impl QueryBuilder {
             self.cache.clear();
             return Some(Err(s::INDEXING.get()));
         }
-        let compute =
-            |q: &CodingQuery| run_query(input.project, input.index, q).map_err(|e| e.to_string());
-        Some(self.cache.get(query, input.revision, compute))
+        let index = input.index.map(crate::index::SearchIndex::search_view);
+        let compute = move |project: &crate::model::Project, q: &CodingQuery| {
+            run_query(project, index.as_ref(), q).map_err(|e| e.to_string())
+        };
+        Some(
+            self.cache
+                .get(query, input.revision, &input.worker, compute),
+        )
     }
 
     /// The command that saves the current query's passages as the code `save_path`.
@@ -340,6 +355,8 @@ impl AnalysisView for QueryBuilder {
         self.actions_ui(ui, commands);
         ui.separator();
         let description = self.query().map(|q| q.expr.describe(input.project));
+        let _ = self.current(input);
+        super::skeleton::computing_ui(ui, self.cache.computing());
         let Some(result) = self.current(input) else {
             let dark = ui.visuals().dark_mode;
             ui.label(RichText::new(s::CHOOSE_TWO_CODES).color(theme::muted(dark)));

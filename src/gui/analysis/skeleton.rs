@@ -1,45 +1,114 @@
 //! The skeleton every analysis view shares: revision-keyed cache, cell excerpts, window, result and export row.
 
+use std::sync::Arc;
+
 use egui::{RichText, Ui};
 
 use super::AnalysisInput;
 use crate::analysis::{Table, TableFormat};
 use crate::gui::commands::Command;
+use crate::gui::tasks::Latest;
 use crate::gui::{strings as s, theme};
 use crate::model::Project;
 use crate::retrieve::Excerpt;
 
-/// A result computed from the project, kept until its key or the project revision changes.
+/// Where a view's computation runs: on a worker reading a snapshot of the project, waking `ctx` when done.
+#[derive(Clone)]
+pub struct Worker {
+    /// The project as it is this frame, shared with the worker (an edit meanwhile copies the project).
+    pub snapshot: Arc<Project>,
+    /// The UI to wake when a result arrives.
+    pub ctx: Option<egui::Context>,
+    /// Wait for the result instead of showing "Computing…" (tests and benchmarks reading a view's result).
+    pub wait: bool,
+}
+
+/// A result computed on a worker from the project, kept until its key or the project revision changes. While a
+/// newer one is computed the previous result stays shown; a newer key supersedes the computation in flight.
 pub struct Cached<K, T> {
     entry: Option<(K, u64, Result<T, String>)>,
+    pending: Option<(K, u64)>,
+    task: Latest<Result<T, String>>,
 }
 
 impl<K, T> Default for Cached<K, T> {
     fn default() -> Self {
-        Self { entry: None }
+        Self {
+            entry: None,
+            pending: None,
+            task: Latest::default(),
+        }
     }
 }
 
-impl<K: PartialEq, T> Cached<K, T> {
-    /// Computes the result when the key or revision changed; returns true when it did.
+impl<K: PartialEq + Clone + Send + 'static, T: Send + 'static> Cached<K, T> {
+    /// Takes a finished result and starts `compute` on a worker when the key or revision changed (unless that
+    /// computation is already in flight); returns true when a new result arrived.
     pub fn refresh(
         &mut self,
         key: K,
         revision: u64,
-        compute: impl FnOnce(&K) -> Result<T, String>,
+        worker: &Worker,
+        compute: impl FnOnce(&Project, &K) -> Result<T, String> + Send + 'static,
     ) -> bool {
+        let mut arrived = self.take_finished();
         let fresh = self
             .entry
             .as_ref()
             .is_some_and(|(k, r, _)| *k == key && *r == revision);
-        if !fresh {
-            let result = compute(&key);
-            self.entry = Some((key, revision, result));
+        let running = self
+            .pending
+            .as_ref()
+            .is_some_and(|(k, r)| *k == key && *r == revision);
+        if fresh {
+            // Back to the result shown: whatever runs is for choices no longer wanted.
+            self.task.cancel();
+            self.pending = None;
+        } else if !running {
+            self.pending = Some((key.clone(), revision));
+            let project = Arc::clone(&worker.snapshot);
+            self.task
+                .start(worker.ctx.as_ref(), move |_| compute(&project, &key));
         }
-        !fresh
+        if worker.wait && self.task.in_flight() {
+            let done = self.task.wait();
+            arrived |= self.keep(done);
+        }
+        arrived
     }
 
-    /// The result, once computed.
+    fn take_finished(&mut self) -> bool {
+        match self.task.poll() {
+            Some(done) => self.keep(done),
+            None => false,
+        }
+    }
+
+    /// Refreshes, then returns the result (the previous one while a newer is computed; `Err("")` before the
+    /// first arrives).
+    pub fn get(
+        &mut self,
+        key: K,
+        revision: u64,
+        worker: &Worker,
+        compute: impl FnOnce(&Project, &K) -> Result<T, String> + Send + 'static,
+    ) -> Result<&T, &str> {
+        self.refresh(key, revision, worker, compute);
+        self.result().unwrap_or(Err(""))
+    }
+}
+
+impl<K, T> Cached<K, T> {
+    fn keep(&mut self, done: Option<Result<T, String>>) -> bool {
+        let Some((key, revision)) = self.pending.take() else {
+            return false;
+        };
+        let result = done.unwrap_or_else(|| Err(s::COMPUTATION_LOST.to_string()));
+        self.entry = Some((key, revision, result));
+        true
+    }
+
+    /// The last result that arrived.
     pub fn result(&self) -> Option<Result<&T, &str>> {
         self.entry.as_ref().map(|(_, _, r)| match r {
             Ok(value) => Ok(value),
@@ -47,25 +116,64 @@ impl<K: PartialEq, T> Cached<K, T> {
         })
     }
 
-    /// Refreshes, then returns the result.
-    pub fn get(
-        &mut self,
-        key: K,
-        revision: u64,
-        compute: impl FnOnce(&K) -> Result<T, String>,
-    ) -> Result<&T, &str> {
-        self.refresh(key, revision, compute);
-        self.result().unwrap_or(Err(""))
+    /// True while a computation runs on the worker.
+    pub fn computing(&self) -> bool {
+        self.task.in_flight()
     }
 
-    /// Forgets the result (it is computed again on the next request).
+    /// Blocks until the computation in flight is done and keeps its result (tests, benchmarks).
+    pub fn wait(&mut self) {
+        if self.task.in_flight() {
+            let done = self.task.wait();
+            self.keep(done);
+        }
+    }
+
+    /// Forgets the result and stops waiting for the one in flight (it is computed again on the next request).
+    pub fn clear(&mut self) {
+        self.entry = None;
+        self.pending = None;
+        self.task.cancel();
+    }
+}
+
+/// A result computed on the UI thread (small, per clicked cell), kept until its key or the project revision
+/// changes.
+pub struct Memo<K, T> {
+    entry: Option<(K, u64, T)>,
+}
+
+impl<K, T> Default for Memo<K, T> {
+    fn default() -> Self {
+        Self { entry: None }
+    }
+}
+
+impl<K: PartialEq, T> Memo<K, T> {
+    /// The value for `key`, computed when the key or revision changed.
+    pub fn get(&mut self, key: K, revision: u64, compute: impl FnOnce(&K) -> T) -> &T {
+        let fresh = self
+            .entry
+            .as_ref()
+            .is_some_and(|(k, r, _)| *k == key && *r == revision);
+        if !fresh {
+            self.entry = None;
+        }
+        let (_, _, value) = self.entry.get_or_insert_with(|| {
+            let value = compute(&key);
+            (key, revision, value)
+        });
+        value
+    }
+
+    /// Forgets the value.
     pub fn clear(&mut self) {
         self.entry = None;
     }
 }
 
 /// The excerpts behind the selected cell of a table, kept for that cell and revision.
-pub type CellExcerpts<C> = Cached<C, Vec<Excerpt>>;
+pub type CellExcerpts<C> = Memo<C, Vec<Excerpt>>;
 
 /// Where and how big a view's window opens.
 pub struct Frame {
@@ -160,7 +268,19 @@ impl<K, T, C> Default for CellTable<K, T, C> {
     }
 }
 
-impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
+impl<K: PartialEq + Clone + Send + 'static, T: Send + 'static, C: Copy + PartialEq>
+    CellTable<K, T, C>
+{
+    /// True while the table is computed on its worker.
+    pub fn computing(&self) -> bool {
+        self.table.computing()
+    }
+
+    /// Blocks until the table in flight is done (tests, benchmarks).
+    pub fn wait(&mut self) {
+        self.table.wait();
+    }
+
     /// The clicked cell.
     pub fn selected(&self) -> Option<C> {
         self.selected
@@ -171,10 +291,11 @@ impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
     pub fn get(
         &mut self,
         (key, revision): (K, u64),
-        compute: impl FnOnce(&K) -> Result<T, String>,
+        worker: &Worker,
+        compute: impl FnOnce(&Project, &K) -> Result<T, String> + Send + 'static,
         has_cell: impl FnOnce(&T, C) -> bool,
     ) -> Result<&T, &str> {
-        if self.table.refresh(key, revision, compute) {
+        if self.table.refresh(key, revision, worker, compute) {
             self.excerpts.clear();
             if let (Some(Ok(table)), Some(cell)) = (self.table.result(), self.selected)
                 && !has_cell(table, cell)
@@ -197,8 +318,8 @@ impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
         };
         let list = self
             .excerpts
-            .get(cell, revision, |&cell| Ok(excerpts(table, project, cell)));
-        list.cloned().unwrap_or_default()
+            .get(cell, revision, |&cell| excerpts(table, project, cell));
+        list.clone()
     }
 
     /// The table (drawn by `table_ui`, which returns the clicked cell), then "click a cell" or the excerpts
@@ -211,6 +332,7 @@ impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
         table_ui: impl FnOnce(&mut Ui, &T, Option<C>) -> Option<C>,
         commands: &mut Vec<Command>,
     ) {
+        computing_ui(ui, self.table.computing());
         let Some(result) = self.table.result() else {
             return;
         };
@@ -236,6 +358,17 @@ impl<K: PartialEq, T, C: Copy + PartialEq> CellTable<K, T, C> {
             .as_ref()
             .map(|(row, column)| (list.as_slice(), row.as_str(), column.as_str()));
         cell_excerpts_ui(ui, input.project, parts.salt, cell, commands);
+    }
+}
+
+/// "Computing…" with a spinner while a view's result is computed on its worker (the previous result stays
+/// shown below it).
+pub fn computing_ui(ui: &mut Ui, computing: bool) {
+    if computing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(s::COMPUTING);
+        });
     }
 }
 

@@ -113,26 +113,38 @@ impl WordsView {
         }
     }
 
+    /// True while the list or the lines of the clicked word are computed on their worker.
+    pub fn computing(&self) -> bool {
+        self.cache.computing() || self.kwic_cache.computing()
+    }
+
+    /// Blocks until the computations in flight are done (tests, benchmarks).
+    pub fn wait(&mut self) {
+        self.cache.wait();
+        self.kwic_cache.wait();
+    }
+
     /// The frequency list for the current choices (recounted only when they or the project changed).
     pub fn current(&mut self, input: &AnalysisInput<'_>) -> Result<&WordFrequencies, &str> {
         let key = self.key(input);
         let codes_needed = self.source == Source::SelectedCodes && key.selection.codes.is_empty();
-        self.cache.get(key, input.revision, |key| {
-            if codes_needed {
-                return Err(s::SELECT_CODES_IN_CODEBOOK.to_string());
-            }
-            let options = WordOptions {
-                stemmed: key.stemmed,
-                stopwords: if key.stop_words {
-                    StopList::defaults()
-                } else {
-                    StopList::default()
-                },
-                limit: Some(LIMIT),
-                ..WordOptions::default()
-            };
-            word_frequencies(input.project, &key.selection, &options).map_err(|e| e.to_string())
-        })
+        self.cache
+            .get(key, input.revision, &input.worker, move |project, key| {
+                if codes_needed {
+                    return Err(s::SELECT_CODES_IN_CODEBOOK.to_string());
+                }
+                let options = WordOptions {
+                    stemmed: key.stemmed,
+                    stopwords: if key.stop_words {
+                        StopList::defaults()
+                    } else {
+                        StopList::default()
+                    },
+                    limit: Some(LIMIT),
+                    ..WordOptions::default()
+                };
+                word_frequencies(project, &key.selection, &options).map_err(|e| e.to_string())
+            })
     }
 
     /// The KWIC lines of the clicked word.
@@ -141,10 +153,14 @@ impl WordsView {
             return Ok(&[]);
         };
         let key = (self.key(input), word);
-        let lines = self.kwic_cache.get(key, input.revision, |(key, word)| {
-            kwic(input.project, &key.selection, word, key.stemmed, CONTEXT)
-                .map_err(|e| e.to_string())
-        });
+        let lines = self.kwic_cache.get(
+            key,
+            input.revision,
+            &input.worker,
+            |project, (key, word)| {
+                kwic(project, &key.selection, word, key.stemmed, CONTEXT).map_err(|e| e.to_string())
+            },
+        );
         lines.map(Vec::as_slice)
     }
 
@@ -289,6 +305,7 @@ impl AnalysisView for WordsView {
         let table = self.current(input).ok().map(WordFrequencies::to_table);
         export_row_ui(ui, message, "words", table.as_ref(), commands);
         ui.separator();
+        super::skeleton::computing_ui(ui, self.cache.computing() || self.kwic_cache.computing());
         let mut words = Vec::new();
         let shown = result_ui(
             ui,
