@@ -49,24 +49,51 @@ pub struct SearchState {
     pub doc_matches: HashMap<DocumentId, Vec<CharRange>>,
 }
 
-impl SearchState {
-    /// Stores new results and indexes their matches by document.
-    pub fn set_results(&mut self, results: SearchResults) {
-        self.doc_matches.clear();
+/// A search's results with what the Search tab and the viewer derive from them (hits per document, match
+/// ranges per document), prepared on the search worker: with tens of thousands of hits this is work the UI
+/// thread must not do in the frame the results arrive.
+pub struct PreparedResults {
+    results: SearchResults,
+    per_document: Vec<(DocumentId, String, usize)>,
+    doc_matches: HashMap<DocumentId, Vec<CharRange>>,
+}
+
+impl PreparedResults {
+    /// Indexes the matches of `results` by document and counts hits per document.
+    pub fn prepare(results: SearchResults) -> Self {
+        let mut doc_matches: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
         for hit in &results.hits {
-            let list = self.doc_matches.entry(hit.document).or_default();
+            let list = doc_matches.entry(hit.document).or_default();
             if hit.matches.is_empty() {
                 list.push(hit.passage);
             } else {
                 list.extend(hit.matches.iter().copied());
             }
         }
-        for list in self.doc_matches.values_mut() {
+        for list in doc_matches.values_mut() {
             list.sort();
             list.dedup();
         }
-        self.per_document = results.per_document();
-        self.results = Some(results);
+        let per_document = results.per_document();
+        Self {
+            results,
+            per_document,
+            doc_matches,
+        }
+    }
+}
+
+impl SearchState {
+    /// Stores new results and indexes their matches by document.
+    pub fn set_results(&mut self, results: SearchResults) {
+        self.set_prepared(PreparedResults::prepare(results));
+    }
+
+    /// Stores results prepared on the search worker.
+    pub fn set_prepared(&mut self, prepared: PreparedResults) {
+        self.doc_matches = prepared.doc_matches;
+        self.per_document = prepared.per_document;
+        self.results = Some(prepared.results);
         self.error = None;
     }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::edit::Edit;
 use crate::gui::app::Workbench;
 use crate::gui::commands::{Command, SaveChoice};
+use crate::gui::search_panel::PreparedResults;
 use crate::gui::strings as s;
 use crate::gui::tasks::Latest;
 use crate::index::SearchIndex;
@@ -38,7 +39,7 @@ pub struct Session {
     syncing_revision: u64,
     index_revision: Option<u64>,
     /// The search in flight, on a worker (a newer one cancels it).
-    searching: Latest<Result<SearchResults, String>>,
+    searching: Latest<Result<PreparedResults, String>>,
     /// When the next autosave is due.
     save_due: Option<Instant>,
 }
@@ -252,13 +253,15 @@ impl Session {
             if reporter.cancelled() {
                 return Err(s::CANCELLED.into());
             }
-            result.map_err(|e| e.to_string())
+            result
+                .map(PreparedResults::prepare)
+                .map_err(|e| e.to_string())
         });
         Some(Ok(()))
     }
 
     /// The search's outcome once it is done (`Some(Err)` also when its worker was lost).
-    pub fn poll_search(&mut self) -> Option<Result<SearchResults, String>> {
+    pub fn poll_search(&mut self) -> Option<Result<PreparedResults, String>> {
         self.searching
             .poll()
             .map(|r| r.unwrap_or_else(|| Err(s::SEARCH_STOPPED.into())))
@@ -270,7 +273,7 @@ impl Session {
     }
 
     /// Blocks until the search in flight is done (tests and benchmarks).
-    pub fn wait_for_search(&mut self) -> Option<Result<SearchResults, String>> {
+    pub fn wait_for_search(&mut self) -> Option<Result<PreparedResults, String>> {
         if !self.searching.in_flight() {
             return None;
         }
@@ -534,10 +537,10 @@ impl Workbench {
         }
     }
 
-    fn apply_search(&mut self, outcome: Result<SearchResults, String>) {
+    fn apply_search(&mut self, outcome: Result<PreparedResults, String>) {
         self.search.searching = false;
         match outcome {
-            Ok(results) => self.search.set_results(results),
+            Ok(prepared) => self.search.set_prepared(prepared),
             Err(e) => {
                 self.search.clear();
                 self.search.error = Some(e);
