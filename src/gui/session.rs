@@ -380,6 +380,7 @@ impl Workbench {
         self.excerpts = Default::default();
         self.cases = Default::default();
         self.analysis.forget_project();
+        release_freed_memory();
     }
 
     fn open_closed(&mut self, root: &Path) {
@@ -580,6 +581,24 @@ impl Workbench {
             },
             Some(Ok(())) | None => {}
             Some(Err(e)) => self.search.error = Some(e),
+        }
+    }
+}
+
+/// Hands the heap pages a closed project freed back to the operating system. glibc's allocator otherwise keeps
+/// them in the process: the frame bench measured 318 MB still resident after switching from a 35,000-document
+/// project to the sample, with nothing left referring to the closed project.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointers and only returns free pages at the top of glibc's heaps (and
+        // free whole pages inside them) to the kernel; it is safe to call at any time from any thread.
+        unsafe {
+            malloc_trim(0);
         }
     }
 }
