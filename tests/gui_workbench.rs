@@ -634,6 +634,7 @@ fn the_matrix_draws_each_row_beside_its_label_and_below_the_header() {
     } = open_sample_sized(1024.0, 700.0);
     send(&mut harness, Command::Action(Action::OpenMatrix));
     harness.run_steps(4);
+    support::finish_analysis(&mut harness);
     let window = harness
         .get_by_role_and_label(egui::accesskit::Role::Window, "Code × case matrix")
         .rect();
@@ -777,6 +778,7 @@ fn escape_closes_context_menus_and_windows_and_enter_confirms() {
     harness.hover_at(egui::pos2(2.0, 895.0));
     send(&mut harness, Command::Action(Action::OpenMatrix));
     harness.run_steps(3);
+    support::finish_analysis(&mut harness);
     harness.get_by_label("Copy table").focus();
     harness.run_steps(1);
     harness.key_press(Key::Escape);
@@ -1029,6 +1031,7 @@ fn every_table_view_copies_tab_separated_rows() {
     ] {
         send(&mut harness, Command::Action(action));
         harness.run_steps(3);
+        support::finish_analysis(&mut harness);
         if action == Action::OpenAgreement {
             harness.state_mut().analysis_mut().agreement.wait();
             harness.run_steps(3);
