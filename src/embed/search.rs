@@ -176,11 +176,13 @@ pub enum SuggestMethod {
     Nearest,
     /// Cosine to the centroid of the coded passages minus cosine to the centroid of the known negatives.
     Centroid,
-    /// A logistic regression on the vectors, coded passages against known negatives.
+    /// A logistic regression on the vectors, coded passages against known negatives (the nearest neighbours
+    /// when there are none). What [`suggest`] uses: on the sample study it doubles precision@10 and raises
+    /// recall@50 from 0.28 to 0.46 over [`SuggestMethod::Nearest`] (README, Benchmarks).
+    #[default]
     Logistic,
     /// The sum of [`SuggestMethod::Nearest`] and [`SuggestMethod::Logistic`], each standardised over all
     /// passages (falls back to the nearest neighbours when there are no known negatives).
-    #[default]
     Combined,
 }
 
@@ -342,11 +344,12 @@ pub fn suggestion_scores(
     }
 }
 
-/// Code suggestions: passages not yet coded with `code`, ranked by [`SuggestMethod::Combined`] — closeness to
-/// its coded passages (the mean cosine of the three nearest) plus a logistic regression of the coded passages
-/// against the known negatives (the uncoded passages of documents where the code is used); `score` is that
-/// sum of standardised scores. Passages in `rejected` (units by document and start) are left out. Nothing is
-/// coded. `None` when the code has fewer than [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
+/// Code suggestions: passages not yet coded with `code`, ranked by [`SuggestMethod::Logistic`] — a logistic
+/// regression of its coded passages against the known negatives (the uncoded passages of documents where the
+/// code is used), or closeness to the coded passages (the mean cosine of the three nearest) when there are no
+/// known negatives; `score` is the cosine with the regression's direction (or that mean). Passages in
+/// `rejected` (units by document and start) are left out. Nothing is coded. `None` when the code has fewer
+/// than [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
 pub fn suggest(
     project: &Project,
     vectors: &VectorSet,
