@@ -7,7 +7,8 @@
 //! without the model (`marginalia model fetch` or `MARGINALIA_MODEL`).
 //!
 //! `cargo bench --no-default-features --bench embed` (400 passages in the speed run) or `-- --quick` (100);
-//! `MARGINALIA_EMBED_PASSAGES` sets the count.
+//! `MARGINALIA_EMBED_PASSAGES` sets the count; `MARGINALIA_SUGGEST_PROJECT=DIR` runs only the suggestion
+//! quality, on a project whose vectors are built (`marginalia sample DIR && marginalia embed DIR`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -169,9 +169,10 @@ pub fn parse_shared(image: &Arc<Vec<u8>>) -> Result<(Tokenizer, Encoder), String
                 .collect(),
         );
     }
-    let tokenizer =
-        Tokenizer::from_parts(blob, offsets, scores, bos as u32, eos as u32, unk as u32, norm)
-            .ok_or_else(|| "the vocabulary's offsets do not fit it".to_string())?;
+    let tokenizer = Tokenizer::from_parts(
+        blob, offsets, scores, bos as u32, eos as u32, unk as u32, norm,
+    )
+    .ok_or_else(|| "the vocabulary's offsets do not fit it".to_string())?;
 
     // Tensor directory.
     let n_tensors = c.count("tensor directory")?;

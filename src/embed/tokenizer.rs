@@ -303,12 +303,28 @@ mod tests {
         assert_eq!(spellings.get(b""), None);
         assert_eq!(spellings.get(b"ba"), None);
         assert!(
-            Tokenizer::from_parts(b"ab".to_vec(), vec![0, 3], vec![0.0], 0, 0, 0, HashMap::new())
-                .is_none()
+            Tokenizer::from_parts(
+                b"ab".to_vec(),
+                vec![0, 3],
+                vec![0.0],
+                0,
+                0,
+                0,
+                HashMap::new()
+            )
+            .is_none()
         );
         assert!(
-            Tokenizer::from_parts(b"ab".to_vec(), vec![0, 2], vec![0.0], 0, 0, 0, HashMap::new())
-                .is_some()
+            Tokenizer::from_parts(
+                b"ab".to_vec(),
+                vec![0, 2],
+                vec![0.0],
+                0,
+                0,
+                0,
+                HashMap::new()
+            )
+            .is_some()
         );
     }
 }
