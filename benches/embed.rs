@@ -7,7 +7,8 @@
 //! without the model (`marginalia model fetch` or `MARGINALIA_MODEL`).
 //!
 //! `cargo bench --no-default-features --bench embed` (400 passages in the speed run) or `-- --quick` (100);
-//! `MARGINALIA_EMBED_PASSAGES` sets the count.
+//! `MARGINALIA_EMBED_PASSAGES` sets the count; `MARGINALIA_SUGGEST_PROJECT=DIR` runs only the suggestion
+//! quality, on a project whose vectors are built (`marginalia sample DIR && marginalia embed DIR`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,6 +32,15 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 100 } else { 400 });
     println!("load average at start: {}", loadavg());
+    // Only the suggestion quality, on a project whose vectors are built (`marginalia embed`).
+    if let Ok(root) = std::env::var("MARGINALIA_SUGGEST_PROJECT") {
+        let root = std::path::PathBuf::from(root);
+        let ws = Workspace::open_read_only(&root).unwrap();
+        let set = VectorSet::load(&vectors::store_dir(&root), ws.project());
+        println!("{} vectors, {} documents without", set.len(), set.missing);
+        suggestion_quality(ws.project(), &set);
+        return;
+    }
 
     scan_100k();
 
@@ -214,17 +224,22 @@ fn scan_100k() {
 /// Precision at 10 of code suggestions, per code with at least 5 codings: each document that has codings of
 /// the code is left out in turn (its codings of the code hidden), and a suggestion counts as a hit when it
 /// overlaps a hidden coding. Beside it: the ceiling (only the left-out document's hidden passages can be hits,
-/// often fewer than 10), and the same ranking restricted to the left-out document's passages against a random
-/// order of them (the share of its passages that are hidden codings).
+/// often fewer than 10), the same ranking restricted to the left-out document's passages against a random
+/// order of them (the share of its passages that are hidden codings), and recall at 50 (the share of the
+/// hidden passages among the first 50 suggestions). Every scoring method on the same folds; per code for the
+/// old method (nearest neighbours) and the one `suggest` uses.
 fn suggestion_quality(project: &Project, set: &VectorSet) {
+    use search::SuggestMethod;
+    let methods = SuggestMethod::ALL;
     let mut by_code: BTreeMap<_, Vec<_>> = BTreeMap::new();
     for c in project.codings().values() {
         by_code.entry(c.code).or_insert_with(Vec::new).push(c);
     }
     println!(
-        "suggestion precision@10, leave one document out (hit = overlaps a hidden coding): all passages (ceiling) | within the left-out document vs random order"
+        "suggestion quality, leave one document out (hit = overlaps a hidden coding): precision@10 over all passages (ceiling) | within the left-out document vs random order | recall@50"
     );
-    let mut sums = [0f64; 4];
+    // Per method: sums over codes of [p@10, ceiling, within, random, recall@50].
+    let mut sums = vec![[0f64; 5]; methods.len()];
     let mut codes = 0;
     for (code, codings) in &by_code {
         if codings.len() < 5 {
@@ -234,7 +249,7 @@ fn suggestion_quality(project: &Project, set: &VectorSet) {
         let mut docs: Vec<_> = codings.iter().map(|c| c.document).collect();
         docs.sort();
         docs.dedup();
-        let mut folds = Vec::new();
+        let mut folds: Vec<Vec<[f64; 5]>> = vec![Vec::new(); methods.len()];
         for doc in &docs {
             let hidden: Vec<CharRange> = codings
                 .iter()
@@ -252,60 +267,98 @@ fn suggestion_quality(project: &Project, set: &VectorSet) {
                 edits: deletes,
             })
             .unwrap();
-            let Some(results) = search::suggest(&rest, set, *code, &Default::default(), usize::MAX)
-            else {
-                continue;
-            };
-            let is_hit = |h: &marginalia::query::Hit| {
-                h.document == *doc && hidden.iter().any(|r| r.overlaps(&h.passage))
-            };
-            let top = results.hits.iter().take(10).filter(|h| is_hit(h)).count();
-            let in_doc: Vec<_> = results.hits.iter().filter(|h| h.document == *doc).collect();
-            let positives = in_doc.iter().filter(|h| is_hit(h)).count();
-            let k = in_doc.len().min(10);
-            if k == 0 {
-                continue;
+            for (m, method) in methods.iter().enumerate() {
+                let Some(results) = search::suggest_with(
+                    &rest,
+                    set,
+                    *code,
+                    &Default::default(),
+                    usize::MAX,
+                    *method,
+                ) else {
+                    continue;
+                };
+                let is_hit = |h: &marginalia::query::Hit| {
+                    h.document == *doc && hidden.iter().any(|r| r.overlaps(&h.passage))
+                };
+                let top = results.hits.iter().take(10).filter(|h| is_hit(h)).count();
+                let top50 = results.hits.iter().take(50).filter(|h| is_hit(h)).count();
+                let in_doc: Vec<_> = results.hits.iter().filter(|h| h.document == *doc).collect();
+                let positives = in_doc.iter().filter(|h| is_hit(h)).count();
+                let k = in_doc.len().min(10);
+                if k == 0 {
+                    continue;
+                }
+                let doc_hits = in_doc.iter().take(k).filter(|h| is_hit(h)).count();
+                folds[m].push([
+                    top as f64 / 10.0,
+                    positives.min(10) as f64 / 10.0,
+                    doc_hits as f64 / k as f64,
+                    positives as f64 / in_doc.len() as f64,
+                    // Undefined without hidden passages (a coding between units): left out of its mean.
+                    if positives == 0 {
+                        f64::NAN
+                    } else {
+                        top50 as f64 / positives as f64
+                    },
+                ]);
             }
-            let doc_hits = in_doc.iter().take(k).filter(|h| is_hit(h)).count();
-            folds.push([
-                top as f64 / 10.0,
-                positives.min(10) as f64 / 10.0,
-                doc_hits as f64 / k as f64,
-                positives as f64 / in_doc.len() as f64,
-            ]);
         }
-        if folds.is_empty() {
+        if folds.iter().any(Vec::is_empty) {
             continue;
         }
-        let mut m = [0f64; 4];
-        for f in &folds {
-            for i in 0..4 {
-                m[i] += f[i] / folds.len() as f64;
-            }
-        }
+        let means: Vec<[f64; 5]> = folds
+            .iter()
+            .map(|f| {
+                let mut m = [0f64; 5];
+                for i in 0..5 {
+                    let defined: Vec<f64> = f
+                        .iter()
+                        .map(|fold| fold[i])
+                        .filter(|x| !x.is_nan())
+                        .collect();
+                    m[i] = defined.iter().sum::<f64>() / defined.len().max(1) as f64;
+                }
+                m
+            })
+            .collect();
+        let line = |m: &[f64; 5]| {
+            format!(
+                "{:.2} ({:.2}) | {:.2} vs {:.2} | {:.2}",
+                m[0], m[1], m[2], m[3], m[4]
+            )
+        };
+        let chosen = methods
+            .iter()
+            .position(|m| *m == SuggestMethod::default())
+            .unwrap();
         println!(
-            "  {name}: {:.2} ({:.2}) | {:.2} vs {:.2}  ({} codings in {} documents)",
-            m[0],
-            m[1],
-            m[2],
-            m[3],
+            "  {name}: before (nearest) {} → now ({:?}) {}  ({} codings in {} documents)",
+            line(&means[0]),
+            methods[chosen],
+            line(&means[chosen]),
             codings.len(),
             docs.len()
         );
-        for i in 0..4 {
-            sums[i] += m[i];
+        for (sum, m) in sums.iter_mut().zip(&means) {
+            for i in 0..5 {
+                sum[i] += m[i];
+            }
         }
         codes += 1;
     }
     if codes > 0 {
         let n = f64::from(codes);
-        println!(
-            "  mean over {codes} codes: {:.2} ({:.2}) | {:.2} vs {:.2}",
-            sums[0] / n,
-            sums[1] / n,
-            sums[2] / n,
-            sums[3] / n
-        );
+        for (method, s) in methods.iter().zip(&sums) {
+            println!(
+                "  mean over {codes} codes, {method:?}: precision@10 {:.3} (ceiling {:.3}) | within the document {:.3} vs random {:.3} | recall@50 {:.3}",
+                s[0] / n,
+                s[1] / n,
+                s[2] / n,
+                s[3] / n,
+                s[4] / n
+            );
+        }
     }
 }
 

@@ -138,20 +138,18 @@ pub fn parse_shared(image: &Arc<Vec<u8>>) -> Result<(Tokenizer, Encoder), String
         ));
     }
     let blob_len = usize::try_from(c.u64("vocabulary")?).map_err(|e| e.to_string())?;
-    let offsets: Vec<usize> = c
+    let offsets: Vec<u32> = c
         .take((n_pieces + 1) * 4, "vocabulary offsets")?
         .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     let scores = f32s(c.take(n_pieces * 4, "vocabulary scores")?);
-    let blob = c.take(blob_len, "vocabulary")?;
-    let mut pieces = Vec::with_capacity(n_pieces);
-    for (i, score) in scores.into_iter().enumerate() {
-        let (a, b) = (offsets[i], offsets[i + 1]);
-        if a > b || b > blob.len() {
-            return Err(format!("vocabulary piece {i} lies outside the vocabulary"));
-        }
-        pieces.push((blob[a..b].to_vec(), score));
+    let blob = c.take(blob_len, "vocabulary")?.to_vec();
+    if let Some(i) = offsets
+        .windows(2)
+        .position(|w| w[0] > w[1] || w[1] as usize > blob.len())
+    {
+        return Err(format!("vocabulary piece {i} lies outside the vocabulary"));
     }
     let n_norm = c.count("normalisation table")?;
     let norm_bytes = c.u32("normalisation table")? as usize;
@@ -171,7 +169,10 @@ pub fn parse_shared(image: &Arc<Vec<u8>>) -> Result<(Tokenizer, Encoder), String
                 .collect(),
         );
     }
-    let tokenizer = Tokenizer::new(pieces, bos as u32, eos as u32, unk as u32, norm);
+    let tokenizer = Tokenizer::from_parts(
+        blob, offsets, scores, bos as u32, eos as u32, unk as u32, norm,
+    )
+    .ok_or_else(|| "the vocabulary's offsets do not fit it".to_string())?;
 
     // Tensor directory.
     let n_tensors = c.count("tensor directory")?;

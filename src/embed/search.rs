@@ -169,22 +169,54 @@ pub fn range_vector(
 /// Coded passages a suggestion needs at least.
 pub const MIN_CODED_FOR_SUGGESTIONS: usize = 2;
 
-/// Code suggestions: passages not yet coded with `code`, ranked by how close they lie to its coded passages
-/// (the mean cosine of each passage's three nearest coded passages); `score` is that mean. Passages in
-/// `rejected` (units by document and start) are left out. Nothing is coded. `None` when the code has fewer than
-/// [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
-pub fn suggest(
+/// How code suggestions are scored (see [`suggestion_scores`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SuggestMethod {
+    /// The mean cosine of a passage's three nearest coded passages.
+    Nearest,
+    /// Cosine to the centroid of the coded passages minus cosine to the centroid of the known negatives.
+    Centroid,
+    /// A logistic regression on the vectors, coded passages against known negatives (the nearest neighbours
+    /// when there are none). What [`suggest`] uses: on the sample study it doubles precision@10 and raises
+    /// recall@50 from 0.28 to 0.46 over [`SuggestMethod::Nearest`] (README, Benchmarks).
+    #[default]
+    Logistic,
+    /// The sum of [`SuggestMethod::Nearest`] and [`SuggestMethod::Logistic`], each standardised over all
+    /// passages (falls back to the nearest neighbours when there are no known negatives).
+    Combined,
+}
+
+impl SuggestMethod {
+    /// Every method, for comparisons.
+    pub const ALL: [SuggestMethod; 4] = [
+        SuggestMethod::Nearest,
+        SuggestMethod::Centroid,
+        SuggestMethod::Logistic,
+        SuggestMethod::Combined,
+    ];
+}
+
+/// Iterations of the logistic regression's gradient descent.
+const LOGISTIC_ITERATIONS: usize = 60;
+/// Its step size.
+const LOGISTIC_STEP: f32 = 2.0;
+/// Its L2 penalty.
+const LOGISTIC_L2: f32 = 0.01;
+
+/// The coded passages (rows) of a code and its known negatives: the passages of documents where the code is
+/// used that are not coded with it (the researcher went through them with the code in mind).
+pub fn training_rows(
     project: &Project,
     vectors: &VectorSet,
     code: crate::ids::CodeId,
-    rejected: &BTreeSet<UnitKey>,
-    limit: usize,
-) -> Option<SearchResults> {
+) -> (BTreeSet<usize>, BTreeSet<usize>) {
     let mut coded: BTreeSet<usize> = BTreeSet::new();
+    let mut docs: BTreeSet<DocumentId> = BTreeSet::new();
     for coding in project.codings().values().filter(|c| c.code == code) {
         let Some(doc) = project.documents().get(&coding.document) else {
             continue;
         };
+        docs.insert(doc.id);
         for unit in doc.units() {
             if unit.range.overlaps(&coding.range)
                 && let Some(row) = vectors.row(doc.id, unit.range.start)
@@ -193,32 +225,176 @@ pub fn suggest(
             }
         }
     }
+    let negatives = (0..vectors.len())
+        .filter(|row| docs.contains(&vectors.units[*row].0) && !coded.contains(row))
+        .collect();
+    (coded, negatives)
+}
+
+/// Standardises scores to mean 0 and standard deviation 1 (all zero when they do not vary).
+fn standardise(scores: &mut [f32]) {
+    if scores.is_empty() {
+        return;
+    }
+    let n = scores.len() as f32;
+    let mean = scores.iter().sum::<f32>() / n;
+    let sd = (scores.iter().map(|s| (s - mean) * (s - mean)).sum::<f32>() / n).sqrt();
+    for s in scores.iter_mut() {
+        *s = if sd > 1e-9 { (*s - mean) / sd } else { 0.0 };
+    }
+}
+
+/// The normalised mean of some vectors; `None` when there are none or they cancel out.
+fn centroid(rows: &[Vec<f32>]) -> Option<Vec<f32>> {
+    let dim = rows.first()?.len();
+    let mut sum = vec![0f32; dim];
+    for r in rows {
+        sum.iter_mut().zip(r).for_each(|(s, x)| *s += x);
+    }
+    let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+    (norm > 1e-9).then(|| sum.iter().map(|x| x / norm).collect())
+}
+
+/// A class-balanced, L2-penalised logistic regression of `positives` against `negatives` by full-batch
+/// gradient descent from the difference of their centroids (deterministic); returns the weight vector,
+/// normalised (the bias does not change a ranking).
+pub fn logistic_direction(positives: &[Vec<f32>], negatives: &[Vec<f32>]) -> Option<Vec<f32>> {
+    let (cp, cn) = (centroid(positives)?, centroid(negatives)?);
+    let mut w: Vec<f32> = cp.iter().zip(&cn).map(|(p, n)| p - n).collect();
+    let mut bias = 0f32;
+    let (wp, wn) = (0.5 / positives.len() as f32, 0.5 / negatives.len() as f32);
+    let dim = w.len();
+    let mut grad = vec![0f32; dim];
+    for _ in 0..LOGISTIC_ITERATIONS {
+        grad.iter_mut()
+            .zip(&w)
+            .for_each(|(g, wi)| *g = LOGISTIC_L2 * wi);
+        let mut grad_bias = 0f32;
+        for (set, label, weight) in [(positives, 1f32, wp), (negatives, 0f32, wn)] {
+            for x in set {
+                let z = bias + x.iter().zip(&w).map(|(a, b)| a * b).sum::<f32>();
+                let err = (1.0 / (1.0 + (-z).exp()) - label) * weight;
+                grad.iter_mut().zip(x).for_each(|(g, xi)| *g += err * xi);
+                grad_bias += err;
+            }
+        }
+        w.iter_mut()
+            .zip(&grad)
+            .for_each(|(wi, g)| *wi -= LOGISTIC_STEP * g);
+        bias -= LOGISTIC_STEP * grad_bias;
+    }
+    let norm = w.iter().map(|x| x * x).sum::<f32>().sqrt();
+    (norm > 1e-9 && norm.is_finite()).then(|| w.iter().map(|x| x / norm).collect())
+}
+
+/// The suggestion score of every row (higher: more likely to deserve the code). `similarities(v)` gives the
+/// cosine of every row with `v` (in row order), `vector(row)` a row's vector; `positives` are the coded rows,
+/// `negatives` the known negatives (see [`training_rows`]). Deterministic.
+pub fn suggestion_scores(
+    rows: usize,
+    similarities: &dyn Fn(&[f32]) -> Vec<f32>,
+    vector: &dyn Fn(usize) -> Option<Vec<f32>>,
+    positives: &BTreeSet<usize>,
+    negatives: &BTreeSet<usize>,
+    method: SuggestMethod,
+) -> Vec<f32> {
+    let pos: Vec<Vec<f32>> = positives.iter().filter_map(|&r| vector(r)).collect();
+    let nearest = || {
+        const K: usize = 3;
+        let k = K.min(pos.len()).max(1);
+        // Per row, its k best similarities to coded passages (descending).
+        let mut best = vec![[f32::NEG_INFINITY; K]; rows];
+        for v in &pos {
+            for (b, sim) in best.iter_mut().zip(similarities(v)) {
+                if sim > b[k - 1] {
+                    b[k - 1] = sim;
+                    b[..k].sort_by(|x, y| y.total_cmp(x));
+                }
+            }
+        }
+        best.iter()
+            .map(|b| b[..k].iter().sum::<f32>() / k as f32)
+            .collect::<Vec<f32>>()
+    };
+    let neg = || -> Vec<Vec<f32>> { negatives.iter().filter_map(|&r| vector(r)).collect() };
+    match method {
+        SuggestMethod::Nearest => nearest(),
+        SuggestMethod::Centroid => match (centroid(&pos), centroid(&neg())) {
+            (Some(p), Some(n)) => {
+                let w: Vec<f32> = p.iter().zip(&n).map(|(a, b)| a - b).collect();
+                let norm = w.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+                similarities(&w.iter().map(|x| x / norm).collect::<Vec<f32>>())
+            }
+            _ => nearest(),
+        },
+        SuggestMethod::Logistic => match logistic_direction(&pos, &neg()) {
+            Some(w) => similarities(&w),
+            None => nearest(),
+        },
+        SuggestMethod::Combined => match logistic_direction(&pos, &neg()) {
+            Some(w) => {
+                let mut a = nearest();
+                let mut b = similarities(&w);
+                standardise(&mut a);
+                standardise(&mut b);
+                a.iter().zip(&b).map(|(x, y)| x + y).collect()
+            }
+            None => nearest(),
+        },
+    }
+}
+
+/// Code suggestions: passages not yet coded with `code`, ranked by [`SuggestMethod::Logistic`] — a logistic
+/// regression of its coded passages against the known negatives (the uncoded passages of documents where the
+/// code is used), or closeness to the coded passages (the mean cosine of the three nearest) when there are no
+/// known negatives; `score` is the cosine with the regression's direction (or that mean). Passages in
+/// `rejected` (units by document and start) are left out. Nothing is coded. `None` when the code has fewer
+/// than [`MIN_CODED_FOR_SUGGESTIONS`] coded passages with vectors.
+pub fn suggest(
+    project: &Project,
+    vectors: &VectorSet,
+    code: crate::ids::CodeId,
+    rejected: &BTreeSet<UnitKey>,
+    limit: usize,
+) -> Option<SearchResults> {
+    suggest_with(
+        project,
+        vectors,
+        code,
+        rejected,
+        limit,
+        SuggestMethod::default(),
+    )
+}
+
+/// [`suggest`] with a chosen scoring method.
+pub fn suggest_with(
+    project: &Project,
+    vectors: &VectorSet,
+    code: crate::ids::CodeId,
+    rejected: &BTreeSet<UnitKey>,
+    limit: usize,
+    method: SuggestMethod,
+) -> Option<SearchResults> {
+    let (coded, negatives) = training_rows(project, vectors, code);
     if coded.len() < MIN_CODED_FOR_SUGGESTIONS {
         return None;
     }
-    const K: usize = 3;
-    let k = K.min(coded.len());
-    // Per passage, its k best similarities to coded passages (descending).
-    let mut best = vec![[f32::NEG_INFINITY; K]; vectors.len()];
-    for &row in &coded {
-        let Some(v) = vectors.vector(vectors.units[row].0, vectors.units[row].1.start) else {
-            continue;
-        };
-        for (b, sim) in best.iter_mut().zip(vectors.similarities(&v)) {
-            if sim > b[k - 1] {
-                b[k - 1] = sim;
-                b[..k].sort_by(|x, y| y.total_cmp(x));
-            }
-        }
-    }
-    let mut scored: Vec<(usize, f32)> = best
-        .iter()
+    let scores = suggestion_scores(
+        vectors.len(),
+        &|v| vectors.similarities(v),
+        &|row| vectors.vector(vectors.units[row].0, vectors.units[row].1.start),
+        &coded,
+        &negatives,
+        method,
+    );
+    let mut scored: Vec<(usize, f32)> = scores
+        .into_iter()
         .enumerate()
         .filter(|(row, _)| {
             let (doc, range) = vectors.units[*row];
             !coded.contains(row) && !rejected.contains(&(doc, range.start))
         })
-        .map(|(row, b)| (row, b[..k].iter().sum::<f32>() / k as f32))
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let total = scored.len();
@@ -248,5 +424,87 @@ mod tests {
         let order: Vec<usize> = fused.iter().map(|((_, s), _)| *s).collect();
         assert_eq!(order, vec![20, 10, 40, 30]);
         assert!((fused[0].1 - (1.0 / 62.0 + 1.0 / 61.0)).abs() < 1e-6);
+    }
+    /// Unit vector of `v`.
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    /// Axis 0: the code's topic; axis 1: talk every passage shares; axes 2, 3: noise. Rows 0, 1 coded, 2–5
+    /// known negatives (the shared talk alone), 6 mostly shared talk with a trace of the topic, 7 mostly topic.
+    fn synthetic() -> Vec<Vec<f32>> {
+        vec![
+            unit(&[1.0, 2.0, 0.1, 0.0]),
+            unit(&[1.0, 2.0, -0.1, 0.0]),
+            unit(&[0.0, 1.0, 0.1, 0.1]),
+            unit(&[0.0, 1.0, -0.1, 0.1]),
+            unit(&[0.0, 1.0, 0.1, -0.1]),
+            unit(&[0.0, 1.0, -0.1, -0.1]),
+            unit(&[0.2, 1.0, 0.0, 0.0]),
+            unit(&[1.0, 0.2, 0.0, 0.0]),
+        ]
+    }
+
+    fn scores(rows: &[Vec<f32>], negatives: &[usize], method: SuggestMethod) -> Vec<f32> {
+        let sims = |q: &[f32]| rows.iter().map(|r| crate::embed::dot(r, q)).collect();
+        let vector = |row: usize| rows.get(row).cloned();
+        suggestion_scores(
+            rows.len(),
+            &sims,
+            &vector,
+            &[0, 1].into_iter().collect(),
+            &negatives.iter().copied().collect(),
+            method,
+        )
+    }
+
+    #[test]
+    fn known_negatives_turn_the_ranking_toward_the_codes_topic() {
+        let rows = synthetic();
+        let nearest = scores(&rows, &[2, 3, 4, 5], SuggestMethod::Nearest);
+        // Nearest neighbours alone prefer the passages of shared talk (row 6 and the negatives) to the passage
+        // on the topic (row 7) …
+        assert!(
+            nearest[6] > nearest[7] && nearest[2] > nearest[7],
+            "{nearest:?}"
+        );
+        for method in [
+            SuggestMethod::Centroid,
+            SuggestMethod::Logistic,
+            SuggestMethod::Combined,
+        ] {
+            let s = scores(&rows, &[2, 3, 4, 5], method);
+            // … the known negatives show that the shared talk says nothing about the code.
+            for negative in 2..=5 {
+                assert!(s[7] > s[negative], "{method:?}: {s:?}");
+                assert!(
+                    s[0] > s[negative] && s[1] > s[negative],
+                    "{method:?}: {s:?}"
+                );
+            }
+            if method != SuggestMethod::Combined {
+                assert!(s[7] > s[6], "{method:?}: {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn scores_are_deterministic_and_fall_back_without_negatives() {
+        let rows = synthetic();
+        for method in SuggestMethod::ALL {
+            assert_eq!(
+                scores(&rows, &[2, 3, 4, 5], method),
+                scores(&rows, &[2, 3, 4, 5], method)
+            );
+            // Without known negatives every method is the nearest-neighbour score.
+            assert_eq!(
+                scores(&rows, &[], method),
+                scores(&rows, &[], SuggestMethod::Nearest)
+            );
+        }
+        let w = logistic_direction(&rows[..2], &rows[2..6]).unwrap();
+        assert!((w.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4);
+        assert!(w[0] > 0.0 && w[1] < w[0], "{w:?}");
     }
 }

@@ -8,10 +8,80 @@ use std::collections::HashMap;
 /// The SentencePiece metaspace marker, U+2581.
 const META: char = '\u{2581}';
 
+/// The pieces' spellings as one byte blob with offsets, found by an open-addressing hash table of ids (one
+/// allocation each instead of one per piece: building it is most of a model load's tokenizer cost).
+#[derive(Debug)]
+struct Spellings {
+    blob: Vec<u8>,
+    /// Per id, where its spelling starts in `blob`; one more at the end.
+    offsets: Vec<u32>,
+    /// Ids by hash slot (`EMPTY`: free); a power of two, at most half full.
+    slots: Vec<u32>,
+}
+
+/// A free slot.
+const EMPTY: u32 = u32::MAX;
+
+impl Spellings {
+    fn slot(&self, bytes: &[u8]) -> usize {
+        let h = crate::model::fnv1a(bytes);
+        (h ^ (h >> 29)) as usize & (self.slots.len() - 1)
+    }
+
+    fn spelling(&self, id: u32) -> &[u8] {
+        let i = id as usize;
+        &self.blob[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The first id spelled `bytes`.
+    fn get(&self, bytes: &[u8]) -> Option<u32> {
+        let mut i = self.slot(bytes);
+        loop {
+            let id = self.slots[i];
+            if id == EMPTY {
+                return None;
+            }
+            if self.spelling(id) == bytes {
+                return Some(id);
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    /// Indexes every non-empty spelling; the first piece of a spelling wins, as in the reference's table.
+    fn new(blob: Vec<u8>, offsets: Vec<u32>) -> Self {
+        let pieces = offsets.len().saturating_sub(1);
+        let mut spellings = Spellings {
+            blob,
+            offsets,
+            slots: vec![EMPTY; (pieces * 2).next_power_of_two().max(2)],
+        };
+        for id in 0..pieces as u32 {
+            let bytes = spellings.spelling(id);
+            if bytes.is_empty() {
+                continue;
+            }
+            let mut i = spellings.slot(bytes);
+            loop {
+                let other = spellings.slots[i];
+                if other == EMPTY {
+                    spellings.slots[i] = id;
+                    break;
+                }
+                if spellings.spelling(other) == bytes {
+                    break;
+                }
+                i = (i + 1) & (spellings.slots.len() - 1);
+            }
+        }
+        spellings
+    }
+}
+
 /// A unigram vocabulary with its normalisation table.
 #[derive(Debug)]
 pub struct Tokenizer {
-    pieces: HashMap<Vec<u8>, u32>,
+    pieces: Spellings,
     scores: Vec<f32>,
     unk_score: f32,
     max_piece_bytes: usize,
@@ -34,21 +104,53 @@ impl Tokenizer {
         unk: u32,
         norm: HashMap<u32, Vec<u32>>,
     ) -> Self {
-        let mut map = HashMap::with_capacity(pieces.len());
+        let mut blob = Vec::new();
+        let mut offsets = vec![0u32];
         let mut scores = Vec::with_capacity(pieces.len());
-        let mut min_score = f32::INFINITY;
-        let mut max_piece_bytes = 1;
-        for (id, (bytes, score)) in pieces.into_iter().enumerate() {
-            min_score = min_score.min(score);
-            max_piece_bytes = max_piece_bytes.max(bytes.len());
+        for (bytes, score) in pieces {
+            blob.extend_from_slice(&bytes);
+            offsets.push(blob.len() as u32);
             scores.push(score);
-            if !bytes.is_empty() {
-                // The first piece of a spelling wins, as in the reference's hash table.
-                map.entry(bytes).or_insert(id as u32);
-            }
         }
+        Self::from_blob(blob, offsets, scores, bos, eos, unk, norm)
+    }
+
+    /// Builds a tokenizer from the pieces' spellings laid end to end (`offsets`: where each starts, one more
+    /// at the end, non-decreasing and within `blob`), their scores in id order, the special ids and the
+    /// normalisation table; `None` when the offsets do not fit the blob or the scores.
+    pub fn from_parts(
+        blob: Vec<u8>,
+        offsets: Vec<u32>,
+        scores: Vec<f32>,
+        bos: u32,
+        eos: u32,
+        unk: u32,
+        norm: HashMap<u32, Vec<u32>>,
+    ) -> Option<Self> {
+        let fits = offsets.len() == scores.len() + 1
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.last().is_some_and(|&e| e as usize <= blob.len());
+        fits.then(|| Self::from_blob(blob, offsets, scores, bos, eos, unk, norm))
+    }
+
+    fn from_blob(
+        blob: Vec<u8>,
+        offsets: Vec<u32>,
+        scores: Vec<f32>,
+        bos: u32,
+        eos: u32,
+        unk: u32,
+        norm: HashMap<u32, Vec<u32>>,
+    ) -> Self {
+        let min_score = scores.iter().copied().fold(f32::INFINITY, f32::min);
+        let max_piece_bytes = offsets
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize)
+            .max()
+            .unwrap_or(1)
+            .max(1);
         Tokenizer {
-            pieces: map,
+            pieces: Spellings::new(blob, offsets),
             scores,
             unk_score: min_score - 10.0,
             max_piece_bytes,
@@ -116,7 +218,7 @@ impl Tokenizer {
                 if len > self.max_piece_bytes {
                     break;
                 }
-                if let Some(&id) = self.pieces.get(&bytes[bi..starts[e]])
+                if let Some(id) = self.pieces.get(&bytes[bi..starts[e]])
                     && id != self.unk
                 {
                     let score = best[i] + self.scores.get(id as usize).copied().unwrap_or(NONE);
@@ -192,5 +294,37 @@ mod tests {
         assert_eq!(t.encode("vi ikkje"), vec![5, 11]);
         // "ø" is no piece: one <unk> for the character, then the rest.
         assert_eq!(t.encode("vi ø"), vec![5, 4, 3]);
+    }
+
+    #[test]
+    fn the_first_piece_of_a_spelling_wins_and_bad_offsets_are_refused() {
+        let spellings = Spellings::new(b"abab".to_vec(), vec![0, 2, 4, 4]);
+        assert_eq!(spellings.get(b"ab"), Some(0));
+        assert_eq!(spellings.get(b""), None);
+        assert_eq!(spellings.get(b"ba"), None);
+        assert!(
+            Tokenizer::from_parts(
+                b"ab".to_vec(),
+                vec![0, 3],
+                vec![0.0],
+                0,
+                0,
+                0,
+                HashMap::new()
+            )
+            .is_none()
+        );
+        assert!(
+            Tokenizer::from_parts(
+                b"ab".to_vec(),
+                vec![0, 2],
+                vec![0.0],
+                0,
+                0,
+                0,
+                HashMap::new()
+            )
+            .is_some()
+        );
     }
 }
