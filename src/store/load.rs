@@ -178,12 +178,18 @@ fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
     use rayon::prelude::*;
     let body = text.strip_prefix("(\n  documents: [\n")?;
     let body = body.strip_suffix("  ],\n)\n")?;
+    // A project saved before ranges were tuples reads every range in either form (a name that happens to
+    // contain the old form only costs speed).
+    let old_form = body.contains("(start: ");
     let lines: Vec<&str> = body.lines().collect();
     lines
         .par_iter()
         .with_min_len(256)
         .map(|line| {
             let line = line.strip_prefix("    ")?.strip_suffix(',')?;
+            if old_form {
+                return ron::de::from_str(line).ok();
+            }
             crate::model::document::compact::tuples_only(|| ron::de::from_str(line))
                 .or_else(|_| ron::de::from_str(line))
                 .ok()
@@ -444,6 +450,13 @@ mod tests {
         .expect("ron");
         assert!(text.contains("paragraphs: [(0, 10), (12, 60)]"), "{text}");
         assert_eq!(documents_by_line(&text), Some(docs.clone()));
+        let line = text
+            .lines()
+            .nth(2)
+            .and_then(|l| l.trim().strip_suffix(','))
+            .expect("line");
+        let fast = crate::model::document::compact::tuples_only(|| ron::from_str::<Document>(line));
+        assert_eq!(fast.ok().as_ref(), docs.first());
         // A project saved before ranges were tuples.
         let old = text
             .replace("(0, 10)", "(start: 0, end: 10)")
