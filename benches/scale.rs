@@ -4,7 +4,8 @@
 //! Prints both figures and their ratio, since the machine is shared and noisy.
 //!
 //! `cargo bench --bench scale` (35,000 documents, about 400 MB) or `cargo bench --bench scale -- --quick`
-//! (2,000 documents, for smoke runs); `MARGINALIA_SCALE_DOCS` sets the count.
+//! (2,000 documents, for smoke runs); `MARGINALIA_SCALE_DOCS` sets the count; `MARGINALIA_SCALE_KEEP=DIR` keeps
+//! the corpus, the yardstick and the project in DIR (an empty or new directory) instead of a temporary one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -251,21 +252,24 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 2_000 } else { 35_000 });
+    // `MARGINALIA_SCALE_KEEP=DIR` builds everything in DIR and leaves it there (to profile `stats` on it).
+    let keep = std::env::var_os("MARGINALIA_SCALE_KEEP").map(PathBuf::from);
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (files, bytes) = write_corpus(&tmp.path().join("corpus"), docs);
+    let base = keep.unwrap_or_else(|| tmp.path().to_path_buf());
+    let (files, bytes) = write_corpus(&base.join("corpus"), docs);
     let mb = bytes as f64 / 1_048_576.0;
     println!("corpus: {docs} speeches, {mb:.0} MB of text");
 
     let cpu_before = cpu();
-    let (yardstick, bare) = Yardstick::build(&tmp.path().join("bare"), &files);
+    let (yardstick, bare) = Yardstick::build(&base.join("bare"), &files);
     let bare_cpu = cpu() - cpu_before;
-    let bare_size = dir_size(&tmp.path().join("bare"));
+    let bare_size = dir_size(&base.join("bare"));
 
-    let root = tmp.path().join("project");
+    let root = base.join("project");
     let cpu_before = cpu();
     let start = Instant::now();
     let mut ws = Workspace::create(&root, "Scale", Language::Nb).expect("create");
-    let corpus = vec![tmp.path().join("corpus")];
+    let corpus = vec![base.join("corpus")];
     let (edit, report) = import::import_files(
         ws.project(),
         &corpus,

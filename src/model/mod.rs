@@ -4,7 +4,7 @@ mod apply;
 mod case;
 mod codebook;
 mod coding;
-mod document;
+pub(crate) mod document;
 mod memo;
 mod names;
 mod texts;
