@@ -548,7 +548,7 @@ fn progress_ui(ui: &mut Ui, progress: &crate::gui::tasks::Progress, commands: &m
                 .desired_width(260.0)
                 .text(s::embedding_progress(progress.done, progress.total)),
         );
-        if ui.small_button(s::CANCEL_EMBEDDING).clicked() {
+        if ui.small_button(s::CANCEL).clicked() {
             commands.push(Command::Meaning(MeaningCommand::CancelBuild));
         }
     });

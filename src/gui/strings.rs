@@ -559,7 +559,6 @@ texts! {
     FIND_SIMILAR => "Find similar passages", "Finn lignende avsnitt", "Finn liknande avsnitt";
     ACCEPT => "Accept", "Godta", "Godta";
     REJECT => "Reject", "Avvis", "Avvis";
-    CANCEL_EMBEDDING => "Cancel", "Avbryt", "Avbryt";
     FINDING_SUGGESTIONS => "Finding suggestions…", "Finner forslag…", "Finn forslag…";
     NO_MORE_SUGGESTIONS => "No more suggestions.", "Ingen flere forslag.", "Ingen fleire forslag.";
     SELECT_A_CODE_FIRST => "Select a code in the codebook first.", "Velg en kode i kodeboka først.",
