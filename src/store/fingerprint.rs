@@ -26,6 +26,11 @@ impl Fingerprint {
         self.0.insert(key(root, path), fnv1a(bytes));
     }
 
+    /// Records a file by the hash of its bytes ([`fnv1a`]), computed by the caller.
+    pub fn record_hash(&mut self, root: &Path, path: &Path, hash: u64) {
+        self.0.insert(key(root, path), hash);
+    }
+
     /// Records that a file is gone.
     pub fn forget(&mut self, root: &Path, path: &Path) {
         self.0.remove(&key(root, path));

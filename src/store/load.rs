@@ -20,24 +20,53 @@ use crate::error::{Error, Result};
 use crate::model::{FORMAT_VERSION, MemoTarget, Project, ProjectMeta, ProjectParts};
 
 /// Reads a project folder, checking the format version and every reference between files.
+///
+/// This is the read-only path (CLI commands that only read, a merge's other copy): it skips the fingerprint,
+/// which only guards the undo history, and hashing the files would cost a pass over every byte read.
 pub fn load(root: &Path) -> Result<Project> {
-    load_with_fingerprint(root).map(|(project, _)| project)
+    load_recording(root, None).map(|(project, _)| project)
 }
 
 /// Like [`load`], also returning the fingerprint of the files read (for the undo history).
 pub fn load_with_fingerprint(root: &Path) -> Result<(Project, Fingerprint)> {
+    let (project, fingerprint) = load_recording(root, Some(Fingerprint::default()))?;
+    Ok((project, fingerprint.unwrap_or_default()))
+}
+
+fn load_recording(
+    root: &Path,
+    fingerprint: Option<Fingerprint>,
+) -> Result<(Project, Option<Fingerprint>)> {
     let layout = Layout::new(root);
-    let mut fingerprint = Fingerprint::default();
-    let meta = read_meta(&layout, &mut fingerprint)?;
+    let mut recorder = Recorder {
+        root,
+        fingerprint,
+    };
+    let fp = &mut recorder;
+    let meta = read_meta(&layout, fp)?;
     let mut parts = ProjectParts::default();
-    let fp = &mut fingerprint;
     read_documents(&layout, &mut parts, fp)?;
     read_codebook(&layout, &mut parts, fp)?;
     read_cases(&layout, &mut parts, fp)?;
     read_sets(&layout, &mut parts, fp)?;
     read_codings(&layout, &mut parts, fp)?;
     read_memos(&layout, &mut parts, fp)?;
-    Ok((Project::from_parts(meta, parts), fingerprint))
+    Ok((Project::from_parts(meta, parts), recorder.fingerprint))
+}
+
+/// The fingerprint of the files as they are read, when one is wanted.
+struct Recorder<'a> {
+    root: &'a Path,
+    fingerprint: Option<Fingerprint>,
+}
+
+impl Recorder<'_> {
+    /// Records the bytes of a file read.
+    fn record(&mut self, path: &Path, bytes: &[u8]) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.record(self.root, path, bytes);
+        }
+    }
 }
 
 /// A file's text and its parsed content (the text is kept to name the line of a problem).
@@ -63,8 +92,7 @@ impl<T> Read<T> {
 }
 
 fn read_file<T: DeserializeOwned>(
-    layout: &Layout,
-    fingerprint: &mut Fingerprint,
+    fingerprint: &mut Recorder,
     path: PathBuf,
     empty: impl FnOnce() -> T,
 ) -> Result<Read<T>> {
@@ -76,7 +104,7 @@ fn read_file<T: DeserializeOwned>(
         });
     }
     let text = read_text(&path)?;
-    fingerprint.record(&layout.root, &path, text.as_bytes());
+    fingerprint.record(&path, text.as_bytes());
     let value = from_ron(&path, &text)?;
     Ok(Read { path, text, value })
 }
@@ -115,7 +143,7 @@ fn insert_unique<K: Ord + ToString + Copy, V, T>(
     }
 }
 
-fn read_meta(layout: &Layout, fingerprint: &mut Fingerprint) -> Result<ProjectMeta> {
+fn read_meta(layout: &Layout, fingerprint: &mut Recorder) -> Result<ProjectMeta> {
     let path = layout.file(META_FILE);
     if !path.is_file() {
         return Err(Error::invalid(
@@ -124,7 +152,7 @@ fn read_meta(layout: &Layout, fingerprint: &mut Fingerprint) -> Result<ProjectMe
         ));
     }
     let text = read_text(&path)?;
-    fingerprint.record(&layout.root, &path, text.as_bytes());
+    fingerprint.record(&path, text.as_bytes());
     let meta: ProjectMeta = from_ron(&path, &text)?;
     if meta.format_version > FORMAT_VERSION {
         return Err(Error::invalid(
@@ -138,12 +166,26 @@ fn read_meta(layout: &Layout, fingerprint: &mut Fingerprint) -> Result<ProjectMe
     Ok(meta)
 }
 
-fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
     let path = layout.file(DOCUMENTS_FILE);
     let mut file = if path.exists() {
         let text = read_text(&path)?;
-        fp.record(&layout.root, &path, text.as_bytes());
-        let value = match documents_by_line(&text) {
+        // The fingerprint (a hash of all 30 MB of a 35,000-document project) is computed on one core while
+        // the other cores parse.
+        let (hash, by_line) = match &fp.fingerprint {
+            Some(_) => {
+                let (hash, by_line) = rayon::join(
+                    || crate::model::fnv1a(text.as_bytes()),
+                    || documents_by_line(&text),
+                );
+                (Some(hash), by_line)
+            }
+            None => (None, documents_by_line(&text)),
+        };
+        if let (Some(fingerprint), Some(hash)) = (&mut fp.fingerprint, hash) {
+            fingerprint.record_hash(&layout.root, &path, hash);
+        }
+        let value = match by_line {
             Some(documents) => DocumentsFile { documents },
             None => from_ron(&path, &text)?,
         };
@@ -171,33 +213,23 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprin
 }
 
 /// The documents of a `documents.ron` laid out as `store` writes it (one document per line), parsed line by
-/// line on all cores: the file of a 35,000-document project is tens of megabytes of RON. `None` when the file
-/// is laid out otherwise (edited by hand, merged) or a line does not parse on its own; the whole-file parse
-/// then reads it, or names the line and column of the problem.
+/// line on all cores: the file of a 35,000-document project is tens of megabytes of RON. Each line is read
+/// directly when it is exactly in the layout `store` writes ([`super::line`]), else by RON (ranges read as
+/// tuples first, then in either form, for a project saved before ranges were tuples). `None` when the file is
+/// laid out otherwise (edited by hand, merged) or a line does not parse on its own; the whole-file parse then
+/// reads it, or names the line and column of the problem.
 fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
     use rayon::prelude::*;
     let body = text.strip_prefix("(\n  documents: [\n")?;
     let body = body.strip_suffix("  ],\n)\n")?;
-    // A project saved before ranges were tuples reads every range in either form (a name that happens to
-    // contain the old form only costs speed).
-    let old_form = body.contains("(start: ");
     let lines: Vec<&str> = body.lines().collect();
     lines
         .par_iter()
         .with_min_len(256)
         .map(|line| {
             let line = line.strip_prefix("    ")?.strip_suffix(',')?;
-            if old_form {
-                return ron::de::from_str(line).ok();
-            }
-            if let Some((rest, paragraphs)) = split_paragraphs(line) {
-                let read = crate::model::document::compact::tuples_only(|| {
-                    ron::de::from_str::<crate::model::Document>(&rest)
-                });
-                if let Ok(mut document) = read {
-                    document.paragraphs = paragraphs;
-                    return Some(document);
-                }
+            if let Some(document) = super::line::document(line) {
+                return Some(document);
             }
             crate::model::document::compact::tuples_only(|| ron::de::from_str(line))
                 .or_else(|_| ron::de::from_str(line))
@@ -206,8 +238,8 @@ fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
         .collect()
 }
 
-fn read_codebook(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
-    let file: Read<CodebookFile> = read_file(layout, fp, layout.file(CODEBOOK_FILE), || {
+fn read_codebook(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
+    let file: Read<CodebookFile> = read_file(fp, layout.file(CODEBOOK_FILE), || {
         CodebookFile { codes: Vec::new() }
     })?;
     for code in &file.value.codes {
@@ -248,8 +280,8 @@ fn has_cycle(
     true
 }
 
-fn read_cases(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
-    let file: Read<CasesFile> = read_file(layout, fp, layout.file(CASES_FILE), || CasesFile {
+fn read_cases(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
+    let file: Read<CasesFile> = read_file(fp, layout.file(CASES_FILE), || CasesFile {
         attributes: Vec::new(),
         cases: Vec::new(),
     })?;
@@ -310,8 +342,8 @@ fn documents_exist<T>(
     }
 }
 
-fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
-    let file: Read<SetsFile> = read_file(layout, fp, layout.file(SETS_FILE), || SetsFile {
+fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
+    let file: Read<SetsFile> = read_file(fp, layout.file(SETS_FILE), || SetsFile {
         sets: Vec::new(),
     })?;
     for set in &file.value.sets {
@@ -322,7 +354,7 @@ fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) ->
     Ok(())
 }
 
-fn read_codings(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
+fn read_codings(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
     let dir = layout.root.join(CODINGS_DIR);
     if !dir.is_dir() {
         return Ok(());
@@ -337,7 +369,7 @@ fn read_codings(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint)
     // Which file each coding came from, to name both files of a duplicate.
     let mut origin: BTreeMap<crate::ids::CodingId, PathBuf> = BTreeMap::new();
     for path in files {
-        let file: Read<CodingsFile> = read_file(layout, fp, path, || CodingsFile {
+        let file: Read<CodingsFile> = read_file(fp, path, || CodingsFile {
             coder: crate::model::Coder {
                 id: crate::ids::CoderId::new(),
                 name: String::new(),
@@ -404,8 +436,8 @@ fn coding_problem(
     }
 }
 
-fn read_memos(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -> Result<()> {
-    let file: Read<MemosFile> = read_file(layout, fp, layout.file(MEMOS_FILE), || MemosFile {
+fn read_memos(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
+    let file: Read<MemosFile> = read_file(fp, layout.file(MEMOS_FILE), || MemosFile {
         memos: Vec::new(),
     })?;
     for memo in &file.value.memos {
@@ -438,49 +470,6 @@ fn read_memos(layout: &Layout, parts: &mut ProjectParts, fp: &mut Fingerprint) -
     Ok(())
 }
 
-/// A document line as `store` writes it with its paragraph list read directly (`paragraphs: [(0, 455), …]`
-/// holds most of the bytes of `documents.ron`, and RON reads it at about 50 MB/s) and emptied in the line
-/// handed to RON. `None` when the list is not exactly in that form; RON then reads the whole line.
-fn split_paragraphs(line: &str) -> Option<(String, Vec<crate::offsets::CharRange>)> {
-    // `text_hash: "` cannot occur inside a string (a quote there is escaped), so this is the field.
-    const HASH: &str = "text_hash: \"";
-    const LIST: &str = "\", paragraphs: [";
-    let hash = line.find(HASH)? + HASH.len();
-    let close = hash + line[hash..].find('"')?;
-    let list = close + LIST.len();
-    let mut rest = line[close..].strip_prefix(LIST)?;
-    let mut ranges = Vec::new();
-    if let Some(after) = rest.strip_prefix(']') {
-        rest = after;
-    } else {
-        loop {
-            let (start, after) = number(rest.strip_prefix('(')?)?;
-            let (end, after) = number(after.strip_prefix(", ")?)?;
-            rest = after.strip_prefix(')')?;
-            ranges.push(crate::offsets::CharRange { start, end });
-            match rest.strip_prefix(", ") {
-                Some(after) => rest = after,
-                None => {
-                    rest = rest.strip_prefix(']')?;
-                    break;
-                }
-            }
-        }
-    }
-    let mut emptied = String::with_capacity(list + 1 + rest.len());
-    emptied.push_str(&line[..list]);
-    emptied.push(']');
-    emptied.push_str(rest);
-    Some((emptied, ranges))
-}
-
-/// The decimal number a text starts with, and the text after it.
-fn number(text: &str) -> Option<(usize, &str)> {
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let value = text.get(..digits)?.parse().ok()?;
-    Some((value, &text[digits..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,10 +491,9 @@ mod tests {
         .expect("ron");
         assert!(text.contains("paragraphs: [(0, 10), (12, 60)]"), "{text}");
         assert_eq!(documents_by_line(&text), Some(docs.clone()));
-        let (emptied, ranges) =
-            split_paragraphs(text.lines().nth(2).expect("line")).expect("split");
-        assert!(emptied.contains("paragraphs: [], turns: [("), "{emptied}");
-        assert_eq!(ranges, docs[0].paragraphs);
+        let first = text.lines().nth(2).expect("line").trim_start();
+        let first = first.strip_suffix(',').expect("comma");
+        assert_eq!(super::super::line::document(first).as_ref(), docs.first());
         // A name that looks like the fields, and a document without paragraphs.
         let mut odd = docs.clone();
         odd[1].name = r#"Notat "text_hash: "1", paragraphs: [(1, 2)]"#.to_string();
@@ -515,10 +503,6 @@ mod tests {
         })
         .expect("ron");
         assert_eq!(documents_by_line(&odd_text), Some(odd));
-        assert_eq!(
-            split_paragraphs("(text_hash: \"0\", paragraphs: [(1, x)])"),
-            None
-        );
         let line = text
             .lines()
             .nth(2)

@@ -17,6 +17,7 @@ mod barrier;
 pub mod crash_point;
 mod fingerprint;
 pub mod journal;
+mod line;
 mod load;
 pub mod lock;
 mod output;
