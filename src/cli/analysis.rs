@@ -277,7 +277,7 @@ fn split_pair(
 }
 
 pub fn run_matrix(args: MatrixArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let p = ws.project();
     let spec = MatrixSpec {
         rows: match args.rows.trim().to_lowercase().as_str() {
@@ -350,7 +350,7 @@ fn fmt_value(x: f64) -> String {
 }
 
 pub fn run_cooccurrence(args: CooccurrenceArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let p = ws.project();
     let spec = CooccurrenceSpec {
         codes: codes(p, &args.codes)?,
@@ -488,7 +488,7 @@ pub fn run_query_verb(args: QueryArgs, coder: &str) -> Result<()> {
 }
 
 pub fn run_words(args: WordsArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let p = ws.project();
     let selection = Selection {
         codes: codes(p, &args.codes)?,

@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow, bail};
 use marginalia::edit::Edit;
 use marginalia::import::{self, ImportReport};
 use marginalia::model::{DocumentKind, Project};
-use marginalia::{Workspace, ops};
+use marginalia::ops;
 
 use super::args::{DocsAction, ImportArgs, SurveyArgs};
 use super::output::{self, print_json};
@@ -103,7 +103,7 @@ pub fn import_survey(args: SurveyArgs) -> Result<()> {
 
 /// `show DIR DOC`.
 pub fn show(dir: &Path, doc: &str, json: bool) -> Result<()> {
-    let ws = Workspace::open_read_only(dir)?;
+    let ws = super::open_read_only(dir)?;
     let doc = find_doc(ws.project(), doc)?;
     output::print_document(ws.project(), doc, json)
 }

@@ -85,7 +85,7 @@ fn update_vectors(ws: &Workspace) -> Result<(Meaning, vectors::BuildReport)> {
 
 /// `embed DIR`: builds or updates the vectors (only new or changed documents; a killed run resumes).
 pub fn embed(args: EmbedArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let started = Instant::now();
     let (_, report) = update_vectors(&ws)?;
     println!(
@@ -125,7 +125,7 @@ pub fn meaning_search(
     limit: usize,
     json: bool,
 ) -> Result<()> {
-    let ws = Workspace::open_read_only(dir)?;
+    let ws = super::open_read_only(dir)?;
     // A query that does not parse is reported before the model is loaded.
     marginalia::query::parse::parse(text)?;
     let meaning = current_meaning(&ws)?;
@@ -140,7 +140,7 @@ pub fn meaning_search(
 
 /// `similar DIR --text … | --coding ID`.
 pub fn similar_verb(args: SimilarArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let coding = match &args.coding {
         Some(id) => {
             let coding_id: CodingId = resolve::parse_id(id)?;
@@ -181,7 +181,7 @@ pub struct SuggestArgs {
 
 /// `suggest DIR --code X`: passages not yet coded with X, closest to its coded passages first. Codes nothing.
 pub fn suggest_verb(args: SuggestArgs) -> Result<()> {
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let code = resolve::find_code(ws.project(), &args.code)?;
     let meaning = current_meaning(&ws)?;
     let results = meaning.suggest(ws.project(), code.id, args.limit)?;

@@ -77,7 +77,7 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
                 .ok_or_else(|| anyhow!("unknown format '{f}' (use md, html, docx, csv or xlsx)"))
         })
         .transpose()?;
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let p = ws.project();
     let selection = selection(&ws, &args)?;
     let title = args

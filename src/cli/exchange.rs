@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use marginalia::Workspace;
+
 use marginalia::export;
 use marginalia::interop::{self, qdc, qdpx_write};
 
@@ -13,7 +13,7 @@ use super::output::print_json;
 
 /// `export-qdpx DIR -o FILE`.
 pub fn export_qdpx(dir: &Path, output: &Path, json: bool) -> Result<()> {
-    let ws = Workspace::open_read_only(dir)?;
+    let ws = super::open_read_only(dir)?;
     let (bytes, report) = qdpx_write::project_qdpx(ws.project())?;
     marginalia::store::write_export(output, &bytes)?;
     if json {
@@ -47,7 +47,7 @@ fn summary(report: &impl serde::Serialize) -> String {
 /// `import-qdpx FILE DIR`: parses and checks everything first, then creates the project.
 pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
     let (name, report) = interop::import_qdpx_project(file, dir)?;
-    super::update_index(&marginalia::Workspace::open_read_only(dir)?)?;
+    super::update_index(super::open_read_only(dir)?)?;
     if json {
         return print_json(&report);
     }

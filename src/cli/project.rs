@@ -50,7 +50,7 @@ pub fn sample(dir: &Path) -> Result<()> {
 
 /// `reindex DIR`.
 pub fn reindex(dir: &Path) -> Result<()> {
-    let ws = Workspace::open_read_only(dir)?;
+    let ws = super::open_read_only(dir)?;
     let start = std::time::Instant::now();
     let mut index = SearchIndex::open_or_create(&ws.index_dir(), ws.project().meta().language)?;
     let n = index.rebuild(ws.project())?;

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use marginalia::index::SearchIndex;
-use marginalia::{Workspace, query};
+use marginalia::query;
 
 use super::args::SearchArgs;
 use super::output::print_search;
@@ -24,7 +24,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
             args.json.json,
         );
     }
-    let ws = Workspace::open_read_only(&args.dir)?;
+    let ws = super::open_read_only(&args.dir)?;
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
     let results = if args.regex {
         query::regex_search(

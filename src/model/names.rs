@@ -20,7 +20,10 @@ impl<Id: Ord> Default for NameIndex<Id> {
 impl<Id: Ord + Copy> NameIndex<Id> {
     /// An index of `(name, id)` pairs.
     pub fn build(entries: impl IntoIterator<Item = (String, Id)>) -> Self {
-        let mut index = Self::default();
+        let entries = entries.into_iter();
+        let mut index = Self {
+            by_name: HashMap::with_capacity(entries.size_hint().0),
+        };
         for (name, id) in entries {
             index.insert(name, id);
         }

@@ -38,10 +38,7 @@ fn load_recording(
     fingerprint: Option<Fingerprint>,
 ) -> Result<(Project, Option<Fingerprint>)> {
     let layout = Layout::new(root);
-    let mut recorder = Recorder {
-        root,
-        fingerprint,
-    };
+    let mut recorder = Recorder { root, fingerprint };
     let fp = &mut recorder;
     let meta = read_meta(&layout, fp)?;
     let mut parts = ProjectParts::default();
@@ -199,9 +196,16 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) 
             },
         }
     };
-    // Moved, not cloned: a 35,000-document project holds about 900,000 paragraph and turn ranges.
-    for doc in std::mem::take(&mut file.value.documents) {
-        insert_unique(&mut parts.documents, doc.id, doc, &file, "document")?;
+    // Moved, not cloned: a 35,000-document project holds about 900,000 paragraph and turn ranges. `store`
+    // writes documents sorted by id, so the map is built in one pass; a file in another order (edited by hand,
+    // merged) is inserted one by one, which names the line of a duplicate.
+    let documents = std::mem::take(&mut file.value.documents);
+    if documents.windows(2).all(|pair| pair[0].id < pair[1].id) {
+        parts.documents = documents.into_iter().map(|doc| (doc.id, doc)).collect();
+    } else {
+        for doc in documents {
+            insert_unique(&mut parts.documents, doc.id, doc, &file, "document")?;
+        }
     }
     // Texts are read on first use (a 35,000-document project opens without reading 400 MB); a text whose
     // file is missing or changed reads as empty and is reported naming the file.
@@ -226,9 +230,9 @@ fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
     lines
         .par_iter()
         .with_min_len(256)
-        .map(|line| {
+        .map_init(super::line::Scratch::default, |scratch, line| {
             let line = line.strip_prefix("    ")?.strip_suffix(',')?;
-            if let Some(document) = super::line::document(line) {
+            if let Some(document) = super::line::document(line, scratch) {
                 return Some(document);
             }
             crate::model::document::compact::tuples_only(|| ron::de::from_str(line))
@@ -239,8 +243,8 @@ fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
 }
 
 fn read_codebook(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
-    let file: Read<CodebookFile> = read_file(fp, layout.file(CODEBOOK_FILE), || {
-        CodebookFile { codes: Vec::new() }
+    let file: Read<CodebookFile> = read_file(fp, layout.file(CODEBOOK_FILE), || CodebookFile {
+        codes: Vec::new(),
     })?;
     for code in &file.value.codes {
         insert_unique(&mut parts.codes, code.id, code.clone(), &file, "code")?;
@@ -343,9 +347,8 @@ fn documents_exist<T>(
 }
 
 fn read_sets(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
-    let file: Read<SetsFile> = read_file(fp, layout.file(SETS_FILE), || SetsFile {
-        sets: Vec::new(),
-    })?;
+    let file: Read<SetsFile> =
+        read_file(fp, layout.file(SETS_FILE), || SetsFile { sets: Vec::new() })?;
     for set in &file.value.sets {
         let member = Member::new("set", &set.name, set.id.to_string());
         documents_exist(parts, &file, &member, &set.documents)?;
@@ -493,7 +496,10 @@ mod tests {
         assert_eq!(documents_by_line(&text), Some(docs.clone()));
         let first = text.lines().nth(2).expect("line").trim_start();
         let first = first.strip_suffix(',').expect("comma");
-        assert_eq!(super::super::line::document(first).as_ref(), docs.first());
+        assert_eq!(
+            super::super::line::document(first, &mut Default::default()).as_ref(),
+            docs.first()
+        );
         // A name that looks like the fields, and a document without paragraphs.
         let mut odd = docs.clone();
         odd[1].name = r#"Notat "text_hash: "1", paragraphs: [(1, 2)]"#.to_string();
