@@ -360,7 +360,15 @@ pub(crate) mod compact {
 
 /// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_extend(FNV1A_START, bytes)
+}
+
+/// The FNV-1a hash of no bytes, where [`fnv1a_extend`] starts.
+pub const FNV1A_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Continues an FNV-1a hash with more bytes: `fnv1a_extend(fnv1a(a), b) == fnv1a(a ++ b)` (a file hashed block
+/// by block as it is read).
+pub fn fnv1a_extend(mut hash: u64, bytes: &[u8]) -> u64 {
     for byte in bytes {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 pub use case::{AttributeDef, AttributeType, AttributeValue, Case, DocumentSet};
 pub use codebook::{Code, PALETTE, PATH_SEPARATOR, colour_rgb, is_valid_colour};
 pub use coding::{Coder, Coding};
-pub use document::{Document, DocumentKind, Locator, Turn, Unit, fnv1a, text_hash};
+pub use document::{
+    Document, DocumentKind, FNV1A_START, Locator, Turn, Unit, fnv1a, fnv1a_extend, text_hash,
+};
 pub use memo::{Memo, MemoTarget};
 pub use texts::Texts;
 

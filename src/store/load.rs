@@ -165,44 +165,33 @@ fn read_meta(layout: &Layout, fingerprint: &mut Recorder) -> Result<ProjectMeta>
 
 fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) -> Result<()> {
     let path = layout.file(DOCUMENTS_FILE);
-    let mut file = if path.exists() {
-        let text = read_text(&path)?;
-        // The fingerprint (a hash of all 30 MB of a 35,000-document project) is computed on one core while
-        // the other cores parse.
-        let (hash, by_line) = match &fp.fingerprint {
-            Some(_) => {
-                let (hash, by_line) = rayon::join(
-                    || crate::model::fnv1a(text.as_bytes()),
-                    || documents_by_line(&text),
-                );
-                (Some(hash), by_line)
-            }
-            None => (None, documents_by_line(&text)),
-        };
+    if !path.exists() {
+        parts.texts = crate::model::Texts::lazy(&layout.root.join(super::SOURCES_DIR), []);
+        return Ok(());
+    }
+    // The usual case: a file as `store` writes it, sorted by id, read block by block (the 30 MB of a
+    // 35,000-document project are never all in memory at once) and the map built in one pass.
+    let streamed = documents_streamed(&path, fp.fingerprint.is_some(), BLOCK)?
+        .filter(|(documents, _)| documents.windows(2).all(|pair| pair[0].id < pair[1].id));
+    if let Some((documents, hash)) = streamed {
         if let (Some(fingerprint), Some(hash)) = (&mut fp.fingerprint, hash) {
             fingerprint.record_hash(&layout.root, &path, hash);
         }
-        let value = match by_line {
-            Some(documents) => DocumentsFile { documents },
-            None => from_ron(&path, &text)?,
-        };
-        Read { path, text, value }
-    } else {
-        Read {
-            path,
-            text: String::new(),
-            value: DocumentsFile {
-                documents: Vec::new(),
-            },
-        }
-    };
-    // Moved, not cloned: a 35,000-document project holds about 900,000 paragraph and turn ranges. `store`
-    // writes documents sorted by id, so the map is built in one pass; a file in another order (edited by hand,
-    // merged) is inserted one by one, which names the line of a duplicate.
-    let documents = std::mem::take(&mut file.value.documents);
-    if documents.windows(2).all(|pair| pair[0].id < pair[1].id) {
         parts.documents = documents.into_iter().map(|doc| (doc.id, doc)).collect();
     } else {
+        // Anything else (edited by hand, merged, damaged): the whole text, so a problem is named by its line.
+        let text = read_text(&path)?;
+        fp.record(&path, text.as_bytes());
+        let documents = match documents_by_line(&text) {
+            Some(documents) => documents,
+            None => from_ron::<DocumentsFile>(&path, &text)?.documents,
+        };
+        let file = Read {
+            path,
+            text,
+            value: (),
+        };
+        // Moved, not cloned: a 35,000-document project holds about 900,000 paragraph and turn ranges.
         for doc in documents {
             insert_unique(&mut parts.documents, doc.id, doc, &file, "document")?;
         }
@@ -216,6 +205,70 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) 
     Ok(())
 }
 
+/// How much of `documents.ron` is read and parsed at a time.
+const BLOCK: usize = 4 << 20;
+
+/// The documents of a `documents.ron` exactly as `store` writes it, read `block` bytes at a time, each block's lines
+/// parsed on all cores (and hashed for the fingerprint, when `hash`, on one of them). `None` when the file is
+/// laid out otherwise, a line does not parse on its own or the file is not UTF-8: the caller then reads the
+/// whole text, which names the line of a problem.
+fn documents_streamed(
+    path: &Path,
+    hash: bool,
+    block: usize,
+) -> Result<Option<(Vec<crate::model::Document>, Option<u64>)>> {
+    use std::io::Read as _;
+    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut buffer: Vec<u8> = Vec::with_capacity(block);
+    let mut documents = Vec::new();
+    let mut fnv = crate::model::FNV1A_START;
+    // Lines seen so far, and whether the closing `  ],` and `)` were.
+    let mut lines = 0usize;
+    let mut closed = 0u8;
+    loop {
+        let read = (&mut file)
+            .take(block as u64)
+            .read_to_end(&mut buffer)
+            .map_err(|e| Error::io(path, e))?;
+        if read == 0 {
+            // The file must end with the newline after `)`.
+            return Ok((buffer.is_empty() && closed == 2).then(|| (documents, hash.then_some(fnv))));
+        }
+        let Some(last) = buffer.iter().rposition(|b| *b == b'\n') else {
+            continue;
+        };
+        let Ok(complete) = std::str::from_utf8(&buffer[..=last]) else {
+            return Ok(None);
+        };
+        let mut body = Vec::new();
+        for line in complete.lines() {
+            match (lines, closed, line) {
+                (0, _, "(") | (1, _, "  documents: [") => {}
+                (0 | 1, _, _) => return Ok(None),
+                (_, 0, "  ],") => closed = 1,
+                (_, 0, _) => body.push(line),
+                (_, 1, ")") => closed = 2,
+                _ => return Ok(None),
+            }
+            lines += 1;
+        }
+        let (hashed, parsed) = if hash {
+            rayon::join(
+                || crate::model::fnv1a_extend(fnv, complete.as_bytes()),
+                || parse_lines(&body),
+            )
+        } else {
+            (fnv, parse_lines(&body))
+        };
+        let Some(parsed) = parsed else {
+            return Ok(None);
+        };
+        fnv = hashed;
+        documents.extend(parsed);
+        buffer.drain(..=last);
+    }
+}
+
 /// The documents of a `documents.ron` laid out as `store` writes it (one document per line), parsed line by
 /// line on all cores: the file of a 35,000-document project is tens of megabytes of RON. Each line is read
 /// directly when it is exactly in the layout `store` writes ([`super::line`]), else by RON (ranges read as
@@ -223,10 +276,16 @@ fn read_documents(layout: &Layout, parts: &mut ProjectParts, fp: &mut Recorder) 
 /// laid out otherwise (edited by hand, merged) or a line does not parse on its own; the whole-file parse then
 /// reads it, or names the line and column of the problem.
 fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
-    use rayon::prelude::*;
     let body = text.strip_prefix("(\n  documents: [\n")?;
     let body = body.strip_suffix("  ],\n)\n")?;
     let lines: Vec<&str> = body.lines().collect();
+    parse_lines(&lines)
+}
+
+/// Document lines as `store` writes them (indented, with a trailing comma), parsed on all cores; `None` when
+/// one does not parse on its own.
+fn parse_lines(lines: &[&str]) -> Option<Vec<crate::model::Document>> {
+    use rayon::prelude::*;
     lines
         .par_iter()
         .with_min_len(256)
@@ -524,6 +583,51 @@ mod tests {
         assert_eq!(documents_by_line(&old), Some(docs.clone()));
         let whole: DocumentsFile = from_ron(Path::new("documents.ron"), &old).expect("whole file");
         assert_eq!(whole.documents, docs);
+    }
+
+    #[test]
+    fn documents_are_read_block_by_block_whatever_the_block_size() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("documents.ron");
+        let mut docs = documents();
+        docs[1].name = "Kommuneplan for Bømlo – «utkast»".into();
+        let text = super::super::to_ron(&DocumentsFile {
+            documents: docs.clone(),
+        })
+        .expect("ron");
+        fs::write(&path, &text).expect("write");
+        // Blocks that end inside a line, inside a multi-byte character, and hold the whole file.
+        for block in [1, 7, 100, 1 << 20] {
+            let read = documents_streamed(&path, true, block).expect("read");
+            assert_eq!(
+                read,
+                Some((docs.clone(), Some(crate::model::fnv1a(text.as_bytes())))),
+                "{block}"
+            );
+            let read = documents_streamed(&path, false, block).expect("read");
+            assert_eq!(read, Some((docs.clone(), None)), "{block}");
+        }
+        // Laid out otherwise, cut short, or with a line that does not parse: left to the whole-file parse.
+        let odd = [
+            ron::to_string(&DocumentsFile {
+                documents: docs.clone(),
+            })
+            .expect("ron"),
+            text[..text.len() - 1].to_string(),
+            text.replacen("kind: interview", "kind: intervju", 1),
+            text.replace("  ],\n)\n", "  ],\n)\n)\n"),
+            format!("{text}\n"),
+        ];
+        for odd in odd {
+            fs::write(&path, &odd).expect("write");
+            assert_eq!(
+                documents_streamed(&path, true, 64).expect("read"),
+                None,
+                "{odd}"
+            );
+        }
+        fs::write(&path, b"(\n  documents: [\n    (\xFF),\n  ],\n)\n").expect("write");
+        assert_eq!(documents_streamed(&path, false, 64).expect("read"), None);
     }
 
     #[test]
