@@ -57,9 +57,94 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// A key that orders names as [`compare`] does once ties are broken by the names themselves (sort by
+/// `(sort_key(name), name)`): each character is folded once per name instead of at every comparison, which
+/// makes sorting 35,000 document names several times faster.
+pub fn sort_key(name: &str) -> Vec<u64> {
+    // A character is its weight in the high half. A run of digits is one header (below every letter's weight
+    // and above every other character's, as its first digit is in `compare`; then its length without leading
+    // zeros) followed by those digits: runs compare by numeric value.
+    const DIGIT_RUN: u64 = ('0' as u64) << 32 | 1 << 31;
+    let mut key = Vec::with_capacity(name.len());
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut digits = vec![c];
+            while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                digits.push(d);
+            }
+            let significant = digits
+                .iter()
+                .position(|d| *d != '0')
+                .unwrap_or(digits.len());
+            let value = &digits[significant..];
+            key.push(DIGIT_RUN | value.len() as u64);
+            key.extend(value.iter().map(|d| DIGIT_RUN | u64::from(*d)));
+        } else {
+            key.push(u64::from(weight(c)) << 32);
+        }
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_keys_order_names_as_compare_does() {
+        let names = [
+            "aker",
+            "Aker",
+            "Åker",
+            "ærlig",
+            "Bakkebø",
+            "bakkebo",
+            "Bakkebö",
+            "Zeta",
+            "Øvre skole",
+            "Åsen skole",
+            "Lærer 1",
+            "Lærer 01",
+            "Lærer 001",
+            "Lærer 2",
+            "Lærer 10",
+            "Lærer 10b",
+            "Lærer 10 b",
+            "Lærer",
+            "Lærer ",
+            "Lærer-2",
+            "Lærer0",
+            "Lærer00",
+            "Lærer 9",
+            "Lærer 09",
+            "innlegg_15976",
+            "innlegg_1597",
+            "innlegg_16383",
+            "intervju 3a",
+            "intervju 3",
+            "intervju 30",
+            "Élève",
+            "eleve",
+            "1",
+            "01",
+            "",
+            " ",
+            "#1",
+            "~",
+            "Ω",
+            "123456789012345678901234567890",
+            "12345678901234567890123456789",
+            "a9z",
+            "a10z",
+        ];
+        for a in names {
+            for b in names {
+                let by_key = (sort_key(a), a).cmp(&(sort_key(b), b));
+                assert_eq!(by_key, compare(a, b), "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn norwegian_letters_sort_after_z() {
