@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
-
+use marginalia::Workspace;
 use marginalia::analysis::agreement::{
     Agreement, AgreementSpec, DEFAULT_DRAWS, DEFAULT_SEED, DisagreementSpec, Estimate, Grouping,
     Measure, Statistic, UnitKind, agreement, disagreements_with, find_coders, find_codes,
@@ -133,7 +133,7 @@ fn documents(
 }
 
 pub fn run_agreement(args: AgreementArgs) -> Result<()> {
-    let ws = super::open_read_only(&args.dir)?;
+    let ws = Workspace::open_read_only(&args.dir)?;
     let project = ws.project();
     let report = agreement(project, &spec(project, &args)?)?;
     if let Some(path) = &args.output {
@@ -290,7 +290,7 @@ fn one_line(text: &str, max: usize) -> String {
 }
 
 pub fn run_disagreements(args: DisagreementsArgs) -> Result<()> {
-    let ws = super::open_read_only(&args.dir)?;
+    let ws = Workspace::open_read_only(&args.dir)?;
     let project = ws.project();
     let code = find_codes(project, std::slice::from_ref(&args.code))?;
     let spec = DisagreementSpec {

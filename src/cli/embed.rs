@@ -87,7 +87,7 @@ fn update_vectors(ws: &Workspace) -> Result<(Meaning, vectors::BuildReport)> {
 pub fn embed(args: EmbedArgs) -> Result<()> {
     let ws = super::open_read_only(&args.dir)?;
     let started = Instant::now();
-    let (_, report) = update_vectors(&ws)?;
+    let (_, report) = update_vectors(ws)?;
     println!(
         "{} passages of {} documents embedded in {:.1} s; {} documents were up to date{}",
         report.units,
@@ -128,7 +128,7 @@ pub fn meaning_search(
     let ws = super::open_read_only(dir)?;
     // A query that does not parse is reported before the model is loaded.
     marginalia::query::parse::parse(text)?;
-    let meaning = current_meaning(&ws)?;
+    let meaning = current_meaning(ws)?;
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
     let results = if whole {
         meaning.search_whole(&index, ws.project(), text, within, limit)?
@@ -151,7 +151,7 @@ pub fn similar_verb(args: SimilarArgs) -> Result<()> {
         }
         None => None,
     };
-    let meaning = current_meaning(&ws)?;
+    let meaning = current_meaning(ws)?;
     let index = SearchIndex::for_project(&ws.index_dir(), ws.project())?;
     let allowed = session::allowed_units(&index, ws.project(), args.within.as_deref())?;
     let results = match (&args.text, coding) {
@@ -183,7 +183,7 @@ pub struct SuggestArgs {
 pub fn suggest_verb(args: SuggestArgs) -> Result<()> {
     let ws = super::open_read_only(&args.dir)?;
     let code = resolve::find_code(ws.project(), &args.code)?;
-    let meaning = current_meaning(&ws)?;
+    let meaning = current_meaning(ws)?;
     let results = meaning.suggest(ws.project(), code.id, args.limit)?;
     print_search(&results, args.json.json)
 }

@@ -79,7 +79,7 @@ pub fn excerpts(args: ExcerptArgs) -> Result<()> {
         .transpose()?;
     let ws = super::open_read_only(&args.dir)?;
     let p = ws.project();
-    let selection = selection(&ws, &args)?;
+    let selection = selection(ws, &args)?;
     let title = args
         .title
         .clone()
