@@ -104,7 +104,7 @@ impl<'a> Cursor<'a, '_> {
     /// quote ends it; a backslash means an escape, left to RON).
     fn string(&mut self) -> Option<&'a str> {
         let inner = self.rest.strip_prefix('"')?;
-        let end = inner.find(['"', '\\'])?;
+        let end = inner.bytes().position(|b| b == b'"' || b == b'\\')?;
         if inner.as_bytes()[end] != b'"' {
             return None;
         }
@@ -127,21 +127,27 @@ impl<'a> Cursor<'a, '_> {
         Some(ident)
     }
 
-    /// A decimal number without sign.
+    /// A decimal number without sign, of at most 19 digits (more is left to RON).
     fn number(&mut self) -> Option<usize> {
         let bytes = self.rest.as_bytes();
-        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-        if digits == 0 || digits > 19 {
+        let mut value: u64 = 0;
+        let mut digits = 0;
+        while let Some(digit) = bytes.get(digits).map(|b| b.wrapping_sub(b'0')) {
+            if digit > 9 {
+                break;
+            }
+            if digits == 19 {
+                return None;
+            }
+            // 19 digits stay below u64::MAX.
+            value = value * 10 + u64::from(digit);
+            digits += 1;
+        }
+        if digits == 0 {
             return None;
         }
-        let mut value: usize = 0;
-        for byte in &bytes[..digits] {
-            value = value
-                .checked_mul(10)?
-                .checked_add(usize::from(byte - b'0'))?;
-        }
         self.rest = &self.rest[digits..];
-        Some(value)
+        usize::try_from(value).ok()
     }
 
     /// A range written as `(start, end)`.
@@ -252,6 +258,9 @@ mod tests {
         empty.char_len = 0;
         empty.kind = DocumentKind::Observation;
         variants.push(empty);
+        let mut huge = plain.clone();
+        huge.char_len = 9_999_999_999_999_999_999;
+        variants.push(huge);
         let mut offset = plain;
         offset.imported = time::macros::datetime!(2022-03-14 12:00:00.5 +02:00);
         variants.push(offset);
@@ -282,6 +291,7 @@ mod tests {
             good.replace("kind: interview", "kind: intervju"),
             good.replace("char_len: 120", "char_len: -1"),
             good.replace("char_len: 120", "char_len: 99999999999999999999999"),
+            good.replace("char_len: 120", "char_len: 12345678901234567890"),
             good.replace("Some(nn)", "Some(se)"),
             good.replace("2026-12-07T05:06:56Z", "7. desember 2026"),
             good.replace("00000000-0000-4000-8000-00000000002A", "ikkje-ein-guid"),
