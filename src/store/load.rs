@@ -294,9 +294,14 @@ fn parse_lines(lines: &[&str]) -> Option<Vec<crate::model::Document>> {
             if let Some(document) = super::line::document(line, scratch) {
                 return Some(document);
             }
-            crate::model::document::compact::tuples_only(|| ron::de::from_str(line))
-                .or_else(|_| ron::de::from_str(line))
-                .ok()
+            // A line saved before ranges were tuples is read in either form at once.
+            if !line.contains("(start: ")
+                && let Ok(document) =
+                    crate::model::document::compact::tuples_only(|| ron::de::from_str(line))
+            {
+                return Some(document);
+            }
+            ron::de::from_str(line).ok()
         })
         .collect()
 }
