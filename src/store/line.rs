@@ -2,8 +2,8 @@
 //! has a 30 MB `documents.ron`, and reading its lines directly is many times faster than RON's parser.
 //!
 //! This is a fast path only. It accepts one precise layout (the fields in declaration order, `, ` between
-//! them, ranges as `(start, end)` tuples, strings without escapes) and answers `None` for anything else: an
-//! older range form, a name with a quote or a backslash, a line edited by hand. The caller then reads the line
+//! them, ranges as `(start, end)` tuples or in the older `(start: 0, end: 5)` form, strings without escapes)
+//! and answers `None` for anything else: a name with a quote or a backslash, a line edited by hand. The caller then reads the line
 //! with RON, which accepts every form and names the line and column of a real problem. Values are converted
 //! through the same serde code RON would use (ids, dates, kinds, languages), so both paths give equal documents.
 
@@ -150,11 +150,12 @@ impl<'a> Cursor<'a, '_> {
         usize::try_from(value).ok()
     }
 
-    /// A range written as `(start, end)`.
+    /// A range written as `(start, end)`, or as `(start: 0, end: 5)` by versions before ranges were tuples.
     fn range(&mut self) -> Option<CharRange> {
         self.tag("(")?;
+        let older = self.tag("start: ").is_some();
         let start = self.number()?;
-        self.tag(", ")?;
+        self.tag(if older { ", end: " } else { ", " })?;
         let end = self.number()?;
         self.tag(")")?;
         Some(CharRange { start, end })
@@ -286,7 +287,9 @@ mod tests {
         let odd = [
             line_of(&quoted),
             line_of(&backslash),
-            good.replace("(0, 40)", "(start: 0, end: 40)"),
+            good.replace("(0, 40)", "(start: 0, end: 40"),
+            good.replace("(0, 40)", "(start: 0, 40)"),
+            good.replace("(0, 40)", "(0, end: 40)"),
             good.replace("(0, 40)", "(0,40)"),
             good.replace("kind: interview", "kind: intervju"),
             good.replace("char_len: 120", "char_len: -1"),
@@ -304,6 +307,14 @@ mod tests {
             assert_eq!(document(&line, &mut Scratch::default()), None, "{line}");
         }
         // The quoted name and the path with a backslash are still read, by RON.
+        // A line saved before ranges were tuples, and one with both forms, read directly.
+        let older = good
+            .replace("(0, 40)", "(start: 0, end: 40)")
+            .replace("(43, 120)", "(start: 43, end: 120)");
+        assert!(older.contains("range: (start: 43, end: 120)"), "{older}");
+        assert_eq!(document(&older, &mut Scratch::default()), Some(speech()));
+        let mixed = good.replacen("(0, 40)", "(start: 0, end: 40)", 1);
+        assert_eq!(document(&mixed, &mut Scratch::default()), Some(speech()));
         for doc in [quoted, backslash] {
             let read: Document = ron::from_str(&line_of(&doc)).expect("ron");
             assert_eq!(read, doc);

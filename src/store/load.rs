@@ -271,8 +271,8 @@ fn documents_streamed(
 
 /// The documents of a `documents.ron` laid out as `store` writes it (one document per line), parsed line by
 /// line on all cores: the file of a 35,000-document project is tens of megabytes of RON. Each line is read
-/// directly when it is exactly in the layout `store` writes ([`super::line`]), else by RON (ranges read as
-/// tuples first, then in either form, for a project saved before ranges were tuples). `None` when the file is
+/// directly when it is exactly in the layout `store` writes, in either range form ([`super::line`]), else by
+/// RON (ranges read as tuples first, then in either form). `None` when the file is
 /// laid out otherwise (edited by hand, merged) or a line does not parse on its own; the whole-file parse then
 /// reads it, or names the line and column of the problem.
 fn documents_by_line(text: &str) -> Option<Vec<crate::model::Document>> {
