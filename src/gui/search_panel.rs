@@ -90,10 +90,17 @@ impl SearchState {
     }
 
     /// Stores results prepared on the search worker.
+    /// The results they replace are freed on another thread (with tens of thousands of hits that is a long
+    /// frame's work).
     pub fn set_prepared(&mut self, prepared: PreparedResults) {
-        self.doc_matches = prepared.doc_matches;
-        self.per_document = prepared.per_document;
-        self.results = Some(prepared.results);
+        let replaced = (
+            std::mem::replace(&mut self.doc_matches, prepared.doc_matches),
+            std::mem::replace(&mut self.per_document, prepared.per_document),
+            self.results.replace(prepared.results),
+        );
+        if replaced.2.is_some() {
+            crate::gui::tasks::drop_in_background(replaced);
+        }
         self.error = None;
     }
 
