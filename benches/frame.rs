@@ -314,6 +314,8 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     println!("  RSS with the project open again: {}", rss());
     switch_to_sample(&mut harness);
     println!("  RSS after the second switch to the sample: {}", rss());
+    trim();
+    println!("  RSS after a further malloc_trim: {}", rss());
     Ok(())
 }
 
@@ -394,14 +396,21 @@ fn wheel(harness: &mut Harness<'_, Workbench>, steps: usize, jump: f32) -> Vec<D
 /// This process's resident memory, as the kernel reports it, with (glibc) the heap's bytes in use and the freed
 /// bytes the allocator still holds: what tells a leak from pages the allocator keeps.
 fn rss() -> String {
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
-        })
-        .unwrap_or_else(|| "?".into());
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l.trim_start_matches(name).trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    // Anonymous memory is the heap and the stacks; file-backed pages are the program's code and mapped files.
+    let rss = format!(
+        "{} [anonymous {}, files {}]",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:")
+    );
     match heap() {
         Some((used, free)) => format!(
             "{rss} (heap in use {} MB, freed but held {} MB)",
@@ -439,6 +448,23 @@ fn heap() -> Option<(usize, usize)> {
     let _ = (info.usmblks, info.fsmblks, info.keepcost);
     Some((info.uordblks + info.hblkhd, info.fordblks))
 }
+
+/// Returns the allocator's free pages to the kernel once more (what is still resident after it is in use or
+/// fragmented).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn trim() {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> std::ffi::c_int;
+    }
+    // SAFETY: malloc_trim takes no pointers; it only returns free pages to the kernel.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim() {}
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn heap() -> Option<(usize, usize)> {
