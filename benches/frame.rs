@@ -1,8 +1,9 @@
 //! Frame-time benchmark of the workbench, headless (egui_kittest): (1) the document viewer on a generated ~1 MB
 //! transcript with 5,000 codings, scrolled step by step, then landing at random places (a scrollbar drag);
 //! (2) a large project (35,000 short documents by default, 400 codes, a code on every document): its open time,
-//! scrolling the document list, typing in its filter, frames while a search runs on its worker, scrolling the
-//! excerpts and the codebook, and the RSS before and after switching to the sample. Prints mean, p95/p99 and max
+//! scrolling the document list, typing in its filter, frames while a search runs on its worker (and the frame its
+//! results arrive in, also replacing an earlier search's), scrolling the excerpts and the codebook, and the RSS
+//! and heap in use before, with and after the project over two open/close cycles. Prints mean, p95/p99 and max
 //! frame times in ms.
 //!
 //! `cargo bench --features kittest --bench frame` (`MARGINALIA_FRAME_STEPS` sets the number of steps,

@@ -318,4 +318,9 @@ fn switching_to_the_sample_releases_the_large_project() {
         "the closed project is still referenced"
     );
     assert!(harness.state_mut().current_excerpts().is_empty());
+    // Nor do its search results: the Search tab holds none of its hits or their per-document tables.
+    let search = harness.state().search();
+    assert!(
+        search.results.is_none() && search.per_document.is_empty() && search.doc_matches.is_empty()
+    );
 }
