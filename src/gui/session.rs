@@ -369,7 +369,7 @@ impl Workbench {
         self.viewer.close();
         self.selected_codes.clear();
         self.recent_codes.clear();
-        self.search.clear();
+        self.search.release();
         self.picker = None;
         self.memos = Default::default();
         self.codebook = Default::default();
