@@ -7,7 +7,8 @@
 //! frame times in ms.
 //!
 //! `cargo bench --features kittest --bench frame` (`MARGINALIA_FRAME_STEPS` sets the number of steps,
-//! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents).
+//! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents;
+//! `MARGINALIA_FRAME_ARENAS=default` keeps glibc's default number of allocator arenas instead of the workbench's).
 //! "ui" is the workbench's own CPU time per frame; "frame" adds egui's tessellation (what a software renderer gets).
 
 use std::cell::RefCell;
@@ -473,6 +474,10 @@ fn heap() -> Option<(usize, usize)> {
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the workbench does at start-up (`MARGINALIA_FRAME_ARENAS=default` measures glibc's default instead).
+    if std::env::var("MARGINALIA_FRAME_ARENAS").as_deref() != Ok("default") {
+        marginalia::gui::limit_allocator_arenas();
+    }
     let steps: usize = std::env::var("MARGINALIA_FRAME_STEPS")
         .ok()
         .and_then(|v| v.parse().ok())
