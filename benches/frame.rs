@@ -1,12 +1,14 @@
 //! Frame-time benchmark of the workbench, headless (egui_kittest): (1) the document viewer on a generated ~1 MB
 //! transcript with 5,000 codings, scrolled step by step, then landing at random places (a scrollbar drag);
 //! (2) a large project (35,000 short documents by default, 400 codes, a code on every document): its open time,
-//! scrolling the document list, typing in its filter, frames while a search runs on its worker, scrolling the
-//! excerpts and the codebook, and the RSS before and after switching to the sample. Prints mean, p95/p99 and max
+//! scrolling the document list, typing in its filter, frames while a search runs on its worker (and the frame its
+//! results arrive in, also replacing an earlier search's), scrolling the excerpts and the codebook, and the RSS
+//! and heap in use before, with and after the project over two open/close cycles. Prints mean, p95/p99 and max
 //! frame times in ms.
 //!
 //! `cargo bench --features kittest --bench frame` (`MARGINALIA_FRAME_STEPS` sets the number of steps,
-//! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents).
+//! `MARGINALIA_FRAME_DOCS` the size of the large project; `-- --quick` uses 5,000 documents;
+//! `MARGINALIA_FRAME_ARENAS=default` keeps glibc's default number of allocator arenas instead of the workbench's).
 //! "ui" is the workbench's own CPU time per frame; "frame" adds egui's tessellation (what a software renderer gets).
 
 use std::cell::RefCell;
@@ -212,9 +214,13 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
         "large project: {docs} documents, 400 codes, {docs} codings, built in {:.1} s",
         built.elapsed().as_secs_f64()
     );
-    println!("  RSS before opening: {}", rss());
-    let opened = Instant::now();
+    println!("  RSS after building it: {}", rss());
+    // The workbench starts with the sample project open: the level the large project's close must come back to.
     let mut workbench = Workbench::new(english_prefs(), Some(dir.path().to_path_buf()));
+    workbench.open_first_run();
+    workbench.wait_for_background();
+    println!("  RSS with the sample open, before opening: {}", rss());
+    let opened = Instant::now();
     workbench.open_project(&root);
     println!(
         "  open in the workbench: {:.2} s (target < 1 s); RSS {}",
@@ -269,36 +275,12 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     }
     report("filter", times);
 
-    // A search with many hits: frames while it runs on its worker, then until its results are shown.
+    // A search with many hits: frames while it runs on its worker, the frame its results arrive in, and the
+    // frames after it; then a second search whose results replace the first's.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.run_steps(2);
-    harness.get_by_label("Query").type_text("skolen");
-    harness.run_steps(1);
-    harness.key_press(egui::Key::Enter);
-    let mut times = Vec::new();
-    let started = Instant::now();
-    let mut in_flight = 0;
-    while harness.state().search().results.is_none() && started.elapsed() < Duration::from_secs(120)
-    {
-        times.push(timed_step(&mut harness));
-        in_flight += 1;
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let waited = started.elapsed();
-    for _ in 0..30 {
-        times.push(timed_step(&mut harness));
-    }
-    let hits = harness
-        .state()
-        .search()
-        .results
-        .as_ref()
-        .map_or(0, |r| r.total);
-    println!(
-        "  search 'skolen': {hits} hits after {:.2} s ({in_flight} frames drawn meanwhile)",
-        waited.as_secs_f64()
-    );
-    report("search", times);
+    search_frames(&mut harness, "skolen");
+    search_frames(&mut harness, "rektor");
 
     // The excerpts of a code on every document, scrolled with the wheel (right panel, Excerpts tab).
     harness.get_by_label("Excerpts").click();
@@ -317,8 +299,30 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     let times = wheel(&mut harness, steps, 5_000.0);
     report("codes", times);
 
-    // Switching to the sample project releases the large one.
+    // Switching to the sample project releases the large one; a second open + search + close cycle must not
+    // leave more behind than the first.
     println!("  RSS with the project open: {}", rss());
+    switch_to_sample(&mut harness);
+    println!(
+        "  RSS after switching to the sample: {} (the allocator may keep freed pages)",
+        rss()
+    );
+    harness.state_mut().open_project(&root);
+    harness.state_mut().wait_for_background();
+    harness.run_steps(3);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    search_frames(&mut harness, "skolen");
+    println!("  RSS with the project open again: {}", rss());
+    switch_to_sample(&mut harness);
+    println!("  RSS after the second switch to the sample: {}", rss());
+    trim();
+    println!("  RSS after a further malloc_trim: {}", rss());
+    Ok(())
+}
+
+/// Opens the sample project (closing the open one) and lets the workbench settle.
+fn switch_to_sample(harness: &mut Harness<'_, Workbench>) {
     harness
         .state_mut()
         .queue(Command::Action(Action::OpenSample));
@@ -326,11 +330,52 @@ fn large_project(docs: usize, steps: usize) -> anyhow::Result<()> {
     harness.state_mut().wait_for_background();
     harness.run_steps(3);
     std::thread::sleep(Duration::from_millis(500));
+}
+
+/// Runs `query` in the Search tab (which must be open) and reports the frames drawn while it runs on its worker,
+/// the frame its results arrive in, and the 30 frames after it.
+fn search_frames(harness: &mut Harness<'_, Workbench>, query: &str) {
+    let previous = harness
+        .state()
+        .search()
+        .results
+        .as_ref()
+        .map(|r| r.hits.as_ptr());
+    let search = harness.state_mut().search_mut();
+    search.query = query.to_string();
+    search.run_requested = true;
+    let mut in_flight = Vec::new();
+    let started = Instant::now();
+    let mut arrival = None;
+    while started.elapsed() < Duration::from_secs(120) {
+        let time = timed_step(harness);
+        let state = harness.state().search();
+        let now = state.results.as_ref().map(|r| r.hits.as_ptr());
+        if !state.searching && !state.run_requested && now.is_some() && now != previous {
+            arrival = Some(time);
+            break;
+        }
+        in_flight.push(time);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let waited = started.elapsed();
+    let after: Vec<Duration> = (0..30).map(|_| timed_step(harness)).collect();
+    let hits = harness
+        .state()
+        .search()
+        .results
+        .as_ref()
+        .map_or(0, |r| r.total);
     println!(
-        "  RSS after switching to the sample: {} (the allocator may keep freed pages)",
-        rss()
+        "  search '{query}': {hits} hits after {:.2} s ({} frames drawn meanwhile); arrival frame {:.2} ms, \
+         max of the 30 frames after it {:.2} ms",
+        waited.as_secs_f64(),
+        in_flight.len(),
+        arrival.map_or(f64::NAN, ms),
+        ms(after.iter().copied().max().unwrap_or_default()),
     );
-    Ok(())
+    report("flight", in_flight);
+    report("after", after);
 }
 
 /// Wheel steps over what the pointer hovers, every 50th a long jump; the frame times.
@@ -350,19 +395,89 @@ fn wheel(harness: &mut Harness<'_, Workbench>, steps: usize, jump: f32) -> Vec<D
     times
 }
 
-/// This process's resident memory, as the kernel reports it.
+/// This process's resident memory, as the kernel reports it, with (glibc) the heap's bytes in use and the freed
+/// bytes the allocator still holds: what tells a leak from pages the allocator keeps.
 fn rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
-        })
-        .unwrap_or_else(|| "?".into())
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l.trim_start_matches(name).trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    // Anonymous memory is the heap and the stacks; file-backed pages are the program's code and mapped files.
+    let rss = format!(
+        "{} [anonymous {}, files {}]",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:")
+    );
+    match heap() {
+        Some((used, free)) => format!(
+            "{rss} (heap in use {} MB, freed but held {} MB)",
+            used / 1_000_000,
+            free / 1_000_000
+        ),
+        None => rss,
+    }
+}
+
+/// glibc's counts over all its arenas: bytes in use (small chunks and mapped ones) and free bytes it holds.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn heap() -> Option<(usize, usize)> {
+    /// `struct mallinfo2` of glibc ≥ 2.33.
+    #[repr(C)]
+    struct MallInfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    unsafe extern "C" {
+        fn mallinfo2() -> MallInfo2;
+    }
+    // SAFETY: mallinfo2 takes no arguments and returns a plain struct of counters.
+    let info = unsafe { mallinfo2() };
+    let _ = (info.arena, info.ordblks, info.smblks, info.hblks);
+    let _ = (info.usmblks, info.fsmblks, info.keepcost);
+    Some((info.uordblks + info.hblkhd, info.fordblks))
+}
+
+/// Returns the allocator's free pages to the kernel once more (what is still resident after it is in use or
+/// fragmented).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn trim() {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> std::ffi::c_int;
+    }
+    // SAFETY: malloc_trim takes no pointers; it only returns free pages to the kernel.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim() {}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap() -> Option<(usize, usize)> {
+    None
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the workbench does at start-up (`MARGINALIA_FRAME_ARENAS=default` measures glibc's default instead).
+    if std::env::var("MARGINALIA_FRAME_ARENAS").as_deref() != Ok("default") {
+        marginalia::gui::limit_allocator_arenas();
+    }
     let steps: usize = std::env::var("MARGINALIA_FRAME_STEPS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -316,3 +316,98 @@ fn with_the_model_meaning_search_similar_and_the_review_queue_work() {
         |hit| (hit.document, hit.passage.start) != (rejected.document, rejected.passage.start)
     ));
 }
+
+#[test]
+fn the_review_queue_drops_suggestions_the_project_no_longer_needs() {
+    // No model: the queue is filled with keyword hits, as if the suggestion search had found them.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("bemanning");
+    let code = staffing_project(&root);
+    let prefs = Prefs {
+        coder: support::CODER.into(),
+        ..Prefs::default()
+    };
+    let mut workbench = Workbench::new(prefs, Some(dir.path().to_path_buf()));
+    workbench.set_model_file(Some(dir.path().join("no-model.bin")));
+    workbench.open_project(&root);
+    workbench.wait_for_background();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), workbench);
+    harness.run_steps(3);
+    let h = &mut harness;
+    let text_of = |h: &Harness<'_, Workbench>, hit: &marginalia::query::Hit| {
+        marginalia::offsets::slice(project(h).text(hit.document), hit.passage)
+            .unwrap()
+            .to_string()
+    };
+    let shown = |h: &Harness<'_, Workbench>| -> Vec<String> {
+        h.state()
+            .meaning()
+            .queue()
+            .expect("open")
+            .hits
+            .iter()
+            .map(|hit| text_of(h, hit))
+            .collect()
+    };
+
+    search(
+        h,
+        "sykefraværet OR ressursteamet OR mangler OR friminutta",
+        false,
+    );
+    let hits = h.state().search().results.clone().expect("results").hits;
+    assert_eq!(hits.len(), 4, "{hits:?}");
+    h.state_mut().show_suggestions(code, hits);
+    h.run_steps(2);
+    // The principal's first answer is coded already (its start): it is not suggested.
+    let first = shown(h);
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert!(
+        first.iter().all(|t| !t.contains("sykefraværet")),
+        "{first:?}"
+    );
+    h.get_by_label(&format!("Suggested passages for “{}”", "Bemanning"));
+
+    // The passage coded elsewhere (all hits of another search, coded as turns): gone from the queue.
+    search(h, "ressursteamet", false);
+    send(
+        h,
+        Command::CodeWith {
+            target: PickTarget::AllHits(HitUnit::Turn),
+            code,
+        },
+    );
+    h.run_steps(1);
+    let after_coding = shown(h);
+    assert_eq!(after_coding.len(), 2, "{after_coding:?}");
+    assert!(after_coding.iter().all(|t| !t.contains("Ressursteamet")));
+    // Skip passes over one; the queue's own Reject is one step and removes its row only.
+    send(h, Command::Meaning(MeaningCommand::Skip(0)));
+    assert_eq!(shown(h).len(), 1);
+    let left = shown(h)[0].clone();
+
+    // A document removed elsewhere takes its suggestion with it.
+    let doc = h.state().meaning().queue().unwrap().hits[0].document;
+    send(
+        h,
+        Command::Document(marginalia::gui::commands::DocumentChange::Remove(doc)),
+    );
+    h.run_steps(1);
+    assert!(
+        project(h).documents().get(&doc).is_none(),
+        "the document was removed"
+    );
+    assert!(shown(h).is_empty(), "{left} is still suggested");
+
+    // The code deleted elsewhere: its queue closes.
+    send(h, Command::Action(Action::Undo));
+    send(
+        h,
+        Command::Code(marginalia::gui::commands::CodeChange::Delete(code)),
+    );
+    h.run_steps(1);
+    assert!(project(h).codes().get(&code).is_none());
+    assert!(h.state().meaning().queue().is_none());
+}

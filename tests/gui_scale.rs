@@ -1,5 +1,6 @@
 //! The workbench with a large project (3,000 speeches): the document list lays out only the rows in view and the
-//! filter finds any document; a search runs on its worker and its hits arrive in order of score.
+//! filter finds any document; a search runs on its worker, its hits arrive in order of score, prepared (hits per
+//! document, matches per document), and only the hit rows in view are laid out.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -102,6 +103,50 @@ fn a_large_document_list_is_virtualised_and_searchable() {
     assert!(results.total >= 2_000, "{}", results.total);
     assert_eq!(results.hits.len(), results.total);
     assert!(results.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    // They arrive prepared: hits per document and the open document's matches are there without a frame
+    // walking the hits, and a frame lays out only the hit rows in view (every hit row names its document).
+    let documents = |hits: &[marginalia::query::Hit]| {
+        hits.iter()
+            .map(|h| h.document)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    assert!(documents(&results.hits) > 2_000);
+    assert_eq!(search.per_document.len(), documents(&results.hits));
+    assert!(search.doc_matches.values().map(Vec::len).sum::<usize>() >= results.total);
+    let total = results.total;
+    let named = harness.query_all_by_label_contains("innlegg 0").count();
+    assert!(
+        named < 120,
+        "{named} rows named a document for {total} hits"
+    );
+    harness.get_by_label("Hits per document").click();
+    harness.run_steps(2);
+    let named = harness.query_all_by_label_contains("innlegg 0").count();
+    assert!(named < 160, "{named} rows with the hits per document open");
+
+    // A second search replaces them (the old hits are freed off the UI thread): the new rows are in view.
+    let state = harness.state_mut().search_mut();
+    state.query = "helse".into();
+    state.run_requested = true;
+    harness.run_steps(1);
+    harness.state_mut().finish_search();
+    harness.run_steps(2);
+    let results = harness.state().search().results.as_ref().unwrap();
+    // The third paragraph speaks of helse: the first or second paragraph of a quarter of the speeches each.
+    assert!(results.total > 1_000, "{}", results.total);
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.snippet.text.contains("helse"))
+    );
+    assert_eq!(
+        harness.state().search().per_document.len(),
+        documents(&results.hits)
+    );
+    let named = harness.query_all_by_label_contains("innlegg 0").count();
+    assert!(named < 160, "{named}");
 }
 
 /// A project of `docs` speeches, 600 codes and one code ("Ressursar") on a passage of every speech.
@@ -273,4 +318,9 @@ fn switching_to_the_sample_releases_the_large_project() {
         "the closed project is still referenced"
     );
     assert!(harness.state_mut().current_excerpts().is_empty());
+    // Nor do its search results: the Search tab holds none of its hits or their per-document tables.
+    let search = harness.state().search();
+    assert!(
+        search.results.is_none() && search.per_document.is_empty() && search.doc_matches.is_empty()
+    );
 }

@@ -4,6 +4,7 @@
 //! codes the passage as one undoable step, Reject is remembered in the project, Skip passes; nothing is ever
 //! coded automatically). Without the model every entry point says how to get it.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +19,7 @@ use crate::gui::session::MEANING_HITS;
 use crate::gui::tasks::{Latest, Poll, Task};
 use crate::gui::{strings as s, theme};
 use crate::ids::{CodeId, CodingId, DocumentId};
+use crate::model::Project;
 use crate::offsets::{CharRange, slice};
 use crate::ops::{self, CodeChoice};
 use crate::query::{Hit, SearchResults};
@@ -72,6 +74,46 @@ pub struct SuggestionQueue {
     pub loading: bool,
     /// Why there are none (no model, too few codings).
     pub error: Option<String>,
+    /// The project revision the suggestions were last checked against: when the project changes outside the
+    /// queue (an undo, the passage coded elsewhere) the queue drops what no longer applies and asks again.
+    revision: Option<u64>,
+    /// Passages skipped in this queue (document, start): a refresh does not bring them back.
+    skipped: BTreeSet<(DocumentId, usize)>,
+}
+
+impl SuggestionQueue {
+    /// An empty queue for `code`, loading.
+    fn loading(code: CodeId) -> Self {
+        Self {
+            code,
+            hits: Vec::new(),
+            loading: true,
+            error: None,
+            revision: None,
+            skipped: BTreeSet::new(),
+        }
+    }
+
+    /// Drops the suggestions that no longer apply to `project`: their document was removed, the passage was
+    /// coded with the queue's code (anywhere: a coding overlapping it), rejected for it, or skipped here.
+    fn drop_stale(&mut self, project: &Project) {
+        let code = self.code;
+        let rejected = project.rejected_suggestions(code);
+        let mut coded: HashMap<DocumentId, Vec<CharRange>> = HashMap::new();
+        for coding in project.codings().values().filter(|c| c.code == code) {
+            coded.entry(coding.document).or_default().push(coding.range);
+        }
+        let skipped = &self.skipped;
+        self.hits.retain(|hit| {
+            let key = (hit.document, hit.passage.start);
+            project.documents().contains_key(&hit.document)
+                && !rejected.contains(&key)
+                && !skipped.contains(&key)
+                && !coded
+                    .get(&hit.document)
+                    .is_some_and(|ranges| ranges.iter().any(|r| r.overlaps(&hit.passage)))
+        });
+    }
 }
 
 /// The meaning features' state in the workbench.
@@ -141,6 +183,17 @@ impl Workbench {
         self.meaning.model_file = path;
         self.meaning.embedder = None;
         self.meaning.session = None;
+    }
+
+    /// Opens the review queue of `code` with these suggestions, as if its search had just found them (tests
+    /// without the model); what no longer applies to the project is dropped as it would be then.
+    pub fn show_suggestions(&mut self, code: CodeId, hits: Vec<Hit>) {
+        self.meaning.suggesting.cancel();
+        self.meaning.queue = Some(SuggestionQueue::loading(code));
+        self.suggested(Ok(SearchResults {
+            total: hits.len(),
+            hits,
+        }));
     }
 
     /// The meaning features' state.
@@ -295,6 +348,7 @@ impl Workbench {
             self.built(outcome, revision);
         }
         self.run_pending();
+        self.refresh_stale_suggestions();
         if let Some(outcome) = self.meaning.suggesting.poll() {
             self.suggested(
                 outcome.unwrap_or_else(|| Err("the suggestions stopped unexpectedly".into())),
@@ -304,6 +358,42 @@ impl Workbench {
             && let Some(ctx) = &self.ctx
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
+    }
+
+    /// When the project changed outside the review queue (an undo, a passage coded elsewhere, a document or the
+    /// code removed), drops the suggestions that no longer apply at once and asks for fresh ones on the worker
+    /// (an undone Accept or Reject brings its passage back). A queue whose code is gone closes.
+    fn refresh_stale_suggestions(&mut self) {
+        let Some(ws) = self.session.workspace() else {
+            return;
+        };
+        let revision = ws.revision();
+        let Some(queue) = self.meaning.queue.as_mut() else {
+            return;
+        };
+        if queue.revision.is_none_or(|r| r == revision) {
+            return;
+        }
+        queue.revision = Some(revision);
+        let code = queue.code;
+        if !ws.project().codes().contains_key(&code) {
+            self.meaning.suggesting.cancel();
+            self.meaning.queue = None;
+            return;
+        }
+        queue.drop_stale(ws.project());
+        // Fresh suggestions only when the vectors are current: a refresh never starts a vector build by itself.
+        let current = self.meaning.building.is_none()
+            && self
+                .meaning
+                .session
+                .as_ref()
+                .is_some_and(|m| m.is_current(ws.project()));
+        if current {
+            queue.loading = true;
+            self.meaning.checked_revision = Some(revision);
+            self.start_suggest(code);
         }
     }
 
@@ -351,12 +441,7 @@ impl Workbench {
                 }
             }
             MeaningCommand::Suggest(code) => {
-                self.meaning.queue = Some(SuggestionQueue {
-                    code,
-                    hits: Vec::new(),
-                    loading: true,
-                    error: None,
-                });
+                self.meaning.queue = Some(SuggestionQueue::loading(code));
                 self.start_suggest(code);
             }
             MeaningCommand::Accept(i) => self.review(i, true),
@@ -365,7 +450,8 @@ impl Workbench {
                 if let Some(queue) = self.meaning.queue.as_mut()
                     && i < queue.hits.len()
                 {
-                    queue.hits.remove(i);
+                    let hit = queue.hits.remove(i);
+                    queue.skipped.insert((hit.document, hit.passage.start));
                 }
             }
             MeaningCommand::CloseSuggestions => {
@@ -442,10 +528,19 @@ impl Workbench {
     fn suggested(&mut self, outcome: Result<SearchResults, String>) {
         match outcome {
             Ok(results) => {
+                let project = self
+                    .session
+                    .workspace()
+                    .map(|ws| (ws.project(), ws.revision()));
                 if let Some(queue) = self.meaning.queue.as_mut() {
                     queue.hits = results.hits;
                     queue.loading = false;
                     queue.error = None;
+                    // The project may have changed while they were found.
+                    if let Some((project, revision)) = project {
+                        queue.drop_stale(project);
+                        queue.revision = Some(revision);
+                    }
                 }
             }
             Err(e) => self.queue_error(e),
@@ -481,8 +576,13 @@ impl Workbench {
         } else {
             self.apply_op(|p| ops::reject_suggestion(p, code, document, passage.start))
         };
+        let revision = self.session.workspace().map(|ws| ws.revision());
         if done && let Some(queue) = self.meaning.queue.as_mut() {
             queue.hits.remove(i);
+            // The queue's own step needs no refresh.
+            if queue.revision.is_some() {
+                queue.revision = revision;
+            }
         }
     }
 

@@ -32,6 +32,7 @@ use std::path::PathBuf;
 pub use app::{AUTOSAVE_DELAY, LayoutRects, Prefs, Workbench};
 pub use locale::Lang;
 pub use search_panel::hit_target;
+pub use session::limit_allocator_arenas;
 pub use viewer::Selection;
 
 /// Key of the preferences in eframe's storage.
@@ -66,6 +67,7 @@ impl eframe::App for MarginaliaApp {
 
 /// Opens the workbench window.
 pub fn run() -> anyhow::Result<()> {
+    limit_allocator_arenas();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(strings::title(None))

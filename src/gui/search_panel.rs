@@ -90,17 +90,38 @@ impl SearchState {
     }
 
     /// Stores results prepared on the search worker.
+    /// The results they replace are freed on another thread (with tens of thousands of hits that is a long
+    /// frame's work).
     pub fn set_prepared(&mut self, prepared: PreparedResults) {
-        self.doc_matches = prepared.doc_matches;
-        self.per_document = prepared.per_document;
-        self.results = Some(prepared.results);
+        let replaced = (
+            std::mem::replace(&mut self.doc_matches, prepared.doc_matches),
+            std::mem::replace(&mut self.per_document, prepared.per_document),
+            self.results.replace(prepared.results),
+        );
+        if replaced.2.is_some() {
+            crate::gui::tasks::drop_in_background(replaced);
+        }
         self.error = None;
     }
 
+    /// Drops the results (freed on another thread, like replaced ones) and the error.
     pub fn clear(&mut self) {
+        let dropped = (
+            std::mem::take(&mut self.doc_matches),
+            std::mem::take(&mut self.per_document),
+            self.results.take(),
+        );
+        if dropped.2.is_some() {
+            crate::gui::tasks::drop_in_background(dropped);
+        }
+        self.error = None;
+    }
+
+    /// Drops the results here and now (closing a project: its memory is handed back to the system right after).
+    pub fn release(&mut self) {
         self.results = None;
-        self.per_document.clear();
-        self.doc_matches.clear();
+        self.per_document = Vec::new();
+        self.doc_matches = HashMap::new();
         self.error = None;
     }
 }

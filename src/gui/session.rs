@@ -369,7 +369,7 @@ impl Workbench {
         self.viewer.close();
         self.selected_codes.clear();
         self.recent_codes.clear();
-        self.search.clear();
+        self.search.release();
         self.picker = None;
         self.memos = Default::default();
         self.codebook = Default::default();
@@ -599,6 +599,31 @@ fn release_freed_memory() {
         // free whole pages inside them) to the kernel; it is safe to call at any time from any thread.
         unsafe {
             malloc_trim(0);
+        }
+    }
+}
+
+/// Caps glibc's allocator at one arena per core (at least two, at most eight) instead of its default eight per
+/// core. Each worker thread (searches, index builds, analysis views) otherwise gets an arena of its own, and the
+/// memory a closed project freed stays scattered over them where `malloc_trim` cannot return it: the frame bench
+/// measured 35–45 MB of anonymous memory above the start after closing a 35,000-document project with the default,
+/// and less than the start with two arenas. Called once at start-up, before the workers exist.
+pub fn limit_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    {
+        /// glibc's `M_ARENA_MAX` parameter of `mallopt`.
+        const M_ARENA_MAX: std::ffi::c_int = -8;
+        unsafe extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        let arenas = std::thread::available_parallelism()
+            .map_or(2, std::num::NonZero::get)
+            .clamp(2, 8) as std::ffi::c_int;
+        // SAFETY: mallopt takes two integers and only changes a limit the allocator reads when a thread first
+        // needs an arena; it is safe to call at any time.
+        unsafe {
+            mallopt(M_ARENA_MAX, arenas);
         }
     }
 }

@@ -128,6 +128,14 @@ impl<T> Task<T> {
     }
 }
 
+/// Drops `value` on a short-lived thread of its own: freeing a search's tens of thousands of hits (each with its
+/// own strings) is work a frame must not wait for. When no thread can be started it is dropped here.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 /// At most one task of a kind: starting a newer one cancels the one in flight.
 pub struct Latest<T> {
     task: Option<Task<T>>,
@@ -277,6 +285,21 @@ mod tests {
         let progress = task.progress();
         assert!(progress == Progress::default() || progress.label == "half");
         assert_eq!(task.wait(), Some(42));
+    }
+
+    #[test]
+    fn drop_in_background_frees_on_another_thread() {
+        struct Probe(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Probe {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (tx, rx) = channel();
+        drop_in_background(Probe(tx));
+        let dropped_on = rx.recv().ok();
+        assert!(dropped_on.is_some());
+        assert_ne!(dropped_on, Some(std::thread::current().id()));
     }
 
     #[test]
