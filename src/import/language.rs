@@ -47,17 +47,17 @@ const FUNCTION_WORDS: [(Language, &[&str]); 3] = [
     (
         Language::Nb,
         &[
-            "ikke", "jeg", "hva", "hvordan", "hvorfor", "hvem", "fra", "bare", "noe", "noen", "også",
-            "være", "vært", "mye", "hele", "hun", "dere", "selv", "mer", "flere", "hvis", "disse",
-            "kommer", "gjør", "sier", "ble", "uten",
+            "ikke", "jeg", "hva", "hvordan", "hvorfor", "hvem", "fra", "bare", "noe", "noen",
+            "også", "være", "vært", "mye", "hele", "hun", "dere", "selv", "mer", "flere", "hvis",
+            "disse", "kommer", "gjør", "sier", "ble", "uten",
         ],
     ),
     (
         Language::Nn,
         &[
-            "ikkje", "eg", "kva", "korleis", "kvifor", "kven", "frå", "berre", "noko", "nokon", "òg",
-            "vere", "vore", "mykje", "heile", "ho", "dykk", "ein", "eit", "meir", "fleire", "sjølv",
-            "desse", "kjem", "gjer", "seier", "vart", "utan", "dei",
+            "ikkje", "eg", "kva", "korleis", "kvifor", "kven", "frå", "berre", "noko", "nokon",
+            "òg", "vere", "vore", "mykje", "heile", "ho", "dykk", "ein", "eit", "meir", "fleire",
+            "sjølv", "desse", "kjem", "gjer", "seier", "vart", "utan", "dei",
         ],
     ),
     (
@@ -263,15 +263,17 @@ mod tests {
 
     #[test]
     fn function_words_settle_clear_texts_and_leave_mixed_ones_to_lingua() {
-        let nb = "Vi fikk et brev fra kommunen, og jeg vet ikke hva vi skal gjøre med det. Hun sier at \
+        let nb =
+            "Vi fikk et brev fra kommunen, og jeg vet ikke hva vi skal gjøre med det. Hun sier at \
                   dere må være med på hele prosessen, men det blir bare mer arbeid for lærerne. "
-            .repeat(30);
+                .repeat(30);
         let nn = "Vi fekk eit brev frå kommunen, og eg veit ikkje kva vi skal gjere med det. Ho seier at \
                   de må vere med på heile prosessen, men det blir berre meir arbeid for lærarane. "
             .repeat(30);
-        let en = "We got a letter from the municipality, and they said that the teachers would have \
+        let en =
+            "We got a letter from the municipality, and they said that the teachers would have \
                   to deal with it. What was there to say? The schools were waiting for an answer. "
-            .repeat(30);
+                .repeat(30);
         assert_eq!(by_function_words(&nb), Some(Language::Nb));
         assert_eq!(by_function_words(&nn), Some(Language::Nn));
         assert_eq!(by_function_words(&en), Some(Language::En));

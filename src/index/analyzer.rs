@@ -289,7 +289,9 @@ impl LowerWordStream<'_> {
     fn word_char(&self, at: usize) -> Option<(char, usize)> {
         let byte = *self.text.as_bytes().get(at)?;
         if byte.is_ascii() {
-            return byte.is_ascii_alphanumeric().then_some((char::from(byte), 1));
+            return byte
+                .is_ascii_alphanumeric()
+                .then_some((char::from(byte), 1));
         }
         let c = self.text.get(at..)?.chars().next()?;
         c.is_alphanumeric().then_some((c, c.len_utf8()))
@@ -610,8 +612,10 @@ mod tests {
         let long = "x".repeat(MAX_TOKEN_BYTES);
         let just_short = "y".repeat(MAX_TOKEN_BYTES - 1);
         let texts = [
-            "Intervjuar (00:00:05): Kan du seie litt om korleis samarbeidet med PPT fungerer?".to_string(),
-            "ÆSJ, Økonomien på Bjørkeli skole – særlig i år! «Ressursteamet» møttes kl. 14.30.".to_string(),
+            "Intervjuar (00:00:05): Kan du seie litt om korleis samarbeidet med PPT fungerer?"
+                .to_string(),
+            "ÆSJ, Økonomien på Bjørkeli skole – særlig i år! «Ressursteamet» møttes kl. 14.30."
+                .to_string(),
             format!("før {long} etter {just_short} slutt"),
             "İstanbul ΣΟΦΊΑ straße 3½ e-post: ola@skole.no http://x.no/a_b".to_string(),
             "".to_string(),
