@@ -293,6 +293,14 @@ impl LowerWordStream<'_> {
                 .is_ascii_alphanumeric()
                 .then_some((char::from(byte), 1));
         }
+        // Latin-1 letters (æ, ø, å, é, ü…: `C3 80`–`C3 BF`) decoded by hand; × and ÷ are not letters.
+        if byte == 0xc3
+            && let Some(&next) = self.text.as_bytes().get(at + 1)
+            && (0x80..=0xbf).contains(&next)
+        {
+            let c = char::from(0xc0 | (next & 0x3f));
+            return (c != '×' && c != '÷').then_some((c, 2));
+        }
         let c = self.text.get(at..)?.chars().next()?;
         c.is_alphanumeric().then_some((c, c.len_utf8()))
     }
@@ -322,6 +330,11 @@ impl TokenStream for LowerWordStream<'_> {
             while let Some((c, width)) = self.word_char(self.at) {
                 if c.is_ascii() {
                     self.token.text.push(c.to_ascii_lowercase());
+                } else if ('À'..='Þ').contains(&c) {
+                    // Latin-1 capitals (× excluded above) lower-case 32 code points on.
+                    self.token
+                        .text
+                        .push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c));
                 } else {
                     self.token.text.extend(c.to_lowercase());
                 }
