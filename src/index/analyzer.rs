@@ -142,8 +142,11 @@ impl StemCache {
         match Short::new(word) {
             Some(key) => {
                 if let Some(stem) = self.short.get(&key) {
-                    word.clear();
-                    stem.push_to(word);
+                    // Many frequent words (`og`, `det`, `som`) are their own stem: nothing to copy.
+                    if *stem != key {
+                        word.clear();
+                        stem.push_to(word);
+                    }
                     return;
                 }
                 let stem = stemmer.stem(word);
@@ -189,15 +192,13 @@ impl Short {
         if len > Self::CAPACITY {
             return None;
         }
-        let mut bytes = [0u8; 24];
-        bytes[..len].copy_from_slice(word.as_bytes());
-        bytes[23] = len as u8;
-        let word = |i: usize| {
-            let mut chunk = [0u8; 8];
-            chunk.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
-            u64::from_le_bytes(chunk)
-        };
-        Some(Self([word(0), word(1), word(2)]))
+        // Packed byte by byte: a copy of a variable length was a `memmove` call per token.
+        let mut words = [0u64; 3];
+        for (i, &byte) in word.as_bytes().iter().enumerate() {
+            words[i / 8] |= u64::from(byte) << ((i % 8) * 8);
+        }
+        words[2] |= (len as u64) << 56;
+        Some(Self(words))
     }
 
     /// Appends the word to `out`.
