@@ -69,6 +69,12 @@ const FUNCTION_WORDS: [(Language, &[&str]); 3] = [
     ),
 ];
 
+/// Lingua for a text whose function words say it is Norwegian: bokmål or nynorsk.
+static NORWEGIAN: LazyLock<LanguageDetector> = LazyLock::new(|| {
+    LanguageDetectorBuilder::from_languages(&[lingua::Language::Bokmal, lingua::Language::Nynorsk])
+        .build()
+});
+
 static FUNCTION_WORD_TABLE: LazyLock<FxHashMap<&'static str, Language>> = LazyLock::new(|| {
     FUNCTION_WORDS
         .iter()
@@ -88,13 +94,18 @@ static DETECTOR: LazyLock<LanguageDetector> = LazyLock::new(|| {
 /// The language of a text, or `None` when it is too short (or has too few letters) to tell.
 pub fn detect(text: &str) -> Option<Language> {
     let limit = SAMPLE_CHARS * SAMPLES;
+    let mut detector: &LanguageDetector = &DETECTOR;
     if text.len() > limit * 2 {
-        if let Some(language) = by_function_words(text) {
-            return Some(language);
+        match verdict(function_word_counts(text)) {
+            Verdict::Decided(language) => return Some(language),
+            // Clearly Norwegian, not clearly which standard: lingua only weighs bokmål against nynorsk (a
+            // third less work than all three).
+            Verdict::Norwegian => detector = &NORWEGIAN,
+            Verdict::Open => {}
         }
         // Long texts: two cheap probes first, the full samples only when they disagree.
-        let middle = probe(text, text.len() / 2);
-        if middle.is_some() && middle == probe(text, text.len() - text.len() / 5) {
+        let middle = probe(detector, text, text.len() / 2);
+        if middle.is_some() && middle == probe(detector, text, text.len() - text.len() / 5) {
             return middle;
         }
     }
@@ -102,12 +113,22 @@ pub fn detect(text: &str) -> Option<Language> {
     if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
         return None;
     }
-    lingua_language(&sample)
+    lingua_with(detector, &sample)
 }
 
-/// The language whose function words clearly dominate three stretches of a text (start, middle, end), or
-/// `None` when none does.
-fn by_function_words(text: &str) -> Option<Language> {
+/// What the function words of a text say.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// One language clearly wins.
+    Decided(Language),
+    /// Norwegian words clearly outnumber English ones, but neither written standard clearly wins.
+    Norwegian,
+    /// No clear answer.
+    Open,
+}
+
+/// Function words of each language (by [`slot`]) in three stretches of a text (start, a third and two thirds in).
+fn function_word_counts(text: &str) -> [usize; 3] {
     let mut counts = [0usize; 3];
     let mut lower = String::new();
     for i in 0..SAMPLES {
@@ -124,18 +145,37 @@ fn by_function_words(text: &str) -> Option<Language> {
             }
         }
     }
-    let languages = [Language::Nb, Language::Nn, Language::En];
-    let (winner, best) = languages
-        .iter()
-        .map(|l| (*l, counts[slot(*l)]))
-        .max_by_key(|(_, n)| *n)?;
-    let runner_up = languages
-        .iter()
-        .filter(|l| **l != winner)
-        .map(|l| counts[slot(*l)])
-        .max()
-        .unwrap_or(0);
-    (best >= DECISIVE_HITS && best >= DECISIVE_MARGIN * runner_up.max(1)).then_some(winner)
+    counts
+}
+
+/// Whether `a` words clearly outnumber `b` words: at least [`DECISIVE_HITS`] and [`DECISIVE_MARGIN`] times.
+fn clearly(a: usize, b: usize) -> bool {
+    a >= DECISIVE_HITS && a >= DECISIVE_MARGIN * b.max(1)
+}
+
+fn verdict(counts: [usize; 3]) -> Verdict {
+    let [nb, nn, en] = counts;
+    if clearly(nb, nn.max(en)) {
+        Verdict::Decided(Language::Nb)
+    } else if clearly(nn, nb.max(en)) {
+        Verdict::Decided(Language::Nn)
+    } else if clearly(en, nb.max(nn)) {
+        Verdict::Decided(Language::En)
+    } else if clearly(nb + nn, en) {
+        Verdict::Norwegian
+    } else {
+        Verdict::Open
+    }
+}
+
+/// The language whose function words clearly dominate three stretches of a text (start, middle, end), or
+/// `None` when none does.
+#[cfg(test)]
+fn by_function_words(text: &str) -> Option<Language> {
+    match verdict(function_word_counts(text)) {
+        Verdict::Decided(language) => Some(language),
+        Verdict::Norwegian | Verdict::Open => None,
+    }
 }
 
 fn slot(language: Language) -> usize {
@@ -147,17 +187,23 @@ fn slot(language: Language) -> usize {
 }
 
 /// The language of the [`PROBE_CHARS`] characters from byte `at`; `None` when they hold too few letters.
-fn probe(text: &str, at: usize) -> Option<Language> {
+fn probe(detector: &LanguageDetector, text: &str, at: usize) -> Option<Language> {
     let piece = piece(text, at, PROBE_CHARS);
     if piece.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
         return None;
     }
-    lingua_language(piece)
+    lingua_with(detector, piece)
 }
 
-/// What lingua makes of a stretch of text.
+/// What lingua makes of a stretch of text, choosing among all three languages.
+#[cfg(test)]
 fn lingua_language(text: &str) -> Option<Language> {
-    DETECTOR.detect_language_of(text).map(|l| match l {
+    lingua_with(&DETECTOR, text)
+}
+
+/// What `detector` makes of a stretch of text.
+fn lingua_with(detector: &LanguageDetector, text: &str) -> Option<Language> {
+    detector.detect_language_of(text).map(|l| match l {
         lingua::Language::Nynorsk => Language::Nn,
         lingua::Language::English => Language::En,
         _ => Language::Nb,
@@ -248,7 +294,10 @@ mod tests {
         );
         // Bokmål in the middle, nynorsk at the end: the probes disagree and the three samples decide.
         let mixed = format!("{}{}{}", nb.repeat(20), nb.repeat(20), nn.repeat(12));
-        assert!(probe(&mixed, mixed.len() / 2) != probe(&mixed, mixed.len() - mixed.len() / 5));
+        assert!(
+            probe(&DETECTOR, &mixed, mixed.len() / 2)
+                != probe(&DETECTOR, &mixed, mixed.len() - mixed.len() / 5)
+        );
         assert_eq!(detect(&mixed), Some(Language::Nb));
     }
 
@@ -285,6 +334,12 @@ mod tests {
         // Bokmål and nynorsk in equal parts: no clear winner, lingua decides.
         let half = format!("{}{}", &nb[..nb.len() / 2], &nn[..nn.len() / 2]);
         assert_eq!(by_function_words(&half), None);
+        // ... but clearly Norwegian, so lingua only weighs bokmål against nynorsk.
+        assert_eq!(verdict(function_word_counts(&half)), Verdict::Norwegian);
+        assert_eq!(
+            lingua_with(&NORWEGIAN, &sample(&half)),
+            lingua_language(&sample(&half))
+        );
         assert!(detect(&half).is_some());
         // A long text with hardly any function words (a list of names and numbers) is not guessed by the pass.
         let list = "Bjørkeli skole 2019 Furulund skole 2020 Bakkebø skule 2021 ".repeat(60);
