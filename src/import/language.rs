@@ -8,12 +8,13 @@
 //! for n-grams unique to one language, and a few Norwegian loanwords in an English text (`helsesykepleier`,
 //! `ressursteam`) were then enough to call the whole text bokmål.
 //!
-//! Before lingua, a long text gets a cheap first pass ([`by_function_words`]): words that belong to one of the
-//! three languages only (bokmål `ikke`, `hva`, `fra`; nynorsk `ikkje`, `kva`, `frå`; English `the`, `which`) are
-//! counted in three stretches of the text. When one language clearly wins (at least [`DECISIVE_HITS`] of its
-//! words and [`DECISIVE_MARGIN`] times the runner-up's), that is the answer; otherwise (a mixed text, a
-//! dialect transcript, too few function words) lingua decides as before. The pass costs a few microseconds
-//! where lingua costs a fraction of a millisecond, and most long texts are settled by it.
+//! Before lingua, a long text gets a cheap first pass (`function_word_counts`, `verdict`): words that belong
+//! to one of the three languages only (bokmål `ikke`, `hva`, `fra`; nynorsk `ikkje`, `kva`, `frå`; English
+//! `the`, `which`) are counted in three stretches of the text. When one language clearly wins (at least
+//! [`DECISIVE_HITS`] of its words and [`DECISIVE_MARGIN`] times the runner-up's), that is the answer; when the
+//! Norwegian words together clearly outnumber the English ones, lingua only weighs bokmål against nynorsk;
+//! otherwise (too few function words, English and Norwegian alike) lingua decides among all three as before.
+//! The pass costs a few microseconds where lingua costs a fraction of a millisecond.
 
 use std::sync::LazyLock;
 
