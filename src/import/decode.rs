@@ -79,6 +79,28 @@ fn control_share(text: &str) -> f64 {
 
 /// LF line endings, no BOM, no stray control characters (form feeds become line breaks).
 pub fn normalise(text: &str) -> String {
+    // Most texts need no change: one pass over the bytes, then a copy, instead of rebuilding them by character.
+    if !needs_normalising(text.as_bytes()) {
+        return text.to_string();
+    }
+    normalise_by_char(text)
+}
+
+/// Whether `normalise_by_char` would change the text: it holds a control character other than tab and line
+/// feed (C0, DEL, or C1 such as NEL, U+0080–U+009F, encoded `C2 80`–`C2 9F`), a byte order mark (`EF BB BF`) or
+/// a line or paragraph separator (`E2 80 A8`, `E2 80 A9`).
+fn needs_normalising(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' => false,
+        0x00..=0x1f | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)),
+        0xef => bytes.get(i + 1) == Some(&0xbb) && bytes.get(i + 2) == Some(&0xbf),
+        _ => false,
+    })
+}
+
+fn normalise_by_char(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -150,5 +172,29 @@ mod tests {
         ];
         assert_eq!(decode(&png), Err(DecodeError::Binary));
         assert_eq!(decode(b"text\0with nul"), Err(DecodeError::Binary));
+    }
+
+    /// The byte scan sends exactly the texts that change to the character-by-character pass.
+    #[test]
+    fn texts_that_need_no_change_are_copied_as_they_are() {
+        let cases = [
+            TEXT.to_string(),
+            "«Ressursteamet» – møtes kl. 14.30\tpå rommet…\n".to_string(),
+            "Linje én\r\nlinje to\rlinje tre".to_string(),
+            "\u{feff}Med BOM".to_string(),
+            "Side 1\u{0c}Side 2\u{2028}linje\u{2029}avsnitt\u{85}neste".to_string(),
+            "Kontroll\u{1}tegn\u{7f} og C1\u{9f} slutt".to_string(),
+            "Ikke skilletegn: \u{2027}\u{202a}\u{a0}\u{bb}\u{ef}".to_string(),
+            String::new(),
+        ];
+        for text in &cases {
+            let slow = normalise_by_char(text);
+            assert_eq!(
+                needs_normalising(text.as_bytes()),
+                slow != *text,
+                "{text:?}"
+            );
+            assert_eq!(normalise(text), slow, "{text:?}");
+        }
     }
 }

@@ -265,7 +265,13 @@ impl SearchIndex {
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1);
         match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
-            Ok(writer) => Ok(writer),
+            Ok(writer) => {
+                // Every writer is dropped right after its commit, and tantivy then discards the result of any
+                // merge the commit started (its segment updater is killed) while the merge itself runs on to
+                // the end in the background: merges never landed, they only burnt a core after large imports.
+                writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+                Ok(writer)
+            }
             Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::IndexBusy {
                 path: self.dir.clone().unwrap_or_default(),
             }),
@@ -542,4 +548,17 @@ pub fn speaker_keys(speaker: &str) -> Vec<String> {
         }
     }
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer never starts merges whose result its drop would throw away.
+    #[test]
+    fn writers_do_not_start_merges() {
+        let index = SearchIndex::in_memory(Language::Nb).expect("index");
+        let writer = index.writer().expect("writer");
+        assert!(format!("{:?}", writer.get_merge_policy()).contains("NoMergePolicy"));
+    }
 }
