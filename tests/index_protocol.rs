@@ -115,3 +115,39 @@ fn totals_follow_an_undone_import() {
     assert!(marginalia(&["undo", p]).status.success());
     assert_eq!(total(&root, "flaggstang"), before);
 }
+
+#[test]
+fn many_small_syncs_keep_the_segments_bounded_and_the_manifest() {
+    use marginalia::edit::{Edit, Entity};
+    use marginalia::index::SearchIndex;
+    use marginalia::model::Language;
+    use marginalia::{Workspace, import, query};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("p");
+    let mut ws = Workspace::create(&root, "Segmenter", Language::Nb).expect("create");
+    let mut index = SearchIndex::for_project(&ws.index_dir(), ws.project()).expect("index");
+    // One document per sync, as a researcher importing a file at a time would: each sync commits a segment.
+    for i in 0..40 {
+        let text = format!(
+            "Rektor {i}: Vi mangler ressurser til spesialundervisning.\n\nHelsesykepleier: Samarbeidet med PPT er godt."
+        );
+        let doc =
+            import::document_from_text(&format!("intervju {i:02}"), "intervju.txt", &text, None);
+        ws.apply(Edit::Put(Entity::Document(Box::new(doc))))
+            .expect("apply");
+        assert_eq!(index.sync(ws.project()).expect("sync"), 1);
+        let segments = index.index.searchable_segment_ids().expect("segments");
+        assert!(
+            segments.len() <= 16,
+            "{} segments after sync {i}",
+            segments.len()
+        );
+    }
+    let hits = query::search(&index, ws.project(), "ressurs", None).expect("search");
+    assert_eq!(hits.total, 40, "every document found once after the merges");
+    // The merged index still carries the manifest: reopening it indexes nothing again.
+    drop(index);
+    let mut again = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("reopen");
+    assert_eq!(again.sync(ws.project()).expect("sync"), 0);
+}

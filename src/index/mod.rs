@@ -30,6 +30,10 @@ pub const SCHEMA_VERSION: u32 = 4;
 /// The lock a process holds while it (re)creates the index folder (in the git-ignored state folder).
 const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// More segments than this after a commit, and the smallest are merged (see `SearchIndex::bound_segments`).
+const MAX_SEGMENTS: usize = 16;
+/// How many segments remain after such a merge.
+const MERGED_DOWN_TO: usize = 8;
 
 /// The fields of the index.
 #[derive(Clone, Copy, Debug)]
@@ -351,9 +355,28 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        // Segment merges are an optimisation: dropping the writer stops them rather than making the caller wait.
+        self.bound_segments(&mut writer)?;
         drop(writer);
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Keeps the number of segments bounded without a merge policy: each sync adds a segment, so after many small
+    /// syncs (a day of assigning cases, renaming kinds, importing a few files) the smallest segments are merged
+    /// into one, here and now, so every search does not visit dozens of segments. A bulk import's few large
+    /// segments stay as they are. The merge keeps the commit's payload (the manifest) and drops deleted units.
+    fn bound_segments(&self, writer: &mut IndexWriter) -> Result<()> {
+        let mut segments = self.index.searchable_segment_metas()?;
+        if segments.len() <= MAX_SEGMENTS {
+            return Ok(());
+        }
+        segments.sort_by_key(|meta| meta.num_docs());
+        let smallest: Vec<tantivy::index::SegmentId> = segments
+            .iter()
+            .take(segments.len() + 1 - MERGED_DOWN_TO)
+            .map(|meta| meta.id())
+            .collect();
+        writer.merge(&smallest).wait()?;
         Ok(())
     }
 
