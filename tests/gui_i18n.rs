@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use egui::Rect;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use marginalia::gui::commands::{Action, Command};
+use marginalia::gui::commands::{Action, CodeChange, Command};
 use marginalia::gui::{Lang, Workbench};
 use support::{Fixture, open_sample_sized, send};
 
@@ -199,6 +199,34 @@ fn view_language_switches_to_nynorsk_and_bokmal_without_clipping_and_back() {
             (Action::OpenMatrix, "Matrise: koder × case"),
             (Action::ShowCoders, "Kodere"),
         ],
+    );
+    // What Undo would undo is named in bokmål too (the core names edits in English; the history keeps that).
+    send(
+        &mut harness,
+        Command::Code(CodeChange::AddPath("Bemanningsmangel".into())),
+    );
+    harness.get_by_label("Rediger").click();
+    harness.run_steps(2);
+    let labels = |h: &Harness<'_, Workbench>, start: &str| -> Vec<String> {
+        h.query_all(egui_kittest::kittest::by())
+            .filter_map(|n| n.accesskit_node().label())
+            .filter(|l| l.starts_with(start))
+            .collect()
+    };
+    let undo = labels(&harness, "Angre");
+    assert!(
+        undo.iter()
+            .any(|l| l.starts_with("Angre: legg til koden «Bemanningsmangel»")),
+        "the undo label in bokmål: {undo:?}"
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    send(&mut harness, Command::Action(Action::Undo));
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().notice(),
+        Some("Angret: legg til koden «Bemanningsmangel»"),
+        "the status line in bokmål"
     );
 
     // And back to English, with the language kept in the preferences.

@@ -9,6 +9,7 @@ pub mod commands;
 mod dispatch;
 mod document_menu;
 mod documents_panel;
+mod edit_labels;
 mod excerpts_panel;
 pub mod export_dialog;
 mod import_dialog;

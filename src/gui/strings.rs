@@ -658,7 +658,7 @@ pub fn title(project: Option<&str>) -> String {
 /// Edit ▸ Undo with what it undoes.
 pub fn undo_label(label: Option<&str>) -> String {
     match label {
-        Some(l) => format!("{UNDO}: {l}"),
+        Some(l) => format!("{UNDO}: {}", super::edit_labels::translate(l)),
         None => UNDO.into(),
     }
 }
@@ -666,7 +666,7 @@ pub fn undo_label(label: Option<&str>) -> String {
 /// Edit ▸ Redo with what it redoes.
 pub fn redo_label(label: Option<&str>) -> String {
     match label {
-        Some(l) => format!("{REDO}: {l}"),
+        Some(l) => format!("{REDO}: {}", super::edit_labels::translate(l)),
         None => REDO.into(),
     }
 }
@@ -788,6 +788,7 @@ pub fn assign_label(documents: usize, case: &str) -> String {
 
 /// The status line after Undo.
 pub fn undone(label: &str) -> String {
+    let label = super::edit_labels::translate(label);
     by_lang!(
         format!("Undone: {label}"),
         format!("Angret: {label}"),
@@ -797,6 +798,7 @@ pub fn undone(label: &str) -> String {
 
 /// The status line after Redo.
 pub fn redone(label: &str) -> String {
+    let label = super::edit_labels::translate(label);
     by_lang!(
         format!("Redone: {label}"),
         format!("Gjort om: {label}"),
