@@ -32,6 +32,8 @@ const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 /// More segments than this after a commit, and the smallest are merged (see `SearchIndex::bound_segments`).
 const MAX_SEGMENTS: usize = 16;
+/// How often (20 ms apart) a writer lock held elsewhere is tried again before the index counts as busy.
+const LOCK_ATTEMPTS: u32 = 25;
 /// How many segments remain after such a merge.
 const MERGED_DOWN_TO: usize = 8;
 
@@ -268,7 +270,21 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1);
-        match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
+        // The writer lock is an flock: a process forked by this one (a spawned command, between its fork and
+        // its exec) holds a copy for a moment, and another process's short sync holds it briefly too. Waiting a
+        // little before calling the index busy turns those moments into a short wait instead of an in-memory
+        // index.
+        let mut attempt = 0;
+        let opened = loop {
+            match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
+                Err(tantivy::TantivyError::LockFailure(..)) if attempt < LOCK_ATTEMPTS => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other,
+            }
+        };
+        match opened {
             Ok(writer) => {
                 // Every writer is dropped right after its commit, and tantivy then discards the result of any
                 // merge the commit started (its segment updater is killed) while the merge itself runs on to
@@ -298,6 +314,8 @@ impl SearchIndex {
         if let Some(latest) = read_manifest(&self.index) {
             self.manifest = latest;
             if wanted == self.manifest.documents {
+                // Another process indexed it all while this one waited: search what it committed.
+                self.reader.reload()?;
                 return Ok(0);
             }
         }
@@ -355,7 +373,8 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        self.bound_segments(&mut writer)?;
+        // The commit has landed; a merge that fails (a full disk, say) only leaves more segments to search.
+        let _ = self.bound_segments(&mut writer);
         drop(writer);
         self.reader.reload()?;
         Ok(())
