@@ -122,6 +122,13 @@ fn parse_owner(text: &str) -> Option<LockOwner> {
     Some(owner)
 }
 
+/// Where a process writes its lock before linking it in: beside the lock, named by the process.
+fn staging_path(path: &Path, pid: u32) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{pid}.new"));
+    path.with_file_name(name)
+}
+
 impl LockOwner {
     /// True when the owner certainly no longer runs: same computer, and no such process, or a process with
     /// that id that started at another time (the id was reused, e.g. after a reboot).
@@ -168,6 +175,37 @@ impl ProjectLock {
             host_name(),
             process_started(pid)
         );
+        // The lock appears with its owner already written: the content goes to a file of this process's own,
+        // which is then linked in under the lock's name (a link fails when the name exists). Creating the lock
+        // file and writing it afterwards left an empty, unreadable lock behind a kill between the two, and let
+        // another process read it empty meanwhile.
+        let staged = staging_path(path, pid);
+        let written = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&staged)
+            .and_then(|mut file| {
+                file.write_all(content.as_bytes())?;
+                file.sync_all()
+            });
+        let linked = match written {
+            Ok(()) => fs::hard_link(&staged, path),
+            Err(e) => Err(e),
+        };
+        let _ = fs::remove_file(&staged);
+        match linked {
+            Ok(()) => Ok(Self {
+                path: path.to_path_buf(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Self::refusal(path)),
+            // A file system without links (some network and FUSE mounts): create, then write.
+            Err(_) => Self::create_in_place(path, &content),
+        }
+    }
+
+    /// Creates the lock file and then writes it (only where links are not available).
+    fn create_in_place(path: &Path, content: &str) -> Result<Self> {
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(mut file) => {
                 file.write_all(content.as_bytes())
@@ -265,6 +303,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("lock");
         let lock = ProjectLock::acquire(&path).expect("first lock");
+        // The lock appeared whole (its owner written before it was linked in), and nothing else is left.
+        assert!(ProjectLock::owner(&path).is_some_and(|o| o.pid == std::process::id()));
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("lock")]);
         let err = ProjectLock::acquire(&path).expect_err("second lock must fail");
         assert!(matches!(err, Error::Locked { .. }), "{err}");
         drop(lock);
