@@ -122,10 +122,16 @@ fn parse_owner(text: &str) -> Option<LockOwner> {
     Some(owner)
 }
 
-/// Where a process writes its lock before linking it in: beside the lock, named by the process.
-fn staging_path(path: &Path, pid: u32) -> std::path::PathBuf {
+/// How often a lock that vanished between a failed link and reading its owner is tried again.
+const VANISHED_LOCK_ATTEMPTS: usize = 20;
+
+/// Where a process writes its lock before linking it in: beside the lock, named by the process and a counter
+/// (threads of one process take locks too).
+fn staging_path(path: &Path, pid: u32) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{pid}.new"));
+    name.push(format!(".{pid}.{n}.new"));
     path.with_file_name(name)
 }
 
@@ -189,19 +195,38 @@ impl ProjectLock {
                 file.write_all(content.as_bytes())?;
                 file.sync_all()
             });
-        let linked = match written {
-            Ok(()) => fs::hard_link(&staged, path),
-            Err(e) => Err(e),
+        if let Err(e) = written {
+            let _ = fs::remove_file(&staged);
+            return Err(Error::io(&staged, e));
+        }
+        // A lock released between our failed link and reading its owner is simply tried again (a few times:
+        // another process may take and release it meanwhile); only a lock that stays there is a refusal.
+        let mut attempts = 0;
+        let result = loop {
+            attempts += 1;
+            match fs::hard_link(&staged, path) {
+                Ok(()) => {
+                    break Ok(Self {
+                        path: path.to_path_buf(),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    match fs::read_to_string(path) {
+                        Err(gone)
+                            if gone.kind() == std::io::ErrorKind::NotFound
+                                && attempts < VANISHED_LOCK_ATTEMPTS =>
+                        {
+                            continue;
+                        }
+                        text => break Err(Self::refusal(path, text.ok().as_deref())),
+                    }
+                }
+                // A file system without links (some network and FUSE mounts): create, then write.
+                Err(_) => break Self::create_in_place(path, &content),
+            }
         };
         let _ = fs::remove_file(&staged);
-        match linked {
-            Ok(()) => Ok(Self {
-                path: path.to_path_buf(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Self::refusal(path)),
-            // A file system without links (some network and FUSE mounts): create, then write.
-            Err(_) => Self::create_in_place(path, &content),
-        }
+        result
     }
 
     /// Creates the lock file and then writes it (only where links are not available).
@@ -215,14 +240,17 @@ impl ProjectLock {
                     path: path.to_path_buf(),
                 })
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Self::refusal(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Self::refusal(
+                path,
+                fs::read_to_string(path).ok().as_deref(),
+            )),
             Err(e) => Err(Error::io(path, e)),
         }
     }
 
     /// Why the lock at `path` cannot be taken.
-    fn refusal(path: &Path) -> Error {
-        match Self::owner(path) {
+    fn refusal(path: &Path, text: Option<&str>) -> Error {
+        match text.and_then(parse_owner) {
             Some(owner) if owner.is_provably_dead() => Error::StaleLock {
                 path: path.into(),
                 pid: owner.pid,
@@ -316,6 +344,33 @@ mod tests {
         drop(lock);
         assert!(!path.exists());
         ProjectLock::acquire(&path).expect("lock again after release");
+    }
+
+    #[test]
+    fn a_lock_released_while_another_is_refused_is_never_unreadable() {
+        // Many takers of one lock, each releasing it at once: a taker whose link failed may find the lock gone
+        // when it reads the owner; it must try again, never call the lock unreadable.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("lock");
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..300 {
+                        match ProjectLock::acquire(&path) {
+                            Ok(lock) => drop(lock),
+                            Err(Error::Locked { .. }) => {}
+                            Err(other) => panic!("a lock taker failed: {other}"),
+                        }
+                    }
+                });
+            }
+        });
+        assert!(!path.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("dir").count(),
+            0,
+            "no staged files are left"
+        );
     }
 
     fn write_lock(path: &Path, pid: u32, started: &str) {
