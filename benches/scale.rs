@@ -1,5 +1,5 @@
 //! Scale benchmark: a Storting-like corpus (many speeches, paragraph-structured, some with speaker turns, real
-//! Norwegian vocabulary) imported and indexed by Marginalia and, in the same run on the same text, by a bare
+//! Norwegian vocabulary, each speech in bokmål or nynorsk) imported and indexed by Marginalia and, in the same run on the same text, by a bare
 //! tantivy writer (one stemmed text field with positions, one document per paragraph) as the yardstick.
 //! Prints both figures and their ratio, since the machine is shared and noisy.
 //!
@@ -42,9 +42,11 @@ impl Rng {
     }
 }
 
-/// Words of the bundled sample corpus and the study's seed documents, most frequent first.
-fn vocabulary() -> Vec<String> {
-    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+/// Words of the bundled sample corpus and the study's seed documents, most frequent first: one list for the
+/// bokmål texts, one for the nynorsk ones (each file counted in the language Marginalia detects for it; English
+/// field notes are left out, as the Storting speaks Norwegian).
+fn vocabularies() -> (Vec<String>, Vec<String>) {
+    let mut counts: [std::collections::HashMap<String, usize>; 2] = Default::default();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in [root.join("sample_corpus"), root.join("../shared/seeds")] {
@@ -60,19 +62,31 @@ fn vocabulary() -> Vec<String> {
             }
         }
     }
+    files.sort();
     for file in files {
         let text = std::fs::read_to_string(file).unwrap_or_default();
+        let slot = match import::language::detect(&text) {
+            Some(Language::Nb) => 0,
+            Some(Language::Nn) => 1,
+            _ => continue,
+        };
         for word in text.split_whitespace() {
             let word = word.trim_matches(|c: char| !c.is_alphanumeric());
             if word.chars().count() > 1 && !word.contains(':') {
-                *counts.entry(word.to_lowercase()).or_default() += 1;
+                *counts[slot].entry(word.to_lowercase()).or_default() += 1;
             }
         }
     }
-    let mut words: Vec<(String, usize)> = counts.into_iter().collect();
-    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    words.into_iter().map(|(w, _)| w).collect()
+    let [nb, nn] = counts.map(|counts| {
+        let mut words: Vec<(String, usize)> = counts.into_iter().collect();
+        words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        words.into_iter().map(|(w, _)| w).collect::<Vec<_>>()
+    });
+    (nb, nn)
 }
+
+/// The share of speeches in nynorsk, in percent (roughly the Storting's).
+const NYNORSK_PERCENT: usize = 15;
 
 const SPEAKERS: [&str; 6] = [
     "Presidenten",
@@ -116,14 +130,24 @@ fn speech(rng: &mut Rng, words: &[String], target: usize) -> String {
 }
 
 fn write_corpus(dir: &Path, docs: usize) -> (Vec<PathBuf>, usize) {
-    let words = vocabulary();
+    let (bokmal, nynorsk) = vocabularies();
+    assert!(
+        !bokmal.is_empty() && !nynorsk.is_empty(),
+        "the sample corpus has bokmål and nynorsk texts"
+    );
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     std::fs::create_dir_all(dir).expect("corpus dir");
     let mut bytes = 0;
     let files = (0..docs)
         .map(|i| {
             let size = 3_000 + rng.below(17_000);
-            let text = speech(&mut rng, &words, size);
+            // Each speech in one written standard, as in the Storting.
+            let words = if rng.below(100) < NYNORSK_PERCENT {
+                &nynorsk
+            } else {
+                &bokmal
+            };
+            let text = speech(&mut rng, words, size);
             bytes += text.len();
             let path = dir.join(format!("innlegg_{i:05}.txt"));
             std::fs::write(&path, text).expect("write");
