@@ -139,8 +139,15 @@ fn function_word_counts(text: &str) -> [usize; 3] {
             if word.is_empty() || word.len() > 14 {
                 continue;
             }
+            // Lower-cased char by char (an iterator of iterators per word was a visible share of import CPU).
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            for c in word.chars() {
+                if c.is_ascii() {
+                    lower.push(c.to_ascii_lowercase());
+                } else {
+                    lower.extend(c.to_lowercase());
+                }
+            }
             if let Some(language) = FUNCTION_WORD_TABLE.get(lower.as_str()) {
                 counts[slot(*language)] += 1;
             }
