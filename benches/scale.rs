@@ -1,6 +1,7 @@
 //! Scale benchmark: a Storting-like corpus (many speeches, paragraph-structured, some with speaker turns, real
-//! Norwegian vocabulary, each speech in bokmål or nynorsk) imported and indexed by Marginalia and, in the same run on the same text, by a bare
-//! tantivy writer (one stemmed text field with positions, one document per paragraph) as the yardstick.
+//! Norwegian vocabulary, each speech in bokmål or nynorsk) imported and indexed by Marginalia and, in the same
+//! run on the same text, by a bare tantivy writer (one stemmed text field with positions, one document per
+//! paragraph) as the yardstick.
 //! Prints both figures and their ratio, since the machine is shared and noisy.
 //!
 //! `cargo bench --bench scale` (35,000 documents, about 400 MB) or `cargo bench --bench scale -- --quick`
