@@ -6,31 +6,21 @@
 //!
 //! The Norwegian analyzer (bokmål and nynorsk documents alike) first maps nynorsk word forms onto their bokmål
 //! counterparts ([`super::norwegian`]), so `skule` and `skolen`, `leiar` and `lederne`, `ikkje` and `ikke` meet.
-//! Each document is analysed in its own language ([`pre_tokenized`]); a query is analysed in every language
-//! of the project.
+//! The index holds words unstemmed ([`words_analyzer`]); stems are worked out once per distinct word, in the
+//! languages of the documents it came from, into the index's vocabulary (see `SearchIndex::forms`). A query
+//! word is stemmed in every language of the project.
 
 use std::borrow::Cow;
 
-use tantivy::tokenizer::{
-    PreTokenizedString, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use crate::model::Language;
 
-/// Name of the stemmed analyzer registered with the index.
-pub const STEMMED: &str = "marginalia_stemmed";
-/// Name of the lower-cased, unstemmed analyzer (prefix, fuzzy and exact matching).
-pub const RAW: &str = "marginalia_raw";
+/// Name of the analyzer of the index's text field: lower-cased words, unstemmed.
+pub const WORDS: &str = "marginalia_words";
 
 /// Tokens longer than this (in bytes) are dropped: they are noise (URLs, base64), not words.
 const MAX_TOKEN_BYTES: usize = 60;
-
-/// Whether two languages' texts are analysed alike (bokmål and nynorsk share the Norwegian analyzer, which folds
-/// nynorsk forms onto bokmål before stemming): a document in a language analysed like the index's own goes
-/// through the field's analyzer instead of being pre-tokenized.
-pub fn analysed_alike(a: Language, b: Language) -> bool {
-    (a == Language::En) == (b == Language::En)
-}
 
 fn algorithm(language: Language) -> frostem::Algorithm {
     match language {
@@ -89,171 +79,6 @@ impl WordStemmer {
             current = next;
         }
         current
-    }
-}
-
-/// Token filter form of [`WordStemmer`].
-#[derive(Clone)]
-pub struct FixpointStemmer {
-    language: Language,
-}
-
-impl TokenFilter for FixpointStemmer {
-    type Tokenizer<T: Tokenizer> = FixpointStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        FixpointStemmerFilter {
-            stemmer: WordStemmer::new(self.language),
-            inner: tokenizer,
-            cache: Default::default(),
-        }
-    }
-}
-
-/// The tokenizer [`FixpointStemmer`] wraps around another: it stems each token, remembering stems it has seen.
-#[derive(Clone)]
-pub struct FixpointStemmerFilter<T> {
-    stemmer: WordStemmer,
-    inner: T,
-    cache: StemCache,
-}
-
-/// Stems by word. Hashed with FxHash (SipHash over each token was a visible share of indexing CPU), and words
-/// and stems of up to [`Short::CAPACITY`] bytes (nearly all) are kept inline in the table: comparing a key that
-/// lives on the heap cost a cache miss per token.
-#[derive(Clone, Default)]
-struct StemCache {
-    short: rustc_hash::FxHashMap<Short, Short>,
-    long: rustc_hash::FxHashMap<String, String>,
-}
-
-impl StemCache {
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-    }
-
-    /// Replaces `word` by its stem, from the cache or from `stemmer` (then remembered).
-    fn stem_in_place(&mut self, stemmer: &WordStemmer, word: &mut String) {
-        match Short::new(word) {
-            Some(key) => {
-                if let Some(stem) = self.short.get(&key) {
-                    // Many frequent words (`og`, `det`, `som`) are their own stem: nothing to copy.
-                    if *stem != key {
-                        word.clear();
-                        stem.push_to(word);
-                    }
-                    return;
-                }
-                let stem = stemmer.stem(word);
-                if let Some(short) = Short::new(&stem) {
-                    self.short.insert(key, short);
-                } else {
-                    self.long.insert(word.clone(), stem.clone());
-                }
-                *word = stem;
-            }
-            None => {
-                if let Some(stem) = self.long.get(word.as_str()) {
-                    word.clone_from(stem);
-                    return;
-                }
-                let stem = stemmer.stem(word);
-                self.long.insert(std::mem::take(word), stem.clone());
-                *word = stem;
-            }
-        }
-    }
-}
-
-/// A word of up to [`Short::CAPACITY`] bytes, stored inline as three machine words (the bytes, zero-padded,
-/// then the length in the last byte): hashing and comparing a key is then three word operations, not a byte
-/// loop and a `memcmp` call (both were visible in indexing profiles).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Short([u64; 3]);
-
-impl std::hash::Hash for Short {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0[0]);
-        state.write_u64(self.0[1]);
-        state.write_u64(self.0[2]);
-    }
-}
-
-impl Short {
-    const CAPACITY: usize = 23;
-
-    fn new(word: &str) -> Option<Self> {
-        let len = word.len();
-        if len > Self::CAPACITY {
-            return None;
-        }
-        // Packed byte by byte: a copy of a variable length was a `memmove` call per token.
-        let mut words = [0u64; 3];
-        for (i, &byte) in word.as_bytes().iter().enumerate() {
-            words[i / 8] |= u64::from(byte) << ((i % 8) * 8);
-        }
-        words[2] |= (len as u64) << 56;
-        Some(Self(words))
-    }
-
-    /// Appends the word to `out`.
-    fn push_to(&self, out: &mut String) {
-        let mut bytes = [0u8; 24];
-        for (i, w) in self.0.iter().enumerate() {
-            bytes[i * 8..i * 8 + 8].copy_from_slice(&w.to_le_bytes());
-        }
-        let len = usize::from(bytes[23]).min(Self::CAPACITY);
-        // Built from a whole `&str`, so always valid UTF-8.
-        out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
-    }
-}
-
-impl<T: Tokenizer> Tokenizer for FixpointStemmerFilter<T> {
-    type TokenStream<'a> = FixpointStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.cache.len() > STEM_CACHE_LIMIT {
-            self.cache.clear();
-        }
-        FixpointStemmerStream {
-            tail: self.inner.token_stream(text),
-            stemmer: &self.stemmer,
-            cache: &mut self.cache,
-        }
-    }
-}
-
-/// Stems remembered per analyzer: a language's working vocabulary is small, and stemming is not free.
-const STEM_CACHE_LIMIT: usize = 200_000;
-
-/// The tokens of one text from [`FixpointStemmerFilter`], each replaced by its fixed-point stem.
-pub struct FixpointStemmerStream<'a, T> {
-    tail: T,
-    stemmer: &'a WordStemmer,
-    cache: &'a mut StemCache,
-}
-
-impl<T: TokenStream> TokenStream for FixpointStemmerStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        self.cache.stem_in_place(self.stemmer, &mut token.text);
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
@@ -359,31 +184,9 @@ impl TokenStream for LowerWordStream<'_> {
     }
 }
 
-/// The stemmed analyzer for a project language.
-pub fn stemmed(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(LowerWords::default())
-        .filter(FixpointStemmer { language })
-        .build()
-}
-
-/// The unstemmed analyzer.
-pub fn raw() -> TextAnalyzer {
+/// The analyzer of the index's text field: lower-cased words, unstemmed.
+pub fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(LowerWords::default())
-}
-
-/// The stemmed tokens of a text, ready for a text field whose documents are not all in one language: each
-/// document's text is analysed with its own language's analyzer (kept by the caller, so its stem cache is
-/// reused across documents).
-pub fn pre_tokenized(analyzer: &mut TextAnalyzer, text: &str) -> PreTokenizedString {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while let Some(token) = stream.next() {
-        tokens.push(token.clone());
-    }
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
-    }
 }
 
 /// A word of a text with its byte range and lower-cased form.
@@ -393,13 +196,13 @@ pub struct Word {
     pub byte_start: usize,
     /// Where the word ends, in bytes of the text (exclusive).
     pub byte_end: usize,
-    /// The word in lower case, as the unstemmed field indexes it.
+    /// The word in lower case, as the index's text field holds it.
     pub lower: String,
 }
 
 /// Splits text into words the way the index does.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut analyzer = raw();
+    let mut analyzer = words_analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(token) = stream.next() {
@@ -412,15 +215,13 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
-/// The terms the stemmed analyzer makes of a text.
+/// The stems of a text's words in `language`: what a word search looks for.
 pub fn stems(language: Language, text: &str) -> Vec<String> {
-    let mut analyzer = stemmed(language);
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
+    let stemmer = WordStemmer::new(language);
+    words(text)
+        .iter()
+        .map(|word| stemmer.stem(&word.lower))
+        .collect()
 }
 
 #[cfg(test)]
@@ -554,38 +355,9 @@ mod tests {
 
     #[test]
     fn bokmal_and_nynorsk_share_one_analysis() {
-        assert!(analysed_alike(Language::Nb, Language::Nn));
-        assert!(analysed_alike(Language::Nn, Language::Nb));
-        assert!(!analysed_alike(Language::Nb, Language::En));
-        // Alike means the same terms: a nynorsk text through the bokmål analyzer stems as through its own.
+        // A nynorsk text stems alike through the bokmål and the nynorsk stemmer.
         let text = "Leiarane på skulen seier at ressursane ikkje strekk til.";
         assert_eq!(stems(Language::Nb, text), stems(Language::Nn, text));
-    }
-
-    /// The cache gives what the stemmer gives, for short words kept inline and long compounds alike, on first
-    /// sight and when remembered.
-    #[test]
-    fn cached_stems_are_the_stemmers() {
-        let stemmer = WordStemmer::new(Language::Nb);
-        let words = [
-            "skulane",
-            "ressursane",
-            "helsesøsterressursteamene",
-            "ungdomsskulelærarane",
-            "barnehagelærerutdanningene",
-            "i",
-        ];
-        let text = words.join(" ");
-        let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w)).collect();
-        let mut analyzer = stemmed(Language::Nb);
-        for _ in 0..2 {
-            let mut stream = analyzer.token_stream(&text);
-            let mut got = Vec::new();
-            while let Some(token) = stream.next() {
-                got.push(token.text.clone());
-            }
-            assert_eq!(got, expected);
-        }
     }
 
     #[test]
@@ -640,7 +412,7 @@ mod tests {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .build();
-        let mut ours = raw();
+        let mut ours = words_analyzer();
         for text in &texts {
             let collect = |analyzer: &mut TextAnalyzer| {
                 let mut stream = analyzer.token_stream(text);

@@ -9,12 +9,13 @@
 pub mod analyzer;
 pub mod norwegian;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -26,7 +27,7 @@ use crate::model::{Document, Language, Project, fnv1a};
 use crate::offsets::OffsetMap;
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// The lock a process holds while it (re)creates the index folder (in the git-ignored state folder).
 const BUILD_LOCK: &str = "index-build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -60,22 +61,57 @@ pub struct Fields {
     pub cases: Field,
     /// Document kind keyword.
     pub kind: Field,
-    /// Stemmed text.
+    /// The words of a Norwegian (bokmål or nynorsk) passage, lower-cased and unstemmed, with positions: exact,
+    /// prefix, fuzzy and phrase matching read it directly; a word search reaches every form of a word through
+    /// `vocabulary`.
     pub text: Field,
-    /// Lower-cased, unstemmed text.
-    pub raw: Field,
+    /// The words of an English passage, as `text` holds Norwegian ones (a word is stemmed by its language).
+    pub text_en: Field,
+    /// The vocabulary of `text`: `stem \u{1} word` for every word whose Norwegian stem differs from it, held
+    /// by vocabulary entries (units of kind [`VOCABULARY_KIND`]), so a word search expands to the word forms
+    /// that share its stem (see [`SearchIndex::forms`]).
+    pub vocabulary: Field,
+    /// The vocabulary of `text_en`, with English stems.
+    pub vocabulary_en: Field,
 }
+
+impl Fields {
+    /// The languages whose words have a text field of their own (bokmål and nynorsk share the first).
+    pub const FAMILIES: [Language; 2] = [Language::Nb, Language::En];
+
+    /// The text field of a language's passages.
+    pub fn text_of(&self, language: Language) -> Field {
+        match family(language) {
+            Language::En => self.text_en,
+            _ => self.text,
+        }
+    }
+
+    /// The vocabulary field of a language's words.
+    pub fn vocabulary_of(&self, language: Language) -> Field {
+        match family(language) {
+            Language::En => self.vocabulary_en,
+            _ => self.vocabulary,
+        }
+    }
+}
+
+/// The `kind` of the index entries that hold the vocabulary rather than a passage.
+pub const VOCABULARY_KIND: &str = "\u{1}vocabulary";
+/// Separates a stem from a word in a vocabulary term; sorts before every character of a word.
+const STEM_SEPARATOR: char = '\u{1}';
+/// Vocabulary terms per vocabulary entry.
+const VOCABULARY_PER_ENTRY: usize = 65_536;
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    // Positions only where phrases need them: prefix and fuzzy matching on the raw field use terms alone.
-    let text_options = |analyzer: &str, record: IndexRecordOption| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer)
-                .set_index_option(record),
-        )
-    };
+    // One text field, unstemmed: stemming each word as it is indexed (and a second, unstemmed field for
+    // exact, prefix and fuzzy search) cost more than a third of indexing; stems live in the vocabulary.
+    let text_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::WORDS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         doc: builder.add_text_field("doc", STRING),
         doc_hi: builder.add_u64_field("doc_hi", FAST),
@@ -87,25 +123,25 @@ fn schema() -> (Schema, Fields) {
         speaker: builder.add_text_field("speaker", STRING),
         cases: builder.add_text_field("cases", STRING),
         kind: builder.add_text_field("kind", STRING),
-        text: builder.add_text_field(
-            "text",
-            text_options(analyzer::STEMMED, IndexRecordOption::WithFreqsAndPositions),
-        ),
-        raw: builder.add_text_field(
-            "raw",
-            // Prefix and fuzzy queries score by a constant (tantivy's automaton weight): doc ids suffice.
-            text_options(analyzer::RAW, IndexRecordOption::Basic),
-        ),
+        text: builder.add_text_field("text", text_options.clone()),
+        text_en: builder.add_text_field("text_en", text_options),
+        vocabulary: builder.add_text_field("vocabulary", STRING),
+        vocabulary_en: builder.add_text_field("vocabulary_en", STRING),
     };
     (builder.build(), fields)
 }
 
-#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 struct Manifest {
     schema_version: u32,
     language: Language,
     /// Fingerprint of what was indexed per document (text, kind, cases).
     documents: BTreeMap<DocumentId, String>,
+    /// Whether the vocabulary holds every indexed word. A sync commits its passages, then the vocabulary of
+    /// the segments that commit added; a process killed between the two leaves this false, and the next sync
+    /// builds the vocabulary of every segment again (words only, no re-indexing).
+    #[serde(default)]
+    vocabulary: bool,
 }
 
 /// What an index holds for one document; a change means the document is indexed again.
@@ -182,11 +218,10 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-fn register(index: &Index, language: Language) {
+fn register(index: &Index) {
     index
         .tokenizers()
-        .register(analyzer::STEMMED, analyzer::stemmed(language));
-    index.tokenizers().register(analyzer::RAW, analyzer::raw());
+        .register(analyzer::WORDS, analyzer::words_analyzer());
 }
 
 fn reader(index: &Index) -> Result<IndexReader> {
@@ -201,7 +236,7 @@ impl SearchIndex {
     pub fn in_memory(language: Language) -> Result<Self> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
-        register(&index, language);
+        register(&index);
         let reader = reader(&index)?;
         Ok(Self {
             index,
@@ -221,7 +256,7 @@ impl SearchIndex {
             Some(found) => found,
             None => create_fresh(dir, schema, language)?,
         };
-        register(&index, language);
+        register(&index);
         let reader = reader(&index)?;
         Ok(Self {
             index,
@@ -306,14 +341,14 @@ impl SearchIndex {
             .values()
             .map(|d| (d.id, fingerprint(project, d)))
             .collect();
-        if wanted == self.manifest.documents {
+        if wanted == self.manifest.documents && self.manifest.vocabulary {
             return Ok(0);
         }
-        let writer = self.writer()?;
+        let mut writer = self.writer()?;
         // Holding the writer, take the manifest of the latest commit: another process may have synced since.
         if let Some(latest) = read_manifest(&self.index) {
             self.manifest = latest;
-            if wanted == self.manifest.documents {
+            if wanted == self.manifest.documents && self.manifest.vocabulary {
                 // Another process indexed it all while this one waited: search what it committed.
                 self.reader.reload()?;
                 return Ok(0);
@@ -334,27 +369,106 @@ impl SearchIndex {
         for id in &stale {
             writer.delete_term(Term::from_field_text(self.fields.doc, &id.to_string()));
         }
-        // Documents in a language analysed like the index's (bokmål and nynorsk share one analyzer) go through
-        // the field's own analyzer; others are stemmed here by their language's analyzer, one per language
-        // reused across documents (each caches its stems).
-        let mut analyzers: BTreeMap<Language, tantivy::tokenizer::TextAnalyzer> = BTreeMap::new();
+        // The segments whose words the vocabulary holds: all of them, unless a sync was cut off between its
+        // two commits.
+        let covered: BTreeSet<SegmentId> = if self.manifest.vocabulary {
+            self.index.searchable_segment_ids()?.into_iter().collect()
+        } else {
+            BTreeSet::new()
+        };
         for doc in &fresh {
-            let language = project.document_language(doc);
-            let analyzer = if analyzer::analysed_alike(language, self.language) {
-                None
-            } else {
-                Some(
-                    analyzers
-                        .entry(language)
-                        .or_insert_with(|| analyzer::stemmed(language)),
-                )
-            };
-            self.add_document(&writer, project, doc, analyzer)?;
+            self.add_document(&writer, project, doc)?;
         }
         let count = fresh.len();
         self.manifest.documents = wanted;
+        if fresh.is_empty() && self.manifest.vocabulary {
+            self.commit(writer)?;
+            return Ok(count);
+        }
+        // First the passages, then the vocabulary of the segments they went into.
+        self.manifest.vocabulary = false;
+        self.commit_payload(&mut writer)?;
+        self.add_vocabulary(&writer, &covered)?;
+        self.manifest.vocabulary = true;
         self.commit(writer)?;
         Ok(count)
+    }
+
+    /// Adds vocabulary entries for the words of every segment not in `covered`: each word's stem in its
+    /// field's language, where it differs from the word. A word's stem depends on nothing but the word, so an
+    /// entry stays true after the passages that brought it are gone.
+    fn add_vocabulary(&self, writer: &IndexWriter, covered: &BTreeSet<SegmentId>) -> Result<()> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        for language in Fields::FAMILIES {
+            let stemmer = analyzer::WordStemmer::new(language);
+            let mut seen: rustc_hash::FxHashSet<Vec<u8>> = Default::default();
+            let mut terms: BTreeSet<String> = BTreeSet::new();
+            for segment in searcher.segment_readers() {
+                if covered.contains(&segment.segment_id()) {
+                    continue;
+                }
+                let inverted = segment.inverted_index(self.fields.text_of(language))?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while let Some((key, _)) = stream.next() {
+                    if !seen.insert(key.to_vec()) {
+                        continue;
+                    }
+                    let Ok(word) = std::str::from_utf8(key) else {
+                        continue;
+                    };
+                    let stem = stemmer.stem(word);
+                    if stem != word {
+                        terms.insert(format!("{stem}{STEM_SEPARATOR}{word}"));
+                    }
+                }
+            }
+            let terms: Vec<String> = terms.into_iter().collect();
+            for chunk in terms.chunks(VOCABULARY_PER_ENTRY) {
+                let mut entry = TantivyDocument::new();
+                entry.add_text(self.fields.kind, VOCABULARY_KIND);
+                for term in chunk {
+                    entry.add_text(self.fields.vocabulary_of(language), term);
+                }
+                writer.add_document(entry)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The words of `language`'s passages whose stem (in that language) is `stem`, the stem itself not
+    /// included.
+    pub fn forms(
+        &self,
+        searcher: &tantivy::Searcher,
+        language: Language,
+        stem: &str,
+    ) -> Result<BTreeSet<String>> {
+        let low = format!("{stem}{STEM_SEPARATOR}");
+        let high = format!("{stem}\u{2}");
+        let mut out = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.vocabulary_of(language))?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(low.as_bytes())
+                .lt(high.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while let Some((key, _)) = stream.next() {
+                if let Some(word) = std::str::from_utf8(key)
+                    .ok()
+                    .and_then(|t| t.strip_prefix(low.as_str()))
+                {
+                    out.insert(word.to_string());
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Drops everything and indexes the project again.
@@ -362,17 +476,24 @@ impl SearchIndex {
         let writer = self.writer()?;
         writer.delete_all_documents()?;
         self.manifest.documents.clear();
+        self.manifest.vocabulary = true;
         self.commit(writer)?;
         self.sync(project)
     }
 
     /// Commits with the manifest as the commit's payload: the index and the record of what it holds change
     /// together or not at all.
-    fn commit(&mut self, mut writer: IndexWriter) -> Result<()> {
+    fn commit_payload(&mut self, writer: &mut IndexWriter) -> Result<()> {
         let payload = manifest_text(&self.manifest)?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
+        Ok(())
+    }
+
+    /// Commits (see [`SearchIndex::commit_payload`]), bounds the segments and reloads the reader.
+    fn commit(&mut self, mut writer: IndexWriter) -> Result<()> {
+        self.commit_payload(&mut writer)?;
         // The commit has landed; a merge that fails (a full disk, say) only leaves more segments to search.
         let _ = self.bound_segments(&mut writer);
         drop(writer);
@@ -399,13 +520,7 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn add_document(
-        &self,
-        writer: &IndexWriter,
-        project: &Project,
-        doc: &Document,
-        mut stemmer: Option<&mut tantivy::tokenizer::TextAnalyzer>,
-    ) -> Result<()> {
+    fn add_document(&self, writer: &IndexWriter, project: &Project, doc: &Document) -> Result<()> {
         // Read without keeping it: indexing a corpus must not leave every text in memory.
         let text = project.text_transient(doc.id);
         let text = &*text;
@@ -418,6 +533,8 @@ impl SearchIndex {
             .iter()
             .map(|c| c.id.to_string())
             .collect();
+        // Words are stemmed by their language, so each language family has its own text field.
+        let text_field = f.text_of(project.document_language(doc));
         for unit in doc.units() {
             let Some(bytes) = map.byte_range(text, unit.range) else {
                 continue;
@@ -439,15 +556,7 @@ impl SearchIndex {
                     entry.add_text(f.speaker, key);
                 }
             }
-            // Stemmed in the document's own language.
-            match stemmer.as_deref_mut() {
-                Some(stemmer) => entry.add_pre_tokenized_text(
-                    f.text,
-                    analyzer::pre_tokenized(stemmer, &text[bytes.clone()]),
-                ),
-                None => entry.add_text(f.text, &text[bytes.clone()]),
-            }
-            entry.add_text(f.raw, &text[bytes]);
+            entry.add_text(text_field, &text[bytes]);
             writer.add_document(entry)?;
         }
         Ok(())
@@ -489,9 +598,34 @@ impl SearchIndex {
         }
     }
 
-    /// Number of indexed units.
+    /// Number of indexed units (passages; vocabulary entries not counted).
     pub fn unit_count(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        let searcher = self.reader.searcher();
+        let vocabulary = searcher
+            .doc_freq(&Term::from_field_text(self.fields.kind, VOCABULARY_KIND))
+            .unwrap_or(0);
+        searcher.num_docs().saturating_sub(vocabulary)
+    }
+
+    /// Every passage of the index (not the vocabulary entries): what a query of only `NOT …` subtracts from.
+    pub fn all_units(&self) -> Box<dyn tantivy::query::Query> {
+        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+        let vocabulary = TermQuery::new(
+            Term::from_field_text(self.fields.kind, VOCABULARY_KIND),
+            IndexRecordOption::Basic,
+        );
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+            (Occur::MustNot, Box::new(vocabulary)),
+        ]))
+    }
+}
+
+/// The language whose stemmer stands for `language`'s (bokmål and nynorsk share the Norwegian one).
+pub fn family(language: Language) -> Language {
+    match language {
+        Language::Nn => Language::Nb,
+        other => other,
     }
 }
 
@@ -560,6 +694,7 @@ fn create_fresh(dir: &Path, schema: Schema, language: Language) -> Result<(Index
         schema_version: SCHEMA_VERSION,
         language,
         documents: BTreeMap::new(),
+        vocabulary: true,
     };
     {
         let index = Index::create_in_dir(&staging, schema)?;
@@ -595,6 +730,63 @@ pub fn speaker_keys(speaker: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn project() -> Project {
+        let mut p = Project::new("Studie", Language::Nb);
+        for (name, text) in [
+            ("a", "Rektor: Vi mangler ressurser på skolen.\n"),
+            ("b", "Rektor: Skulen manglar ressursar.\n"),
+        ] {
+            let entry = crate::import::document_from_text(name, name, text, None);
+            p.apply(crate::edit::Edit::Put(crate::edit::Entity::Document(
+                Box::new(entry),
+            )))
+            .expect("document");
+        }
+        p
+    }
+
+    fn total(index: &SearchIndex, p: &Project, q: &str) -> usize {
+        crate::query::search(index, p, q, None)
+            .expect("search")
+            .total
+    }
+
+    /// A process killed between a sync's two commits leaves passages whose words the vocabulary lacks: the next
+    /// sync adds them without indexing any document again.
+    #[test]
+    fn a_vocabulary_cut_off_is_completed_by_the_next_sync() {
+        let p = project();
+        let mut index = SearchIndex::in_memory(Language::Nb).expect("index");
+        index.manifest.vocabulary = true;
+        let mut writer = index.writer().expect("writer");
+        for doc in p.documents().values() {
+            index.add_document(&writer, &p, doc).expect("add");
+        }
+        index.manifest.documents = p
+            .documents()
+            .values()
+            .map(|d| (d.id, fingerprint(&p, d)))
+            .collect();
+        index.manifest.vocabulary = false;
+        index.commit_payload(&mut writer).expect("first commit");
+        drop(writer);
+        index.reader.reload().expect("reload");
+        // Only the forms themselves are found while the vocabulary is missing.
+        assert_eq!(total(&index, &p, "ressursene"), 0);
+        assert_eq!(total(&index, &p, "=ressurser"), 1);
+
+        assert_eq!(index.sync(&p).expect("sync"), 0, "nothing indexed again");
+        assert!(index.manifest.vocabulary);
+        assert_eq!(read_manifest(&index.index), Some(index.manifest.clone()));
+        assert_eq!(total(&index, &p, "ressursene"), 2);
+        assert_eq!(total(&index, &p, "manglar"), 2);
+        assert_eq!(index.unit_count(), 2);
+        // And a sync with nothing to do adds nothing more.
+        let docs = index.reader.searcher().num_docs();
+        assert_eq!(index.sync(&p).expect("sync"), 0);
+        assert_eq!(index.reader.searcher().num_docs(), docs);
+    }
 
     /// A writer never starts merges whose result its drop would throw away.
     #[test]

@@ -10,8 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-    TermSetQuery,
+    BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexPhraseQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
@@ -21,7 +21,7 @@ use crate::coders::CoderSelection;
 use crate::error::{Error, Result};
 use crate::ids::DocumentId;
 use crate::index::{SearchIndex, analyzer, speaker_keys};
-use crate::model::{AttributeValue, DocumentKind, Project};
+use crate::model::{AttributeValue, DocumentKind, Language, Project};
 use crate::offsets::{CharRange, OffsetMap, slice};
 pub use error::QueryError;
 pub use highlight::Snippet;
@@ -122,14 +122,15 @@ pub fn search_expr(
     coders: &CoderSelection,
 ) -> Result<SearchResults> {
     let languages = project.languages();
+    let searcher = index.reader.searcher();
     let planner = Planner {
         index,
         project,
         languages: &languages,
         coders,
+        searcher: &searcher,
     };
     let tantivy_query = planner.plan(expr)?;
-    let searcher = index.reader.searcher();
     let limit = limit
         .unwrap_or(usize::MAX)
         .min(searcher.num_docs() as usize)
@@ -228,6 +229,8 @@ struct Planner<'a> {
     languages: &'a BTreeSet<crate::model::Language>,
     /// Whose codings `code:` and `coder:` filters see.
     coders: &'a CoderSelection,
+    /// The searcher the query runs on (its vocabulary expands words to their forms).
+    searcher: &'a tantivy::Searcher,
 }
 
 impl Planner<'_> {
@@ -242,7 +245,7 @@ impl Planner<'_> {
                     }
                 }
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                    clauses.push((Occur::Must, self.index.all_units()));
                 }
                 Box::new(BooleanQuery::new(clauses))
             }
@@ -254,53 +257,44 @@ impl Planner<'_> {
                 Box::new(BooleanQuery::new(clauses))
             }
             Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                (Occur::Must, self.index.all_units()),
                 (Occur::MustNot, self.plan(inner)?),
             ])),
-            Expr::Word(text) | Expr::Phrase(text) => self.text_query(text),
-            Expr::Prefix(text) => {
-                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+            Expr::Word(text) | Expr::Phrase(text) => self.text_query(text)?,
+            Expr::Prefix(text) => self.per_field(|field| {
+                let term = Term::from_field_text(field, &text.to_lowercase());
                 Box::new(FuzzyTermQuery::new_prefix(term, 0, true))
-            }
-            Expr::Fuzzy(text, distance) => {
-                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+            }),
+            Expr::Fuzzy(text, distance) => self.per_field(|field| {
+                let term = Term::from_field_text(field, &text.to_lowercase());
                 Box::new(FuzzyTermQuery::new(term, *distance, true))
-            }
-            Expr::Exact(text) => {
-                let term = Term::from_field_text(self.index.fields.raw, &text.to_lowercase());
+            }),
+            Expr::Exact(text) => self.per_field(|field| {
+                let term = Term::from_field_text(field, &text.to_lowercase());
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-            }
+            }),
             Expr::Filter(filter) => self.filter(filter)?,
             Expr::Meaning(_) => return Err(Error::query(MEANING_NEEDS_VECTORS)),
         })
     }
 
-    /// A word or phrase, analysed in every language of the project (each document was indexed in its own):
-    /// a passage matches when it matches in any of them.
-    fn text_query(&self, text: &str) -> Box<dyn Query> {
-        let field = self.index.fields.text;
-        let mut variants: Vec<Vec<String>> = Vec::new();
-        for language in self.languages.iter().copied() {
-            let stems = analyzer::stems(language, text);
-            if !stems.is_empty() && !variants.contains(&stems) {
-                variants.push(stems);
-            }
-        }
-        let mut queries: Vec<Box<dyn Query>> = variants
+    /// The language families of the project's documents (each has a text field of its own).
+    fn families(&self) -> BTreeSet<Language> {
+        self.languages
+            .iter()
+            .map(|l| crate::index::family(*l))
+            .collect()
+    }
+
+    /// One query per text field of the project's languages, any of which may match.
+    fn per_field(
+        &self,
+        query: impl Fn(tantivy::schema::Field) -> Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        let mut queries: Vec<Box<dyn Query>> = self
+            .families()
             .into_iter()
-            .map(|stems| {
-                let terms: Vec<Term> = stems
-                    .iter()
-                    .map(|s| Term::from_field_text(field, s))
-                    .collect();
-                match terms.len() {
-                    1 => Box::new(TermQuery::new(
-                        terms[0].clone(),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>,
-                    _ => Box::new(PhraseQuery::new(terms)),
-                }
-            })
+            .map(|family| query(self.index.fields.text_of(family)))
             .collect();
         match queries.len() {
             0 => Box::new(EmptyQuery),
@@ -309,6 +303,47 @@ impl Planner<'_> {
                 queries.into_iter().map(|q| (Occur::Should, q)).collect(),
             )),
         }
+    }
+
+    /// A word or phrase, stemmed in every language of the project (a query is in no language of its own): a
+    /// passage matches when, at each position, it holds a word whose stem in the passage's language is one of
+    /// the query word's.
+    fn text_query(&self, text: &str) -> Result<Box<dyn Query>> {
+        let words = analyzer::words(text);
+        let mut queries = Vec::new();
+        for family in self.families() {
+            let mut positions: Vec<Vec<String>> = Vec::with_capacity(words.len());
+            for word in &words {
+                positions.push(self.forms(family, &word.lower)?.into_iter().collect());
+            }
+            queries.push(words_query(self.index.fields.text_of(family), &positions));
+        }
+        Ok(match queries.len() {
+            0 => Box::new(EmptyQuery),
+            1 => queries.remove(0),
+            _ => Box::new(BooleanQuery::new(
+                queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+        })
+    }
+
+    /// The words of `family`'s passages a query word finds: itself, and every word whose stem in `family` is a
+    /// stem of the query word in a language of the project.
+    fn forms(&self, family: Language, word: &str) -> Result<BTreeSet<String>> {
+        let own = analyzer::WordStemmer::new(family);
+        let mut forms = BTreeSet::from([word.to_string()]);
+        let mut stems = BTreeSet::new();
+        for language in self.languages.iter().copied() {
+            stems.insert(analyzer::WordStemmer::new(language).stem(word));
+        }
+        for stem in &stems {
+            // The vocabulary leaves out words that are their own stem.
+            if own.stem(stem) == *stem {
+                forms.insert(stem.clone());
+            }
+            forms.extend(self.index.forms(self.searcher, family, stem)?);
+        }
+        Ok(forms)
     }
 
     fn doc_set(&self, docs: impl IntoIterator<Item = DocumentId>) -> Box<dyn Query> {
@@ -465,6 +500,40 @@ impl Planner<'_> {
         } else {
             Box::new(BooleanQuery::new(clauses))
         }
+    }
+}
+
+/// Passages holding, at consecutive positions, one of the words listed for each position.
+fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<dyn Query> {
+    let term_query = |word: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    match positions {
+        [] => Box::new(EmptyQuery),
+        [words] if words.len() == 1 => term_query(&words[0]),
+        [words] => Box::new(BooleanQuery::new(
+            words
+                .iter()
+                .map(|w| (Occur::Should, term_query(w)))
+                .collect(),
+        )),
+        _ if positions.iter().all(|words| words.len() == 1) => Box::new(PhraseQuery::new(
+            positions
+                .iter()
+                .map(|words| Term::from_field_text(field, &words[0]))
+                .collect(),
+        )),
+        // Words are letters and digits only: they need no escaping in a pattern.
+        _ => Box::new(RegexPhraseQuery::new(
+            field,
+            positions
+                .iter()
+                .map(|words| format!("({})", words.join("|")))
+                .collect(),
+        )),
     }
 }
 
