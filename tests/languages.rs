@@ -628,3 +628,50 @@ fn detection_cost() {
         100.0 * detection.as_secs_f64() / import.as_secs_f64()
     );
 }
+
+/// The project's languages (what a query is stemmed in) follow every edit: a document added, its language
+/// changed or set to follow the project, the project's language changed, a document removed, and undo.
+#[test]
+fn the_projects_languages_follow_its_documents() {
+    let mut s = study();
+    let from_scratch = |p: &Project| -> BTreeSet<Language> {
+        let mut out: BTreeSet<Language> = p
+            .documents()
+            .values()
+            .map(|d| p.document_language(d))
+            .collect();
+        if out.is_empty() {
+            out.insert(p.meta().language);
+        }
+        out
+    };
+    assert_eq!(s.p.languages(), from_scratch(&s.p));
+    let edit = ops::set_document_language(&s.p, s.en, Some(Language::Nb)).expect("edit");
+    let undo = s.p.apply(edit).expect("apply");
+    assert_eq!(
+        s.p.languages(),
+        BTreeSet::from([Language::Nb, Language::Nn])
+    );
+    s.p.apply(undo).expect("undo");
+    assert_eq!(s.p.languages(), from_scratch(&s.p));
+    for id in [s.nb, s.nn, s.timed] {
+        let edit = ops::set_document_language(&s.p, id, None).expect("edit");
+        s.p.apply(edit).expect("apply");
+    }
+    assert_eq!(
+        s.p.languages(),
+        BTreeSet::from([Language::Nb, Language::En])
+    );
+    let edit = ops::remove_document(&s.p, s.en).expect("edit");
+    s.p.apply(edit).expect("remove");
+    assert_eq!(s.p.languages(), BTreeSet::from([Language::Nb]));
+    for id in [s.nb, s.nn, s.timed] {
+        let edit = ops::remove_document(&s.p, id).expect("edit");
+        s.p.apply(edit).expect("remove");
+    }
+    assert_eq!(
+        s.p.languages(),
+        BTreeSet::from([Language::Nb]),
+        "no documents"
+    );
+}

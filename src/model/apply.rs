@@ -2,10 +2,20 @@
 
 use std::sync::Arc;
 
-use super::{MemoTarget, Project};
+use super::{Language, MemoTarget, Project};
 use crate::edit::{DocumentEntry, Edit, EditError, Entity, EntityKey, Touched};
 
 impl Project {
+    /// Counts one document fewer in `language` (see `Project::document_languages`).
+    fn forget_language(&mut self, language: Option<Language>) {
+        if let Some(count) = self.document_languages.get_mut(&language) {
+            *count -= 1;
+            if *count == 0 {
+                self.document_languages.remove(&language);
+            }
+        }
+    }
+
     /// Applies an edit and returns the edit that undoes it. On error nothing changes.
     pub fn apply(&mut self, edit: Edit) -> Result<Edit, EditError> {
         let mut touched = Vec::new();
@@ -60,9 +70,14 @@ impl Project {
                 touched.extend([Touched::Documents, Touched::Source(document.id)]);
                 self.texts.insert(document.id, text.clone());
                 let (id, name) = (document.id, document.name.clone());
+                *self
+                    .document_languages
+                    .entry(document.language)
+                    .or_insert(0) += 1;
                 let old = self.documents.insert(id, document);
                 if let Some(old) = &old {
                     self.document_names.remove(&old.name, id);
+                    self.forget_language(old.language);
                 }
                 self.document_names.insert(name, id);
                 old.map(|old| {
@@ -132,6 +147,7 @@ impl Project {
             EntityKey::Document(id) => {
                 let document = self.documents.remove(id).ok_or_else(missing)?;
                 self.document_names.remove(&document.name, document.id);
+                self.forget_language(document.language);
                 touched.extend([Touched::Documents, Touched::Source(*id)]);
                 let text = self.texts.remove(id).unwrap_or_else(|| Arc::from(""));
                 Entity::Document(Box::new(DocumentEntry { document, text }))

@@ -131,6 +131,20 @@ pub struct Project {
     /// Document names and lower-case case names, for validation (derived from the maps above).
     document_names: names::NameIndex<DocumentId>,
     case_names: names::NameIndex<CaseId>,
+    /// How many documents name each language (None: the project's), for [`Project::languages`] without a pass
+    /// over every document on each search (derived from `documents`).
+    document_languages: BTreeMap<Option<Language>, usize>,
+}
+
+/// Counts documents per named language (see `Project::document_languages`).
+fn count_languages<'d>(
+    documents: impl Iterator<Item = &'d Document>,
+) -> BTreeMap<Option<Language>, usize> {
+    let mut counts = BTreeMap::new();
+    for document in documents {
+        *counts.entry(document.language).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Every part of a project, as read from its files; [`Project::from_parts`] assembles them.
@@ -179,6 +193,7 @@ impl Project {
             sets: BTreeMap::new(),
             document_names: names::NameIndex::default(),
             case_names: names::NameIndex::default(),
+            document_languages: BTreeMap::new(),
         }
     }
 
@@ -199,6 +214,7 @@ impl Project {
             names::NameIndex::build(documents.values().map(|d| (d.name.clone(), d.id)));
         let case_names =
             names::NameIndex::build(cases.values().map(|c| (c.name.to_lowercase(), c.id)));
+        let document_languages = count_languages(documents.values());
         Self {
             meta,
             documents,
@@ -212,6 +228,7 @@ impl Project {
             sets,
             document_names,
             case_names,
+            document_languages,
         }
     }
 
@@ -290,9 +307,9 @@ impl Project {
     /// query can be analysed for each.
     pub fn languages(&self) -> BTreeSet<Language> {
         let mut out: BTreeSet<Language> = self
-            .documents
-            .values()
-            .map(|d| self.document_language(d))
+            .document_languages
+            .keys()
+            .map(|l| l.unwrap_or(self.meta.language))
             .collect();
         if out.is_empty() {
             out.insert(self.meta.language);

@@ -312,11 +312,25 @@ impl Planner<'_> {
         let words = analyzer::words(text);
         let mut queries = Vec::new();
         for family in self.families() {
+            let field = self.index.fields.text_of(family);
             let mut positions: Vec<Vec<String>> = Vec::with_capacity(words.len());
             for word in &words {
-                positions.push(self.forms(family, &word.lower)?.into_iter().collect());
+                // Only the forms some passage holds: fewer posting lists to merge.
+                let forms: Vec<String> = self
+                    .forms(family, &word.lower)?
+                    .into_iter()
+                    .filter(|form| {
+                        self.searcher
+                            .doc_freq(&Term::from_field_text(field, form))
+                            .is_ok_and(|n| n > 0)
+                    })
+                    .collect();
+                positions.push(forms);
             }
-            queries.push(words_query(self.index.fields.text_of(family), &positions));
+            if positions.iter().any(Vec::is_empty) {
+                continue;
+            }
+            queries.push(words_query(field, &positions));
         }
         Ok(match queries.len() {
             0 => Box::new(EmptyQuery),
@@ -503,6 +517,16 @@ impl Planner<'_> {
     }
 }
 
+/// Phrases with more combinations of word forms than this are matched as one phrase of alternatives.
+const MAX_PHRASE_COMBINATIONS: usize = 64;
+
+/// How many phrases the forms of each position make.
+fn combinations(positions: &[Vec<String>]) -> usize {
+    positions
+        .iter()
+        .fold(1usize, |n, words| n.saturating_mul(words.len()))
+}
+
 /// Passages holding, at consecutive positions, one of the words listed for each position.
 fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<dyn Query> {
     let term_query = |word: &str| -> Box<dyn Query> {
@@ -526,6 +550,38 @@ fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<
                 .map(|words| Term::from_field_text(field, &words[0]))
                 .collect(),
         )),
+        // A phrase query per combination of forms, while there are few: each intersects its posting lists
+        // lazily, where a phrase of alternatives loads every posting of every form.
+        _ if combinations(positions) <= MAX_PHRASE_COMBINATIONS => {
+            let mut phrases: Vec<Vec<&String>> = vec![Vec::new()];
+            for words in positions {
+                phrases = phrases
+                    .into_iter()
+                    .flat_map(|phrase| {
+                        words.iter().map(move |word| {
+                            let mut longer = phrase.clone();
+                            longer.push(word);
+                            longer
+                        })
+                    })
+                    .collect();
+            }
+            Box::new(BooleanQuery::new(
+                phrases
+                    .into_iter()
+                    .map(|phrase| {
+                        let terms = phrase
+                            .into_iter()
+                            .map(|word| Term::from_field_text(field, word))
+                            .collect();
+                        (
+                            Occur::Should,
+                            Box::new(PhraseQuery::new(terms)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect(),
+            ))
+        }
         // Words are letters and digits only: they need no escaping in a pattern.
         _ => Box::new(RegexPhraseQuery::new(
             field,
