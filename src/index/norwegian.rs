@@ -15,7 +15,7 @@
 //!   project builds from. Pairs where the nynorsk form is also a different bokmål word were left out (`kor`
 //!   "choir", `de` "they", `kvar` both "where" and "each").
 //!
-//! `=word` in a query bypasses all of this (it matches the exact form on the unstemmed field).
+//! `=word` in a query bypasses all of this (it matches the exact form: the index holds words unstemmed).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
