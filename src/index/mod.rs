@@ -105,8 +105,9 @@ const VOCABULARY_PER_ENTRY: usize = 65_536;
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    // One text field, unstemmed: stemming each word as it is indexed (and a second, unstemmed field for
-    // exact, prefix and fuzzy search) cost more than a third of indexing; stems live in the vocabulary.
+    // Words unstemmed, one text field per language family: stemming each word as it was indexed (and a second,
+    // unstemmed field for exact, prefix and fuzzy search) cost more than a third of indexing; stems live in the
+    // vocabulary.
     let text_options = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analyzer::WORDS)
