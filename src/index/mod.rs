@@ -203,7 +203,8 @@ pub struct SearchIndex {
     pub reader: IndexReader,
     /// The fields of the schema, for building queries and reading hits.
     pub fields: Fields,
-    /// The language whose stemmer analysed the text; an index of another language is rebuilt.
+    /// The project language the index was built for (documents without a language of their own follow it); an
+    /// index of another language is rebuilt.
     pub language: Language,
     dir: Option<PathBuf>,
     manifest: Manifest,
