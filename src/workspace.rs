@@ -180,23 +180,56 @@ impl Workspace {
         if !self.is_dirty() && self.pending.is_empty() {
             return Ok(());
         }
-        let mut tx = Transaction::new(&self.layout.root);
-        let mut fingerprint = self.fingerprint.clone();
-        store::stage(
+        let saved = write_project(
             &self.layout,
             &self.project,
             &self.pending,
-            &mut tx,
-            &mut fingerprint,
+            &mut self.history,
+            &self.fingerprint,
         )?;
-        let (text, trimmed) = history_text(&mut self.history, fingerprint.value())?;
-        tx.write(&history_path(&self.layout), text.as_bytes())?;
-        tx.commit()?;
+        self.saved(saved);
+        Ok(())
+    }
+
+    /// Records a save that landed.
+    fn saved(&mut self, (fingerprint, trimmed): (Fingerprint, Option<String>)) {
         self.notices.extend(trimmed);
         self.fingerprint = fingerprint;
         self.pending.clear();
         self.saved_revision = self.revision;
-        Ok(())
+    }
+
+    /// Saves (see [`Workspace::save`]) while `alongside` runs on the project on another thread, and returns
+    /// what it returned: the import brings the search index up to date this way while the save's files reach
+    /// the disk. The index is derived data, so the two need no order: whichever a crash cuts off, the next
+    /// sync repairs the index against the project on disk.
+    pub fn save_alongside<R: Send>(
+        &mut self,
+        alongside: impl FnOnce(&Project) -> R + Send,
+    ) -> Result<R> {
+        if self._lock.is_none() {
+            return Err(Error::invalid(self.root(), "opened read-only; cannot save"));
+        }
+        if !self.is_dirty() && self.pending.is_empty() {
+            return Ok(alongside(&self.project));
+        }
+        let project: &Project = &self.project;
+        let (saved, result) = std::thread::scope(|scope| {
+            let job = scope.spawn(move || alongside(project));
+            let saved = write_project(
+                &self.layout,
+                project,
+                &self.pending,
+                &mut self.history,
+                &self.fingerprint,
+            );
+            let result = job
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (saved, result)
+        });
+        self.saved(saved?);
+        Ok(result)
     }
 
     /// Notices the user should see once (the history was set aside or trimmed, a text file could not be
@@ -211,6 +244,24 @@ impl Workspace {
     pub fn index_dir(&self) -> PathBuf {
         self.layout.index_dir()
     }
+}
+
+/// Writes the project's changed files and the undo history in one commit; returns the new fingerprint and a
+/// notice when the history was trimmed.
+fn write_project(
+    layout: &Layout,
+    project: &Project,
+    pending: &[Touched],
+    history: &mut History,
+    fingerprint: &Fingerprint,
+) -> Result<(Fingerprint, Option<String>)> {
+    let mut tx = Transaction::new(&layout.root);
+    let mut fingerprint = fingerprint.clone();
+    store::stage(layout, project, pending, &mut tx, &mut fingerprint)?;
+    let (text, trimmed) = history_text(history, fingerprint.value())?;
+    tx.write(&history_path(layout), text.as_bytes())?;
+    tx.commit()?;
+    Ok((fingerprint, trimmed))
 }
 
 fn history_path(layout: &Layout) -> PathBuf {

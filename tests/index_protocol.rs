@@ -151,3 +151,53 @@ fn many_small_syncs_keep_the_segments_bounded_and_the_manifest() {
     let mut again = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("reopen");
     assert_eq!(again.sync(ws.project()).expect("sync"), 0);
 }
+
+/// An import saves and indexes side by side (`Workspace::save_alongside`, as `marginalia import` does): both
+/// land, the reopened project is searchable without indexing again, and a read-only workspace refuses before
+/// anything runs.
+#[test]
+fn an_import_saves_and_indexes_side_by_side() {
+    use marginalia::edit::{Edit, Entity};
+    use marginalia::index::SearchIndex;
+    use marginalia::model::Language;
+    use marginalia::{Workspace, import, query};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("p");
+    let mut ws = Workspace::create(&root, "Side by side", Language::Nb).expect("create");
+    for i in 0..5 {
+        let text = format!("Rektor {i}: Vi mangler ressurser.\n\nLærer: Skulen manglar ressursar.");
+        let doc = import::document_from_text(&format!("intervju {i}"), "i.txt", &text, None);
+        ws.apply(Edit::Put(Entity::Document(Box::new(doc))))
+            .expect("apply");
+    }
+    let index_dir = ws.index_dir();
+    let indexed = ws
+        .save_alongside(|project| {
+            let mut index = SearchIndex::open_or_create(&index_dir, Language::Nb)?;
+            index.sync(project)
+        })
+        .expect("save")
+        .expect("index");
+    assert_eq!(indexed, 5);
+    assert!(!ws.is_dirty(), "the save landed");
+    drop(ws);
+
+    let ws = Workspace::open(&root).expect("reopen");
+    assert_eq!(ws.project().documents().len(), 5);
+    let mut index = SearchIndex::open_or_create(&ws.index_dir(), Language::Nb).expect("index");
+    assert_eq!(
+        index.sync(ws.project()).expect("sync"),
+        0,
+        "nothing indexed again"
+    );
+    let hits = query::search(&index, ws.project(), "ressursane", None).expect("search");
+    assert_eq!(hits.total, 10);
+    drop(ws);
+
+    let read_only = Workspace::open_read_only(&root).expect("read-only");
+    let mut ran = false;
+    let mut read_only = read_only;
+    assert!(read_only.save_alongside(|_| ran = true).is_err());
+    assert!(!ran, "nothing runs beside a save that cannot happen");
+}

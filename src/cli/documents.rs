@@ -44,8 +44,7 @@ pub fn import(args: ImportArgs) -> Result<()> {
     if let Some(edit) = edit {
         let edit = with_case(ws.project(), edit, &report, args.case.as_deref(), &values)?;
         ws.apply(edit)?;
-        super::save(&mut ws)?;
-        super::update_index(&ws)?;
+        super::save_and_index(&mut ws)?;
     }
     if args.json.json {
         print_json(&report)?;
@@ -91,8 +90,7 @@ pub fn import_survey(args: SurveyArgs) -> Result<()> {
     let mut ws = super::open_project(&args.dir)?;
     let (edit, report) = import_survey(ws.project(), &args.file, &options)?;
     ws.apply(edit)?;
-    super::save(&mut ws)?;
-    super::update_index(&ws)?;
+    super::save_and_index(&mut ws)?;
     if args.json.json {
         print_json(&report)
     } else {

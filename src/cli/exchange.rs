@@ -47,7 +47,8 @@ fn summary(report: &impl serde::Serialize) -> String {
 /// `import-qdpx FILE DIR`: parses and checks everything first, then creates the project.
 pub fn import_qdpx(file: &Path, dir: &Path, json: bool) -> Result<()> {
     let (name, report) = interop::import_qdpx_project(file, dir)?;
-    super::update_index(super::open_read_only(dir)?)?;
+    let ws = super::open_read_only(dir)?;
+    marginalia::index::update(&ws.index_dir(), ws.project())?;
     if json {
         return print_json(&report);
     }

@@ -130,16 +130,13 @@ fn print_notices(ws: &mut Workspace) {
     }
 }
 
-/// Brings the search index up to date after documents changed, so the project is searchable at once (the
-/// workbench opens it without indexing again). When another process is writing the index, it finishes it.
-pub(crate) fn update_index(ws: &Workspace) -> Result<()> {
-    let language = ws.project().meta().language;
-    let synced = marginalia::index::SearchIndex::open_or_create(&ws.index_dir(), language)
-        .and_then(|mut index| index.sync(ws.project()));
-    match synced {
-        Ok(_) | Err(marginalia::Error::IndexBusy { .. }) => Ok(()),
-        Err(error) => Err(error.into()),
-    }
+/// Saves, and brings the search index up to date while the save's files reach the disk, so the project is
+/// searchable at once (the workbench opens it without indexing again).
+pub(crate) fn save_and_index(ws: &mut Workspace) -> Result<()> {
+    let dir = ws.index_dir();
+    let synced = ws.save_alongside(|project| marginalia::index::update(&dir, project))?;
+    print_notices(ws);
+    Ok(synced?)
 }
 
 /// Opens a project read-only for the rest of this run. The workspace is deliberately never freed: the process

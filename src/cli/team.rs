@@ -71,9 +71,10 @@ pub fn merge(dir: &Path, other: &Path, json: bool) -> Result<()> {
     let documents_added = merged.report.documents_added > 0;
     if let Some(edit) = merged.edit {
         ws.apply(edit)?;
-        super::save(&mut ws)?;
         if documents_added {
-            super::update_index(&ws)?;
+            super::save_and_index(&mut ws)?;
+        } else {
+            super::save(&mut ws)?;
         }
     }
     let report = &merged.report;

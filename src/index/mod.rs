@@ -631,6 +631,17 @@ pub fn family(language: Language) -> Language {
     }
 }
 
+/// Brings the index in `dir` up to date with `project` after documents changed (an import), so the project is
+/// searchable at once. When another process is writing the index, that process finishes it.
+pub fn update(dir: &Path, project: &Project) -> Result<()> {
+    let synced = SearchIndex::open_or_create(dir, project.meta().language)
+        .and_then(|mut index| index.sync(project));
+    match synced {
+        Ok(_) | Err(Error::IndexBusy { .. }) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 /// True when tantivy could not open a file that its file list named (removed by another process's commit).
 fn vanished(error: &tantivy::TantivyError) -> bool {
     use tantivy::directory::error::OpenReadError;
