@@ -174,10 +174,7 @@ impl Workspace {
     /// Writes every changed file and the undo history as ONE journaled commit: after a crash, the next open
     /// finds the old files with the old history or the new files with the new history.
     pub fn save(&mut self) -> Result<()> {
-        if self._lock.is_none() {
-            return Err(Error::invalid(self.root(), "opened read-only; cannot save"));
-        }
-        if !self.is_dirty() && self.pending.is_empty() {
+        if !self.needs_save()? {
             return Ok(());
         }
         let saved = write_project(
@@ -189,6 +186,14 @@ impl Workspace {
         )?;
         self.saved(saved);
         Ok(())
+    }
+
+    /// Whether there is anything to save; an error for a workspace opened read-only.
+    fn needs_save(&self) -> Result<bool> {
+        if self._lock.is_none() {
+            return Err(Error::invalid(self.root(), "opened read-only; cannot save"));
+        }
+        Ok(self.is_dirty() || !self.pending.is_empty())
     }
 
     /// Records a save that landed.
@@ -207,10 +212,7 @@ impl Workspace {
         &mut self,
         alongside: impl FnOnce(&Project) -> R + Send,
     ) -> Result<R> {
-        if self._lock.is_none() {
-            return Err(Error::invalid(self.root(), "opened read-only; cannot save"));
-        }
-        if !self.is_dirty() && self.pending.is_empty() {
+        if !self.needs_save()? {
             return Ok(alongside(&self.project));
         }
         let project: &Project = &self.project;

@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod search_support;
+
+use search_support::{add, hit_documents, names};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
@@ -59,14 +63,6 @@ struct Study {
     timed: DocumentId,
 }
 
-fn add(p: &mut Project, name: &str, text: &str) -> DocumentId {
-    let entry = document_from_text(name, &format!("{name}.txt"), text, None);
-    let id = entry.document.id;
-    p.apply(Edit::Put(Entity::Document(Box::new(entry))))
-        .expect("document");
-    id
-}
-
 fn study() -> Study {
     let mut p = Project::new("Studie", Language::Nb);
     let nb = add(&mut p, "intervju_furulund_rektor", BOKMAL);
@@ -87,19 +83,6 @@ fn range_of(p: &Project, doc: DocumentId, phrase: &str) -> CharRange {
     let byte = text.find(phrase).expect("phrase in text");
     let start = char_len(&text[..byte]);
     CharRange::new(start, start + char_len(phrase))
-}
-
-fn hit_documents(index: &SearchIndex, p: &Project, q: &str) -> BTreeSet<String> {
-    query::search(index, p, q, None)
-        .expect("search")
-        .hits
-        .into_iter()
-        .map(|h| h.document_name)
-        .collect()
-}
-
-fn names(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

@@ -4,35 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod search_support;
+
+use search_support::{add, hit_documents, names};
+
 use std::collections::BTreeSet;
 
-use marginalia::edit::{Edit, Entity};
-use marginalia::ids::DocumentId;
-use marginalia::import::document_from_text;
 use marginalia::index::SearchIndex;
 use marginalia::model::{Language, Project};
 use marginalia::query;
-
-fn add(p: &mut Project, name: &str, text: &str) -> DocumentId {
-    let entry = document_from_text(name, &format!("{name}.txt"), text, None);
-    let id = entry.document.id;
-    p.apply(Edit::Put(Entity::Document(Box::new(entry))))
-        .expect("document");
-    id
-}
-
-fn found(index: &SearchIndex, p: &Project, q: &str) -> BTreeSet<String> {
-    query::search(index, p, q, None)
-        .unwrap_or_else(|e| panic!("{q}: {e}"))
-        .hits
-        .into_iter()
-        .map(|h| h.document_name)
-        .collect()
-}
-
-fn names(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
 
 const BOKMAL: &str =
     "Rektor: Skolen har en stor mangel på ressurser, og lærerne venter på svar fra kommunen.\n";
@@ -68,32 +48,47 @@ fn a_word_finds_every_form_of_it_whichever_sync_brought_them() {
         "ressursar",
         "ressursene",
     ] {
-        assert_eq!(found(&index, &p, q), all, "{q}");
+        assert_eq!(hit_documents(&index, &p, q), all, "{q}");
     }
     // A word that is its own stem is found from its forms, and the other way round.
-    assert_eq!(found(&index, &p, "skoler"), names(&["bakkebo", "furulund"]));
-    assert_eq!(found(&index, &p, "lærer"), names(&["bakkebo", "furulund"]));
+    assert_eq!(
+        hit_documents(&index, &p, "skoler"),
+        names(&["bakkebo", "furulund"])
+    );
+    assert_eq!(
+        hit_documents(&index, &p, "lærer"),
+        names(&["bakkebo", "furulund"])
+    );
     // Nynorsk forms that the stemmer maps onto other bokmål words: `eg` → `jeg`, `ikkje` → `ikke`.
-    assert_eq!(found(&index, &p, "jeg"), names(&["bakkebo"]));
-    assert_eq!(found(&index, &p, "ikke"), names(&["bakkebo"]));
+    assert_eq!(hit_documents(&index, &p, "jeg"), names(&["bakkebo"]));
+    assert_eq!(hit_documents(&index, &p, "ikke"), names(&["bakkebo"]));
     // Compounds are words of their own.
-    assert_eq!(found(&index, &p, "ressursteam"), names(&["straumen"]));
+    assert_eq!(
+        hit_documents(&index, &p, "ressursteam"),
+        names(&["straumen"])
+    );
 }
 
 #[test]
 fn exact_prefix_and_fuzzy_search_read_the_words_themselves() {
     let (p, index) = three_syncs();
-    assert_eq!(found(&index, &p, "=ressursar"), names(&["bakkebo"]));
-    assert_eq!(found(&index, &p, "=ressurser"), names(&["furulund"]));
-    assert!(found(&index, &p, "=ressurs").is_empty());
+    assert_eq!(hit_documents(&index, &p, "=ressursar"), names(&["bakkebo"]));
     assert_eq!(
-        found(&index, &p, "ressurs*"),
+        hit_documents(&index, &p, "=ressurser"),
+        names(&["furulund"])
+    );
+    assert!(hit_documents(&index, &p, "=ressurs").is_empty());
+    assert_eq!(
+        hit_documents(&index, &p, "ressurs*"),
         names(&["bakkebo", "furulund", "straumen"])
     );
-    assert_eq!(found(&index, &p, "ressursa*"), names(&["bakkebo"]));
-    assert_eq!(found(&index, &p, "ressurste*"), names(&["straumen"]));
+    assert_eq!(hit_documents(&index, &p, "ressursa*"), names(&["bakkebo"]));
     assert_eq!(
-        found(&index, &p, "ressurser~1"),
+        hit_documents(&index, &p, "ressurste*"),
+        names(&["straumen"])
+    );
+    assert_eq!(
+        hit_documents(&index, &p, "ressurser~1"),
         names(&["furulund", "bakkebo"])
     );
     // Exact search scores by how often the form occurs, as word search does.
@@ -112,13 +107,13 @@ fn phrases_match_any_form_at_each_position_in_order() {
         "\"stor mangel på ressurs\"",
         "\"skule har\"",
     ] {
-        assert_eq!(found(&index, &p, q), both, "{q}");
+        assert_eq!(hit_documents(&index, &p, q), both, "{q}");
     }
-    assert!(found(&index, &p, "\"ressurser på mangel\"").is_empty());
-    assert!(found(&index, &p, "\"mangel ressurser\"").is_empty());
+    assert!(hit_documents(&index, &p, "\"ressurser på mangel\"").is_empty());
+    assert!(hit_documents(&index, &p, "\"mangel ressurser\"").is_empty());
     // A phrase whose every word has one form only.
     assert_eq!(
-        found(&index, &p, "\"hver tredje uke\""),
+        hit_documents(&index, &p, "\"hver tredje uke\""),
         names(&["straumen"])
     );
 }
@@ -157,13 +152,13 @@ fn words_are_stemmed_in_their_documents_language_only() {
         BTreeSet::from([Language::Nb, Language::En]),
         "the test needs one document in each language"
     );
-    assert_eq!(found(&index, &p, "meet"), names(&["fieldnotes"]));
+    assert_eq!(hit_documents(&index, &p, "meet"), names(&["fieldnotes"]));
     assert_eq!(
-        found(&index, &p, "=meetings"),
+        hit_documents(&index, &p, "=meetings"),
         names(&["fieldnotes", "intervju"])
     );
-    assert_eq!(found(&index, &p, "school"), names(&["fieldnotes"]));
-    assert_eq!(found(&index, &p, "skole"), names(&["intervju"]));
+    assert_eq!(hit_documents(&index, &p, "school"), names(&["fieldnotes"]));
+    assert_eq!(hit_documents(&index, &p, "skole"), names(&["intervju"]));
 }
 
 #[test]
@@ -179,15 +174,15 @@ fn a_removed_document_takes_its_words_but_its_forms_still_meet() {
     p.apply(edit).expect("remove");
     index.sync(&p).expect("sync");
     assert_eq!(
-        found(&index, &p, "ressurser"),
+        hit_documents(&index, &p, "ressurser"),
         names(&["bakkebo", "straumen"])
     );
-    assert!(found(&index, &p, "=ressurser").is_empty());
+    assert!(hit_documents(&index, &p, "=ressurser").is_empty());
     // A new document with a form only the removed one had is found by the other forms again.
     add(&mut p, "ny", "Lærer: Vi trenger flere ressurser.\n");
     index.sync(&p).expect("sync");
     assert_eq!(
-        found(&index, &p, "ressursane"),
+        hit_documents(&index, &p, "ressursane"),
         names(&["bakkebo", "ny", "straumen"])
     );
 }

@@ -215,18 +215,18 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
-/// The stems of a text's words in `language`: what a word search looks for.
-pub fn stems(language: Language, text: &str) -> Vec<String> {
-    let stemmer = WordStemmer::new(language);
-    words(text)
-        .iter()
-        .map(|word| stemmer.stem(&word.lower))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stems of a text's words in `language`.
+    fn stems(language: Language, text: &str) -> Vec<String> {
+        let stemmer = WordStemmer::new(language);
+        words(text)
+            .iter()
+            .map(|word| stemmer.stem(&word.lower))
+            .collect()
+    }
 
     fn family(language: Language, words: &[&str]) {
         let stemmer = WordStemmer::new(language);

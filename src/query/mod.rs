@@ -291,33 +291,38 @@ impl Planner<'_> {
         &self,
         query: impl Fn(tantivy::schema::Field) -> Box<dyn Query>,
     ) -> Box<dyn Query> {
-        let mut queries: Vec<Box<dyn Query>> = self
-            .families()
-            .into_iter()
-            .map(|family| query(self.index.fields.text_of(family)))
-            .collect();
-        match queries.len() {
-            0 => Box::new(EmptyQuery),
-            1 => queries.remove(0),
-            _ => Box::new(BooleanQuery::new(
-                queries.into_iter().map(|q| (Occur::Should, q)).collect(),
-            )),
-        }
+        any_of(
+            self.families()
+                .into_iter()
+                .map(|family| query(self.index.fields.text_of(family)))
+                .collect(),
+        )
     }
 
     /// A word or phrase, stemmed in every language of the project (a query is in no language of its own): a
     /// passage matches when, at each position, it holds a word whose stem in the passage's language is one of
     /// the query word's.
     fn text_query(&self, text: &str) -> Result<Box<dyn Query>> {
-        let words = analyzer::words(text);
+        // Each word with its stems in every language of the project.
+        let words: Vec<(String, BTreeSet<String>)> = analyzer::words(text)
+            .into_iter()
+            .map(|word| {
+                let stems = self
+                    .languages
+                    .iter()
+                    .map(|l| analyzer::WordStemmer::new(*l).stem(&word.lower))
+                    .collect();
+                (word.lower, stems)
+            })
+            .collect();
         let mut queries = Vec::new();
         for family in self.families() {
             let field = self.index.fields.text_of(family);
             let mut positions: Vec<Vec<String>> = Vec::with_capacity(words.len());
-            for word in &words {
+            for (word, stems) in &words {
                 // Only the forms some passage holds: fewer posting lists to merge.
                 let forms: Vec<String> = self
-                    .forms(family, &word.lower)?
+                    .forms(family, word, stems)?
                     .into_iter()
                     .filter(|form| {
                         self.searcher
@@ -332,25 +337,20 @@ impl Planner<'_> {
             }
             queries.push(words_query(field, &positions));
         }
-        Ok(match queries.len() {
-            0 => Box::new(EmptyQuery),
-            1 => queries.remove(0),
-            _ => Box::new(BooleanQuery::new(
-                queries.into_iter().map(|q| (Occur::Should, q)).collect(),
-            )),
-        })
+        Ok(any_of(queries))
     }
 
-    /// The words of `family`'s passages a query word finds: itself, and every word whose stem in `family` is a
-    /// stem of the query word in a language of the project.
-    fn forms(&self, family: Language, word: &str) -> Result<BTreeSet<String>> {
+    /// The words of `family`'s passages a query word finds: itself, and every word whose stem in `family` is
+    /// one of `stems` (the query word's in the languages of the project).
+    fn forms(
+        &self,
+        family: Language,
+        word: &str,
+        stems: &BTreeSet<String>,
+    ) -> Result<BTreeSet<String>> {
         let own = analyzer::WordStemmer::new(family);
         let mut forms = BTreeSet::from([word.to_string()]);
-        let mut stems = BTreeSet::new();
-        for language in self.languages.iter().copied() {
-            stems.insert(analyzer::WordStemmer::new(language).stem(word));
-        }
-        for stem in &stems {
+        for stem in stems {
             // The vocabulary leaves out words that are their own stem.
             if own.stem(stem) == *stem {
                 forms.insert(stem.clone());
@@ -517,6 +517,17 @@ impl Planner<'_> {
     }
 }
 
+/// Passages any of `queries` matches (none when there are none).
+fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        1 => queries.remove(0),
+        _ => Box::new(BooleanQuery::new(
+            queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )),
+    }
+}
+
 /// Phrases with more combinations of word forms than this are matched as one phrase of alternatives.
 const MAX_PHRASE_COMBINATIONS: usize = 64;
 
@@ -538,12 +549,7 @@ fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<
     match positions {
         [] => Box::new(EmptyQuery),
         [words] if words.len() == 1 => term_query(&words[0]),
-        [words] => Box::new(BooleanQuery::new(
-            words
-                .iter()
-                .map(|w| (Occur::Should, term_query(w)))
-                .collect(),
-        )),
+        [words] => any_of(words.iter().map(|w| term_query(w)).collect()),
         _ if positions.iter().all(|words| words.len() == 1) => Box::new(PhraseQuery::new(
             positions
                 .iter()
@@ -566,7 +572,7 @@ fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<
                     })
                     .collect();
             }
-            Box::new(BooleanQuery::new(
+            any_of(
                 phrases
                     .into_iter()
                     .map(|phrase| {
@@ -574,13 +580,10 @@ fn words_query(field: tantivy::schema::Field, positions: &[Vec<String>]) -> Box<
                             .into_iter()
                             .map(|word| Term::from_field_text(field, word))
                             .collect();
-                        (
-                            Occur::Should,
-                            Box::new(PhraseQuery::new(terms)) as Box<dyn Query>,
-                        )
+                        Box::new(PhraseQuery::new(terms)) as Box<dyn Query>
                     })
                     .collect(),
-            ))
+            )
         }
         // Words are letters and digits only: they need no escaping in a pattern.
         _ => Box::new(RegexPhraseQuery::new(
